@@ -1,0 +1,149 @@
+// Package runtime is the contract between the provider and the systems that run
+// pods: a runtime-level pod spec, the operations every backend offers (create,
+// update, start, stop, delete, status, logs, usage, list) and the sentinel
+// errors they return. Backends live in subpackages (containerd, later kube) and
+// all pass the conformance suite in runtimetest.
+package runtime
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Sentinel error categories, checked with errors.Is.
+var (
+	// ErrNotFound: the pod (or container) does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrExists: Create of a pod ID that already exists.
+	ErrExists = errors.New("already exists")
+	// ErrInvalid: the spec or the request is malformed.
+	ErrInvalid = errors.New("invalid")
+	// ErrUnavailable: the host cannot provide what is asked (a GPU on a host
+	// without one, more GPUs than are free, a runtime that is not configured).
+	ErrUnavailable = errors.New("unavailable")
+	// ErrFailedPrecondition: the pod is not in a state that allows the operation.
+	ErrFailedPrecondition = errors.New("failed precondition")
+)
+
+// Runtime runs pods. Every method is safe for concurrent use; operations on
+// one pod are serialised by the backend. Pod IDs are chosen by the caller.
+type Runtime interface {
+	// Create creates the pod (network, volumes, containers) without starting
+	// it. It returns ErrExists if the ID is taken.
+	Create(ctx context.Context, spec PodSpec) error
+	// Update replaces the pod's containers with those of spec, keeping its
+	// network namespace, address and persistent volumes. A running pod is
+	// stopped (with grace) and started again with the new spec.
+	Update(ctx context.Context, spec PodSpec, grace time.Duration) error
+	// Start starts every container of a created or stopped pod. Starting a
+	// running pod is a no-op.
+	Start(ctx context.Context, id string) error
+	// Stop sends SIGTERM to every container, waits up to grace, then sends
+	// SIGKILL. The pod keeps its data (writable layers, volumes) and address.
+	// Stopping a stopped pod is a no-op.
+	Stop(ctx context.Context, id string, grace time.Duration) error
+	// Delete stops the pod (with grace) and removes everything it holds:
+	// containers, snapshots, network namespace and address, volumes, secrets,
+	// logs, cgroups. Deleting a missing pod returns ErrNotFound.
+	Delete(ctx context.Context, id string, grace time.Duration) error
+	// Status reports the pod's state.
+	Status(ctx context.Context, id string) (PodStatus, error)
+	// Logs copies a container's combined stdout and stderr to w. With Follow
+	// it keeps copying until ctx is done or the container's process exits.
+	Logs(ctx context.Context, id, container string, opts LogOptions, w io.Writer) error
+	// Usage returns the pod's raw usage counters (see Usage).
+	Usage(ctx context.Context, id string) (Usage, error)
+	// List returns every pod this runtime manages, including those created by
+	// an earlier process (recovery after a provider restart).
+	List(ctx context.Context) ([]PodInfo, error)
+}
+
+// PodState is the state of a pod as a whole.
+type PodState string
+
+const (
+	// PodCreated: created, never started.
+	PodCreated PodState = "created"
+	// PodRunning: every container's process is running.
+	PodRunning PodState = "running"
+	// PodPartial: some containers run, others have exited.
+	PodPartial PodState = "partial"
+	// PodStopped: no container runs (stopped, exited or killed).
+	PodStopped PodState = "stopped"
+)
+
+// ContainerState is the state of one container.
+type ContainerState string
+
+const (
+	ContainerCreated ContainerState = "created"
+	ContainerRunning ContainerState = "running"
+	ContainerExited  ContainerState = "exited"
+)
+
+// PodStatus is what Status reports.
+type PodStatus struct {
+	ID    string
+	State PodState
+	// IP is the pod's address on the runtime's pod network ("" if none).
+	IP         string
+	Containers []ContainerStatus
+	// Reason explains a stop the runtime made itself, e.g. ReasonStorageLimit.
+	Reason string
+}
+
+// Reasons a runtime stops a pod by itself.
+const (
+	ReasonStorageLimit = "StorageLimitExceeded"
+)
+
+// ContainerStatus is the state of one container of a pod.
+type ContainerStatus struct {
+	Name       string
+	State      ContainerState
+	ExitCode   uint32
+	OOMKilled  bool
+	StartedAt  time.Time
+	FinishedAt time.Time
+}
+
+// LogOptions select what Logs copies.
+type LogOptions struct {
+	// Follow keeps copying new output until the process exits or ctx is done.
+	Follow bool
+}
+
+// Usage holds a pod's raw counters at one instant. CPU and memory counters
+// belong to the current run of the pod: they restart from zero when the pod
+// is started again, and Since says when that run began, so a consumer can
+// tell a restart from a decrease. Egress counts since the pod's network was
+// created (it survives stop/start).
+type Usage struct {
+	// Time the sample was taken.
+	Time time.Time
+	// Running reports whether any container runs.
+	Running bool
+	// Since is when the current run's counters started (zero if never run).
+	Since time.Time
+	// CPUNanos is the CPU time used by all containers of this run.
+	CPUNanos uint64
+	// MemoryWorkingSetBytes is the memory in use now (usage minus inactive
+	// file cache), summed over containers.
+	MemoryWorkingSetBytes uint64
+	// WritableBytes is the disk used by the containers' writable layers.
+	WritableBytes uint64
+	// VolumeBytes is the disk used by the pod's emptyDir and persistent volumes.
+	VolumeBytes uint64
+	// EgressBytes is the bytes sent by the pod's network interface.
+	EgressBytes uint64
+	// Reserved is the sum of the containers' resource requests.
+	Reserved Resources
+}
+
+// PodInfo describes one pod List found.
+type PodInfo struct {
+	Spec  PodSpec // secret data is not included
+	State PodState
+}

@@ -1,0 +1,162 @@
+// Command podtest is the program inside the test image that testimage builds:
+// one static binary with a few behaviours selected by its first argument, so
+// runtime tests need only one image.
+//
+//	podtest serve [-addr :8080] [-ignore-term]   HTTP server (see handlers)
+//	podtest hog                                   allocates memory until killed
+//	podtest burn [-threads N]                     spins on N threads forever
+//	podtest log [-n N] [-every D]                 prints "line i" N times, then serves
+//	podtest fill -path P -mib N                   writes N MiB to P, then serves
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: podtest serve|hog|burn|log|fill [flags]")
+		os.Exit(2)
+	}
+	mode, args := os.Args[1], os.Args[2:]
+	fs := flag.NewFlagSet(mode, flag.ExitOnError)
+	addr := fs.String("addr", ":8080", "listen address")
+	ignoreTerm := fs.Bool("ignore-term", false, "ignore SIGTERM")
+	threads := fs.Int("threads", 1, "burn: spinning threads")
+	n := fs.Int("n", 10, "log: lines")
+	every := fs.Duration("every", 10*time.Millisecond, "log: interval")
+	path := fs.String("path", "", "fill: file to write")
+	mib := fs.Int("mib", 1, "fill: MiB to write")
+	fs.Parse(args)
+
+	switch mode {
+	case "serve":
+	case "hog":
+		hog()
+	case "burn":
+		for i := 1; i < *threads; i++ {
+			go spin()
+		}
+		spin()
+	case "log":
+		for i := 0; i < *n; i++ {
+			fmt.Printf("line %d\n", i)
+			time.Sleep(*every)
+		}
+	case "fill":
+		if err := fill(*path, *mib); err != nil {
+			fmt.Fprintln(os.Stderr, "fill:", err)
+			os.Exit(1)
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "unknown mode", mode)
+		os.Exit(2)
+	}
+	serve(*addr, *ignoreTerm)
+}
+
+func serve(addr string, ignoreTerm bool) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM)
+	go func() {
+		for range sig {
+			if !ignoreTerm {
+				fmt.Println("SIGTERM, exiting")
+				os.Exit(0)
+			}
+			fmt.Println("SIGTERM ignored")
+		}
+	}()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		host, _ := os.Hostname()
+		fmt.Fprintf(w, "ok %s\n", host)
+	})
+	// /file?path=P: GET returns the file, PUT writes the body to it.
+	mux.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Query().Get("path")
+		switch r.Method {
+		case http.MethodPut:
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				http.Error(w, err.Error(), 404)
+				return
+			}
+			w.Write(b)
+		}
+	})
+	mux.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, os.Getenv(r.URL.Query().Get("name")))
+	})
+	// /send?n=BYTES writes n bytes of response (egress).
+	mux.HandleFunc("/send", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		buf := make([]byte, 32<<10)
+		for n > 0 {
+			k := min(n, len(buf))
+			w.Write(buf[:k])
+			n -= k
+		}
+	})
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+var sink [][]byte
+
+func hog() {
+	for {
+		b := make([]byte, 4<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		sink = append(sink, b)
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func spin() {
+	x := 0
+	for {
+		x++
+	}
+}
+
+func fill(p string, mib int) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 1<<20)
+	for i := range buf {
+		buf[i] = byte(i)
+	}
+	for i := 0; i < mib; i++ {
+		if _, err := f.Write(buf); err != nil {
+			return err
+		}
+	}
+	return f.Close()
+}

@@ -1,0 +1,61 @@
+package attest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Request is what an enclave needs to produce evidence.
+type Request struct {
+	// Signer and X25519 are the enclave's public keys.
+	Signer common.Address
+	X25519 []byte
+	// Nonce is the verifier's nonce (1..64 bytes).
+	Nonce []byte
+	// Workload is an optional workload hash (32 bytes) to commit to.
+	Workload []byte
+	// IssuedAt is the issue time (truncated to seconds).
+	IssuedAt time.Time
+	// Sign signs a digest with the enclave's signing key, returning
+	// [R||S||V] with V 27/28.
+	Sign func(digest [32]byte) ([]byte, error)
+}
+
+// Produce asks q for hardware evidence over the request's report_data and
+// signs the statement.
+func Produce(ctx context.Context, q Quoter, req Request) (*Evidence, error) {
+	if len(req.Nonce) == 0 || len(req.Nonce) > MaxNonceSize {
+		return nil, fmt.Errorf("%w: nonce is %d bytes, want 1..%d", ErrInvalid, len(req.Nonce), MaxNonceSize)
+	}
+	if len(req.Workload) != 0 && len(req.Workload) != WorkloadSize {
+		return nil, fmt.Errorf("%w: workload hash is %d bytes, want %d", ErrInvalid, len(req.Workload), WorkloadSize)
+	}
+	ev := &Evidence{
+		Kind:     q.Kind(),
+		Signer:   req.Signer,
+		X25519:   append([]byte(nil), req.X25519...),
+		Nonce:    append([]byte(nil), req.Nonce...),
+		IssuedAt: time.Unix(req.IssuedAt.Unix(), 0).UTC(),
+		Workload: append([]byte(nil), req.Workload...),
+	}
+	if len(ev.Workload) == 0 {
+		ev.Workload = nil
+	}
+	report, certs, err := q.Quote(ctx, ev.ReportData())
+	if err != nil {
+		return nil, err
+	}
+	ev.Report, ev.Certs = report, certs
+	sig, err := req.Sign(ev.StatementDigest())
+	if err != nil {
+		return nil, fmt.Errorf("sign statement: %w", err)
+	}
+	ev.Statement = sig
+	if err := ev.validate(); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}

@@ -1,0 +1,207 @@
+package attest
+
+import (
+	"context"
+	"crypto/sha512"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/google/go-configfs-tsm/configfs/linuxtsm"
+	"github.com/google/go-configfs-tsm/report"
+	sevabi "github.com/google/go-sev-guest/abi"
+	sevclient "github.com/google/go-sev-guest/client"
+	sevverify "github.com/google/go-sev-guest/verify"
+	tdxabi "github.com/google/go-tdx-guest/abi"
+	tdxclient "github.com/google/go-tdx-guest/client"
+)
+
+// Quoter obtains hardware evidence over a caller's report_data.
+type Quoter interface {
+	// Kind is the TEE technology of this quoter.
+	Kind() Kind
+	// Quote returns the kind's report (see Evidence.Report) over reportData
+	// and, for SEV-SNP, the certificates that endorse it.
+	Quote(ctx context.Context, reportData [ReportDataSize]byte) (report []byte, certs SNPCerts, err error)
+}
+
+// configfsTSM is where Linux exposes the configfs-tsm report interface.
+const configfsTSM = "/sys/kernel/config/tsm/report"
+
+// Detect reports which TEE this machine runs in: sev-snp or tdx when the
+// guest interfaces exist (configfs-tsm, /dev/sev-guest, /dev/tdx_guest),
+// otherwise none. It never reports simulated.
+func Detect() Kind {
+	if _, err := os.Stat(configfsTSM); err == nil {
+		if p, err := tsmProvider(); err == nil {
+			switch p {
+			case "sev_guest":
+				return KindSEVSNP
+			case "tdx_guest":
+				return KindTDX
+			}
+		}
+	}
+	if _, err := os.Stat("/dev/sev-guest"); err == nil {
+		return KindSEVSNP
+	}
+	for _, p := range []string{"/dev/tdx_guest", "/dev/tdx-guest"} {
+		if _, err := os.Stat(p); err == nil {
+			return KindTDX
+		}
+	}
+	return KindNone
+}
+
+// tsmProvider asks configfs-tsm which provider backs it.
+func tsmProvider() (string, error) {
+	c, err := linuxtsm.MakeClient()
+	if err != nil {
+		return "", err
+	}
+	r, err := report.Create(c, &report.Request{})
+	if err != nil {
+		return "", err
+	}
+	defer r.Destroy()
+	p, err := r.ReadOption("provider")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(p)), nil
+}
+
+// NewQuoter returns the quoter of a kind. Hardware kinds fail with
+// ErrUnavailable on a machine without that TEE.
+func NewQuoter(kind Kind) (Quoter, error) {
+	switch kind {
+	case KindSEVSNP:
+		qp, err := sevclient.GetQuoteProvider()
+		if err != nil {
+			return nil, fmt.Errorf("%w: sev-snp: %v", ErrUnavailable, err)
+		}
+		return &snpQuoter{qp: qp}, nil
+	case KindTDX:
+		var qp any
+		if p, err := tdxclient.GetQuoteProvider(); err == nil && p.IsSupported() == nil {
+			qp = p
+		} else {
+			d, err := tdxclient.OpenDevice()
+			if err != nil {
+				return nil, fmt.Errorf("%w: tdx: no configfs-tsm provider and no device: %v", ErrUnavailable, err)
+			}
+			qp = d
+		}
+		return &tdxQuoter{qp: qp}, nil
+	case KindSimulated:
+		return SimulatedQuoter(), nil
+	}
+	return nil, fmt.Errorf("%w: no quoter for TEE kind %q", ErrInvalid, kind)
+}
+
+// snpQuoter reads SEV-SNP reports through go-sev-guest, which uses
+// configfs-tsm when present and /dev/sev-guest otherwise.
+type snpQuoter struct {
+	mu sync.Mutex
+	qp sevclient.QuoteProvider
+}
+
+func (q *snpQuoter) Kind() Kind { return KindSEVSNP }
+
+func (q *snpQuoter) Quote(ctx context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
+	q.mu.Lock()
+	raw, err := q.qp.GetRawQuote(rd)
+	q.mu.Unlock()
+	if err != nil {
+		return nil, SNPCerts{}, fmt.Errorf("sev-snp report: %w", err)
+	}
+	att, err := sevabi.ReportCertsToProto(raw)
+	if err != nil {
+		return nil, SNPCerts{}, fmt.Errorf("sev-snp report: %w", err)
+	}
+	chain := att.GetCertificateChain()
+	if len(chain.GetVcekCert()) == 0 && len(chain.GetVlekCert()) == 0 {
+		// The host did not hand out the endorsement certificate: fetch the
+		// VCEK from AMD's key distribution service once, here, so that
+		// verifiers can stay offline.
+		att, err = sevverify.GetAttestationFromReportContext(ctx, att.GetReport(), &sevverify.Options{})
+		if err != nil {
+			return nil, SNPCerts{}, fmt.Errorf("sev-snp: fetch VCEK from AMD KDS: %w", err)
+		}
+		chain = att.GetCertificateChain()
+	}
+	certs := SNPCerts{VCEK: chain.GetVcekCert(), VLEK: chain.GetVlekCert(), ASK: chain.GetAskCert(), ARK: chain.GetArkCert()}
+	return raw[:sevabi.ReportSize], certs, nil
+}
+
+// tdxQuoter reads TDX quotes through go-tdx-guest (configfs-tsm, else the
+// tdx_guest device).
+type tdxQuoter struct {
+	mu sync.Mutex
+	qp any
+}
+
+func (q *tdxQuoter) Kind() Kind { return KindTDX }
+
+func (q *tdxQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
+	q.mu.Lock()
+	raw, err := tdxclient.GetRawQuote(q.qp, rd)
+	q.mu.Unlock()
+	if err != nil {
+		return nil, SNPCerts{}, fmt.Errorf("tdx quote: %w", err)
+	}
+	if _, err := tdxabi.QuoteToProto(raw); err != nil {
+		return nil, SNPCerts{}, fmt.Errorf("tdx quote: %w", err)
+	}
+	return raw, SNPCerts{}, nil
+}
+
+// SimulatedQuoter returns the quoter of the simulated TEE. Its reports are
+// not signed by anything: anyone can forge them (docs/attestation.md).
+func SimulatedQuoter() Quoter { return simQuoter{} }
+
+type simQuoter struct{}
+
+func (simQuoter) Kind() Kind { return KindSimulated }
+
+func (simQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
+	m, err := SimulatedMeasurement()
+	if err != nil {
+		return nil, SNPCerts{}, err
+	}
+	return MarshalSimulatedReport(m, rd), SNPCerts{}, nil
+}
+
+var simMeasurement struct {
+	once sync.Once
+	m    [SimulatedMeasurementSize]byte
+	err  error
+}
+
+// SimulatedMeasurement is the simulated TEE's "launch measurement": the
+// SHA-384 of the running executable. Nothing protects it; it only lets a
+// development policy tell binaries apart.
+func SimulatedMeasurement() ([SimulatedMeasurementSize]byte, error) {
+	simMeasurement.once.Do(func() {
+		path, err := os.Executable()
+		if err != nil {
+			simMeasurement.err = fmt.Errorf("simulated measurement: %w", err)
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			simMeasurement.err = fmt.Errorf("simulated measurement: %w", err)
+			return
+		}
+		defer f.Close()
+		h := sha512.New384()
+		if _, err := io.Copy(h, f); err != nil {
+			simMeasurement.err = fmt.Errorf("simulated measurement: %w", err)
+			return
+		}
+		copy(simMeasurement.m[:], h.Sum(nil))
+	})
+	return simMeasurement.m, simMeasurement.err
+}

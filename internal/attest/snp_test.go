@@ -1,0 +1,250 @@
+package attest
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"testing"
+	"time"
+
+	sevabi "github.com/google/go-sev-guest/abi"
+	"github.com/google/go-sev-guest/kds"
+	spb "github.com/google/go-sev-guest/proto/sevsnp"
+	sevtest "github.com/google/go-sev-guest/testing"
+	"github.com/google/go-sev-guest/verify/trust"
+)
+
+// fakeSNP is a FAKE SEV-SNP: reports signed by go-sev-guest's test-only
+// ARK→ASK→VCEK chain, which only test roots trust.
+type fakeSNP struct {
+	signer *sevtest.AmdSigner
+	// before changes the report before it is signed; after changes the
+	// signed bytes.
+	before func(*spb.Report)
+	after  func([]byte)
+	certs  func(*SNPCerts)
+}
+
+var snpMeasurement = bytes.Repeat([]byte{0x42}, 48)
+
+func (f *fakeSNP) Kind() Kind { return KindSEVSNP }
+
+func (f *fakeSNP) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
+	raw := sevtest.CreateRawReport(&sevtest.TestReportOptions{
+		ReportData: rd[:],
+		SignerInfo: sevabi.SignerInfo{SigningKey: sevabi.VcekReportSigner},
+	})
+	rep, err := sevabi.ReportToProto(raw[:])
+	if err != nil {
+		return nil, SNPCerts{}, err
+	}
+	rep.Policy = sevabi.SnpPolicyToBytes(sevabi.SnpPolicy{SMT: true, ABIMajor: 1})
+	rep.Measurement = bytes.Clone(snpMeasurement)
+	rep.GuestSvn = 3
+	if f.before != nil {
+		f.before(rep)
+	}
+	b, err := sevabi.ReportToAbiBytes(rep)
+	if err != nil {
+		return nil, SNPCerts{}, err
+	}
+	r, s, err := f.signer.Sign(sevabi.SignedComponent(b))
+	if err != nil {
+		return nil, SNPCerts{}, err
+	}
+	if err := sevabi.SetSignature(r, s, b); err != nil {
+		return nil, SNPCerts{}, err
+	}
+	if f.after != nil {
+		f.after(b)
+	}
+	certs := SNPCerts{VCEK: f.signer.Vcek.Raw, ASK: f.signer.Ask.Raw, ARK: f.signer.Ark.Raw}
+	if f.certs != nil {
+		f.certs(&certs)
+	}
+	return b, certs, nil
+}
+
+func newSNPSigner(t testing.TB) *sevtest.AmdSigner {
+	t.Helper()
+	s, err := sevtest.DefaultTestOnlyCertChain(sevtest.GetProductName(), testNow.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func snpTestRoots(s *sevtest.AmdSigner) map[string][]*trust.AMDRootCerts {
+	line := sevtest.GetProductLine()
+	r := trust.AMDRootCertsProduct(line)
+	r.ProductCerts = &trust.ProductCerts{Ark: s.Ark, Ask: s.Ask, Asvk: s.Asvk}
+	return map[string][]*trust.AMDRootCerts{line: {r}}
+}
+
+func snpPolicy() *Policy {
+	return &Policy{
+		Version: PolicyVersion,
+		Kinds:   []Kind{KindSEVSNP},
+		MaxAge:  Duration(10 * time.Minute),
+		SEVSNP:  &SNPPolicy{Measurements: []HexBytes{snpMeasurement}, MinGuestSVN: 2},
+	}
+}
+
+func TestSNPFakeAcceptedOnlyWithTestRoots(t *testing.T) {
+	s := newSNPSigner(t)
+	k := newTestKeys(t)
+	ev := produce(t, &fakeSNP{signer: s}, k, testWorkload)
+	opts := VerifyOptions{Nonce: testNonce, Workload: testWorkload, Now: at(testNow.Add(time.Minute)), SNPRoots: snpTestRoots(s)}
+	res := mustPass(t, ev, snpPolicy(), opts)
+	if !bytes.Equal(res.Measurement, snpMeasurement) {
+		t.Fatalf("measurement %x", res.Measurement)
+	}
+	for _, c := range res.Checks {
+		if !c.OK || c.Reason == "" {
+			t.Fatalf("check %+v", c)
+		}
+	}
+
+	// The same evidence against AMD's real roots: rejected at the chain.
+	real := opts
+	real.SNPRoots = nil
+	mustFail(t, ev, snpPolicy(), real, CheckCertChain, "does not chain to a trusted")
+}
+
+func TestSNPTampered(t *testing.T) {
+	s := newSNPSigner(t)
+	k := newTestKeys(t)
+	roots := snpTestRoots(s)
+	opts := VerifyOptions{Nonce: testNonce, Now: at(testNow.Add(time.Minute)), SNPRoots: roots}
+
+	otherKeys := sevtest.DefaultAmdKeys()
+	otherKeys.Ark, otherKeys.Ask = sevtest.DefaultAsk(), sevtest.DefaultArk() // swapped: a different chain
+	b := &sevtest.AmdSignerBuilder{Keys: otherKeys, ProductName: sevtest.GetProductName(), CSPID: "x",
+		ArkCreationTime: testNow.Add(-time.Hour), AskCreationTime: testNow.Add(-time.Hour), AsvkCreationTime: testNow.Add(-time.Hour), VcekCreationTime: testNow.Add(-time.Hour)}
+	foreign, err := b.TestOnlyCertChain()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name, check, want string
+		q                 *fakeSNP
+		edit              func(*Evidence)
+		opts              func(*VerifyOptions)
+		pol               func(*Policy)
+	}{
+		{name: "measurement", check: CheckMeasurement, want: "is not accepted",
+			q: &fakeSNP{signer: s, before: func(r *spb.Report) { r.Measurement[0] ^= 1 }}},
+		{name: "report_data", check: CheckReportData, want: "does not bind",
+			q: &fakeSNP{signer: s, before: func(r *spb.Report) { r.ReportData[5] ^= 1 }}},
+		{name: "signature", check: CheckSignature, want: "signature",
+			q: &fakeSNP{signer: s, after: func(b []byte) { b[0x90] ^= 1 }}}, // measurement changed after signing
+		{name: "cert chain", check: CheckCertChain, want: "does not chain",
+			q: &fakeSNP{signer: s, certs: func(c *SNPCerts) { c.VCEK = foreign.Vcek.Raw }}},
+		{name: "missing vcek", check: CheckCertChain, want: "lacks the VCEK",
+			q: &fakeSNP{signer: s, certs: func(c *SNPCerts) { c.VCEK = nil }}},
+		{name: "debug", check: CheckDebug, want: "allows debugging",
+			q: &fakeSNP{signer: s, before: func(r *spb.Report) {
+				r.Policy = sevabi.SnpPolicyToBytes(sevabi.SnpPolicy{SMT: true, Debug: true})
+			}}},
+		{name: "tcb below minimum", check: CheckTCB, want: "below the minimum",
+			q:   &fakeSNP{signer: s},
+			pol: func(p *Policy) { p.SEVSNP.MinTCB = SNPTCB{SNP: 8} }},
+		{name: "tcb differs from vcek", check: CheckTCB, want: "differs from the TCB",
+			q: &fakeSNP{signer: s, before: func(r *spb.Report) {
+				v, _ := kds.ComposeTCBParts(kds.TCBParts{SnpSpl: 20, UcodeSpl: 200})
+				r.ReportedTcb = uint64(v)
+			}}},
+		{name: "guest svn", check: CheckTCB, want: "guest SVN",
+			q: &fakeSNP{signer: s}, pol: func(p *Policy) { p.SEVSNP.MinGuestSVN = 4 }},
+		{name: "nonce", check: CheckNonce, want: "is not the expected nonce",
+			q: &fakeSNP{signer: s}, opts: func(o *VerifyOptions) { o.Nonce = bytes.Repeat([]byte{1}, 32) }},
+		{name: "nonce field", check: CheckReportData, want: "does not bind",
+			q: &fakeSNP{signer: s}, edit: func(e *Evidence) { e.Nonce = bytes.Repeat([]byte{1}, 32) }},
+		{name: "signer field", check: CheckReportData, want: "does not bind",
+			q: &fakeSNP{signer: s}, edit: func(e *Evidence) { e.Signer[0] ^= 1 }},
+		{name: "x25519 field", check: CheckReportData, want: "does not bind",
+			q: &fakeSNP{signer: s}, edit: func(e *Evidence) { e.X25519[0] ^= 1 }},
+		{name: "age", check: CheckAge, want: "more than max_age",
+			q: &fakeSNP{signer: s}, opts: func(o *VerifyOptions) { o.Now = at(testNow.Add(time.Hour)) }},
+		{name: "future", check: CheckAge, want: "in the future",
+			q: &fakeSNP{signer: s}, opts: func(o *VerifyOptions) { o.Now = at(testNow.Add(-time.Hour)) }},
+		{name: "issued_at field", check: CheckStatement, want: "not by the attested signer",
+			q: &fakeSNP{signer: s}, edit: func(e *Evidence) { e.IssuedAt = e.IssuedAt.Add(time.Minute) }},
+		{name: "workload", check: CheckWorkload, want: "want",
+			q: &fakeSNP{signer: s}, opts: func(o *VerifyOptions) { o.Workload = testWorkload }},
+		{name: "policy workloads", check: CheckWorkload, want: "not among",
+			q: &fakeSNP{signer: s}, pol: func(p *Policy) { p.Workloads = []HexBytes{testWorkload} }},
+		{name: "kind not accepted", check: CheckKind, want: "does not accept",
+			q: &fakeSNP{signer: s}, pol: func(p *Policy) {
+				p.Kinds = []Kind{KindTDX}
+				p.TDX = &TDXPolicy{Measurements: []TDXMeasurement{{MRTD: make([]byte, 48)}}}
+			}},
+		{name: "no freshness", check: CheckNonce, want: "nothing shows the evidence is fresh",
+			q: &fakeSNP{signer: s}, opts: func(o *VerifyOptions) { o.Nonce = nil }, pol: func(p *Policy) { p.MaxAge = 0 }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := produce(t, tc.q, k, nil)
+			if tc.edit != nil {
+				tc.edit(ev)
+			}
+			o := opts
+			if tc.opts != nil {
+				tc.opts(&o)
+			}
+			p := snpPolicy()
+			if tc.pol != nil {
+				tc.pol(p)
+			}
+			mustFail(t, ev, p, o, tc.check, tc.want)
+		})
+	}
+}
+
+// Real hardware evidence shipped in go-sev-guest's testdata (a Milan report
+// and its VCEK), verified against AMD's real roots, offline, at a fixed time.
+//
+//go:embed testdata/snp-milan-attestation.bin
+var realSNPReport []byte
+
+//go:embed testdata/snp-milan-vcek.der
+var realSNPVCEK []byte
+
+func TestSNPRealSampleAgainstAMDRoots(t *testing.T) {
+	rep, err := ParseSNPReport(realSNPReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newTestKeys(t)
+	when := time.Date(2023, time.January, 10, 0, 0, 0, 0, time.UTC)
+	ev := &Evidence{
+		Kind: KindSEVSNP, Signer: k.addr, X25519: k.x, Nonce: testNonce, IssuedAt: when,
+		Report: realSNPReport, Certs: SNPCerts{VCEK: realSNPVCEK},
+	}
+	ev.Statement, _ = k.sign(ev.StatementDigest())
+	pol := &Policy{Version: 1, Kinds: []Kind{KindSEVSNP}, SEVSNP: &SNPPolicy{Measurements: []HexBytes{rep.GetMeasurement()}}}
+	res, err := Verify(context.Background(), ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)})
+	for _, c := range res.Checks {
+		t.Logf("%-12s ok=%v %s", c.Name, c.OK, c.Reason)
+	}
+	for _, name := range []string{CheckCertChain, CheckSignature, CheckMeasurement, CheckTCB} {
+		if c := res.Check(name); c == nil || !c.OK {
+			t.Fatalf("real AMD sample: check %s failed: %+v", name, c)
+		}
+	}
+	// The sample comes from a debuggable test VM: the policy refuses it.
+	if c := res.Check(CheckDebug); c == nil || c.OK {
+		t.Fatalf("debug check on the debuggable sample: %+v", c)
+	}
+	// The sample was not made by tpod: its report_data binds nothing of ours.
+	if c := res.Check(CheckReportData); c == nil || c.OK || err == nil {
+		t.Fatalf("report-data check on a foreign report: %+v, err %v", c, err)
+	}
+
+	// One flipped bit in the signed part and the real roots reject it.
+	bad := bytes.Clone(realSNPReport)
+	bad[0x90] ^= 1
+	ev.Report = bad
+	mustFail(t, ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)}, CheckSignature, "signature")
+}

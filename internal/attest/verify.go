@@ -1,0 +1,296 @@
+package attest
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdh"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/go-sev-guest/verify/trust"
+)
+
+// Check names, in the order Verify runs them.
+const (
+	CheckFormat      = "format"      // evidence structure and sizes
+	CheckKind        = "kind"        // the policy accepts this kind
+	CheckCertChain   = "cert-chain"  // the endorsement chain ends at a trusted vendor root
+	CheckSignature   = "signature"   // the vendor library verifies the report/quote signatures
+	CheckMeasurement = "measurement" // the launch measurement is accepted
+	CheckDebug       = "debug"       // the guest is not debuggable
+	CheckTCB         = "tcb"         // firmware/microcode security versions are high enough
+	CheckReportData  = "report-data" // report_data binds the keys and the nonce
+	CheckStatement   = "statement"   // the signing key signed issue time and workload
+	CheckNonce       = "nonce"       // the nonce is the verifier's
+	CheckAge         = "age"         // the evidence is fresh enough
+	CheckWorkload    = "workload"    // the workload hash is the expected one
+)
+
+// Check is the outcome of one verification step.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Reason string `json:"reason"`
+}
+
+// Result is the outcome of Verify.
+type Result struct {
+	// OK is true when every check passed.
+	OK bool `json:"ok"`
+	// Kind is the evidence kind.
+	Kind Kind `json:"kind"`
+	// Checks lists every check with its outcome and reason.
+	Checks []Check `json:"checks"`
+	// Signer and X25519 are the verified enclave keys; set only when OK.
+	Signer common.Address  `json:"-"`
+	X25519 *ecdh.PublicKey `json:"-"`
+	// Measurement is the launch measurement (SEV-SNP MEASUREMENT, TDX MRTD,
+	// simulated SHA-384), whether accepted or not.
+	Measurement HexBytes `json:"measurement,omitempty"`
+	// Workload is the workload hash the evidence commits to, if any.
+	Workload HexBytes `json:"workload,omitempty"`
+	// IssuedAt is the signed issue time.
+	IssuedAt time.Time `json:"issued_at"`
+}
+
+// Failed returns the first failed check, or nil.
+func (r *Result) Failed() *Check {
+	for i := range r.Checks {
+		if !r.Checks[i].OK {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Check returns the named check, or nil.
+func (r *Result) Check(name string) *Check {
+	for i := range r.Checks {
+		if r.Checks[i].Name == name {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// VerifyOptions are a verifier's inputs beyond the policy.
+type VerifyOptions struct {
+	// Nonce is the nonce the verifier sent; it overrides Policy.Nonce.
+	Nonce []byte
+	// Workload is the workload hash the verifier expects, if any.
+	Workload []byte
+	// Now returns the verification time; nil means time.Now.
+	Now func() time.Time
+	// AllowInsecureSimulated accepts simulated evidence, which no hardware
+	// backs and anyone can forge. Development only.
+	AllowInsecureSimulated bool
+	// SNPRoots replaces AMD's roots embedded in go-sev-guest. Tests only.
+	SNPRoots map[string][]*trust.AMDRootCerts
+	// TDXRoots replaces Intel's SGX root CA. Tests only.
+	TDXRoots *x509.CertPool
+}
+
+// maxClockSkew is how far in the future a signed issue time may be.
+const maxClockSkew = 2 * time.Minute
+
+// checker accumulates checks.
+type checker struct{ checks []Check }
+
+func (c *checker) pass(name, format string, args ...any) {
+	c.checks = append(c.checks, Check{Name: name, OK: true, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) fail(name, format string, args ...any) {
+	c.checks = append(c.checks, Check{Name: name, OK: false, Reason: fmt.Sprintf(format, args...)})
+}
+
+// result records err as the outcome of a check: pass with okReason when nil.
+func (c *checker) result(name string, err error, okReason string) bool {
+	if err != nil {
+		c.fail(name, "%v", err)
+		return false
+	}
+	c.pass(name, "%s", okReason)
+	return true
+}
+
+// hwReport is what a kind-specific verifier extracts from hardware evidence.
+type hwReport struct {
+	reportData  []byte
+	measurement []byte
+}
+
+// Verify checks evidence against a policy, failing closed: any check that
+// cannot be completed is a failure. It returns the result listing every check
+// and, when any failed, an error wrapping ErrAttestation that names the first
+// failure. The verified keys are in the result only when it is OK.
+func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) (*Result, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	t := now()
+	c := &checker{}
+	res := &Result{}
+	finish := func() (*Result, error) {
+		res.Checks = c.checks
+		if f := res.Failed(); f != nil {
+			return res, fmt.Errorf("%w: %s: %s", ErrAttestation, f.Name, f.Reason)
+		}
+		res.OK = true
+		return res, nil
+	}
+
+	if ev == nil || pol == nil {
+		c.fail(CheckFormat, "no evidence or no policy")
+		return finish()
+	}
+	if err := pol.Validate(); err != nil {
+		c.fail(CheckFormat, "%v", err)
+		return finish()
+	}
+	if err := ev.validate(); err != nil {
+		c.fail(CheckFormat, "%v", err)
+		return finish()
+	}
+	res.Kind, res.IssuedAt, res.Workload = ev.Kind, ev.IssuedAt, ev.Workload
+	c.pass(CheckFormat, "%s evidence, version %d", ev.Kind, EvidenceVersion)
+
+	switch {
+	case !pol.accepts(ev.Kind):
+		c.fail(CheckKind, "policy does not accept %s evidence (accepts %v)", ev.Kind, pol.Kinds)
+		return finish()
+	case ev.Kind == KindSimulated && !opts.AllowInsecureSimulated:
+		c.fail(CheckKind, "simulated evidence is not backed by any hardware and anyone can forge it; refused unless the insecure simulated option is set")
+		return finish()
+	case ev.Kind == KindSimulated:
+		c.pass(CheckKind, "INSECURE: simulated evidence accepted by explicit option; it proves nothing")
+	default:
+		c.pass(CheckKind, "policy accepts %s", ev.Kind)
+	}
+
+	var hw *hwReport
+	switch ev.Kind {
+	case KindSEVSNP:
+		hw = verifySNP(ctx, c, ev, pol.SEVSNP, opts, t)
+	case KindTDX:
+		hw = verifyTDX(ctx, c, ev, pol.TDX, opts, t)
+	case KindSimulated:
+		hw = verifySimulated(c, ev, pol.Simulated)
+	}
+	if hw == nil {
+		return finish()
+	}
+	res.Measurement = hw.measurement
+
+	want := ev.ReportData()
+	if subtle.ConstantTimeCompare(hw.reportData, want[:]) == 1 {
+		c.pass(CheckReportData, "report_data = SHA-512(%q ‖ signer ‖ x25519 ‖ nonce)", reportDataDomain)
+	} else {
+		c.fail(CheckReportData, "report_data %s… does not bind signer %s, the X25519 key and the nonce (want %s…)",
+			hex.EncodeToString(hw.reportData[:8]), ev.Signer.Hex(), hex.EncodeToString(want[:8]))
+	}
+
+	if got, err := recoverSigner(ev.StatementDigest(), ev.Statement); err != nil {
+		c.fail(CheckStatement, "statement signature: %v", err)
+	} else if got != ev.Signer {
+		c.fail(CheckStatement, "statement signed by %s, not by the attested signer %s", got.Hex(), ev.Signer.Hex())
+	} else {
+		c.pass(CheckStatement, "attested signer signed issue time %s and workload", ev.IssuedAt.Format(time.RFC3339))
+	}
+
+	expNonce := opts.Nonce
+	if len(expNonce) == 0 {
+		expNonce = pol.Nonce
+	}
+	switch {
+	case len(expNonce) == 0 && pol.MaxAge == 0:
+		c.fail(CheckNonce, "no expected nonce and no max_age: nothing shows the evidence is fresh")
+	case len(expNonce) == 0:
+		c.pass(CheckNonce, "no expected nonce; freshness rests on max_age %s", time.Duration(pol.MaxAge))
+	case len(expNonce) < MinNonceSize:
+		c.fail(CheckNonce, "expected nonce is %d bytes, want at least %d", len(expNonce), MinNonceSize)
+	case subtle.ConstantTimeCompare(expNonce, ev.Nonce) != 1:
+		c.fail(CheckNonce, "evidence nonce %x is not the expected nonce %x", ev.Nonce, expNonce)
+	default:
+		c.pass(CheckNonce, "nonce matches")
+	}
+
+	age := t.Sub(ev.IssuedAt)
+	switch {
+	case ev.IssuedAt.After(t.Add(maxClockSkew)):
+		c.fail(CheckAge, "issued at %s, in the future (now %s)", ev.IssuedAt.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+	case pol.MaxAge == 0:
+		c.pass(CheckAge, "policy sets no max_age (evidence is %s old)", age.Round(time.Second))
+	case age > time.Duration(pol.MaxAge):
+		c.fail(CheckAge, "evidence is %s old, more than max_age %s", age.Round(time.Second), time.Duration(pol.MaxAge))
+	default:
+		c.pass(CheckAge, "evidence is %s old (max_age %s)", age.Round(time.Second), time.Duration(pol.MaxAge))
+	}
+
+	switch {
+	case len(opts.Workload) > 0 && !bytes.Equal(opts.Workload, ev.Workload):
+		c.fail(CheckWorkload, "evidence commits to workload %x, want %x", ev.Workload, opts.Workload)
+	case len(pol.Workloads) > 0 && !containsBytes(pol.Workloads, ev.Workload):
+		c.fail(CheckWorkload, "workload %x is not among the policy's workloads", ev.Workload)
+	case len(opts.Workload) > 0 || len(pol.Workloads) > 0:
+		c.pass(CheckWorkload, "workload %x accepted", ev.Workload)
+	case len(ev.Workload) > 0:
+		c.pass(CheckWorkload, "evidence claims workload %x; none expected", ev.Workload)
+	default:
+		c.pass(CheckWorkload, "no workload expected")
+	}
+
+	if res.Failed() == nil && len(c.checks) > 0 {
+		pub, err := ecdh.X25519().NewPublicKey(ev.X25519)
+		if err != nil {
+			c.fail(CheckFormat, "x25519 key: %v", err)
+		} else {
+			res.X25519 = pub
+			res.Signer = ev.Signer
+		}
+	}
+	r, err := finish()
+	if err != nil {
+		r.X25519, r.Signer = nil, common.Address{}
+	}
+	return r, err
+}
+
+func containsBytes(list []HexBytes, b []byte) bool {
+	for _, x := range list {
+		if bytes.Equal(x, b) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsMeasurement(list []HexBytes, m []byte) bool { return containsBytes(list, m) }
+
+// verifySimulated checks a simulated report: only its format and measurement,
+// since nothing signs it.
+func verifySimulated(c *checker, ev *Evidence, pol *SimulatedPolicy) *hwReport {
+	r, err := ParseSimulatedReport(ev.Report)
+	if err != nil {
+		c.fail(CheckFormat, "%v", err)
+		return nil
+	}
+	c.pass(CheckCertChain, "INSECURE: simulated evidence has no certificate chain")
+	c.pass(CheckSignature, "INSECURE: simulated evidence has no signature")
+	switch {
+	case pol.AnyMeasurement:
+		c.pass(CheckMeasurement, "INSECURE: policy accepts any simulated measurement (%x…)", r.Measurement[:8])
+	case containsMeasurement(pol.Measurements, r.Measurement[:]):
+		c.pass(CheckMeasurement, "simulated measurement %x… accepted", r.Measurement[:8])
+	default:
+		c.fail(CheckMeasurement, "simulated measurement %x is not accepted by the policy", r.Measurement[:])
+	}
+	c.pass(CheckDebug, "INSECURE: the simulated TEE is always debuggable by the machine's administrator")
+	c.pass(CheckTCB, "INSECURE: the simulated TEE has no TCB")
+	return &hwReport{reportData: r.ReportData[:], measurement: r.Measurement[:]}
+}

@@ -79,6 +79,9 @@ type Config struct {
 	DefaultStartTimeout time.Duration
 	// DefaultMaxQueue applies to routes without Scale.MaxQueue (default 1000).
 	DefaultMaxQueue int
+	// StartFailureBackoff: after a failed wake, requests within this time get
+	// the same 502 at once instead of starting the pod again (default 1 s).
+	StartFailureBackoff time.Duration
 	// RetryAfter is the Retry-After sent with 503 answers (default 1 s).
 	RetryAfter time.Duration
 	// SweepInterval is how often idle pods are looked for (default 1 s).
@@ -120,6 +123,7 @@ func (c *Config) setDefaults() {
 	def(&c.DefaultIdleTimeout, 5*time.Minute)
 	def(&c.DefaultStartTimeout, 30*time.Second)
 	def(&c.RetryAfter, time.Second)
+	def(&c.StartFailureBackoff, time.Second)
 	def(&c.SweepInterval, time.Second)
 	if c.Now == nil {
 		c.Now = time.Now

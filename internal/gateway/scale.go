@@ -79,6 +79,8 @@ type pod struct {
 	lastDone time.Time
 	cur      *transition // current wake or stop
 	removed  bool
+	failErr  error     // last wake failure, answered at once until
+	failedAt time.Time // failedAt + Config.StartFailureBackoff
 }
 
 func (g *Gateway) newPod(r Route, names []string) *pod {
@@ -128,6 +130,13 @@ func (p *pod) acquire(ctx context.Context, port int) (string, error) {
 				}
 				p.mu.Unlock()
 				return "", fmt.Errorf("pod %s: gateway closed: %w", p.id, err)
+			}
+			if p.failErr != nil && p.g.cfg.Now().Sub(p.failedAt) < p.g.cfg.StartFailureBackoff {
+				if queued {
+					p.waiters--
+				}
+				p.mu.Unlock()
+				return "", p.failErr
 			}
 			p.beginWake()
 		}
@@ -203,6 +212,7 @@ func (p *pod) wake(t *transition, route Route) {
 		stop := &transition{done: make(chan struct{})}
 		p.mu.Lock()
 		t.err = err
+		p.failErr, p.failedAt = err, g.cfg.Now()
 		p.state = stateStopping
 		p.cur = stop
 		close(t.done)
@@ -213,6 +223,7 @@ func (p *pod) wake(t *transition, route Route) {
 	}
 	p.mu.Lock()
 	p.host = host
+	p.failErr = nil
 	p.state = stateRunning
 	p.lastDone = g.cfg.Now()
 	close(t.done)

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -119,3 +120,5 @@ func mustFail(t testing.TB, ev *Evidence, pol *Policy, opts VerifyOptions, check
 }
 
 func at(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

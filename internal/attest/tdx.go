@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tdxabi "github.com/google/go-tdx-guest/abi"
+	"github.com/google/go-tdx-guest/pcs"
 	tpb "github.com/google/go-tdx-guest/proto/tdx"
 	tdxverify "github.com/google/go-tdx-guest/verify"
 )
@@ -70,7 +71,6 @@ func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *TDXPolicy, op
 		roots = IntelRoots()
 	}
 
-	chainOK := false
 	chain, err := tdxverify.ExtractChainFromQuote(q)
 	if err == nil {
 		inter := x509.NewCertPool()
@@ -80,7 +80,7 @@ func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *TDXPolicy, op
 			err = fmt.Errorf("PCK certificate does not chain to a trusted Intel root: %v", err)
 		}
 	}
-	chainOK = c.result(CheckCertChain, err, "PCK certificate chains to Intel's SGX root")
+	chainOK := c.result(CheckCertChain, err, "PCK certificate chains to Intel's SGX root")
 
 	if chainOK {
 		ts := &tdxverify.TimeSet{PckCertChain: now, TcbInfo: now, QeIdentity: now, PckCrl: now, RootCaCrl: now}
@@ -111,8 +111,15 @@ func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *TDXPolicy, op
 	}
 
 	svn := body.GetTeeTcbSvn()
-	qe := binary.LittleEndian.Uint16(q.GetHeader().GetQeSvn())
+	// The QE's SVN is in its report (signed by the PCK key); the PCE's in the
+	// PCK certificate's SGX extension.
+	qe := uint16(q.GetSignedData().GetCertificationData().GetQeReportCertificationData().GetQeReport().GetIsvSvn())
 	pce := binary.LittleEndian.Uint16(q.GetHeader().GetPceSvn())
+	if chain != nil && chain.PCKCertificate != nil {
+		if exts, err := pcs.PckCertificateExtensions(chain.PCKCertificate); err == nil {
+			pce = exts.TCB.PCESvn
+		}
+	}
 	switch {
 	case !svnAtLeast(svn, pol.MinTEETCBSVN):
 		c.fail(CheckTCB, "TEE_TCB_SVN %x is below the minimum %x", svn, []byte(pol.MinTEETCBSVN))

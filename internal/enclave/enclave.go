@@ -16,7 +16,6 @@ import (
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -200,6 +199,3 @@ func (e *Enclave) Evidence(ctx context.Context, nonce []byte, opts ...EvidenceOp
 	}
 	return ev, nil
 }
-
-// errNoSealed means no sealed keys exist yet.
-var errNoSealed = errors.New("no sealed keys")

@@ -1,0 +1,170 @@
+package attest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func simPolicy(t testing.TB) *Policy {
+	m, err := SimulatedMeasurement()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Policy{Version: 1, Kinds: []Kind{KindSimulated}, MaxAge: Duration(time.Minute),
+		Simulated: &SimulatedPolicy{Measurements: []HexBytes{m[:]}}}
+}
+
+func TestSimulatedNeedsExplicitOption(t *testing.T) {
+	k := newTestKeys(t)
+	ev := produce(t, SimulatedQuoter(), k, nil)
+	opts := VerifyOptions{Nonce: testNonce, Now: at(testNow)}
+	mustFail(t, ev, simPolicy(t), opts, CheckKind, "refused unless")
+
+	opts.AllowInsecureSimulated = true
+	res := mustPass(t, ev, simPolicy(t), opts)
+	if !strings.Contains(res.Check(CheckKind).Reason, "INSECURE") {
+		t.Fatalf("simulated acceptance is not loud: %q", res.Check(CheckKind).Reason)
+	}
+	// A policy that does not list simulated refuses it even with the option.
+	mustFail(t, ev, snpPolicy(), opts, CheckKind, "does not accept")
+
+	// Another binary's measurement is refused.
+	p := simPolicy(t)
+	p.Simulated.Measurements = []HexBytes{bytes.Repeat([]byte{9}, 48)}
+	mustFail(t, ev, p, opts, CheckMeasurement, "not accepted")
+	p.Simulated = &SimulatedPolicy{AnyMeasurement: true}
+	mustPass(t, ev, p, opts)
+
+	// report_data is still checked.
+	ev.Report[len(ev.Report)-1] ^= 1
+	mustFail(t, ev, simPolicy(t), opts, CheckReportData, "does not bind")
+}
+
+func TestEvidenceRoundTripAndStrictness(t *testing.T) {
+	k := newTestKeys(t)
+	ev := produce(t, SimulatedQuoter(), k, testWorkload)
+	b, err := ev.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseEvidence(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := back.Marshal()
+	if !bytes.Equal(b, b2) {
+		t.Fatalf("round trip differs:\n%s\n%s", b, b2)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit := func(f func(map[string]any)) []byte {
+		c := map[string]any{}
+		for k, v := range m {
+			c[k] = v
+		}
+		f(c)
+		out, _ := json.Marshal(c)
+		return out
+	}
+	bad := map[string][]byte{
+		"unknown field": edit(func(c map[string]any) { c["extra"] = 1 }),
+		"version":       edit(func(c map[string]any) { c["version"] = 2 }),
+		"format":        edit(func(c map[string]any) { c["format"] = "x" }),
+		"kind":          edit(func(c map[string]any) { c["kind"] = "sgx" }),
+		"signer":        edit(func(c map[string]any) { c["signer"] = "0x1234" }),
+		"x25519 size":   edit(func(c map[string]any) { c["x25519"] = "00" }),
+		"empty nonce":   edit(func(c map[string]any) { c["nonce"] = "" }),
+		"long nonce":    edit(func(c map[string]any) { c["nonce"] = strings.Repeat("00", 65) }),
+		"workload size": edit(func(c map[string]any) { c["workload"] = "0011" }),
+		"statement":     edit(func(c map[string]any) { c["statement"] = "00" }),
+		"issued_at":     edit(func(c map[string]any) { c["issued_at"] = -1 }),
+		"certs on sim":  edit(func(c map[string]any) { c["certs"] = map[string]any{"vcek": "AAAA"} }),
+		"trailing":      append(bytes.Clone(b), []byte(" {}")...),
+		"too large":     bytes.Repeat([]byte(" "), MaxEvidenceSize+1),
+	}
+	for name, data := range bad {
+		if _, err := ParseEvidence(data); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: ParseEvidence = %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+func TestPolicyParse(t *testing.T) {
+	good := `
+version: 1
+kinds: [sev-snp, tdx]
+max_age: 5m
+workloads: ["` + strings.Repeat("ab", 32) + `"]
+sev_snp:
+  measurements: ["` + strings.Repeat("42", 48) + `"]
+  min_tcb: {bootloader: 3, tee: 0, snp: 8, microcode: 115}
+  min_guest_svn: 1
+tdx:
+  measurements:
+    - mrtd: "` + strings.Repeat("11", 48) + `"
+      rtmr0: "0x` + strings.Repeat("20", 48) + `"
+  min_tee_tcb_svn: "` + strings.Repeat("01", 16) + `"
+`
+	p, err := ParsePolicy([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(p.MaxAge) != 5*time.Minute || p.SEVSNP.MinTCB.Microcode != 115 || len(p.TDX.Measurements[0].RTMR0) != 48 {
+		t.Fatalf("parsed %+v", p)
+	}
+	// JSON is YAML too.
+	js, _ := json.Marshal(p)
+	if _, err := ParsePolicy(js); err != nil {
+		t.Fatalf("JSON form: %v", err)
+	}
+	bad := map[string]string{
+		"unknown field":     "version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nallow_debug: true\n",
+		"no kinds":          "version: 1\n",
+		"version":           "version: 2\nkinds: [simulated]\nsimulated: {any_measurement: true}\n",
+		"snp no meas":       "version: 1\nkinds: [sev-snp]\n",
+		"tdx no meas":       "version: 1\nkinds: [tdx]\ntdx: {measurements: []}\n",
+		"sim no meas":       "version: 1\nkinds: [simulated]\nsimulated: {}\n",
+		"bad measurement":   "version: 1\nkinds: [sev-snp]\nsev_snp: {measurements: [\"00\"]}\n",
+		"bad kind":          "version: 1\nkinds: [sgx]\n",
+		"bad duration":      "version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nmax_age: soon\n",
+		"bad workload size": "version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nworkloads: [\"00\"]\n",
+	}
+	for name, s := range bad {
+		if _, err := ParsePolicy([]byte(s)); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: ParsePolicy = %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+func TestReportDataIsDesignFormula(t *testing.T) {
+	k := newTestKeys(t)
+	got := ReportData(k.addr, k.x, testNonce)
+	// Independent recomputation of SHA-512("tpod/attest/v1" ‖ addr ‖ x25519 ‖ nonce).
+	var buf bytes.Buffer
+	buf.WriteString("tpod/attest/v1")
+	buf.Write(k.addr.Bytes())
+	buf.Write(k.x)
+	buf.Write(testNonce)
+	want := sha512Sum(buf.Bytes())
+	if !bytes.Equal(got[:], want) {
+		t.Fatalf("report_data %x, want %x", got, want)
+	}
+}
+
+func TestVerifyNilAndBadPolicy(t *testing.T) {
+	if _, err := Verify(context.Background(), nil, nil, VerifyOptions{}); !errors.Is(err, ErrAttestation) {
+		t.Fatalf("nil evidence: %v", err)
+	}
+	k := newTestKeys(t)
+	ev := produce(t, SimulatedQuoter(), k, nil)
+	if _, err := Verify(context.Background(), ev, &Policy{}, VerifyOptions{AllowInsecureSimulated: true}); !errors.Is(err, ErrAttestation) {
+		t.Fatalf("empty policy: %v", err)
+	}
+}

@@ -1,0 +1,212 @@
+package enclave
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdh"
+	"crypto/hpke"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	sevclient "github.com/google/go-sev-guest/client"
+	labi "github.com/google/go-sev-guest/client/linuxabi"
+	sevtest "github.com/google/go-sev-guest/testing"
+
+	"github.com/trustedpods/tpod/internal/attest"
+)
+
+func openSim(t *testing.T, dir string) *Enclave {
+	t.Helper()
+	e, err := Open(context.Background(), Config{DataDir: dir, Kind: attest.KindSimulated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestSimulatedKeysPersist0600(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	e1 := openSim(t, dir)
+	st, err := os.Stat(filepath.Join(dir, fileSealer{}.FileName()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %04o, want 0600", st.Mode().Perm())
+	}
+	e2 := openSim(t, dir)
+	if e1.Address() != e2.Address() || !e1.X25519Public().Equal(e2.X25519Public()) {
+		t.Fatal("reloaded enclave has different keys")
+	}
+	if e3 := openSim(t, t.TempDir()); e3.Address() == e1.Address() {
+		t.Fatal("a fresh data dir produced the same key")
+	}
+
+	// A key file readable by others is refused.
+	if err := os.Chmod(filepath.Join(dir, fileSealer{}.FileName()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), Config{DataDir: dir, Kind: attest.KindSimulated}); err == nil || !strings.Contains(err.Error(), "0600") {
+		t.Fatalf("world-readable key file: %v", err)
+	}
+}
+
+func TestSignDigestRecoverable(t *testing.T) {
+	e := openSim(t, t.TempDir())
+	for i := range 20 {
+		var d [32]byte
+		d[0] = byte(i)
+		rand.Read(d[1:])
+		sig, err := e.SignDigest(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sig) != 65 || (sig[64] != 27 && sig[64] != 28) {
+			t.Fatalf("signature %x: want 65 bytes with V 27/28", sig)
+		}
+		s := bytes.Clone(sig)
+		s[64] -= 27
+		pub, err := crypto.Ecrecover(d[:], s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pk, err := crypto.UnmarshalPubkey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if crypto.PubkeyToAddress(*pk) != e.Address() {
+			t.Fatal("Ecrecover does not give the enclave address")
+		}
+		if !crypto.VerifySignature(pub, d[:], s[:64]) {
+			t.Fatal("signature does not verify (or S is high)")
+		}
+	}
+}
+
+func TestX25519IsOpaqueAndWorksWithHPKE(t *testing.T) {
+	e := openSim(t, t.TempDir())
+	kx := e.X25519()
+	if _, ok := kx.(*ecdh.PrivateKey); ok {
+		t.Fatal("X25519 exposes *ecdh.PrivateKey")
+	}
+	if !kx.PublicKey().Equal(e.X25519Public()) {
+		t.Fatal("public key mismatch")
+	}
+	// Seal to the public key with HPKE, open inside the enclave.
+	kem := hpke.DHKEM(ecdh.X25519())
+	pub, err := kem.NewPublicKey(e.X25519Public().Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := hpke.NewDHKEMPrivateKey(kx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kdf, aead := hpke.HKDFSHA256(), hpke.AES256GCM()
+	ct, err := hpke.Seal(pub, kdf, aead, []byte("tpod bundle"), []byte("secret key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := hpke.Open(priv, kdf, aead, []byte("tpod bundle"), ct)
+	if err != nil || string(pt) != "secret key" {
+		t.Fatalf("hpke open: %q %v", pt, err)
+	}
+}
+
+func TestEvidenceVerifies(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	e, err := Open(context.Background(), Config{DataDir: t.TempDir(), Kind: attest.KindSimulated, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := bytes.Repeat([]byte{7}, 32)
+	wl := bytes.Repeat([]byte{8}, 32)
+	ev, err := e.Evidence(context.Background(), nonce, WithWorkload(wl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := &attest.Policy{Version: 1, Kinds: []attest.Kind{attest.KindSimulated}, MaxAge: attest.Duration(time.Minute),
+		Simulated: &attest.SimulatedPolicy{AnyMeasurement: true}}
+	res, err := attest.Verify(context.Background(), ev, pol, attest.VerifyOptions{
+		Nonce: nonce, Workload: wl, AllowInsecureSimulated: true, Now: func() time.Time { return now.Add(time.Second) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Signer != e.Address() || !res.X25519.Equal(e.X25519Public()) {
+		t.Fatal("verified keys are not the enclave's")
+	}
+}
+
+func TestNoTEEIsAnError(t *testing.T) {
+	if attest.Detect() != attest.KindNone {
+		t.Skip("this machine has a TEE")
+	}
+	if _, err := Open(context.Background(), Config{DataDir: t.TempDir()}); err == nil {
+		t.Fatal("auto on a machine without a TEE must not fall back to simulated")
+	}
+}
+
+// The SEV-SNP sealer on go-sev-guest's FAKE device: keys persist sealed,
+// reload to the same identity, and a different derived key (another chip or
+// measurement) cannot unseal them, so new keys are made.
+func TestSNPSealing(t *testing.T) {
+	req := SNPDerivedKeyRequest
+	abiReq := &labi.SnpDerivedKeyReqABI{RootKeySelect: 0, GuestFieldSelect: req.GuestFieldSelect.ABI()}
+	dev := func(key byte) sevclient.Device {
+		return &sevtest.Device{Keys: map[string][]byte{sevtest.DerivedKeyRequestToString(abiReq): bytes.Repeat([]byte{key}, 32)}}
+	}
+	dir := t.TempDir()
+	open := func(d sevclient.Device) *Enclave {
+		t.Helper()
+		e, err := Open(context.Background(), Config{DataDir: dir, Kind: attest.KindSEVSNP, Quoter: fakeQuoter{attest.KindSEVSNP}, Sealer: NewSNPSealer(d)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	e1 := open(dev(1))
+	sealed, err := os.ReadFile(filepath.Join(dir, (&snpSealer{}).FileName()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, crypto.FromECDSA(e1.signKey)) {
+		t.Fatal("sealed file holds the plain signing key")
+	}
+	if e2 := open(dev(1)); e2.Address() != e1.Address() {
+		t.Fatal("same derived key did not unseal the same identity")
+	}
+	e3 := open(dev(2))
+	if e3.Address() == e1.Address() {
+		t.Fatal("a different derived key unsealed the keys")
+	}
+	if _, err := os.Stat(filepath.Join(dir, (&snpSealer{}).FileName()+".stale")); err != nil {
+		t.Fatalf("old sealed keys not kept aside: %v", err)
+	}
+}
+
+func TestNoSealingRegenerates(t *testing.T) {
+	open := func() *Enclave {
+		e, err := Open(context.Background(), Config{Kind: attest.KindTDX, Quoter: fakeQuoter{attest.KindTDX}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	if open().Address() == open().Address() {
+		t.Fatal("TDX enclave keys persisted without sealing")
+	}
+}
+
+// fakeQuoter is a FAKE hardware quoter that only names a kind.
+type fakeQuoter struct{ kind attest.Kind }
+
+func (f fakeQuoter) Kind() attest.Kind { return f.kind }
+func (f fakeQuoter) Quote(context.Context, [attest.ReportDataSize]byte) ([]byte, attest.SNPCerts, error) {
+	return nil, attest.SNPCerts{}, errors.New("fake quoter: no hardware")
+}

@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -108,6 +109,9 @@ func errorf(c Code, format string, args ...any) *Error {
 // so internal details do not leak to the caller; the server logs them.
 func toWire(err error) (*p2ppb.Error, bool) {
 	var e *Error
+	if !errors.As(err, &e) && errors.Is(err, context.DeadlineExceeded) {
+		return &p2ppb.Error{Code: p2ppb.ErrorCode_ERROR_CODE_UNAVAILABLE, Message: "timed out"}, true
+	}
 	if !errors.As(err, &e) || e.Code == CodeInternal || codeNames[e.Code] == "" {
 		return &p2ppb.Error{Code: p2ppb.ErrorCode_ERROR_CODE_INTERNAL, Message: "internal error"}, false
 	}

@@ -537,7 +537,10 @@ func (s *Server) logs(ctx context.Context, x *exchange, ref PodRef, opts LogOpti
 		// Lines may have gone out already; the error says why the stream ends.
 		return x.writeError(err)
 	}
-	if ctx.Err() != nil && s.ctx.Err() == nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case s.ctx.Err() != nil:
+		return x.writeError(errorf(CodeUnavailable, "provider is shutting down"))
+	case ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
 		// The caller went away; nothing more to say.
 		return nil
 	}

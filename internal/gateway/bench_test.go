@@ -1,0 +1,258 @@
+package gateway
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The gateway's benchmark figures (DESIGN §8) are produced by
+// TestGatewayBenchReport, run by scripts/bench.sh with TPOD_BENCH=1; it
+// rewrites the "## Gateway" section of docs/benchmarks.md when
+// TPOD_BENCH_WRITE=1. BenchmarkWake is the same wake loop for `go test -bench`.
+
+const (
+	benchWakes   = 60
+	wrkDuration  = "10s"
+	wrkConns     = "50"
+	wrkThreads   = "2"
+	benchDocPath = "../../docs/benchmarks.md"
+)
+
+// wakeRig is a gateway with one scale-to-zero pod backed by a real process.
+type wakeRig struct {
+	g    *Gateway
+	b    *procBackend
+	clk  *fakeClock
+	host string
+	c    *http.Client
+}
+
+func newWakeRig(t testing.TB) *wakeRig {
+	b := newProcBackend(t)
+	clk := &fakeClock{t: time.Now()}
+	g, _ := startGateway(t, Config{Backend: b, Now: clk.Now, SweepInterval: time.Hour})
+	if err := g.AddRoute(Route{PodID: "bench", Host: "127.0.0.1", HTTPPort: b.port("bench"), Scale: Scale{Min: 0, IdleTimeout: time.Minute}, Stopped: true}); err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &wakeRig{g: g, b: b, clk: clk, host: genHost(t, "bench"), c: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
+}
+
+// wake sends one request to the stopped pod and returns request → response
+// time, then idles the pod out and waits until it is stopped.
+func (r *wakeRig) wake(t testing.TB) time.Duration {
+	req, _ := http.NewRequest("GET", "http://"+r.g.HTTPAddr().String()+"/hello", nil)
+	req.Host = r.host
+	start := time.Now()
+	resp, err := r.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, 16)
+	n, _ := resp.Body.Read(body)
+	resp.Body.Close()
+	took := time.Since(start)
+	if resp.StatusCode != 200 || string(body[:n]) != "hello" {
+		t.Fatalf("wake: %d %q", resp.StatusCode, body[:n])
+	}
+	r.clk.Add(time.Hour)
+	if s := r.g.SweepIdle(); len(s) != 1 {
+		t.Fatalf("sweep stopped %v", s)
+	}
+	waitFor(t, "stopped", 10*time.Second, func() bool { return state(t, r.g, "bench") == "stopped" })
+	return took
+}
+
+func BenchmarkWake(b *testing.B) {
+	r := newWakeRig(b)
+	var total time.Duration
+	for b.Loop() {
+		total += r.wake(b)
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/wake")
+}
+
+type wrkResult struct {
+	rps           float64
+	p50, p90, p99 time.Duration
+}
+
+var (
+	reRPS = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	rePct = regexp.MustCompile(`(?m)^\s+(50|90|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
+)
+
+func runWrk(t *testing.T, url, host string) wrkResult {
+	args := []string{"-t" + wrkThreads, "-c" + wrkConns, "-d" + wrkDuration, "--latency"}
+	if host != "" {
+		args = append(args, "-H", "Host: "+host)
+	}
+	out, err := exec.Command("wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("wrk: %v\n%s", err, out)
+	}
+	var r wrkResult
+	if m := reRPS.FindSubmatch(out); m != nil {
+		r.rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
+	for _, m := range rePct.FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(m[2]), 64)
+		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(m[3])]
+		d := time.Duration(v * float64(unit))
+		switch string(m[1]) {
+		case "50":
+			r.p50 = d
+		case "90":
+			r.p90 = d
+		case "99":
+			r.p99 = d
+		}
+	}
+	if r.rps == 0 || r.p99 == 0 || strings.Contains(string(out), "Non-2xx") {
+		t.Fatalf("wrk output not understood or errors:\n%s", out)
+	}
+	return r
+}
+
+func pct(ds []time.Duration, p float64) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(float64(len(s))*p+0.5) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+func TestGatewayBenchReport(t *testing.T) {
+	if os.Getenv("TPOD_BENCH") == "" {
+		t.Skip("benchmark report: set TPOD_BENCH=1 (scripts/bench.sh)")
+	}
+	if _, err := exec.LookPath("wrk"); err != nil {
+		t.Fatal("wrk not installed (scripts/deps.sh installs it)")
+	}
+
+	// 1. Wake from zero with a real backend process.
+	r := newWakeRig(t)
+	r.wake(t) // warm the page cache for the binary
+	var wakes []time.Duration
+	for range benchWakes {
+		wakes = append(wakes, r.wake(t))
+	}
+	wp50, wp99, wmax := pct(wakes, 0.50), pct(wakes, 0.99), slices.Max(wakes)
+	t.Logf("wake: p50 %v p99 %v max %v over %d", wp50, wp99, wmax, len(wakes))
+
+	// 2. Throughput with wrk, direct and through the gateway, same backend process.
+	b := newProcBackend(t)
+	g, _ := startGateway(t, Config{Backend: b})
+	port := b.port("w")
+	if _, err := b.Start(t.Context(), "w"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.AddRoute(Route{PodID: "w", Host: "127.0.0.1", HTTPPort: port, Scale: Scale{Min: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "backend up", 10*time.Second, func() bool {
+		resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/hello")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	})
+	direct := "http://127.0.0.1:" + strconv.Itoa(port) + "/hello"
+	via := "http://" + g.HTTPAddr().String() + "/hello"
+	host := genHost(t, "w")
+	runWrk(t, direct, "") // warm-up
+	runWrk(t, via, host)
+	d := runWrk(t, direct, "")
+	v := runWrk(t, via, host)
+	ratio := v.rps / d.rps
+	added := v.p99 - d.p99
+	t.Logf("direct %+v\ngateway %+v\nratio %.2f added p99 %v", d, v, ratio, added)
+
+	verdict := func(ok bool) string {
+		if ok {
+			return "meets the goal"
+		}
+		return "**misses the goal**"
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "## Gateway\n\n")
+	fmt.Fprintf(&sb, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/gateway -run TestGatewayBenchReport` (scripts/bench.sh).\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version())
+	fmt.Fprintf(&sb, "**Wake from zero, request → response** (%d wakes; the pod is a real process — the test binary re-executed as a small HTTP server on 127.0.0.1 — started by the Backend on the request, readiness by TCP connect, then the request forwarded; a new client connection per wake):\n\n", len(wakes))
+	fmt.Fprintf(&sb, "| p50 | p99 | max | goal |\n|---|---|---|---|\n| %s | %s | %s | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |\n\n", ms(wp50), ms(wp99), ms(wmax), verdict(wp50 <= 250*time.Millisecond && wp99 <= 500*time.Millisecond))
+	fmt.Fprintf(&sb, "This figure is the gateway's share with a process backend. The wake of a containerd-backed pod (task start in a kept network namespace) is added by the runtime integration of the provider.\n\n")
+	fmt.Fprintf(&sb, "**Throughput, gateway vs direct** (`wrk -t%s -c%s -d%s --latency`, keep-alive, 127.0.0.1, the same backend process answering `hello`; wrk, gateway and backend share the %d cores):\n\n", wrkThreads, wrkConns, wrkDuration, runtime.NumCPU())
+	fmt.Fprintf(&sb, "| path | req/s | p50 | p90 | p99 |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&sb, "| direct | %.0f | %s | %s | %s |\n", d.rps, ms(d.p50), ms(d.p90), ms(d.p99))
+	fmt.Fprintf(&sb, "| gateway | %.0f | %s | %s | %s |\n\n", v.rps, ms(v.p50), ms(v.p90), ms(v.p99))
+	fmt.Fprintf(&sb, "Gateway throughput is %.0f %% of direct (goal ≥ 85 %%: %s); p99 added %s (goal ≤ 1 ms: %s).\n",
+		100*ratio, verdict(ratio >= 0.85), ms(added), verdict(added <= time.Millisecond))
+	section := sb.String()
+	t.Log("\n" + section)
+	if os.Getenv("TPOD_BENCH_WRITE") != "" {
+		if err := writeSection(benchDocPath, "## Gateway", section); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+// writeSection replaces the section starting with heading (up to the next
+// "## " heading) in the markdown file, or appends it.
+func writeSection(path, heading, section string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	doc := string(old)
+	if doc == "" {
+		doc = "# Benchmarks\n"
+	}
+	lines := strings.SplitAfter(doc, "\n")
+	start, end := -1, len(lines)
+	for i, l := range lines {
+		if start < 0 && strings.TrimSpace(l) == heading {
+			start = i
+		} else if start >= 0 && strings.HasPrefix(l, "## ") {
+			end = i
+			break
+		}
+	}
+	var out string
+	if start < 0 {
+		out = strings.TrimRight(doc, "\n") + "\n\n" + section
+	} else {
+		rest := strings.Join(lines[end:], "")
+		if rest != "" {
+			section += "\n"
+		}
+		out = strings.Join(lines[:start], "") + section + rest
+	}
+	return os.WriteFile(path, []byte(out), 0o644)
+}

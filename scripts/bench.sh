@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs each area's benchmark; each rewrites its own "## <area>" section of
+# docs/benchmarks.md with its figures and the machine it ran on.
+# One line per area; append yours.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TPOD_BENCH=1 TPOD_BENCH_WRITE=1
+
+go test -count=1 -timeout 10m -run '^TestGatewayBenchReport$' -v ./internal/gateway  # gateway: wake from zero, wrk vs direct

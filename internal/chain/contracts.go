@@ -1,0 +1,516 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/payment"
+)
+
+// call packs, calls and unpacks a view function.
+func call[T any](ctx context.Context, c *Client, to common.Address, data []byte, packErr error, unpack func([]byte) (T, error)) (T, error) {
+	var zero T
+	if packErr != nil {
+		return zero, fmt.Errorf("encode call: %w", packErr)
+	}
+	out, err := c.Call(ctx, common.Address{}, to, data)
+	if err != nil {
+		return zero, err
+	}
+	v, err := unpack(out)
+	if err != nil {
+		return zero, fmt.Errorf("decode result from %s: %w", to.Hex(), err)
+	}
+	return v, nil
+}
+
+// transact packs and sends a transaction and waits for it.
+func (c *Client) transact(ctx context.Context, w *Wallet, to common.Address, data []byte, packErr error) (*types.Receipt, error) {
+	if packErr != nil {
+		return nil, fmt.Errorf("encode transaction: %w", packErr)
+	}
+	return c.Send(ctx, w, Tx{To: &to, Data: data})
+}
+
+// Deployment is where the contracts of one network live.
+type Deployment struct {
+	ChainID  uint64         `json:"chainId"`
+	Payment  common.Address `json:"payment"`
+	Registry common.Address `json:"registry"`
+	Token    common.Address `json:"token,omitempty"` // a TestToken, on dev networks only
+	Block    uint64         `json:"block"`           // block of the first deployment: event scans start here
+}
+
+// DeployPayment deploys the Payment contract.
+func DeployPayment(ctx context.Context, c *Client, w *Wallet) (common.Address, *types.Receipt, error) {
+	return deploy(ctx, c, w, "Payment", contracts.PaymentMetaData.Bin, nil)
+}
+
+// DeployRegistry deploys the Registry contract.
+func DeployRegistry(ctx context.Context, c *Client, w *Wallet) (common.Address, *types.Receipt, error) {
+	return deploy(ctx, c, w, "Registry", contracts.RegistryMetaData.Bin, nil)
+}
+
+// DeployTestToken deploys a mintable TestToken (development networks only).
+func DeployTestToken(ctx context.Context, c *Client, w *Wallet, name, symbol string, decimals uint8) (common.Address, *types.Receipt, error) {
+	args := contracts.NewTestToken().PackConstructor(name, symbol, decimals)
+	return deploy(ctx, c, w, "TestToken", contracts.TestTokenMetaData.Bin, args)
+}
+
+func deploy(ctx context.Context, c *Client, w *Wallet, name, bin string, args []byte) (common.Address, *types.Receipt, error) {
+	code := append(common.FromHex(bin), args...)
+	addr, rcpt, err := c.Deploy(ctx, w, code)
+	if err != nil {
+		return addr, rcpt, fmt.Errorf("deploy %s: %w", name, err)
+	}
+	return addr, rcpt, nil
+}
+
+// DeployAll deploys Registry and Payment and, if withToken, a TestToken
+// ("Trusted Pods Test Token", TPT, 18 decimals).
+func DeployAll(ctx context.Context, c *Client, w *Wallet, withToken bool) (Deployment, error) {
+	d := Deployment{ChainID: c.ChainID().Uint64()}
+	var rcpt *types.Receipt
+	var err error
+	if withToken {
+		if d.Token, rcpt, err = DeployTestToken(ctx, c, w, "Trusted Pods Test Token", "TPT", 18); err != nil {
+			return d, err
+		}
+		d.Block = rcpt.BlockNumber.Uint64()
+	}
+	if d.Registry, rcpt, err = DeployRegistry(ctx, c, w); err != nil {
+		return d, err
+	}
+	if d.Block == 0 {
+		d.Block = rcpt.BlockNumber.Uint64()
+	}
+	if d.Payment, _, err = DeployPayment(ctx, c, w); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// ---- Payment ----
+
+// Payment wraps the Payment contract at one address.
+type Payment struct {
+	c    *Client
+	addr common.Address
+	b    *contracts.Payment
+	abi  abi.ABI
+	// FromBlock is where event scans (State) start; set it to the deployment
+	// block on long chains.
+	FromBlock uint64
+}
+
+// NewPayment binds the Payment contract at addr and registers its errors.
+func NewPayment(c *Client, addr common.Address) *Payment {
+	b := contracts.NewPayment()
+	a := b.GetABI()
+	c.errs.Register("Payment", &a, addr)
+	return &Payment{c: c, addr: addr, b: b, abi: a}
+}
+
+// Address is the contract's address.
+func (p *Payment) Address() common.Address { return p.addr }
+
+// Channel states as the contract's Status enum.
+const (
+	StatusNone uint8 = iota
+	StatusOpen
+	StatusClosing
+	StatusClosed
+)
+
+// StatusName names a channel status.
+func StatusName(s uint8) string {
+	switch s {
+	case StatusNone:
+		return "none"
+	case StatusOpen:
+		return "open"
+	case StatusClosing:
+		return "closing"
+	case StatusClosed:
+		return "closed"
+	}
+	return fmt.Sprintf("status(%d)", s)
+}
+
+// CreateChannel opens and funds a channel from w (the publisher). The token
+// allowance must already cover amount (see Token.Approve).
+func (p *Payment) CreateChannel(ctx context.Context, w *Wallet, provider common.Address, podID [32]byte, token common.Address, terms contracts.PaymentTerms, disputePeriod uint64, amount *big.Int) ([32]byte, *types.Receipt, error) {
+	data, err := p.b.TryPackCreateChannel(provider, podID, token, terms, disputePeriod, amount)
+	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
+	return payment.ChannelID(w.Address(), provider, podID), rcpt, err
+}
+
+// Deposit adds amount to a channel.
+func (p *Payment) Deposit(ctx context.Context, w *Wallet, id [32]byte, amount *big.Int) (*types.Receipt, error) {
+	data, err := p.b.TryPackDeposit(id, amount)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// RequestUnlock starts the dispute period for taking amount back.
+func (p *Payment) RequestUnlock(ctx context.Context, w *Wallet, id [32]byte, amount *big.Int) (*types.Receipt, error) {
+	data, err := p.b.TryPackRequestUnlock(id, amount)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// WithdrawUnlocked pays the unlocked amount to the publisher after the dispute period.
+func (p *Payment) WithdrawUnlocked(ctx context.Context, w *Wallet, id [32]byte) (*types.Receipt, error) {
+	data, err := p.b.TryPackWithdrawUnlocked(id)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// Close unlocks the whole balance; WithdrawUnlocked then closes the channel.
+func (p *Payment) Close(ctx context.Context, w *Wallet, id [32]byte) (*types.Receipt, error) {
+	data, err := p.b.TryPackClose(id)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// ProviderRelease ends the channel at once and refunds the publisher.
+func (p *Payment) ProviderRelease(ctx context.Context, w *Wallet, id [32]byte) (*types.Receipt, error) {
+	data, err := p.b.TryPackProviderRelease(id)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// ProposePricing proposes new prices (provider).
+func (p *Payment) ProposePricing(ctx context.Context, w *Wallet, id [32]byte, prices [7]*big.Int) (*types.Receipt, error) {
+	data, err := p.b.TryPackProposePricing(id, prices)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// AcceptPricing accepts the pending proposal by its hash (publisher).
+func (p *Payment) AcceptPricing(ctx context.Context, w *Wallet, id [32]byte, pricesHash [32]byte) (*types.Receipt, error) {
+	data, err := p.b.TryPackAcceptPricing(id, pricesHash)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// ApplyPricing switches accepted prices in (provider).
+func (p *Payment) ApplyPricing(ctx context.Context, w *Wallet, lastOld contracts.PaymentClaim, firstNew contracts.PaymentReceipt, sigNew []byte, newPrices [7]*big.Int) (*types.Receipt, error) {
+	data, err := p.b.TryPackApplyPricing(lastOld, firstNew, sigNew, newPrices)
+	return p.c.transact(ctx, w, p.addr, data, err)
+}
+
+// Claim settles one claim and returns what was paid.
+func (p *Payment) Claim(ctx context.Context, w *Wallet, cl contracts.PaymentClaim) (*big.Int, *types.Receipt, error) {
+	data, err := p.b.TryPackClaim(cl)
+	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
+	if err != nil {
+		return nil, rcpt, err
+	}
+	paid := new(big.Int)
+	for _, l := range rcpt.Logs {
+		if ev, err := p.b.UnpackClaimedEvent(l); err == nil && l.Address == p.addr {
+			paid.Add(paid, ev.Paid)
+		}
+	}
+	return paid, rcpt, nil
+}
+
+// ClaimReceipt claims a signed receipt, taking the channel's current terms
+// and baseline from its events (see State).
+func (p *Payment) ClaimReceipt(ctx context.Context, w *Wallet, r contracts.PaymentReceipt, sig []byte) (*big.Int, *types.Receipt, error) {
+	st, err := p.State(ctx, r.ChannelId)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Claim(ctx, w, contracts.PaymentClaim{Terms: st.Terms, Last: st.Last, Receipt: r, Signature: sig})
+}
+
+// ClaimResult is the outcome of one claim of a batch.
+type ClaimResult struct {
+	ChannelID [32]byte
+	Paid      *big.Int // nil when skipped
+	Skipped   string   // the error name claim() would have raised
+}
+
+// ClaimMany settles a batch; invalid receipts are skipped, not reverted.
+// Results follow the order of the contract's events.
+func (p *Payment) ClaimMany(ctx context.Context, w *Wallet, cs []contracts.PaymentClaim) ([]ClaimResult, *types.Receipt, error) {
+	data, err := p.b.TryPackClaimMany(cs)
+	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
+	if err != nil {
+		return nil, rcpt, err
+	}
+	var res []ClaimResult
+	for _, l := range rcpt.Logs {
+		if l.Address != p.addr || len(l.Topics) == 0 {
+			continue
+		}
+		if ev, err := p.b.UnpackClaimedEvent(l); err == nil {
+			res = append(res, ClaimResult{ChannelID: ev.ChannelId, Paid: ev.Paid})
+		} else if ev, err := p.b.UnpackClaimSkippedEvent(l); err == nil {
+			name := fmt.Sprintf("0x%x", ev.Reason)
+			for _, e := range p.abi.Errors {
+				if [4]byte(e.ID[:4]) == ev.Reason {
+					name = e.Name
+				}
+			}
+			res = append(res, ClaimResult{ChannelID: ev.ChannelId, Skipped: name})
+		}
+	}
+	return res, rcpt, nil
+}
+
+// WithdrawEarnings transfers the provider's earnings of the given channels.
+func (p *Payment) WithdrawEarnings(ctx context.Context, w *Wallet, ids [][32]byte) (*big.Int, *types.Receipt, error) {
+	data, err := p.b.TryPackWithdrawEarnings(ids)
+	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
+	if err != nil {
+		return nil, rcpt, err
+	}
+	total := new(big.Int)
+	for _, l := range rcpt.Logs {
+		if ev, err := p.b.UnpackEarningsWithdrawnEvent(l); err == nil && l.Address == p.addr {
+			total.Add(total, ev.Amount)
+		}
+	}
+	return total, rcpt, nil
+}
+
+// Channel reads a channel's storage.
+func (p *Payment) Channel(ctx context.Context, id [32]byte) (contracts.PaymentChannel, error) {
+	data, err := p.b.TryPackGetChannel(id)
+	return call(ctx, p.c, p.addr, data, err, p.b.UnpackGetChannel)
+}
+
+// ReceiptDigest asks the contract for the EIP-712 digest of a receipt.
+func (p *Payment) ReceiptDigest(ctx context.Context, r contracts.PaymentReceipt) ([32]byte, error) {
+	data, err := p.b.TryPackReceiptDigest(r)
+	return call(ctx, p.c, p.addr, data, err, p.b.UnpackReceiptDigest)
+}
+
+// ChannelState is a channel's storage plus the terms and baseline the
+// contract only keeps as a hash, rebuilt from its events.
+type ChannelState struct {
+	ID            [32]byte
+	Channel       contracts.PaymentChannel
+	PodID         [32]byte
+	Terms         contracts.PaymentTerms
+	Last          contracts.PaymentBaseline
+	CreatedBlock  uint64
+	ClaimedTotal  *big.Int
+	DepositsTotal *big.Int
+}
+
+// ErrStateMismatch: the events do not add up to the channel's stored hash
+// (the node pruned logs, or FromBlock is after the channel's creation).
+var ErrStateMismatch = errors.New("channel events do not match its state hash")
+
+// State rebuilds a channel's terms and last receipt from its ChannelCreated,
+// Claimed and PricingApplied events and checks them against the stored hash.
+func (p *Payment) State(ctx context.Context, id [32]byte) (*ChannelState, error) {
+	ch, err := p.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ch.Status == StatusNone {
+		return nil, &RevertError{Contract: "Payment", Name: "UnknownChannel", Args: []any{id}, ArgNames: []string{"channelId"}}
+	}
+	ev := p.abi.Events
+	q := ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(p.FromBlock),
+		Addresses: []common.Address{p.addr},
+		Topics: [][]common.Hash{
+			{ev["ChannelCreated"].ID, ev["Claimed"].ID, ev["PricingApplied"].ID, ev["Deposited"].ID},
+			{common.Hash(id)},
+		},
+	}
+	logs, err := p.c.FilterLogs(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	st := &ChannelState{ID: id, Channel: ch, ClaimedTotal: new(big.Int), DepositsTotal: new(big.Int)}
+	created := false
+	for i := range logs {
+		l := &logs[i]
+		switch l.Topics[0] {
+		case ev["ChannelCreated"].ID:
+			e, err := p.b.UnpackChannelCreatedEvent(l)
+			if err != nil {
+				return nil, fmt.Errorf("decode ChannelCreated: %w", err)
+			}
+			created = true
+			st.PodID, st.Terms, st.CreatedBlock = e.PodId, e.Terms, l.BlockNumber
+			st.Last = contracts.PaymentBaseline{Time: e.StartTime}
+		case ev["Claimed"].ID:
+			e, err := p.b.UnpackClaimedEvent(l)
+			if err != nil {
+				return nil, fmt.Errorf("decode Claimed: %w", err)
+			}
+			st.Last = contracts.PaymentBaseline{Seq: e.Seq, Time: e.Time, Usage: e.Usage}
+			st.ClaimedTotal.Add(st.ClaimedTotal, e.Paid)
+		case ev["PricingApplied"].ID:
+			e, err := p.b.UnpackPricingAppliedEvent(l)
+			if err != nil {
+				return nil, fmt.Errorf("decode PricingApplied: %w", err)
+			}
+			st.Terms.Prices = e.Prices
+			st.Last = contracts.PaymentBaseline{Seq: e.Seq, Time: e.Time, Usage: e.Usage}
+		case ev["Deposited"].ID:
+			e, err := p.b.UnpackDepositedEvent(l)
+			if err != nil {
+				return nil, fmt.Errorf("decode Deposited: %w", err)
+			}
+			st.DepositsTotal.Add(st.DepositsTotal, e.Amount)
+		}
+	}
+	if !created {
+		return nil, fmt.Errorf("channel %x: no ChannelCreated event since block %d: %w", id, p.FromBlock, ErrStateMismatch)
+	}
+	if ch.Status != StatusClosed && payment.StateHash(payment.TermsFromBinding(st.Terms), payment.Baseline{Seq: st.Last.Seq, Time: st.Last.Time, Usage: st.Last.Usage}) != ch.StateHash {
+		return nil, fmt.Errorf("channel %x: %w", id, ErrStateMismatch)
+	}
+	return st, nil
+}
+
+
+// ---- Registry ----
+
+// Registry wraps the Registry contract at one address.
+type Registry struct {
+	c    *Client
+	addr common.Address
+	b    *contracts.Registry
+}
+
+// NewRegistry binds the Registry contract at addr and registers its errors.
+func NewRegistry(c *Client, addr common.Address) *Registry {
+	b := contracts.NewRegistry()
+	a := b.GetABI()
+	c.errs.Register("Registry", &a, addr)
+	return &Registry{c: c, addr: addr, b: b}
+}
+
+// Address is the contract's address.
+func (r *Registry) Address() common.Address { return r.addr }
+
+// Register registers w as a provider.
+func (r *Registry) Register(ctx context.Context, w *Wallet, info contracts.RegistryProviderInfo, pricing []contracts.RegistryPricingTable) (*types.Receipt, error) {
+	data, err := r.b.TryPackRegister(info, pricing)
+	return r.c.transact(ctx, w, r.addr, data, err)
+}
+
+// Update replaces w's provider entry.
+func (r *Registry) Update(ctx context.Context, w *Wallet, info contracts.RegistryProviderInfo, pricing []contracts.RegistryPricingTable) (*types.Receipt, error) {
+	data, err := r.b.TryPackUpdate(info, pricing)
+	return r.c.transact(ctx, w, r.addr, data, err)
+}
+
+// Deactivate marks w's provider entry inactive.
+func (r *Registry) Deactivate(ctx context.Context, w *Wallet) (*types.Receipt, error) {
+	return r.c.transact(ctx, w, r.addr, r.b.PackDeactivate(), nil)
+}
+
+// Provider reads one provider entry.
+func (r *Registry) Provider(ctx context.Context, addr common.Address) (contracts.RegistryProvider, error) {
+	data, err := r.b.TryPackGetProvider(addr)
+	return call(ctx, r.c, r.addr, data, err, r.b.UnpackGetProvider)
+}
+
+// IsActive reports whether addr is a registered, active provider.
+func (r *Registry) IsActive(ctx context.Context, addr common.Address) (bool, error) {
+	data, err := r.b.TryPackIsActive(addr)
+	return call(ctx, r.c, r.addr, data, err, r.b.UnpackIsActive)
+}
+
+// Count is the number of provider entries (active or not).
+func (r *Registry) Count(ctx context.Context) (uint64, error) {
+	n, err := call(ctx, r.c, r.addr, r.b.PackProviderCount(), nil, r.b.UnpackProviderCount)
+	if err != nil {
+		return 0, err
+	}
+	return n.Uint64(), nil
+}
+
+// List reads one page of provider entries.
+func (r *Registry) List(ctx context.Context, offset, limit uint64) ([]contracts.RegistryProvider, error) {
+	data, err := r.b.TryPackListProviders(new(big.Int).SetUint64(offset), new(big.Int).SetUint64(limit))
+	return call(ctx, r.c, r.addr, data, err, r.b.UnpackListProviders)
+}
+
+// ListAll pages through every provider entry.
+func (r *Registry) ListAll(ctx context.Context) ([]contracts.RegistryProvider, error) {
+	const page = 50
+	var all []contracts.RegistryProvider
+	for off := uint64(0); ; off += page {
+		ps, err := r.List(ctx, off, page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ps...)
+		if len(ps) < page {
+			return all, nil
+		}
+	}
+}
+
+// ---- ERC-20 ----
+
+// Token wraps an ERC-20 token; Mint works only on a TestToken.
+type Token struct {
+	c    *Client
+	addr common.Address
+	b    *contracts.TestToken
+}
+
+// NewToken binds the token at addr and registers the TestToken (OpenZeppelin ERC-20) errors.
+func NewToken(c *Client, addr common.Address) *Token {
+	b := contracts.NewTestToken()
+	a := b.GetABI()
+	c.errs.Register("Token", &a, addr)
+	return &Token{c: c, addr: addr, b: b}
+}
+
+// Address is the token's address.
+func (t *Token) Address() common.Address { return t.addr }
+
+// BalanceOf returns addr's balance in base units.
+func (t *Token) BalanceOf(ctx context.Context, addr common.Address) (*big.Int, error) {
+	data, err := t.b.TryPackBalanceOf(addr)
+	return call(ctx, t.c, t.addr, data, err, t.b.UnpackBalanceOf)
+}
+
+// Allowance returns what spender may take from owner.
+func (t *Token) Allowance(ctx context.Context, owner, spender common.Address) (*big.Int, error) {
+	data, err := t.b.TryPackAllowance(owner, spender)
+	return call(ctx, t.c, t.addr, data, err, t.b.UnpackAllowance)
+}
+
+// Decimals returns the token's decimals.
+func (t *Token) Decimals(ctx context.Context) (uint8, error) {
+	return call(ctx, t.c, t.addr, t.b.PackDecimals(), nil, t.b.UnpackDecimals)
+}
+
+// Symbol returns the token's symbol.
+func (t *Token) Symbol(ctx context.Context) (string, error) {
+	return call(ctx, t.c, t.addr, t.b.PackSymbol(), nil, t.b.UnpackSymbol)
+}
+
+// Approve lets spender take amount from w.
+func (t *Token) Approve(ctx context.Context, w *Wallet, spender common.Address, amount *big.Int) (*types.Receipt, error) {
+	data, err := t.b.TryPackApprove(spender, amount)
+	return t.c.transact(ctx, w, t.addr, data, err)
+}
+
+// Transfer sends amount from w to to.
+func (t *Token) Transfer(ctx context.Context, w *Wallet, to common.Address, amount *big.Int) (*types.Receipt, error) {
+	data, err := t.b.TryPackTransfer(to, amount)
+	return t.c.transact(ctx, w, t.addr, data, err)
+}
+
+// Mint creates amount for to (TestToken only).
+func (t *Token) Mint(ctx context.Context, w *Wallet, to common.Address, amount *big.Int) (*types.Receipt, error) {
+	data, err := t.b.TryPackMint(to, amount)
+	return t.c.transact(ctx, w, t.addr, data, err)
+}

@@ -1,0 +1,273 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// TxStage is where a transaction is in its life.
+type TxStage string
+
+// Stages reported to Config.Progress.
+const (
+	TxSent      TxStage = "sent"
+	TxMined     TxStage = "mined"
+	TxConfirmed TxStage = "confirmed"
+)
+
+// TxProgress is one progress report of a transaction.
+type TxProgress struct {
+	Hash          common.Hash
+	Stage         TxStage
+	Block         uint64 // when mined
+	Confirmations uint64 // confirmations so far
+	Want          uint64 // confirmations wanted
+}
+
+// Tx describes a transaction to send.
+type Tx struct {
+	To       *common.Address // nil deploys Data as contract creation code
+	Data     []byte
+	Value    *big.Int
+	GasLimit uint64 // 0: estimate, plus a 20% margin
+}
+
+// nonceManager hands out nonces per account. Sends of one account are
+// serialised from nonce assignment until the node accepted the transaction, so
+// nonces have no gaps; on "nonce too low" (another process used the account)
+// it resyncs from the node's pending nonce.
+type nonceManager struct {
+	mu    sync.Mutex
+	accts map[common.Address]*nonceAccount
+}
+
+type nonceAccount struct {
+	mu     sync.Mutex
+	next   uint64
+	synced bool
+}
+
+func (m *nonceManager) account(a common.Address) *nonceAccount {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	acc, ok := m.accts[a]
+	if !ok {
+		acc = &nonceAccount{}
+		m.accts[a] = acc
+	}
+	return acc
+}
+
+// SendTx estimates gas, prices the transaction (EIP-1559 where the chain has a
+// base fee), assigns a nonce, signs and sends it. It does not wait; see Wait.
+// A call that would revert fails here with a *RevertError, before sending.
+func (c *Client) SendTx(ctx context.Context, w *Wallet, t Tx) (*types.Transaction, error) {
+	from := w.Address()
+	value := t.Value
+	if value == nil {
+		value = new(big.Int)
+	}
+	gas := t.GasLimit
+	if gas == 0 {
+		msg := ethereum.CallMsg{From: from, To: t.To, Data: t.Data, Value: value}
+		var est uint64
+		err := c.retry(ctx, func() (err error) { est, err = c.b.EstimateGas(ctx, msg); return err })
+		if err != nil {
+			if re := c.errs.FromError(t.To, err); re != nil {
+				return nil, re
+			}
+			return nil, c.wrapRead("estimate gas", err)
+		}
+		gas = est + est/5
+	}
+	head, err := c.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	var tipCap *big.Int
+	err = c.retry(ctx, func() (err error) { tipCap, err = c.b.SuggestGasTipCap(ctx); return err })
+	if err != nil {
+		return nil, c.wrapRead("suggest gas tip", err)
+	}
+	build := func(nonce uint64) *types.Transaction {
+		if head.BaseFee != nil {
+			feeCap := new(big.Int).Add(tipCap, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
+			return types.NewTx(&types.DynamicFeeTx{ChainID: c.chainID, Nonce: nonce, GasTipCap: tipCap, GasFeeCap: feeCap, Gas: gas, To: t.To, Value: value, Data: t.Data})
+		}
+		price := new(big.Int).Set(tipCap)
+		return types.NewTx(&types.LegacyTx{Nonce: nonce, GasPrice: price, Gas: gas, To: t.To, Value: value, Data: t.Data})
+	}
+
+	acc := c.nonces.account(from)
+	acc.mu.Lock()
+	defer acc.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		if !acc.synced {
+			var n uint64
+			err := c.retry(ctx, func() (err error) { n, err = c.b.PendingNonceAt(ctx, from); return err })
+			if err != nil {
+				return nil, c.wrapRead("nonce of "+from.Hex(), err)
+			}
+			acc.next, acc.synced = n, true
+		}
+		tx, err := w.SignTx(build(acc.next), c.chainID)
+		if err != nil {
+			return nil, fmt.Errorf("sign transaction: %w", err)
+		}
+		err = c.sendSigned(ctx, tx)
+		if err == nil {
+			acc.next++
+			c.progress(TxProgress{Hash: tx.Hash(), Stage: TxSent, Want: c.conf.Confirmations})
+			c.log.Debug("sent", "tx", tx.Hash(), "nonce", tx.Nonce(), "gas", gas)
+			return tx, nil
+		}
+		if isNonceError(err) && attempt < 5 {
+			c.log.Debug("nonce out of sync, resyncing", "nonce", acc.next, "err", err)
+			acc.synced = false
+			continue
+		}
+		if isTransient(err) {
+			// The node may or may not have the transaction: ask it again next time.
+			acc.synced = false
+			return nil, fmt.Errorf("send transaction to %s: %w: %v", c.endpoint, ErrUnavailable, err)
+		}
+		return nil, fmt.Errorf("send transaction: %w", err)
+	}
+}
+
+// sendSigned sends one signed transaction, resending the very same bytes after
+// a transient failure (which is always safe: the hash is fixed).
+func (c *Client) sendSigned(ctx context.Context, tx *types.Transaction) error {
+	resent := false
+	err := c.retry(ctx, func() error {
+		err := c.b.SendTransaction(ctx, tx)
+		if err != nil && isTransient(err) {
+			resent = true
+		}
+		return err
+	})
+	if err == nil || strings.Contains(err.Error(), "already known") {
+		return nil
+	}
+	if resent && isNonceError(err) {
+		// An earlier attempt may have reached the node after all.
+		if _, _, err2 := c.b.TransactionByHash(ctx, tx.Hash()); err2 == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+func isNonceError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "nonce too low") || strings.Contains(msg, "replacement transaction underpriced") ||
+		strings.Contains(msg, "nonce too high")
+}
+
+func (c *Client) progress(p TxProgress) {
+	if c.conf.Progress != nil {
+		c.conf.Progress(p)
+	}
+}
+
+// Wait polls for the receipt of tx until it has the configured number of
+// confirmations, re-checking after a reorg. A reverted transaction returns the
+// receipt and a *RevertError naming the custom error.
+func (c *Client) Wait(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.conf.WaitTimeout)
+	defer cancel()
+	want := c.conf.Confirmations
+	tick := time.NewTicker(c.conf.PollInterval)
+	defer tick.Stop()
+	var lastMined common.Hash
+	for {
+		rcpt, err := c.b.TransactionReceipt(ctx, tx.Hash())
+		switch {
+		case err == nil && rcpt != nil && rcpt.BlockNumber != nil:
+			if rcpt.BlockHash != lastMined {
+				lastMined = rcpt.BlockHash
+				c.progress(TxProgress{Hash: tx.Hash(), Stage: TxMined, Block: rcpt.BlockNumber.Uint64(), Confirmations: 1, Want: want})
+			}
+			head, err := c.b.BlockNumber(ctx)
+			if err != nil && !isTransient(err) {
+				return nil, c.wrapRead("block number", err)
+			}
+			if err == nil && head+1 >= rcpt.BlockNumber.Uint64()+want {
+				if want > 1 {
+					// Still canonical? A reorg may have moved or dropped it.
+					h, err := c.b.HeaderByNumber(ctx, rcpt.BlockNumber)
+					if err != nil || h.Hash() != rcpt.BlockHash {
+						break
+					}
+				}
+				c.progress(TxProgress{Hash: tx.Hash(), Stage: TxConfirmed, Block: rcpt.BlockNumber.Uint64(), Confirmations: head + 1 - rcpt.BlockNumber.Uint64(), Want: want})
+				if rcpt.Status != types.ReceiptStatusSuccessful {
+					return rcpt, c.replayRevert(ctx, tx, rcpt)
+				}
+				return rcpt, nil
+			}
+		case err == nil || errors.Is(err, ethereum.NotFound) || isTransient(err):
+			// not mined yet, or a hiccup: poll again
+		default:
+			return nil, c.wrapRead("receipt of "+tx.Hash().Hex(), err)
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return nil, fmt.Errorf("wait for %s: %w after %s", tx.Hash().Hex(), ErrTimeout, c.conf.WaitTimeout)
+			}
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// replayRevert re-runs a failed transaction as a call on the state before its
+// block to recover the revert data.
+func (c *Client) replayRevert(ctx context.Context, tx *types.Transaction, rcpt *types.Receipt) error {
+	from, err := types.Sender(types.LatestSignerForChainID(c.chainID), tx)
+	if err != nil {
+		return &RevertError{Contract: c.errs.contractAt(tx.To())}
+	}
+	msg := ethereum.CallMsg{From: from, To: tx.To(), Data: tx.Data(), Value: tx.Value(), Gas: tx.Gas()}
+	parent := new(big.Int).Sub(rcpt.BlockNumber, big.NewInt(1))
+	_, err = c.b.CallContract(ctx, msg, parent)
+	if re := c.errs.FromError(tx.To(), err); re != nil {
+		return fmt.Errorf("transaction %s: %w", tx.Hash().Hex(), re)
+	}
+	return fmt.Errorf("transaction %s: %w (out of gas or state changed)", tx.Hash().Hex(), &RevertError{Contract: c.errs.contractAt(tx.To())})
+}
+
+// Send sends a transaction and waits for it (SendTx then Wait).
+func (c *Client) Send(ctx context.Context, w *Wallet, t Tx) (*types.Receipt, error) {
+	tx, err := c.SendTx(ctx, w, t)
+	if err != nil {
+		return nil, err
+	}
+	return c.Wait(ctx, tx)
+}
+
+// Deploy deploys a contract from its creation code (bytecode followed by the
+// packed constructor arguments) and waits for it.
+func (c *Client) Deploy(ctx context.Context, w *Wallet, code []byte) (common.Address, *types.Receipt, error) {
+	tx, err := c.SendTx(ctx, w, Tx{Data: code})
+	if err != nil {
+		return common.Address{}, nil, err
+	}
+	rcpt, err := c.Wait(ctx, tx)
+	if err != nil {
+		return common.Address{}, rcpt, err
+	}
+	addr := crypto.CreateAddress(w.Address(), tx.Nonce())
+	return addr, rcpt, nil
+}

@@ -1,0 +1,124 @@
+package devnet_test
+
+import (
+	"context"
+	"math/big"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/devnet"
+)
+
+func TestStartDeployFundWrite(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	d, err := devnet.Start(ctx, devnet.Config{ExtraAccounts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	t.Logf("devnet up in %v", time.Since(start))
+	info := d.Info()
+	if info.ChainID != 1337 || info.RPC.HTTP == "" || info.RPC.WS == "" {
+		t.Fatalf("info: %+v", info)
+	}
+	for _, l := range []string{devnet.LabelDeployer, devnet.LabelPublisher, devnet.LabelProvider, devnet.LabelEnclave, "dev4"} {
+		if _, err := info.Wallet(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Reachable over both transports, contracts deployed, accounts funded.
+	for _, url := range []string{info.RPC.HTTP, info.RPC.WS} {
+		c, err := chain.Dial(ctx, url, chain.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []struct {
+			name string
+			addr [20]byte
+		}{{"payment", info.Contracts.Payment}, {"registry", info.Contracts.Registry}, {"token", info.Contracts.Token}} {
+			code, err := c.CodeAt(ctx, a.addr)
+			if err != nil || len(code) == 0 {
+				t.Fatalf("%s over %s: no code (%v)", a.name, url, err)
+			}
+		}
+		tok := chain.NewToken(c, info.Contracts.Token)
+		pub, _ := info.Account(devnet.LabelPublisher)
+		bal, err := tok.BalanceOf(ctx, pub.Address)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))
+		if bal.Cmp(want) != 0 {
+			t.Fatalf("publisher tokens %v, want %v", bal, want)
+		}
+		eth, err := c.BalanceAt(ctx, pub.Address)
+		if err != nil || eth.Sign() == 0 {
+			t.Fatalf("publisher eth %v %v", eth, err)
+		}
+		c.Close()
+	}
+
+	path := filepath.Join(t.TempDir(), "devnet.json")
+	if err := devnet.WriteInfo(path, info); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", st.Mode().Perm())
+	}
+	back, err := devnet.ReadInfo(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Contracts != info.Contracts || len(back.Accounts) != len(info.Accounts) {
+		t.Fatalf("round trip: %+v", back)
+	}
+}
+
+func TestPersistentDataDir(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restarts a node")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	d, err := devnet.Start(ctx, devnet.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := d.Info()
+	head, err := d.Client().BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d, err = devnet.Start(ctx, devnet.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.Info().Contracts != first.Contracts {
+		t.Fatalf("contracts moved: %+v vs %+v", d.Info().Contracts, first.Contracts)
+	}
+	head2, err := d.Client().BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head2 < head {
+		t.Fatalf("chain went back from %d to %d", head, head2)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "devnet.json")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("devnet.json in data dir: %v %v", st, err)
+	}
+}

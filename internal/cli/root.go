@@ -66,6 +66,7 @@ func newRoot(g *globals) *cobra.Command {
 	// Command groups register here, one line each, in the order of their files.
 	root.AddCommand(
 		newVersionCmd(),
+		newTeeCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,288 @@
+package cli
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/enclave"
+)
+
+// teeFlags select the TEE and where its sealed keys live.
+type teeFlags struct {
+	kind    string
+	dataDir string
+}
+
+func (f *teeFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.kind, "tee", teeEnvOr("TPOD_TEE", "auto"), "TEE to use: auto, sev-snp, tdx or simulated (env TPOD_TEE); auto never picks simulated")
+	cmd.Flags().StringVar(&f.dataDir, "data-dir", os.Getenv("TPOD_DATA_DIR"), "directory of the sealed enclave keys (env TPOD_DATA_DIR; default ~/.tpod)")
+}
+
+func teeEnvOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (f *teeFlags) config() (enclave.Config, error) {
+	dir := f.dataDir
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return enclave.Config{}, fmt.Errorf("no --data-dir and no home directory: %w", err)
+		}
+		dir = filepath.Join(home, ".tpod")
+	}
+	kind := attest.Kind(f.kind)
+	if f.kind != "auto" {
+		k, err := attest.ParseKind(f.kind)
+		if err != nil {
+			return enclave.Config{}, usagef("--tee: %v", err)
+		}
+		kind = k
+	}
+	return enclave.Config{DataDir: dir, Kind: kind}, nil
+}
+
+func newTeeCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tee",
+		Short: "Show this machine's TEE and enclave identity; produce and verify attestation evidence",
+	}
+	cmd.AddCommand(newTeeInfoCmd(g), newTeeEvidenceCmd(g), newTeeVerifyCmd(g))
+	return cmd
+}
+
+func newTeeInfoCmd(g *globals) *cobra.Command {
+	var tf teeFlags
+	cmd := &cobra.Command{
+		Use:   "info",
+		Short: "Show the TEE this machine runs in and its enclave identity",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			info := struct {
+				Detected attest.Kind `json:"detected"`
+				Kind     attest.Kind `json:"kind,omitempty"`
+				Signer   string      `json:"signer,omitempty"`
+				X25519   string      `json:"x25519,omitempty"`
+				Sealing  string      `json:"sealing,omitempty"`
+				Note     string      `json:"note,omitempty"`
+			}{Detected: attest.Detect()}
+			cfg, err := tf.config()
+			if err != nil {
+				return err
+			}
+			if info.Detected == attest.KindNone && tf.kind == "auto" {
+				info.Note = "no TEE on this machine; pass --tee simulated for development (not confidential)"
+			} else {
+				e, err := enclave.Open(cmd.Context(), cfg)
+				if err != nil {
+					return fmt.Errorf("open enclave: %w", err)
+				}
+				info.Kind, info.Signer, info.Sealing = e.Kind(), e.Address().Hex(), e.Sealing()
+				info.X25519 = hex.EncodeToString(e.X25519Public().Bytes())
+				if e.Kind() == attest.KindSimulated {
+					info.Note = "SIMULATED TEE: the machine's administrator can read these keys"
+				}
+			}
+			if g.output == "json" {
+				return teeWriteJSON(out, info)
+			}
+			fmt.Fprintf(out, "detected TEE:  %s\n", info.Detected)
+			if info.Kind != "" {
+				fmt.Fprintf(out, "enclave TEE:   %s\n", info.Kind)
+				fmt.Fprintf(out, "signer:        %s\n", info.Signer)
+				fmt.Fprintf(out, "x25519:        %s\n", info.X25519)
+				fmt.Fprintf(out, "sealing:       %s\n", info.Sealing)
+			}
+			if info.Note != "" {
+				fmt.Fprintf(out, "note:          %s\n", info.Note)
+			}
+			return nil
+		},
+	}
+	tf.register(cmd)
+	return cmd
+}
+
+func newTeeEvidenceCmd(g *globals) *cobra.Command {
+	var (
+		tf       teeFlags
+		nonceHex string
+		workload string
+		outFile  string
+	)
+	cmd := &cobra.Command{
+		Use:   "evidence --nonce HEX",
+		Short: "Produce attestation evidence binding the enclave keys to a nonce",
+		Long: "Produce attestation evidence (docs/attestation.md) binding the enclave's signing address and\n" +
+			"X25519 key to the verifier's nonce, optionally committing to a workload hash.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			nonce, err := hex.DecodeString(strings.TrimPrefix(nonceHex, "0x"))
+			if err != nil || len(nonce) == 0 || len(nonce) > attest.MaxNonceSize {
+				return usagef("--nonce must be 1..%d bytes of hex", attest.MaxNonceSize)
+			}
+			var opts []enclave.EvidenceOption
+			if workload != "" {
+				w, err := hex.DecodeString(strings.TrimPrefix(workload, "0x"))
+				if err != nil || len(w) != attest.WorkloadSize {
+					return usagef("--workload must be %d bytes of hex (a SHA-256)", attest.WorkloadSize)
+				}
+				opts = append(opts, enclave.WithWorkload(w))
+			}
+			cfg, err := tf.config()
+			if err != nil {
+				return err
+			}
+			e, err := enclave.Open(cmd.Context(), cfg)
+			if err != nil {
+				return fmt.Errorf("open enclave: %w", err)
+			}
+			ev, err := e.Evidence(cmd.Context(), nonce, opts...)
+			if err != nil {
+				return err
+			}
+			b, err := ev.Marshal()
+			if err != nil {
+				return err
+			}
+			b = append(b, '\n')
+			if outFile == "" || outFile == "-" {
+				_, err = cmd.OutOrStdout().Write(b)
+				return err
+			}
+			if err := os.WriteFile(outFile, b, 0o644); err != nil {
+				return err
+			}
+			if g.output == "json" {
+				return teeWriteJSON(cmd.OutOrStdout(), map[string]string{"file": outFile, "kind": string(ev.Kind), "signer": ev.Signer.Hex()})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s evidence for %s to %s\n", ev.Kind, ev.Signer.Hex(), outFile)
+			return nil
+		},
+	}
+	tf.register(cmd)
+	cmd.Flags().StringVar(&nonceHex, "nonce", "", "the verifier's nonce, hex (required)")
+	cmd.Flags().StringVar(&workload, "workload", "", "SHA-256 of the workload (bundle or manifest) to commit to, hex")
+	cmd.Flags().StringVar(&outFile, "out", "", "write the evidence to this file instead of standard output")
+	_ = cmd.MarkFlagRequired("nonce")
+	return cmd
+}
+
+func newTeeVerifyCmd(g *globals) *cobra.Command {
+	var (
+		policyFile string
+		nonceHex   string
+		workload   string
+		insecure   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "verify FILE --policy FILE",
+		Short: "Verify attestation evidence against a policy",
+		Long: "Verify attestation evidence against a policy (docs/attestation.md) and the vendors' roots.\n" +
+			"Every check is listed; the command fails unless all pass.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if policyFile == "" {
+				return usagef("--policy is required")
+			}
+			var opts attest.VerifyOptions
+			var err error
+			if nonceHex != "" {
+				if opts.Nonce, err = hex.DecodeString(strings.TrimPrefix(nonceHex, "0x")); err != nil {
+					return usagef("--nonce is not hex")
+				}
+			}
+			if workload != "" {
+				if opts.Workload, err = hex.DecodeString(strings.TrimPrefix(workload, "0x")); err != nil || len(opts.Workload) != attest.WorkloadSize {
+					return usagef("--workload must be %d bytes of hex", attest.WorkloadSize)
+				}
+			}
+			opts.AllowInsecureSimulated = insecure
+			pol, err := attest.LoadPolicy(policyFile)
+			if err != nil {
+				return fmt.Errorf("policy: %w", err)
+			}
+			data, err := teeReadLimited(args[0], attest.MaxEvidenceSize)
+			if err != nil {
+				return fmt.Errorf("evidence: %w", err)
+			}
+			ev, err := attest.ParseEvidence(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			res, verr := attest.Verify(cmd.Context(), ev, pol, opts)
+			out := cmd.OutOrStdout()
+			if g.output == "json" {
+				v := struct {
+					*attest.Result
+					Signer string `json:"signer,omitempty"`
+					X25519 string `json:"x25519,omitempty"`
+				}{Result: res}
+				if res.OK {
+					v.Signer, v.X25519 = res.Signer.Hex(), hex.EncodeToString(res.X25519.Bytes())
+				}
+				if err := teeWriteJSON(out, v); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(out, "evidence: %s, issued %s\n", res.Kind, res.IssuedAt.Format("2006-01-02T15:04:05Z07:00"))
+				for _, c := range res.Checks {
+					mark := "ok  "
+					if !c.OK {
+						mark = "FAIL"
+					}
+					fmt.Fprintf(out, "  %s %-12s %s\n", mark, c.Name, c.Reason)
+				}
+				if res.OK {
+					fmt.Fprintf(out, "ACCEPTED: signer %s, x25519 %x\n", res.Signer.Hex(), res.X25519.Bytes())
+					if res.Kind == attest.KindSimulated {
+						fmt.Fprintln(out, "WARNING: simulated evidence is not confidential computing; accepted only because --insecure-allow-simulated was given")
+					}
+				} else {
+					fmt.Fprintln(out, "REJECTED")
+				}
+			}
+			return verr
+		},
+	}
+	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file, YAML or JSON (required)")
+	cmd.Flags().StringVar(&nonceHex, "nonce", "", "expected nonce, hex (overrides the policy's)")
+	cmd.Flags().StringVar(&workload, "workload", "", "expected workload hash, hex")
+	cmd.Flags().BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated evidence, which anyone can forge (development only)")
+	return cmd
+}
+
+func teeWriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func teeReadLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, errors.New("file too large")
+	}
+	return b, nil
+}

@@ -57,7 +57,7 @@ func newFixture(t *testing.T, chunk int) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{pod: pod, img: ocitest.ServerImage(t), secrets: map[string][]byte{
-		"db-password": []byte("s3cret-db"), "api-token": []byte("tok-123456"),
+		"db-password": []byte("s3cret-db"), "api-token": []byte("tok-12345"),
 	}}
 	var pubs []*ecdh.PublicKey
 	for range 2 {

@@ -69,6 +69,8 @@ const (
 	X25519Size = 32
 	// ReportDataSize is the size of report_data in every kind.
 	ReportDataSize = 64
+	// MaxExtraSize caps the extra data evidence may commit to.
+	MaxExtraSize = 1024
 )
 
 // reportDataDomain and statementDomain separate our hashes from any other use.
@@ -91,18 +93,21 @@ func ReportData(signer common.Address, x25519 []byte, nonce []byte) [ReportDataS
 }
 
 // StatementDigest is the 32-byte digest the enclave's signing key signs to
-// vouch for the issue time and the workload of one piece of evidence:
+// vouch for the issue time, the workload and the extra data of one piece of
+// evidence:
 //
 //	keccak256("tpod/attest/statement/v1" ‖ report_data (64) ‖ issued_at (uint64 BE, Unix seconds)
-//	          ‖ len(workload) (1 byte) ‖ workload)
+//	          ‖ len(workload) (1 byte) ‖ workload ‖ len(extra) (uint16 BE) ‖ extra)
 //
 // Binding report_data ties the statement to the hardware evidence, and through
 // it to the keys and the nonce.
-func StatementDigest(reportData [ReportDataSize]byte, issuedAt time.Time, workload []byte) [32]byte {
+func StatementDigest(reportData [ReportDataSize]byte, issuedAt time.Time, workload, extra []byte) [32]byte {
 	var ts [8]byte
 	binary.BigEndian.PutUint64(ts[:], uint64(issuedAt.Unix()))
+	var el [2]byte
+	binary.BigEndian.PutUint16(el[:], uint16(len(extra)))
 	var d [32]byte
-	copy(d[:], crypto.Keccak256([]byte(statementDomain), reportData[:], ts[:], []byte{byte(len(workload))}, workload))
+	copy(d[:], crypto.Keccak256([]byte(statementDomain), reportData[:], ts[:], []byte{byte(len(workload))}, workload, el[:], extra))
 	return d
 }
 

@@ -38,6 +38,9 @@ type Evidence struct {
 	// Workload is the optional SHA-256 of the bundle or manifest the provider
 	// claims to run (empty or 32 bytes).
 	Workload []byte
+	// Extra is optional data (up to MaxExtraSize bytes) the enclave commits
+	// to, such as the gateway's TLS key binding.
+	Extra []byte
 	// Report is the kind's hardware evidence: the 1184-byte SEV-SNP report, the
 	// raw TDX quote v4, or the simulated report.
 	Report []byte
@@ -65,7 +68,7 @@ func (e *Evidence) ReportData() [ReportDataSize]byte {
 
 // StatementDigest returns the digest the statement signature covers.
 func (e *Evidence) StatementDigest() [32]byte {
-	return StatementDigest(e.ReportData(), e.IssuedAt, e.Workload)
+	return StatementDigest(e.ReportData(), e.IssuedAt, e.Workload, e.Extra)
 }
 
 // wireEvidence is the JSON form (docs/attestation.md, "Evidence format").
@@ -78,6 +81,7 @@ type wireEvidence struct {
 	Nonce     HexBytes  `json:"nonce"`
 	IssuedAt  int64     `json:"issued_at"`
 	Workload  HexBytes  `json:"workload,omitempty"`
+	Extra     HexBytes  `json:"extra,omitempty"`
 	Report    []byte    `json:"report"`
 	Certs     *wireCert `json:"certs,omitempty"`
 	Statement HexBytes  `json:"statement"`
@@ -106,6 +110,7 @@ func (e *Evidence) Marshal() ([]byte, error) {
 		Nonce:     e.Nonce,
 		IssuedAt:  e.IssuedAt.Unix(),
 		Workload:  e.Workload,
+		Extra:     e.Extra,
 		Report:    e.Report,
 		Statement: e.Statement,
 	}
@@ -152,6 +157,7 @@ func ParseEvidence(data []byte) (*Evidence, error) {
 		Nonce:     w.Nonce,
 		IssuedAt:  time.Unix(w.IssuedAt, 0).UTC(),
 		Workload:  w.Workload,
+		Extra:     w.Extra,
 		Report:    w.Report,
 		Statement: w.Statement,
 	}
@@ -180,6 +186,9 @@ func (e *Evidence) validate() error {
 	}
 	if len(e.Workload) != 0 && len(e.Workload) != WorkloadSize {
 		return bad("workload is %d bytes, want 0 or %d", len(e.Workload), WorkloadSize)
+	}
+	if len(e.Extra) > MaxExtraSize {
+		return bad("extra data is %d bytes, more than %d", len(e.Extra), MaxExtraSize)
 	}
 	if len(e.Report) == 0 || len(e.Report) > maxBlobSize {
 		return bad("report is %d bytes, want 1..%d", len(e.Report), maxBlobSize)

@@ -17,6 +17,8 @@ type Request struct {
 	Nonce []byte
 	// Workload is an optional workload hash (32 bytes) to commit to.
 	Workload []byte
+	// Extra is optional data (up to MaxExtraSize bytes) to commit to.
+	Extra []byte
 	// IssuedAt is the issue time (truncated to seconds).
 	IssuedAt time.Time
 	// Sign signs a digest with the enclave's signing key, returning
@@ -43,6 +45,12 @@ func Produce(ctx context.Context, q Quoter, req Request) (*Evidence, error) {
 	}
 	if len(ev.Workload) == 0 {
 		ev.Workload = nil
+	}
+	if len(req.Extra) > MaxExtraSize {
+		return nil, fmt.Errorf("%w: extra data is %d bytes, more than %d", ErrInvalid, len(req.Extra), MaxExtraSize)
+	}
+	if len(req.Extra) > 0 {
+		ev.Extra = append([]byte(nil), req.Extra...)
 	}
 	report, certs, err := q.Quote(ctx, ev.ReportData())
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	sevabi "github.com/google/go-sev-guest/abi"
 	sevclient "github.com/google/go-sev-guest/client"
 	sevverify "github.com/google/go-sev-guest/verify"
-	tdxabi "github.com/google/go-tdx-guest/abi"
 	tdxclient "github.com/google/go-tdx-guest/client"
 )
 
@@ -152,7 +151,7 @@ func (q *tdxQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, S
 	if err != nil {
 		return nil, SNPCerts{}, fmt.Errorf("tdx quote: %w", err)
 	}
-	if _, err := tdxabi.QuoteToProto(raw); err != nil {
+	if _, err := ParseTDXQuote(raw); err != nil {
 		return nil, SNPCerts{}, fmt.Errorf("tdx quote: %w", err)
 	}
 	return raw, SNPCerts{}, nil

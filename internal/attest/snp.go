@@ -20,7 +20,8 @@ func ParseSNPReport(raw []byte) (*spb.Report, error) {
 	if len(raw) != sevabi.ReportSize {
 		return nil, fmt.Errorf("%w: sev-snp report is %d bytes, want %d", ErrInvalid, len(raw), sevabi.ReportSize)
 	}
-	r, err := sevabi.ReportToProto(raw)
+	var r *spb.Report
+	err := libCall(func() (err error) { r, err = sevabi.ReportToProto(raw); return err })
 	if err != nil {
 		return nil, fmt.Errorf("%w: sev-snp report: %v", ErrInvalid, err)
 	}

@@ -43,7 +43,8 @@ func ParseTDXQuote(raw []byte) (*tpb.QuoteV4, error) {
 	if len(raw) > maxBlobSize {
 		return nil, fmt.Errorf("%w: tdx quote too large", ErrInvalid)
 	}
-	q, err := tdxabi.QuoteToProto(raw)
+	var q any
+	err := libCall(func() (err error) { q, err = tdxabi.QuoteToProto(raw); return err })
 	if err != nil {
 		return nil, fmt.Errorf("%w: tdx quote: %v", ErrInvalid, err)
 	}

@@ -53,6 +53,9 @@ type Result struct {
 	Measurement HexBytes `json:"measurement,omitempty"`
 	// Workload is the workload hash the evidence commits to, if any.
 	Workload HexBytes `json:"workload,omitempty"`
+	// Extra is the extra data the evidence commits to, if any (verified
+	// only when OK).
+	Extra HexBytes `json:"extra,omitempty"`
 	// IssuedAt is the signed issue time.
 	IssuedAt time.Time `json:"issued_at"`
 }
@@ -157,7 +160,7 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		c.fail(CheckFormat, "%v", err)
 		return finish()
 	}
-	res.Kind, res.IssuedAt, res.Workload = ev.Kind, ev.IssuedAt, ev.Workload
+	res.Kind, res.IssuedAt, res.Workload, res.Extra = ev.Kind, ev.IssuedAt, ev.Workload, ev.Extra
 	c.pass(CheckFormat, "%s evidence, version %d", ev.Kind, EvidenceVersion)
 
 	switch {
@@ -174,13 +177,19 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	}
 
 	var hw *hwReport
-	switch ev.Kind {
-	case KindSEVSNP:
-		hw = verifySNP(ctx, c, ev, pol.SEVSNP, opts, t)
-	case KindTDX:
-		hw = verifyTDX(ctx, c, ev, pol.TDX, opts, t)
-	case KindSimulated:
-		hw = verifySimulated(c, ev, pol.Simulated)
+	if err := libCall(func() error {
+		switch ev.Kind {
+		case KindSEVSNP:
+			hw = verifySNP(ctx, c, ev, pol.SEVSNP, opts, t)
+		case KindTDX:
+			hw = verifyTDX(ctx, c, ev, pol.TDX, opts, t)
+		case KindSimulated:
+			hw = verifySimulated(c, ev, pol.Simulated)
+		}
+		return nil
+	}); err != nil {
+		c.fail(CheckSignature, "verification aborted: %v", err)
+		hw = nil
 	}
 	if hw == nil {
 		return finish()
@@ -200,7 +209,7 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	} else if got != ev.Signer {
 		c.fail(CheckStatement, "statement signed by %s, not by the attested signer %s", got.Hex(), ev.Signer.Hex())
 	} else {
-		c.pass(CheckStatement, "attested signer signed issue time %s and workload", ev.IssuedAt.Format(time.RFC3339))
+		c.pass(CheckStatement, "attested signer signed issue time %s, workload and %d bytes of extra data", ev.IssuedAt.Format(time.RFC3339), len(ev.Extra))
 	}
 
 	expNonce := opts.Nonce
@@ -293,4 +302,16 @@ func verifySimulated(c *checker, ev *Evidence, pol *SimulatedPolicy) *hwReport {
 	c.pass(CheckDebug, "INSECURE: the simulated TEE is always debuggable by the machine's administrator")
 	c.pass(CheckTCB, "INSECURE: the simulated TEE has no TCB")
 	return &hwReport{reportData: r.ReportData[:], measurement: r.Measurement[:]}
+}
+
+// libCall runs f, turning a panic in the vendor libraries (their parsers have
+// panicked on malformed input, found by fuzzing) into an error: untrusted
+// evidence must not crash a verifier, and a crash is a rejection.
+func libCall(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: malformed input made the vendor library panic: %v", ErrInvalid, r)
+		}
+	}()
+	return f()
 }

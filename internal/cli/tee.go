@@ -121,6 +121,7 @@ func newTeeEvidenceCmd(g *globals) *cobra.Command {
 		tf       teeFlags
 		nonceHex string
 		workload string
+		extraHex string
 		outFile  string
 	)
 	cmd := &cobra.Command{
@@ -141,6 +142,13 @@ func newTeeEvidenceCmd(g *globals) *cobra.Command {
 					return usagef("--workload must be %d bytes of hex (a SHA-256)", attest.WorkloadSize)
 				}
 				opts = append(opts, enclave.WithWorkload(w))
+			}
+			if extraHex != "" {
+				x, err := hex.DecodeString(strings.TrimPrefix(extraHex, "0x"))
+				if err != nil || len(x) > attest.MaxExtraSize {
+					return usagef("--extra must be at most %d bytes of hex", attest.MaxExtraSize)
+				}
+				opts = append(opts, enclave.WithExtra(x))
 			}
 			cfg, err := tf.config()
 			if err != nil {
@@ -176,6 +184,7 @@ func newTeeEvidenceCmd(g *globals) *cobra.Command {
 	tf.register(cmd)
 	cmd.Flags().StringVar(&nonceHex, "nonce", "", "the verifier's nonce, hex (required)")
 	cmd.Flags().StringVar(&workload, "workload", "", "SHA-256 of the workload (bundle or manifest) to commit to, hex")
+	cmd.Flags().StringVar(&extraHex, "extra", "", "extra data to commit to (e.g. a TLS key binding), hex")
 	cmd.Flags().StringVar(&outFile, "out", "", "write the evidence to this file instead of standard output")
 	_ = cmd.MarkFlagRequired("nonce")
 	return cmd
@@ -245,6 +254,9 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 						mark = "FAIL"
 					}
 					fmt.Fprintf(out, "  %s %-12s %s\n", mark, c.Name, c.Reason)
+				}
+				if res.OK && len(res.Extra) > 0 {
+					fmt.Fprintf(out, "extra:    %x\n", []byte(res.Extra))
 				}
 				if res.OK {
 					fmt.Fprintf(out, "ACCEPTED: signer %s, x25519 %x\n", res.Signer.Hex(), res.X25519.Bytes())

@@ -181,6 +181,13 @@ func WithWorkload(hash []byte) EvidenceOption {
 	return func(r *attest.Request) { r.Workload = append([]byte(nil), hash...) }
 }
 
+// WithExtra commits the evidence to extra data (at most attest.MaxExtraSize
+// bytes), e.g. the gateway's TLS key binding; the verifier reads it from
+// attest.Result.Extra.
+func WithExtra(data []byte) EvidenceOption {
+	return func(r *attest.Request) { r.Extra = append([]byte(nil), data...) }
+}
+
 // Evidence produces attestation evidence binding the enclave keys to nonce.
 func (e *Enclave) Evidence(ctx context.Context, nonce []byte, opts ...EvidenceOption) (*attest.Evidence, error) {
 	req := attest.Request{

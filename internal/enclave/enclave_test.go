@@ -127,7 +127,8 @@ func TestEvidenceVerifies(t *testing.T) {
 	}
 	nonce := bytes.Repeat([]byte{7}, 32)
 	wl := bytes.Repeat([]byte{8}, 32)
-	ev, err := e.Evidence(context.Background(), nonce, WithWorkload(wl))
+	extra := append([]byte("tpod/gateway-tls/v1\x00"), bytes.Repeat([]byte{9}, 32)...)
+	ev, err := e.Evidence(context.Background(), nonce, WithWorkload(wl), WithExtra(extra))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +138,9 @@ func TestEvidenceVerifies(t *testing.T) {
 		Nonce: nonce, Workload: wl, AllowInsecureSimulated: true, Now: func() time.Time { return now.Add(time.Second) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !bytes.Equal(res.Extra, extra) || !bytes.Equal(res.Workload, wl) {
+		t.Fatalf("extra %x workload %x", res.Extra, res.Workload)
 	}
 	if res.Signer != e.Address() || !res.X25519.Equal(e.X25519Public()) {
 		t.Fatal("verified keys are not the enclave's")

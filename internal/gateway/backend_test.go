@@ -70,6 +70,11 @@ func podMain(addr string) int {
 	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello")
 	})
+	mux.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
+		d, _ := time.ParseDuration(r.URL.Query().Get("d")) // service time of an I/O-bound app
+		time.Sleep(d)
+		io.WriteString(w, "ok")
+	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		d, _ := time.ParseDuration(r.URL.Query().Get("d"))
 		w.WriteHeader(200)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -403,7 +404,7 @@ func (c *fakeClock) Add(d time.Duration) {
 func TestIdleClock(t *testing.T) {
 	b := newProcBackend(t)
 	clk := &fakeClock{t: time.Unix(1e9, 0)}
-	g, _ := startGateway(t, Config{Backend: b, Now: clk.Now, SweepInterval: time.Hour})
+	g, ev := startGateway(t, Config{Backend: b, Now: clk.Now, SweepInterval: time.Hour})
 	if err := g.AddRoute(Route{PodID: "p", Host: "127.0.0.1", HTTPPort: b.port("p"), Scale: Scale{Min: 0, IdleTimeout: time.Minute}, Stopped: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +430,38 @@ func TestIdleClock(t *testing.T) {
 	if s := g.SweepIdle(); fmt.Sprint(s) != "[p]" {
 		t.Errorf("sweep = %v, want [p] (never the min-1 pod)", s)
 	}
-	waitFor(t, "stopped", 5*time.Second, func() bool { return state(t, g, "p") == "stopped" })
+	waitFor(t, "idle-stopped event", 5*time.Second, func() bool {
+		return slices.Contains(ev.kinds("p"), EventIdleStopped)
+	})
+
+	// The meter counts reserved resources from waking to idle-stopped, by
+	// the same clock; nothing happens while the pod stays stopped.
+	clk.Add(10 * time.Hour)
+	if s := g.SweepIdle(); len(s) != 0 {
+		t.Errorf("stopped pod swept again: %v", s)
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	var kinds []EventKind
+	var waking, stopped time.Time
+	for _, e := range ev.ev {
+		if e.PodID != "p" {
+			continue
+		}
+		kinds = append(kinds, e.Kind)
+		switch e.Kind {
+		case EventWaking:
+			waking = e.At
+		case EventIdleStopped:
+			stopped = e.At
+		}
+	}
+	if fmt.Sprint(kinds) != "[waking ready idle-stopped]" {
+		t.Errorf("events %v", kinds)
+	}
+	if got := stopped.Sub(waking); got != time.Hour+time.Minute {
+		t.Errorf("reserved interval %v, want 1h1m", got)
+	}
 }
 
 func TestLongRequestNotCut(t *testing.T) {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -200,7 +201,11 @@ func (p *pod) wake(t *transition, route Route) {
 		if host == "" {
 			host = route.Host
 		}
-		err = waitReady(ctx, host, route)
+		if host == "" {
+			err = errors.New("backend returned no host and the route has none")
+		} else {
+			err = waitReady(ctx, host, route)
+		}
 	}
 	cancel()
 	took := time.Since(start)
@@ -218,9 +223,13 @@ func (p *pod) wake(t *transition, route Route) {
 		close(t.done)
 		p.mu.Unlock()
 		g.emit(Event{PodID: p.id, Kind: EventStartFailed, At: g.cfg.Now(), Took: took, Err: err})
-		p.stopBackend(stop)
+		p.stopBackend(stop, nil)
 		return
 	}
+	// The event goes out before the pod counts as running, so the meter
+	// sees ready before any later idle-stopped.
+	g.log.Debug("woke", "pod", p.id, "took", took)
+	g.emit(Event{PodID: p.id, Kind: EventReady, At: g.cfg.Now(), Took: took})
 	p.mu.Lock()
 	p.host = host
 	p.failErr = nil
@@ -228,18 +237,20 @@ func (p *pod) wake(t *transition, route Route) {
 	p.lastDone = g.cfg.Now()
 	close(t.done)
 	p.mu.Unlock()
-	g.log.Debug("woke", "pod", p.id, "took", took)
-	g.emit(Event{PodID: p.id, Kind: EventReady, At: g.cfg.Now(), Took: took})
 }
 
-// stopBackend calls Backend.Stop and ends the stopping transition t.
-func (p *pod) stopBackend(t *transition) error {
+// stopBackend calls Backend.Stop, then done (if not nil), then ends the
+// stopping transition t, so that a wake held by t comes after done's event.
+func (p *pod) stopBackend(t *transition, done func(error)) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.g.base), p.g.cfg.DefaultStartTimeout)
 	err := p.g.cfg.Backend.Stop(ctx, p.id)
 	cancel()
 	p.transport.CloseIdleConnections()
 	if err != nil {
 		p.g.log.Warn("stop failed", "pod", p.id, "err", err)
+	}
+	if done != nil {
+		done(err)
 	}
 	p.mu.Lock()
 	p.state = stateStopped
@@ -361,9 +372,10 @@ func (g *Gateway) SweepIdle() []string {
 		stopped = append(stopped, p.id)
 		g.bg.Go(func() {
 			start := time.Now()
-			err := p.stopBackend(t)
-			g.log.Debug("idle stop", "pod", p.id, "took", time.Since(start), "err", err)
-			g.emit(Event{PodID: p.id, Kind: EventIdleStopped, At: g.cfg.Now(), Took: time.Since(start), Err: err})
+			p.stopBackend(t, func(err error) {
+				g.log.Debug("idle stop", "pod", p.id, "took", time.Since(start), "err", err)
+				g.emit(Event{PodID: p.id, Kind: EventIdleStopped, At: g.cfg.Now(), Took: time.Since(start), Err: err})
+			})
 		})
 	}
 	return stopped

@@ -106,7 +106,9 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         uint64 startTime
     );
     event Deposited(bytes32 indexed channelId, address indexed from, uint256 amount);
-    event Claimed(bytes32 indexed channelId, uint64 seq, uint64 time, uint64[7] usage, uint256 paid);
+    /// A receipt was accepted: it is the channel's new baseline (its usage is
+    /// in the claim's calldata; the provider keeps its receipts).
+    event Claimed(bytes32 indexed channelId, uint64 seq, uint64 time, uint256 paid);
     /// claimMany skipped an invalid receipt; reason is the selector of the
     /// error claim() would have reverted with.
     event ClaimSkipped(bytes32 indexed channelId, bytes4 reason);
@@ -144,6 +146,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     error SeqNotIncreasing(bytes32 channelId);
     error TimeNotIncreasing(bytes32 channelId);
     error UsageDecreased(bytes32 channelId);
+    error ReceiptFromFuture(bytes32 channelId);
     error InvalidSignature(bytes32 channelId);
     error ReceiptMismatch(bytes32 channelId);
 
@@ -357,6 +360,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         if (firstNew.channelId != id) revert ReceiptMismatch(id);
         if (firstNew.seq <= old.seq) revert SeqNotIncreasing(id);
         if (firstNew.time <= old.time) revert TimeNotIncreasing(id);
+        if (firstNew.time > block.timestamp) revert ReceiptFromFuture(id);
         for (uint256 i; i < USAGE_LEN; ++i) {
             if (firstNew.usage[i] < old.usage[i]) revert UsageDecreased(id);
         }
@@ -381,11 +385,17 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         return _channels[channelId];
     }
 
+    /// Reads several channels at once (unknown ones come back zeroed).
+    function getChannels(bytes32[] calldata channelIds) external view returns (Channel[] memory out) {
+        out = new Channel[](channelIds.length);
+        for (uint256 i; i < channelIds.length; ++i) {
+            out[i] = _channels[channelIds[i]];
+        }
+    }
+
     /// The EIP-712 digest the enclave signs for a receipt.
     function receiptDigest(Receipt calldata r) public view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(abi.encode(RECEIPT_TYPEHASH, r.channelId, r.seq, r.time, keccak256(abi.encode(r.usage))))
-        );
+        return _hashTypedDataV4(_receiptStructHash(r));
     }
 
     /// The commitment a channel holds to its terms and last receipt.
@@ -408,6 +418,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         if (_hashState(c.terms, c.last) != h) return (StateMismatch.selector, 0);
         if (r.seq <= c.last.seq) return (SeqNotIncreasing.selector, 0);
         if (r.time <= c.last.time) return (TimeNotIncreasing.selector, 0);
+        if (r.time > block.timestamp) return (ReceiptFromFuture.selector, 0);
         uint256 cost;
         for (uint256 i; i < USAGE_LEN; ++i) {
             uint64 u = r.usage[i];
@@ -426,12 +437,47 @@ contract Payment is EIP712, ReentrancyGuardTransient {
             ch.balance = bal - uint128(paid);
             ch.earned += uint128(paid);
         }
-        ch.stateHash = keccak256(abi.encode(c.terms, r.seq, r.time, r.usage));
-        emit Claimed(r.channelId, r.seq, r.time, r.usage, paid);
+        ch.stateHash = _hashNext(c.terms, r);
+        emit Claimed(r.channelId, r.seq, r.time, paid);
     }
 
-    function _hashState(Terms calldata terms, Baseline calldata last) private pure returns (bytes32) {
-        return keccak256(abi.encode(terms, last));
+    // The hashes below read calldata directly: Terms, Baseline and Receipt are
+    // static structs, so abi.encode of them is their calldata bytes. Values
+    // with dirty high bits hash differently from the clean ones that were
+    // committed or signed, and Solidity reverts on reading such a value anyway.
+
+    /// keccak256(abi.encode(terms, last)).
+    function _hashState(Terms calldata terms, Baseline calldata last) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, terms, 288)
+            calldatacopy(add(p, 288), last, 288)
+            h := keccak256(p, 576)
+        }
+    }
+
+    /// keccak256(abi.encode(terms, Baseline(r.seq, r.time, r.usage))).
+    function _hashNext(Terms calldata terms, Receipt calldata r) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, terms, 288)
+            calldatacopy(add(p, 288), add(r, 32), 288)
+            h := keccak256(p, 576)
+        }
+    }
+
+    /// EIP-712 hashStruct(Receipt): the uint64[7] array is hashed as 7 words.
+    function _receiptStructHash(Receipt calldata r) private pure returns (bytes32 h) {
+        bytes32 typeHash = RECEIPT_TYPEHASH;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, add(r, 96), 224)
+            let usageHash := keccak256(p, 224)
+            mstore(p, typeHash)
+            calldatacopy(add(p, 32), r, 96)
+            mstore(add(p, 128), usageHash)
+            h := keccak256(p, 160)
+        }
     }
 
     /// Recovers the signer of a 65-byte (r, s, v) signature; address(0) if malformed.

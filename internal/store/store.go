@@ -39,8 +39,8 @@ type Store struct {
 // schema is applied in order; PRAGMA user_version records how many steps ran.
 var schema = []string{
 	`CREATE TABLE pods (
-		id            TEXT PRIMARY KEY,
-		channel_id    TEXT NOT NULL,
+		channel_id    TEXT PRIMARY KEY,
+		pod_id        TEXT NOT NULL,
 		publisher     TEXT NOT NULL,
 		bundle_cid    TEXT NOT NULL,
 		manifest_hash TEXT NOT NULL,
@@ -134,10 +134,12 @@ func (s *Store) migrate(ctx context.Context) error {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Pod is the provider's record of a pod it runs.
+// Pod is the provider's record of a pod it runs. Pods are keyed by their
+// channel: a podId is chosen by its publisher and need not be unique across
+// publishers, a channel ID is.
 type Pod struct {
-	ID           [32]byte
 	ChannelID    [32]byte
+	PodID        [32]byte
 	Publisher    string // 0x address
 	BundleCID    string
 	ManifestHash [32]byte
@@ -155,22 +157,22 @@ func (s *Store) PutPod(ctx context.Context, p Pod) error {
 		p.CreatedAt = now
 	}
 	p.UpdatedAt = now
-	_, err := s.db.ExecContext(ctx, `INSERT INTO pods (id, channel_id, publisher, bundle_cid, manifest_hash, state, reason, spec, created_at, updated_at)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO pods (channel_id, pod_id, publisher, bundle_cid, manifest_hash, state, reason, spec, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET channel_id=excluded.channel_id, publisher=excluded.publisher,
+		ON CONFLICT(channel_id) DO UPDATE SET pod_id=excluded.pod_id, publisher=excluded.publisher,
 			bundle_cid=excluded.bundle_cid, manifest_hash=excluded.manifest_hash, state=excluded.state,
 			reason=excluded.reason, spec=excluded.spec, updated_at=excluded.updated_at`,
-		hexOf(p.ID), hexOf(p.ChannelID), p.Publisher, p.BundleCID, hexOf(p.ManifestHash), p.State, p.Reason, p.Spec,
+		hexOf(p.ChannelID), hexOf(p.PodID), p.Publisher, p.BundleCID, hexOf(p.ManifestHash), p.State, p.Reason, p.Spec,
 		p.CreatedAt.UnixNano(), p.UpdatedAt.UnixNano())
 	if err != nil {
-		return fmt.Errorf("store pod %x: %w", p.ID[:4], err)
+		return fmt.Errorf("store pod of channel %x: %w", p.ChannelID[:4], err)
 	}
 	return nil
 }
 
-// SetPodState records a pod's state and the reason for it.
+// SetPodState records the state of the pod of channel id and the reason for it.
 func (s *Store) SetPodState(ctx context.Context, id [32]byte, state, reason string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE pods SET state = ?, reason = ?, updated_at = ? WHERE id = ?`,
+	res, err := s.db.ExecContext(ctx, `UPDATE pods SET state = ?, reason = ?, updated_at = ? WHERE channel_id = ?`,
 		state, reason, time.Now().UnixNano(), hexOf(id))
 	if err != nil {
 		return fmt.Errorf("set pod state: %w", err)
@@ -181,17 +183,17 @@ func (s *Store) SetPodState(ctx context.Context, id [32]byte, state, reason stri
 	return nil
 }
 
-const podColumns = `id, channel_id, publisher, bundle_cid, manifest_hash, state, reason, spec, created_at, updated_at`
+const podColumns = `channel_id, pod_id, publisher, bundle_cid, manifest_hash, state, reason, spec, created_at, updated_at`
 
 func scanPod(row interface{ Scan(...any) error }) (Pod, error) {
 	var p Pod
-	var id, ch, mh string
+	var ch, id, mh string
 	var created, updated int64
-	if err := row.Scan(&id, &ch, &p.Publisher, &p.BundleCID, &mh, &p.State, &p.Reason, &p.Spec, &created, &updated); err != nil {
+	if err := row.Scan(&ch, &id, &p.Publisher, &p.BundleCID, &mh, &p.State, &p.Reason, &p.Spec, &created, &updated); err != nil {
 		return Pod{}, err
 	}
 	var err error
-	if p.ID, err = parseHex32(id); err != nil {
+	if p.PodID, err = parseHex32(id); err != nil {
 		return Pod{}, err
 	}
 	if p.ChannelID, err = parseHex32(ch); err != nil {
@@ -204,9 +206,9 @@ func scanPod(row interface{ Scan(...any) error }) (Pod, error) {
 	return p, nil
 }
 
-// GetPod returns the pod with the given ID or ErrNotFound.
+// GetPod returns the pod of channel id or ErrNotFound.
 func (s *Store) GetPod(ctx context.Context, id [32]byte) (Pod, error) {
-	p, err := scanPod(s.db.QueryRowContext(ctx, `SELECT `+podColumns+` FROM pods WHERE id = ?`, hexOf(id)))
+	p, err := scanPod(s.db.QueryRowContext(ctx, `SELECT `+podColumns+` FROM pods WHERE channel_id = ?`, hexOf(id)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Pod{}, fmt.Errorf("pod %x: %w", id[:4], ErrNotFound)
 	}
@@ -234,7 +236,7 @@ func (s *Store) ListPods(ctx context.Context) ([]Pod, error) {
 	return out, rows.Err()
 }
 
-// DeletePod removes a pod record and its usage counters. Receipts stay: they
+// DeletePod removes the record of the pod of channel id and its usage counters. Receipts stay: they
 // are the record of what was billed.
 func (s *Store) DeletePod(ctx context.Context, id [32]byte) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -242,7 +244,7 @@ func (s *Store) DeletePod(ctx context.Context, id [32]byte) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM pods WHERE id = ?`, hexOf(id)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pods WHERE channel_id = ?`, hexOf(id)); err != nil {
 		return fmt.Errorf("delete pod: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM usage WHERE pod_id = ?`, hexOf(id)); err != nil {
@@ -251,16 +253,16 @@ func (s *Store) DeletePod(ctx context.Context, id [32]byte) error {
 	return tx.Commit()
 }
 
-// SaveUsage stores a pod's cumulative counters. A vector with any counter
+// SaveUsage stores the cumulative counters of the pod of channel channelID. A vector with any counter
 // lower than the stored one is refused with ErrConflict.
-func (s *Store) SaveUsage(ctx context.Context, podID [32]byte, v usage.Vector, at time.Time) error {
+func (s *Store) SaveUsage(ctx context.Context, channelID [32]byte, v usage.Vector, at time.Time) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var old string
-	err = tx.QueryRowContext(ctx, `SELECT counters FROM usage WHERE pod_id = ?`, hexOf(podID)).Scan(&old)
+	err = tx.QueryRowContext(ctx, `SELECT counters FROM usage WHERE pod_id = ?`, hexOf(channelID)).Scan(&old)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -271,12 +273,12 @@ func (s *Store) SaveUsage(ctx context.Context, podID [32]byte, v usage.Vector, a
 			return err
 		}
 		if !v.GreaterOrEqual(prev) {
-			return fmt.Errorf("save usage of pod %x: counters would decrease: %w", podID[:4], ErrConflict)
+			return fmt.Errorf("save usage of pod of channel %x: counters would decrease: %w", channelID[:4], ErrConflict)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO usage (pod_id, counters, sampled_at) VALUES (?, ?, ?)
 		ON CONFLICT(pod_id) DO UPDATE SET counters = excluded.counters, sampled_at = excluded.sampled_at`,
-		hexOf(podID), encodeVector(v), at.UnixNano()); err != nil {
+		hexOf(channelID), encodeVector(v), at.UnixNano()); err != nil {
 		return fmt.Errorf("save usage: %w", err)
 	}
 	return tx.Commit()
@@ -284,12 +286,12 @@ func (s *Store) SaveUsage(ctx context.Context, podID [32]byte, v usage.Vector, a
 
 // LoadUsage returns a pod's stored counters and when they were sampled, or
 // ErrNotFound.
-func (s *Store) LoadUsage(ctx context.Context, podID [32]byte) (usage.Vector, time.Time, error) {
+func (s *Store) LoadUsage(ctx context.Context, channelID [32]byte) (usage.Vector, time.Time, error) {
 	var enc string
 	var at int64
-	err := s.db.QueryRowContext(ctx, `SELECT counters, sampled_at FROM usage WHERE pod_id = ?`, hexOf(podID)).Scan(&enc, &at)
+	err := s.db.QueryRowContext(ctx, `SELECT counters, sampled_at FROM usage WHERE pod_id = ?`, hexOf(channelID)).Scan(&enc, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return usage.Vector{}, time.Time{}, fmt.Errorf("usage of pod %x: %w", podID[:4], ErrNotFound)
+		return usage.Vector{}, time.Time{}, fmt.Errorf("usage of pod of channel %x: %w", channelID[:4], ErrNotFound)
 	}
 	if err != nil {
 		return usage.Vector{}, time.Time{}, fmt.Errorf("load usage: %w", err)

@@ -33,7 +33,7 @@ func TestOpenPermissionsAndReopen(t *testing.T) {
 		t.Fatalf("database mode %v, want 0600", fi.Mode().Perm())
 	}
 	id := [32]byte{1}
-	if err := s.PutPod(ctx, Pod{ID: id, ChannelID: [32]byte{2}, Publisher: "0xabc", BundleCID: "bafy", State: "running"}); err != nil {
+	if err := s.PutPod(ctx, Pod{ChannelID: id, PodID: [32]byte{2}, Publisher: "0xabc", BundleCID: "bafy", State: "running"}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -46,7 +46,7 @@ func TestOpenPermissionsAndReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.State != "running" || p.BundleCID != "bafy" || p.ChannelID != [32]byte{2} {
+	if p.State != "running" || p.BundleCID != "bafy" || p.PodID != [32]byte{2} {
 		t.Fatalf("reopened pod = %+v", p)
 	}
 }
@@ -61,7 +61,7 @@ func TestPods(t *testing.T) {
 		t.Fatalf("SetPodState of unknown pod: %v, want ErrNotFound", err)
 	}
 	for i := byte(1); i <= 3; i++ {
-		if err := s.PutPod(ctx, Pod{ID: [32]byte{i}, State: "running", Spec: []byte{i}}); err != nil {
+		if err := s.PutPod(ctx, Pod{ChannelID: [32]byte{i}, State: "running", Spec: []byte{i}}); err != nil {
 			t.Fatal(err)
 		}
 	}

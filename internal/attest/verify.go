@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 // Check names, in the order Verify runs them.
 const (
+	CheckPolicy      = "policy"      // the policy is well formed
 	CheckFormat      = "format"      // evidence structure and sizes
 	CheckKind        = "kind"        // the policy accepts this kind
 	CheckCertChain   = "cert-chain"  // the endorsement chain ends at a trusted vendor root
@@ -58,6 +60,20 @@ type Result struct {
 	Extra HexBytes `json:"extra,omitempty"`
 	// IssuedAt is the signed issue time.
 	IssuedAt time.Time `json:"issued_at"`
+}
+
+// MarshalJSON adds the verified keys (hex) when the result is OK.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	v := struct {
+		*plain
+		Signer string `json:"signer,omitempty"`
+		X25519 string `json:"x25519,omitempty"`
+	}{plain: (*plain)(r)}
+	if r.OK && r.X25519 != nil {
+		v.Signer, v.X25519 = r.Signer.Hex(), hex.EncodeToString(r.X25519.Bytes())
+	}
+	return json.Marshal(v)
 }
 
 // Failed returns the first failed check, or nil.
@@ -153,7 +169,7 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		return finish()
 	}
 	if err := pol.Validate(); err != nil {
-		c.fail(CheckFormat, "%v", err)
+		c.fail(CheckPolicy, "%v", err)
 		return finish()
 	}
 	if err := ev.validate(); err != nil {
@@ -254,17 +270,14 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		c.pass(CheckWorkload, "no workload expected")
 	}
 
-	if res.Failed() == nil && len(c.checks) > 0 {
-		pub, err := ecdh.X25519().NewPublicKey(ev.X25519)
-		if err != nil {
-			c.fail(CheckFormat, "x25519 key: %v", err)
-		} else {
-			res.X25519 = pub
-			res.Signer = ev.Signer
-		}
+	if pub, err := ecdh.X25519().NewPublicKey(ev.X25519); err != nil {
+		c.fail(CheckFormat, "x25519 key: %v", err)
+	} else {
+		res.X25519, res.Signer = pub, ev.Signer
 	}
 	r, err := finish()
 	if err != nil {
+		// Keys are handed out only when every check passed.
 		r.X25519, r.Signer = nil, common.Address{}
 	}
 	return r, err

@@ -54,12 +54,15 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     }
 
     /// One claim: the channel's current terms and baseline (checked against
-    /// its stateHash), the new receipt and its 65-byte signature (r, s, v with v 27 or 28).
+    /// its stateHash), the new receipt and the enclave's signature in the
+    /// EIP-2098 compact form (r, vs = s | (v − 27) << 255). Claim is a static
+    /// struct, so a batch carries no offsets.
     struct Claim {
         Terms terms;
         Baseline last;
         Receipt receipt;
-        bytes signature;
+        bytes32 sigR;
+        bytes32 sigVS;
     }
 
     enum Status {
@@ -426,7 +429,9 @@ contract Payment is EIP712, ReentrancyGuardTransient {
             if (u < l) return (UsageDecreased.selector, 0);
             cost += uint256(u - l) * c.terms.prices[i];
         }
-        if (_recover(receiptDigest(r), c.signature) != c.terms.enclaveSigner) return (InvalidSignature.selector, 0);
+        if (_recoverCompact(receiptDigest(r), c.sigR, c.sigVS) != c.terms.enclaveSigner) {
+            return (InvalidSignature.selector, 0);
+        }
 
         uint256 cap = uint256(c.terms.maxPerSecond) * (r.time - c.last.time);
         paid = cost < cap ? cost : cap;
@@ -494,6 +499,14 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         // Reject malleable signatures (EIP-2).
         if (uint256(s) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0) return address(0);
         if (v != 27 && v != 28) return address(0);
+        return ecrecover(digest, v, r, s);
+    }
+
+    /// Recovers the signer of an EIP-2098 compact signature; address(0) if malformed.
+    function _recoverCompact(bytes32 digest, bytes32 r, bytes32 vs) private pure returns (address) {
+        bytes32 s = vs & bytes32(0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF);
+        if (uint256(s) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0) return address(0);
+        uint8 v = uint8(uint256(vs) >> 255) + 27;
         return ecrecover(digest, v, r, s);
     }
 

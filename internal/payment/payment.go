@@ -277,9 +277,29 @@ func (r Receipt) Binding() contracts.PaymentReceipt {
 	return contracts.PaymentReceipt{ChannelId: r.ChannelID, Seq: r.Seq, Time: r.Time, Usage: r.Usage}
 }
 
-// NewClaim assembles the argument of Payment.claim (and an element of claimMany).
+// NewClaim assembles the argument of Payment.claim (and an element of
+// claimMany) from a 65-byte (r, s, v) signature, which it converts to the
+// contract's EIP-2098 compact form. A signature that is not 65 bytes with v
+// 27 or 28 becomes an all-zero one, which the contract refuses as
+// InvalidSignature.
 func NewClaim(t Terms, last Baseline, r Receipt, sig []byte) contracts.PaymentClaim {
-	return contracts.PaymentClaim{Terms: t.Binding(), Last: last.Binding(), Receipt: r.Binding(), Signature: sig}
+	c := contracts.PaymentClaim{Terms: t.Binding(), Last: last.Binding(), Receipt: r.Binding()}
+	c.SigR, c.SigVS, _ = CompactSignature(sig)
+	return c
+}
+
+// CompactSignature converts a 65-byte (r, s, v) signature, v 27 or 28, into
+// the EIP-2098 form (r, vs = s | (v − 27) << 255).
+func CompactSignature(sig []byte) (r, vs [32]byte, err error) {
+	if len(sig) != 65 || (sig[64] != 27 && sig[64] != 28) || sig[32]&0x80 != 0 {
+		return r, vs, fmt.Errorf("%w: not a 65-byte signature with v 27/28 and low s", ErrInvalidSignature)
+	}
+	copy(r[:], sig[:32])
+	copy(vs[:], sig[32:64])
+	if sig[64] == 28 {
+		vs[0] |= 0x80
+	}
+	return r, vs, nil
 }
 
 // TermsFromBinding converts the binding's struct (e.g. from a ChannelCreated event).

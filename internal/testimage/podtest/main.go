@@ -4,7 +4,7 @@
 //
 //	podtest serve [-addr :8080] [-ignore-term]   HTTP server (see handlers)
 //	podtest hog                                   allocates memory until killed
-//	podtest burn [-threads N]                     spins on N threads forever
+//	podtest burn [-threads N]                     spins on N threads, serves
 //	podtest log [-n N] [-every D]                 prints "line i" N times, then serves
 //	podtest fill -path P -mib N                   writes N MiB to P, then serves
 package main
@@ -43,10 +43,9 @@ func main() {
 	case "hog":
 		hog()
 	case "burn":
-		for i := 1; i < *threads; i++ {
+		for i := 0; i < *threads; i++ {
 			go spin()
 		}
-		spin()
 	case "log":
 		for i := 0; i < *n; i++ {
 			fmt.Printf("line %d\n", i)
@@ -100,6 +99,12 @@ func serve(addr string, ignoreTerm bool) {
 			}
 			w.Write(b)
 		}
+	})
+	// /cpu returns the process's own CPU time (user+system) in ns.
+	mux.HandleFunc("/cpu", func(w http.ResponseWriter, r *http.Request) {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		fmt.Fprint(w, ru.Utime.Nano()+ru.Stime.Nano())
 	})
 	mux.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, os.Getenv(r.URL.Query().Get("name")))

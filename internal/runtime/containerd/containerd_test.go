@@ -1,0 +1,238 @@
+package containerd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/runtime/runtimetest"
+	"github.com/trustedpods/tpod/internal/testimage"
+)
+
+// testConfig returns the config of the private containerd that
+// scripts/testenv-containerd.sh started, or skips (fails under CI=true).
+func testConfig(t testing.TB, name string) Config {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a private containerd (skipped with -short)")
+	}
+	addr := os.Getenv("TPOD_TEST_CONTAINERD")
+	if addr == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TPOD_TEST_CONTAINERD is not set: run scripts/testenv-containerd.sh start")
+		}
+		t.Skip("TPOD_TEST_CONTAINERD not set; eval \"$(scripts/testenv-containerd.sh start)\"")
+	}
+	if os.Getuid() != 0 {
+		t.Skip("needs root")
+	}
+	data := os.Getenv("TPOD_TEST_DATA")
+	state := os.Getenv("TPOD_TEST_STATE")
+	if data == "" || state == "" {
+		data, state = "/var/lib/tpod-test/data", "/run/tpod-test/tpod"
+	}
+	subnet := os.Getenv("TPOD_TEST_SUBNET")
+	if subnet == "" {
+		subnet = "172.30.213.0/24"
+	}
+	return Config{
+		Address:    addr,
+		Namespace:  "tpod-test-" + name,
+		DataDir:    filepath.Join(data, name),
+		StateDir:   filepath.Join(state, name),
+		Network:    NetworkConfig{Name: "tpod-test-" + name, Bridge: "tpt-" + name, Subnet: subnet},
+		GPUDevices: []string{},
+		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+
+// newTestRuntime returns a runtime and deletes pods an earlier, interrupted
+// run left behind.
+func newTestRuntime(t testing.TB, cfg Config) *Runtime {
+	t.Helper()
+	r, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+var cleanOnce sync.Map
+
+func cleanStale(t testing.TB, r *Runtime) {
+	if _, done := cleanOnce.LoadOrStore(r.cfg.Namespace, true); done {
+		return
+	}
+	pods, err := r.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pods {
+		t.Logf("deleting stale pod %s", p.Spec.ID)
+		if err := r.Delete(context.Background(), p.Spec.ID, 0); err != nil {
+			t.Logf("delete stale %s: %v", p.Spec.ID, err)
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	runtimetest.Run(t, func(t *testing.T) runtime.Runtime {
+		r := newTestRuntime(t, cfg)
+		cleanStale(t, r)
+		return r
+	})
+}
+
+func TestGPURefusedWithoutGPU(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := runtime.PodSpec{ID: "gpu-pod", Containers: []runtime.Container{{
+		Name: "cuda", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest},
+		Resources: runtime.Resources{GPUs: 1},
+	}}}
+	err = r.Create(context.Background(), spec)
+	if !errors.Is(err, runtime.ErrUnavailable) || !strings.Contains(err.Error(), "no GPU") {
+		t.Fatalf("Create with a GPU on a host without one: %v, want ErrUnavailable naming the missing GPU", err)
+	}
+	if _, err := r.Status(context.Background(), spec.ID); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("refused pod exists: %v", err)
+	}
+}
+
+func TestGPUPool(t *testing.T) {
+	dir := t.TempDir()
+	var devs []string
+	for i := range 2 {
+		p := filepath.Join(dir, fmt.Sprintf("nvidia%d", i))
+		os.WriteFile(p, nil, 0o600)
+		devs = append(devs, p)
+	}
+	p, err := newGPUPool(devs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := p.allocate("a", 1)
+	if err != nil || len(a) != 1 {
+		t.Fatal(a, err)
+	}
+	if _, err := p.allocate("b", 2); !errors.Is(err, runtime.ErrUnavailable) {
+		t.Fatalf("over-allocation: %v", err)
+	}
+	if got := p.devicesFor("a", a, 1); len(got) != 1 || got[0] != devs[0] {
+		t.Fatalf("devices %v", got)
+	}
+	p.release("a")
+	if b, err := p.allocate("b", 2); err != nil || len(b) != 2 {
+		t.Fatal(b, err)
+	}
+}
+
+func TestStorageLimitEnforced(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := runtime.PodSpec{ID: "storage-hog", Containers: []runtime.Container{{
+		Name: "fill", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest},
+		Args:      []string{"fill", "-path", "/var/big", "-mib", "24"},
+		Resources: runtime.Resources{StorageMiB: 8, MemoryMiB: 64},
+	}}}
+	ctx := context.Background()
+	r.Delete(ctx, spec.ID, 0)
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(ctx, spec.ID, 0)
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		u, err := r.Usage(ctx, spec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := r.Status(ctx, spec.ID)
+		if st.Reason == runtime.ReasonStorageLimit {
+			if st.State != runtime.PodStopped || u.Running {
+				t.Fatalf("over-limit pod still runs: %+v", st)
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("pod writing 24 MiB with an 8 MiB storage limit was not stopped")
+}
+
+func TestGVisorServesHTTP(t *testing.T) {
+	cfg := testConfig(t, "gvisor")
+	cfg.Sandbox = SandboxGVisor
+	cfg.Network.Subnet = "172.30.214.0/24"
+	if _, err := os.Stat("/usr/bin/runsc"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("runsc not installed")
+		}
+		t.Skip("runsc not installed")
+	}
+	r := newTestRuntime(t, cfg)
+	cleanStale(t, r)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := runtime.PodSpec{ID: fmt.Sprintf("gv-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest},
+		Args: []string{"serve"}, Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 128},
+	}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := r.Delete(ctx, spec.ID, time.Second); err != nil {
+			t.Error(err)
+		}
+		if leaks, _ := r.Leaks(ctx); len(leaks) > 0 {
+			t.Errorf("gVisor pod left: %v", leaks)
+		}
+	}()
+	t0 := time.Now()
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.Status(ctx, spec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := waitHTTP(ctx, "http://"+st.IP+":8080/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gVisor pod answered %q %v after start", strings.TrimSpace(body), time.Since(t0))
+	u, err := r.Usage(ctx, spec.ID)
+	if err != nil || !u.Running {
+		t.Errorf("usage under gVisor: %+v %v", u, err)
+	}
+	t.Logf("gVisor usage: %+v", u)
+}

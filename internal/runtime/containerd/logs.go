@@ -1,0 +1,68 @@
+package containerd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+// Logs implements runtime.Runtime. The shim appends a container's stdout
+// and stderr to DataDir/pods/<pod>/logs/<container>.log; Logs copies that
+// file and, with Follow, polls it every 50 ms until the container stops
+// running (then drains it) or ctx is done.
+func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.LogOptions, w io.Writer) error {
+	st, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, c := range st.Spec.Containers {
+		found = found || c.Name == container
+	}
+	if !found {
+		return fmt.Errorf("pod %s has no container %q: %w", id, container, runtime.ErrNotFound)
+	}
+	f, err := os.Open(r.logPath(id, container))
+	if errors.Is(err, os.ErrNotExist) && !opts.Follow {
+		return nil
+	}
+	for errors.Is(err, os.ErrNotExist) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		f, err = os.Open(r.logPath(id, container))
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cid := containerID(id, container)
+	for {
+		if _, err := io.Copy(w, f); err != nil {
+			return err
+		}
+		if !opts.Follow {
+			return nil
+		}
+		cs, err := r.containerStatus(r.ctx(ctx), cid)
+		if err != nil {
+			return err
+		}
+		if cs.State != runtime.ContainerRunning && cs.State != runtime.ContainerCreated {
+			_, err := io.Copy(w, f)
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

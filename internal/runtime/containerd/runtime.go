@@ -1,0 +1,894 @@
+// Package containerd runs pods on one machine with containerd (Debian's 1.6
+// daemon, driven by the v2 client) and runc or gVisor: each pod gets its own
+// network namespace on a CNI bridge, its containers share it, and images come
+// from local OCI archives. See docs/runtime.md.
+package containerd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/containerd/containerd/api/types/runc/options"
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/pkg/cio"
+	"github.com/containerd/containerd/v2/pkg/namespaces"
+	"github.com/containerd/containerd/v2/pkg/oci"
+	"github.com/containerd/errdefs"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+var _ runtime.Runtime = (*Runtime)(nil)
+
+// Sandboxes a Runtime can run containers in.
+const (
+	SandboxRunc   = "runc"
+	SandboxGVisor = "gvisor"
+)
+
+// Labels on containerd containers. A new process finds its pods by them.
+const (
+	labelPod       = "tpod.pod"
+	labelContainer = "tpod.container"
+	labelExit      = "tpod.exit"     // exit code of the last run, after its task is gone
+	labelFinished  = "tpod.finished" // RFC 3339 time the last run ended
+	labelOOM       = "tpod.oom"      // "1" if the last run was OOM-killed
+)
+
+const (
+	runcShim    = "io.containerd.runc.v2"
+	snapshotter = "overlayfs"
+	defaultPids = 1024
+	secretsSize = 4 << 20 // tmpfs size for a pod's secrets
+)
+
+// Config configures a Runtime.
+type Config struct {
+	// Address is the containerd socket.
+	Address string
+	// Namespace is the containerd namespace holding our containers and images
+	// ("tpod" if empty).
+	Namespace string
+	// DataDir keeps pod state, volumes and logs (on disk).
+	DataDir string
+	// StateDir keeps network namespaces and secret tmpfs mounts (usually under
+	// /run).
+	StateDir string
+	// Network configures the pod network.
+	Network NetworkConfig
+	// Sandbox is SandboxRunc (default) or SandboxGVisor.
+	Sandbox string
+	// RunscPath is the runsc binary for gVisor ("runsc" on PATH if empty).
+	RunscPath string
+	// GPUDevices are the host's GPU device nodes; nil detects /dev/nvidia[0-9]*.
+	// Use an empty non-nil slice to declare a host without GPUs.
+	GPUDevices []string
+	// Logger receives diagnostics (slog.Default() if nil).
+	Logger *slog.Logger
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
+}
+
+// Runtime is the containerd backend of runtime.Runtime.
+type Runtime struct {
+	cfg    Config
+	client *client.Client
+	net    *network
+	log    *slog.Logger
+	now    func() time.Time
+	gpus   *gpuPool
+	runsc  string // wrapper script given to the shim as BinaryName (gVisor)
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+	oom   map[string]bool // container IDs seen OOM-killed since their start
+}
+
+// New connects to containerd at cfg.Address and prepares directories, the CNI
+// network and the event watcher. Pods created by an earlier process are
+// picked up (see List).
+func New(ctx context.Context, cfg Config) (*Runtime, error) {
+	if cfg.Address == "" || cfg.DataDir == "" || cfg.StateDir == "" {
+		return nil, fmt.Errorf("containerd runtime: address, data dir and state dir are required: %w", runtime.ErrInvalid)
+	}
+	if cfg.Namespace == "" {
+		cfg.Namespace = "tpod"
+	}
+	if cfg.Sandbox == "" {
+		cfg.Sandbox = SandboxRunc
+	}
+	if cfg.Sandbox != SandboxRunc && cfg.Sandbox != SandboxGVisor {
+		return nil, fmt.Errorf("containerd runtime: sandbox %q: %w", cfg.Sandbox, runtime.ErrInvalid)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	for _, d := range []string{cfg.DataDir, filepath.Join(cfg.DataDir, "pods"), cfg.StateDir, filepath.Join(cfg.StateDir, "pods")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	r := &Runtime{
+		cfg:   cfg,
+		log:   cfg.Logger.With("component", "runtime-containerd"),
+		now:   cfg.Now,
+		locks: map[string]*sync.Mutex{},
+		oom:   map[string]bool{},
+	}
+	var err error
+	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
+		return nil, err
+	}
+	if cfg.Sandbox == SandboxGVisor {
+		if r.runsc, err = writeRunscWrapper(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if r.net, err = newNetwork(cfg); err != nil {
+		return nil, err
+	}
+	r.client, err = client.New(cfg.Address, client.WithDefaultNamespace(cfg.Namespace), client.WithTimeout(10*time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("connect to containerd at %s: %v: %w", cfg.Address, err, runtime.ErrUnavailable)
+	}
+	// Recover GPU assignments of existing pods.
+	states, err := r.loadAll()
+	if err != nil {
+		r.client.Close()
+		return nil, err
+	}
+	for _, st := range states {
+		r.gpus.claim(st.Spec.ID, st.GPUs)
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	r.cancel, r.done = cancel, make(chan struct{})
+	go r.watchOOM(r.ctx(wctx))
+	return r, nil
+}
+
+// Close stops the event watcher and closes the connection. Pods keep running.
+func (r *Runtime) Close() error {
+	r.cancel()
+	<-r.done
+	return r.client.Close()
+}
+
+// Client returns the containerd client (for tests and tools).
+func (r *Runtime) Client() *client.Client { return r.client }
+
+func (r *Runtime) ctx(ctx context.Context) context.Context {
+	return namespaces.WithNamespace(ctx, r.cfg.Namespace)
+}
+
+func (r *Runtime) lock(id string) func() {
+	r.mu.Lock()
+	l, ok := r.locks[id]
+	if !ok {
+		l = &sync.Mutex{}
+		r.locks[id] = l
+	}
+	r.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+// podState is what we persist per pod in DataDir/pods/<id>/pod.json.
+type podState struct {
+	Spec     runtime.PodSpec // without secret bytes
+	NetNS    string
+	IP       string
+	HostVeth string
+	GPUs     []int
+	Created  time.Time
+	Since    time.Time // start of the current (or last) run
+	Reason   string
+}
+
+func (r *Runtime) podDir(id string) string   { return filepath.Join(r.cfg.DataDir, "pods", id) }
+func (r *Runtime) stateDir(id string) string { return filepath.Join(r.cfg.StateDir, "pods", id) }
+func (r *Runtime) logPath(id, name string) string {
+	return filepath.Join(r.podDir(id), "logs", name+".log")
+}
+func containerID(pod, name string) string { return pod + "." + name }
+
+func (r *Runtime) load(id string) (*podState, error) {
+	b, err := os.ReadFile(filepath.Join(r.podDir(id), "pod.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st podState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("pod %s state: %w", id, err)
+	}
+	return &st, nil
+}
+
+func (r *Runtime) save(st *podState) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(r.podDir(st.Spec.ID), "pod.json")
+	if err := os.WriteFile(p+".tmp", b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(p+".tmp", p)
+}
+
+func (r *Runtime) loadAll() ([]*podState, error) {
+	ents, err := os.ReadDir(filepath.Join(r.cfg.DataDir, "pods"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*podState
+	for _, e := range ents {
+		st, err := r.load(e.Name())
+		if errors.Is(err, runtime.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// Create implements runtime.Runtime.
+func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) (err error) {
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	ctx = r.ctx(ctx)
+	defer r.lock(spec.ID)()
+	if _, err := os.Stat(r.podDir(spec.ID)); err == nil {
+		return fmt.Errorf("pod %s: %w", spec.ID, runtime.ErrExists)
+	}
+	res := spec.Resources()
+	gpus, err := r.gpus.allocate(spec.ID, int(res.GPUs))
+	if err != nil {
+		return err
+	}
+	st := &podState{Spec: spec.WithoutSecrets(), GPUs: gpus, Created: r.now()}
+	for _, d := range []string{r.podDir(spec.ID), filepath.Join(r.podDir(spec.ID), "logs"), filepath.Join(r.podDir(spec.ID), "volumes")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			r.gpus.release(spec.ID)
+			return err
+		}
+	}
+	defer func() {
+		if err != nil {
+			if derr := r.destroy(context.WithoutCancel(ctx), spec.ID, st); derr != nil {
+				r.log.Warn("cleanup after failed create", "pod", spec.ID, "err", derr)
+			}
+		}
+	}()
+	if err := r.save(st); err != nil {
+		return err
+	}
+	if st.NetNS, st.IP, st.HostVeth, err = r.net.setup(ctx, spec.ID); err != nil {
+		return err
+	}
+	if err := r.save(st); err != nil {
+		return err
+	}
+	if err := r.createContainers(ctx, st, spec); err != nil {
+		return err
+	}
+	return r.save(st)
+}
+
+// Update implements runtime.Runtime.
+func (r *Runtime) Update(ctx context.Context, spec runtime.PodSpec, grace time.Duration) error {
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	ctx = r.ctx(ctx)
+	defer r.lock(spec.ID)()
+	st, err := r.load(spec.ID)
+	if err != nil {
+		return err
+	}
+	if spec.Resources().GPUs != st.Spec.Resources().GPUs {
+		r.gpus.release(spec.ID)
+		gpus, err := r.gpus.allocate(spec.ID, int(spec.Resources().GPUs))
+		if err != nil {
+			r.gpus.claim(spec.ID, st.GPUs)
+			return err
+		}
+		st.GPUs = gpus
+	}
+	status, err := r.status(ctx, st)
+	if err != nil {
+		return err
+	}
+	wasRunning := status.State == runtime.PodRunning || status.State == runtime.PodPartial
+	if err := r.stop(ctx, st, grace); err != nil {
+		return err
+	}
+	if err := r.deleteContainers(ctx, st); err != nil {
+		return err
+	}
+	// emptyDir volumes and volumes no longer in the spec go; persistent stay.
+	keep := map[string]bool{}
+	for _, v := range spec.Volumes {
+		if v.Kind == runtime.Persistent {
+			keep[v.Name] = true
+		}
+	}
+	vdir := filepath.Join(r.podDir(spec.ID), "volumes")
+	if ents, err := os.ReadDir(vdir); err == nil {
+		for _, e := range ents {
+			if !keep[e.Name()] {
+				if err := os.RemoveAll(filepath.Join(vdir, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	st.Spec = spec.WithoutSecrets()
+	st.Reason = ""
+	if err := r.createContainers(ctx, st, spec); err != nil {
+		return err
+	}
+	if err := r.save(st); err != nil {
+		return err
+	}
+	if wasRunning {
+		return r.start(ctx, st)
+	}
+	return nil
+}
+
+// createContainers writes secrets, makes volume directories, imports images
+// and creates one containerd container per spec container.
+func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runtime.PodSpec) error {
+	if err := r.writeSecrets(spec); err != nil {
+		return err
+	}
+	etc, err := r.writeEtc(st)
+	if err != nil {
+		return err
+	}
+	vols := map[string]runtime.Volume{}
+	for _, v := range spec.Volumes {
+		vols[v.Name] = v
+		if v.Kind != runtime.Secret {
+			if err := os.MkdirAll(filepath.Join(r.podDir(spec.ID), "volumes", v.Name), 0o755); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range spec.Containers {
+		img, err := r.ensureImage(ctx, c.Image)
+		if err != nil {
+			return fmt.Errorf("container %s: %w", c.Name, err)
+		}
+		sopts := []oci.SpecOpts{
+			oci.WithImageConfig(img),
+			oci.WithHostname(spec.ID),
+			oci.WithNoNewPrivileges,
+			oci.WithLinuxNamespace(specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: st.NetNS}),
+			oci.WithPidsLimit(int64(cmp0(c.Resources.Pids, defaultPids))),
+		}
+		switch {
+		case len(c.Command) > 0:
+			sopts = append(sopts, oci.WithProcessArgs(append(append([]string{}, c.Command...), c.Args...)...))
+		case len(c.Args) > 0:
+			sopts = append(sopts, oci.WithImageConfigArgs(img, c.Args))
+		}
+		if len(c.Env) > 0 {
+			keys := make([]string, 0, len(c.Env))
+			for k := range c.Env {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			env := make([]string, 0, len(keys))
+			for _, k := range keys {
+				env = append(env, k+"="+c.Env[k])
+			}
+			sopts = append(sopts, oci.WithEnv(env))
+		}
+		if c.WorkDir != "" {
+			sopts = append(sopts, oci.WithProcessCwd(c.WorkDir))
+		}
+		if c.Resources.CPUMillis > 0 {
+			const period = 100_000 // µs
+			sopts = append(sopts, oci.WithCPUCFS(int64(c.Resources.CPUMillis*period/1000), period))
+		}
+		if c.Resources.MemoryMiB > 0 {
+			sopts = append(sopts, oci.WithMemoryLimit(c.Resources.MemoryMiB<<20))
+		}
+		mounts := []specs.Mount{
+			{Destination: "/etc/hosts", Type: "bind", Source: filepath.Join(etc, "hosts"), Options: []string{"rbind", "ro"}},
+			{Destination: "/etc/resolv.conf", Type: "bind", Source: filepath.Join(etc, "resolv.conf"), Options: []string{"rbind", "ro"}},
+		}
+		for _, m := range c.Mounts {
+			v := vols[m.Volume]
+			src := filepath.Join(r.podDir(spec.ID), "volumes", v.Name)
+			opts := []string{"rbind", "rw"}
+			if v.Kind == runtime.Secret {
+				src = filepath.Join(r.stateDir(spec.ID), "secrets", v.Name)
+				opts = []string{"rbind", "ro", "nosuid", "nodev", "noexec"}
+			} else if m.ReadOnly {
+				opts = []string{"rbind", "ro"}
+			}
+			mounts = append(mounts, specs.Mount{Destination: m.Path, Type: "bind", Source: src, Options: opts})
+		}
+		sopts = append(sopts, oci.WithMounts(mounts))
+		if c.Resources.GPUs > 0 {
+			for _, dev := range r.gpus.devicesFor(spec.ID, st.GPUs, int(c.Resources.GPUs)) {
+				sopts = append(sopts, oci.WithLinuxDevice(dev, "rwm"))
+			}
+		}
+		copts := []client.NewContainerOpts{
+			client.WithContainerLabels(map[string]string{labelPod: spec.ID, labelContainer: c.Name}),
+			client.WithImage(img),
+			client.WithSnapshotter(snapshotter),
+			client.WithNewSnapshot(containerID(spec.ID, c.Name), img),
+			r.runtimeOpt(),
+			client.WithNewSpec(sopts...),
+		}
+		if _, err := r.client.NewContainer(ctx, containerID(spec.ID, c.Name), copts...); err != nil {
+			return fmt.Errorf("create container %s: %w", c.Name, wrapErr(err))
+		}
+	}
+	return nil
+}
+
+func (r *Runtime) runtimeOpt() client.NewContainerOpts {
+	if r.cfg.Sandbox == SandboxGVisor {
+		return client.WithRuntime(runcShim, &options.Options{
+			BinaryName: r.runsc,
+			Root:       filepath.Join(r.cfg.StateDir, "runsc"),
+		})
+	}
+	return client.WithRuntime(runcShim, nil)
+}
+
+func cmp0(v, def uint64) uint64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// writeEtc writes the pod's /etc/hosts and /etc/resolv.conf.
+func (r *Runtime) writeEtc(st *podState) (string, error) {
+	dir := filepath.Join(r.podDir(st.Spec.ID), "etc")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", st.IP, st.Spec.ID)
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
+		return "", err
+	}
+	resolv, err := os.ReadFile("/etc/resolv.conf")
+	if err != nil {
+		resolv = nil
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "resolv.conf"), resolv, 0o644)
+}
+
+// writeSecrets mounts a tmpfs for the pod's secrets (once) and writes each
+// secret volume into it. Secret bytes never touch a disk.
+func (r *Runtime) writeSecrets(spec runtime.PodSpec) error {
+	has := false
+	for _, v := range spec.Volumes {
+		has = has || v.Kind == runtime.Secret
+	}
+	dir := filepath.Join(r.stateDir(spec.ID), "secrets")
+	if !has {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if !isMountpoint(dir) {
+		if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, "mode=0700,size="+strconv.Itoa(secretsSize)); err != nil {
+			return fmt.Errorf("mount secrets tmpfs: %w", err)
+		}
+	}
+	for _, v := range spec.Volumes {
+		if v.Kind != runtime.Secret {
+			continue
+		}
+		vdir := filepath.Join(dir, v.Name)
+		if err := os.RemoveAll(vdir); err != nil {
+			return err
+		}
+		if err := os.Mkdir(vdir, 0o755); err != nil {
+			return err
+		}
+		for name, b := range v.Files {
+			if err := os.WriteFile(filepath.Join(vdir, name), b, 0o444); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isMountpoint(dir string) bool {
+	var a, b syscall.Stat_t
+	if syscall.Stat(dir, &a) != nil || syscall.Stat(filepath.Dir(dir), &b) != nil {
+		return false
+	}
+	return a.Dev != b.Dev
+}
+
+// Start implements runtime.Runtime.
+func (r *Runtime) Start(ctx context.Context, id string) error {
+	ctx = r.ctx(ctx)
+	defer r.lock(id)()
+	st, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	return r.start(ctx, st)
+}
+
+func (r *Runtime) start(ctx context.Context, st *podState) error {
+	started := false
+	for _, c := range st.Spec.Containers {
+		cid := containerID(st.Spec.ID, c.Name)
+		cont, err := r.client.LoadContainer(ctx, cid)
+		if err != nil {
+			return fmt.Errorf("load container %s: %w", cid, wrapErr(err))
+		}
+		if task, err := cont.Task(ctx, nil); err == nil {
+			s, err := task.Status(ctx)
+			if err != nil {
+				return wrapErr(err)
+			}
+			if s.Status == client.Running {
+				continue
+			}
+			if err := r.deleteTask(ctx, cont, task); err != nil {
+				return err
+			}
+		}
+		if _, err := cont.SetLabels(ctx, map[string]string{labelExit: "", labelFinished: "", labelOOM: ""}); err != nil {
+			return wrapErr(err)
+		}
+		r.mu.Lock()
+		delete(r.oom, cid)
+		r.mu.Unlock()
+		task, err := cont.NewTask(ctx, cio.LogFile(r.logPath(st.Spec.ID, c.Name)))
+		if err != nil {
+			return fmt.Errorf("create task %s: %w", cid, wrapErr(err))
+		}
+		if err := task.Start(ctx); err != nil {
+			task.Delete(ctx, client.WithProcessKill)
+			return fmt.Errorf("start task %s: %w", cid, wrapErr(err))
+		}
+		started = true
+	}
+	if started {
+		st.Since = r.now()
+		st.Reason = ""
+		return r.save(st)
+	}
+	return nil
+}
+
+// Stop implements runtime.Runtime.
+func (r *Runtime) Stop(ctx context.Context, id string, grace time.Duration) error {
+	ctx = r.ctx(ctx)
+	defer r.lock(id)()
+	st, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	return r.stop(ctx, st, grace)
+}
+
+// stop signals every running task with SIGTERM, waits up to grace for all of
+// them, SIGKILLs what is left, and deletes the tasks (recording exit codes).
+func (r *Runtime) stop(ctx context.Context, st *podState, grace time.Duration) error {
+	type running struct {
+		cont client.Container
+		task client.Task
+		exit <-chan client.ExitStatus
+	}
+	var all []running
+	for _, c := range st.Spec.Containers {
+		cont, err := r.client.LoadContainer(ctx, containerID(st.Spec.ID, c.Name))
+		if errdefs.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return wrapErr(err)
+		}
+		task, err := cont.Task(ctx, nil)
+		if errdefs.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return wrapErr(err)
+		}
+		exit, err := task.Wait(ctx)
+		if err != nil {
+			return wrapErr(err)
+		}
+		all = append(all, running{cont, task, exit})
+		if err := task.Kill(ctx, syscall.SIGTERM, client.WithKillAll); err != nil && !errdefs.IsNotFound(err) {
+			r.log.Debug("sigterm", "container", cont.ID(), "err", err)
+		}
+	}
+	deadline := time.NewTimer(grace)
+	defer deadline.Stop()
+	for _, t := range all {
+		select {
+		case <-t.exit:
+			continue
+		case <-deadline.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		// Grace is over: SIGKILL this and every remaining task.
+		for _, k := range all {
+			if err := k.task.Kill(ctx, syscall.SIGKILL, client.WithKillAll); err != nil && !errdefs.IsNotFound(err) {
+				r.log.Debug("sigkill", "container", k.cont.ID(), "err", err)
+			}
+		}
+		break
+	}
+	for _, t := range all {
+		select {
+		case <-t.exit:
+		case <-time.After(10 * time.Second):
+			return fmt.Errorf("container %s did not exit after SIGKILL: %w", t.cont.ID(), runtime.ErrUnavailable)
+		}
+		if err := r.deleteTask(ctx, t.cont, t.task); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteTask deletes a stopped task and records its exit on the container.
+func (r *Runtime) deleteTask(ctx context.Context, cont client.Container, task client.Task) error {
+	es, err := task.Delete(ctx, client.WithProcessKill)
+	if err != nil && !errdefs.IsNotFound(err) {
+		if r.cfg.Sandbox == SandboxGVisor {
+			r.forceDeleteRunsc(cont.ID())
+			es, err = task.Delete(ctx, client.WithProcessKill)
+		}
+		if err != nil && !errdefs.IsNotFound(err) {
+			return fmt.Errorf("delete task %s: %w", cont.ID(), wrapErr(err))
+		}
+	}
+	labels := map[string]string{labelFinished: r.now().UTC().Format(time.RFC3339Nano)}
+	if es != nil {
+		labels[labelExit] = strconv.FormatUint(uint64(es.ExitCode()), 10)
+		if !es.ExitTime().IsZero() {
+			labels[labelFinished] = es.ExitTime().UTC().Format(time.RFC3339Nano)
+		}
+	}
+	r.mu.Lock()
+	if r.oom[cont.ID()] {
+		labels[labelOOM] = "1"
+	}
+	r.mu.Unlock()
+	_, err = cont.SetLabels(ctx, labels)
+	return wrapErr(err)
+}
+
+// Delete implements runtime.Runtime.
+func (r *Runtime) Delete(ctx context.Context, id string, grace time.Duration) error {
+	ctx = r.ctx(ctx)
+	defer r.lock(id)()
+	st, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	if err := r.stop(ctx, st, grace); err != nil {
+		r.log.Warn("stop before delete", "pod", id, "err", err)
+	}
+	return r.destroy(ctx, id, st)
+}
+
+// destroy removes everything a pod holds; it tolerates missing parts so it
+// can finish a half-done create or delete.
+func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
+	var errs []error
+	if err := r.deleteContainers(ctx, st); err != nil {
+		errs = append(errs, err)
+	}
+	if err := r.net.teardown(ctx, id, st.NetNS); err != nil {
+		errs = append(errs, err)
+	}
+	sec := filepath.Join(r.stateDir(id), "secrets")
+	if isMountpoint(sec) {
+		if err := syscall.Unmount(sec, syscall.MNT_DETACH); err != nil {
+			errs = append(errs, fmt.Errorf("unmount secrets: %w", err))
+		}
+	}
+	if err := os.RemoveAll(r.stateDir(id)); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) == 0 {
+		if err := os.RemoveAll(r.podDir(id)); err != nil {
+			errs = append(errs, err)
+		}
+		r.gpus.release(id)
+		r.mu.Lock()
+		delete(r.locks, id)
+		r.mu.Unlock()
+	}
+	return errors.Join(errs...)
+}
+
+// deleteContainers removes the pod's containers (tasks first) and their
+// snapshots, including containers labelled for the pod but not in its spec.
+func (r *Runtime) deleteContainers(ctx context.Context, st *podState) error {
+	conts, err := r.client.Containers(ctx, fmt.Sprintf("labels.%q==%q", labelPod, st.Spec.ID))
+	if err != nil {
+		return wrapErr(err)
+	}
+	var errs []error
+	for _, cont := range conts {
+		if task, err := cont.Task(ctx, nil); err == nil {
+			if _, err := task.Delete(ctx, client.WithProcessKill); err != nil && !errdefs.IsNotFound(err) {
+				if r.cfg.Sandbox == SandboxGVisor {
+					r.forceDeleteRunsc(cont.ID())
+					_, err = task.Delete(ctx, client.WithProcessKill)
+				}
+				if err != nil && !errdefs.IsNotFound(err) {
+					errs = append(errs, fmt.Errorf("delete task %s: %w", cont.ID(), err))
+					continue
+				}
+			}
+		}
+		if err := cont.Delete(ctx, client.WithSnapshotCleanup); err != nil && !errdefs.IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("delete container %s: %w", cont.ID(), err))
+		}
+		r.mu.Lock()
+		delete(r.oom, cont.ID())
+		r.mu.Unlock()
+	}
+	return errors.Join(errs...)
+}
+
+// Status implements runtime.Runtime.
+func (r *Runtime) Status(ctx context.Context, id string) (runtime.PodStatus, error) {
+	ctx = r.ctx(ctx)
+	st, err := r.load(id)
+	if err != nil {
+		return runtime.PodStatus{}, err
+	}
+	return r.status(ctx, st)
+}
+
+func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, error) {
+	ps := runtime.PodStatus{ID: st.Spec.ID, IP: st.IP, Reason: st.Reason}
+	nRunning, nCreated := 0, 0
+	for _, c := range st.Spec.Containers {
+		cs, err := r.containerStatus(ctx, containerID(st.Spec.ID, c.Name))
+		if err != nil {
+			return runtime.PodStatus{}, err
+		}
+		cs.Name = c.Name
+		switch cs.State {
+		case runtime.ContainerRunning:
+			nRunning++
+		case runtime.ContainerCreated:
+			nCreated++
+		}
+		ps.Containers = append(ps.Containers, cs)
+	}
+	switch n := len(ps.Containers); {
+	case n > 0 && nRunning == n:
+		ps.State = runtime.PodRunning
+	case nRunning > 0:
+		ps.State = runtime.PodPartial
+	case n > 0 && nCreated == n:
+		ps.State = runtime.PodCreated
+	default:
+		ps.State = runtime.PodStopped
+	}
+	return ps, nil
+}
+
+func (r *Runtime) containerStatus(ctx context.Context, cid string) (runtime.ContainerStatus, error) {
+	var cs runtime.ContainerStatus
+	cont, err := r.client.LoadContainer(ctx, cid)
+	if errdefs.IsNotFound(err) {
+		cs.State = runtime.ContainerCreated // mid-update
+		return cs, nil
+	}
+	if err != nil {
+		return cs, wrapErr(err)
+	}
+	labels, err := cont.Labels(ctx)
+	if err != nil {
+		return cs, wrapErr(err)
+	}
+	r.mu.Lock()
+	cs.OOMKilled = r.oom[cid] || labels[labelOOM] == "1"
+	r.mu.Unlock()
+	task, err := cont.Task(ctx, nil)
+	if errdefs.IsNotFound(err) {
+		if code, ok := labels[labelExit]; ok && code != "" || labels[labelFinished] != "" {
+			n, _ := strconv.ParseUint(labels[labelExit], 10, 32)
+			cs.State, cs.ExitCode = runtime.ContainerExited, uint32(n)
+			cs.FinishedAt, _ = time.Parse(time.RFC3339Nano, labels[labelFinished])
+		} else {
+			cs.State = runtime.ContainerCreated
+		}
+		return cs, nil
+	}
+	if err != nil {
+		return cs, wrapErr(err)
+	}
+	s, err := task.Status(ctx)
+	if err != nil {
+		return cs, wrapErr(err)
+	}
+	switch s.Status {
+	case client.Running, client.Paused, client.Pausing:
+		cs.State = runtime.ContainerRunning
+	case client.Created:
+		cs.State = runtime.ContainerCreated
+	default:
+		cs.State, cs.ExitCode, cs.FinishedAt = runtime.ContainerExited, s.ExitStatus, s.ExitTime
+	}
+	return cs, nil
+}
+
+// List implements runtime.Runtime.
+func (r *Runtime) List(ctx context.Context) ([]runtime.PodInfo, error) {
+	ctx = r.ctx(ctx)
+	states, err := r.loadAll()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]runtime.PodInfo, 0, len(states))
+	for _, st := range states {
+		ps, err := r.status(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, runtime.PodInfo{Spec: st.Spec, State: ps.State})
+	}
+	return out, nil
+}
+
+// wrapErr maps containerd's error categories onto ours.
+func wrapErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errdefs.IsNotFound(err):
+		return fmt.Errorf("%w: %w", runtime.ErrNotFound, err)
+	case errdefs.IsAlreadyExists(err):
+		return fmt.Errorf("%w: %w", runtime.ErrExists, err)
+	case errdefs.IsInvalidArgument(err):
+		return fmt.Errorf("%w: %w", runtime.ErrInvalid, err)
+	case errdefs.IsUnavailable(err):
+		return fmt.Errorf("%w: %w", runtime.ErrUnavailable, err)
+	case errdefs.IsFailedPrecondition(err):
+		return fmt.Errorf("%w: %w", runtime.ErrFailedPrecondition, err)
+	}
+	return err
+}

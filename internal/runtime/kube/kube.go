@@ -1,0 +1,846 @@
+// Package kube is the Kubernetes backend of the runtime contract: each pod is a
+// namespace of its own (labelled with the pod and its payment channel) holding a
+// Deployment, a Service for its ports, a default-deny NetworkPolicy that admits
+// only the provider's gateway, a ResourceQuota and a LimitRange from the pod's
+// reservation, Secrets for its secret volumes, PersistentVolumeClaims for its
+// persistent volumes and an image pull secret for the provider's in-cluster
+// registry (see Registry). The pod runs under the RuntimeClass the provider is
+// configured with (gVisor, kata-qemu-snp, kata-qemu-tdx, ...).
+//
+// Kubernetes' controllers and kubelets do the work; the backend only writes
+// objects and reads their status. docs/kubernetes.md describes the design.
+package kube
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+var _ runtime.Runtime = (*Runtime)(nil)
+
+// Egress is a CIDR pods may send to, minus exceptions.
+type Egress struct {
+	CIDR   string
+	Except []string
+}
+
+// DefaultEgress lets pods reach the internet but no private, link-local
+// (cloud metadata) or shared address space, so not the cluster's own networks.
+var DefaultEgress = []Egress{
+	{CIDR: "0.0.0.0/0", Except: []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "127.0.0.0/8"}},
+	{CIDR: "::/0", Except: []string{"fc00::/7", "fe80::/10", "::1/128"}},
+}
+
+// Config configures the backend.
+type Config struct {
+	// Instance names this provider among others sharing the cluster; it labels
+	// every namespace the backend creates (default "default").
+	Instance string
+	// NamespacePrefix starts every pod namespace's name (default "tpod-").
+	NamespacePrefix string
+	// Namespace is the provider's own namespace, where its gateway runs.
+	Namespace string
+	// GatewaySelector selects the gateway's pods in Namespace; only they may
+	// connect to pods (default app.kubernetes.io/name=tpod-provider).
+	GatewaySelector map[string]string
+	// RuntimeClass is the RuntimeClass every pod runs under ("" for the
+	// cluster's default). It must exist; Create fails with ErrUnavailable if not.
+	RuntimeClass string
+	// StorageClass of persistent volume claims ("" for the cluster's default).
+	StorageClass string
+	// GPUResource is the extended resource name of GPUs (default nvidia.com/gpu).
+	GPUResource string
+	// Egress is where pods may connect to (default DefaultEgress; set an empty
+	// non-nil slice for none). DNS to kube-system's kube-dns is always allowed.
+	Egress []Egress
+	// Images receives images given as archives and hands out pull credentials;
+	// nil if every container names an image by Ref.
+	Images ImageStore
+	// Metrics reads CPU and memory use (nil: NewMetricsAPI on the same config).
+	Metrics MetricsSource
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+func (c *Config) defaults() {
+	if c.Instance == "" {
+		c.Instance = "default"
+	}
+	if c.NamespacePrefix == "" {
+		c.NamespacePrefix = "tpod-"
+	}
+	if c.Namespace == "" {
+		c.Namespace = "tpod-system"
+	}
+	if c.GatewaySelector == nil {
+		c.GatewaySelector = map[string]string{"app.kubernetes.io/name": "tpod-provider"}
+	}
+	if c.GPUResource == "" {
+		c.GPUResource = "nvidia.com/gpu"
+	}
+	if c.Egress == nil {
+		c.Egress = DefaultEgress
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Runtime runs pods on a Kubernetes cluster.
+type Runtime struct {
+	cfg    Config
+	b      builder
+	client kubernetes.Interface
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+	meter meter
+}
+
+// New returns a backend that talks to the API server of rc.
+func New(rc *rest.Config, cfg Config) (*Runtime, error) {
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	cfg.defaults()
+	if cfg.Metrics == nil {
+		m, err := NewMetricsAPI(rc)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Metrics = m
+	}
+	return &Runtime{cfg: cfg, b: builder{cfg: cfg}, client: cs, locks: map[string]*sync.Mutex{}, meter: meter{runs: map[string]*meterRun{}}}, nil
+}
+
+// lock serialises operations on one pod.
+func (r *Runtime) lock(id string) func() {
+	r.mu.Lock()
+	l, ok := r.locks[id]
+	if !ok {
+		l = &sync.Mutex{}
+		r.locks[id] = l
+	}
+	r.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+// apiErr maps API errors onto the contract's categories.
+func apiErr(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case apierrors.IsNotFound(err):
+		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrNotFound)
+	case apierrors.IsAlreadyExists(err):
+		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrExists)
+	case apierrors.IsInvalid(err), apierrors.IsBadRequest(err):
+		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrInvalid)
+	case apierrors.IsForbidden(err):
+		// Quota or admission refused: the cluster cannot provide it.
+		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrUnavailable)
+	case apierrors.IsConflict(err):
+		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrFailedPrecondition)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// podSelector selects the namespaces of this provider (of one pod if id != "").
+func (r *Runtime) podSelector(id string) string {
+	set := labels.Set{LabelManagedBy: managedBy, LabelProvider: r.cfg.Instance}
+	if id != "" {
+		set[LabelPod] = id
+	}
+	return labels.SelectorFromSet(set).String()
+}
+
+// namespaceOf finds the live namespace of pod id. Namespaces being deleted
+// (their finalizers still running) no longer count.
+func (r *Runtime) namespaceOf(ctx context.Context, id string) (*corev1.Namespace, error) {
+	list, err := r.client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: r.podSelector(id)})
+	if err != nil {
+		return nil, apiErr("list namespaces", err)
+	}
+	for i := range list.Items {
+		ns := &list.Items[i]
+		if ns.DeletionTimestamp == nil && ns.Status.Phase != corev1.NamespaceTerminating {
+			return ns, nil
+		}
+	}
+	return nil, fmt.Errorf("pod %q: %w", id, runtime.ErrNotFound)
+}
+
+// Namespace returns the name of the namespace pod id lives in.
+func (r *Runtime) Namespace(ctx context.Context, id string) (string, error) {
+	ns, err := r.namespaceOf(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return ns.Name, nil
+}
+
+func specJSON(spec runtime.PodSpec) (string, error) {
+	b, err := json.Marshal(spec.WithoutSecrets())
+	if err != nil {
+		return "", err
+	}
+	if len(b) > 128<<10 {
+		return "", fmt.Errorf("pod %q: spec of %d bytes too large to record: %w", spec.ID, len(b), runtime.ErrInvalid)
+	}
+	return string(b), nil
+}
+
+func (r *Runtime) checkRuntimeClass(ctx context.Context) error {
+	if r.cfg.RuntimeClass == "" {
+		return nil
+	}
+	_, err := r.client.NodeV1().RuntimeClasses().Get(ctx, r.cfg.RuntimeClass, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return fmt.Errorf("runtime class %q is not installed in the cluster: %w", r.cfg.RuntimeClass, runtime.ErrUnavailable)
+	}
+	return apiErr("get runtime class", err)
+}
+
+// images resolves each container's image to the reference nodes pull,
+// pushing archives to the image store.
+func (r *Runtime) images(ctx context.Context, spec runtime.PodSpec) (map[string]string, error) {
+	out := map[string]string{}
+	for _, c := range spec.Containers {
+		if c.Image.Ref != "" {
+			ref := c.Image.Ref
+			if c.Image.Digest != "" {
+				ref = withDigest(ref, c.Image.Digest)
+			}
+			out[c.Name] = ref
+			continue
+		}
+		if r.cfg.Images == nil {
+			return nil, fmt.Errorf("container %q: image archives need an image store: %w", c.Name, runtime.ErrUnavailable)
+		}
+		img, err := LoadArchive(c.Image.Archive)
+		if err != nil {
+			return nil, fmt.Errorf("container %q: %w", c.Name, err)
+		}
+		if c.Image.Digest != "" {
+			d, err := img.Digest()
+			if err == nil && d.String() != c.Image.Digest {
+				err = fmt.Errorf("image digest %s, want %s: %w", d, c.Image.Digest, runtime.ErrInvalid)
+			}
+			if cl, ok := img.(io.Closer); ok && err != nil {
+				cl.Close()
+			}
+			if err != nil {
+				return nil, fmt.Errorf("container %q: %w", c.Name, err)
+			}
+		}
+		ref, err := r.cfg.Images.Push(ctx, spec.ID, c.Name, img)
+		if cl, ok := img.(io.Closer); ok {
+			cl.Close()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("container %q: push image: %w", c.Name, err)
+		}
+		out[c.Name] = ref
+	}
+	return out, nil
+}
+
+// Create creates the pod's namespace and objects with zero replicas.
+func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) error {
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	defer r.lock(spec.ID)()
+	if _, err := r.namespaceOf(ctx, spec.ID); err == nil {
+		return fmt.Errorf("pod %q: %w", spec.ID, runtime.ErrExists)
+	} else if !errors.Is(err, runtime.ErrNotFound) {
+		return err
+	}
+	s, err := scaleOf(spec)
+	if err != nil {
+		return err
+	}
+	if err := r.checkRuntimeClass(ctx); err != nil {
+		return err
+	}
+	js, err := specJSON(spec)
+	if err != nil {
+		return err
+	}
+	images, err := r.images(ctx, spec)
+	if err != nil {
+		return err
+	}
+	nsObj := r.b.namespace("", spec, js)
+	// A fresh name per creation: a deleted pod's namespace may still be
+	// terminating when the same ID is created again.
+	nsObj.GenerateName = r.cfg.NamespacePrefix + spec.ID + "-"
+	created, err := r.client.CoreV1().Namespaces().Create(ctx, nsObj, metav1.CreateOptions{})
+	if err != nil {
+		return apiErr("create namespace", err)
+	}
+	ns := created.Name
+	if err := r.writeObjects(ctx, ns, nil, spec, s, images, 30, false); err != nil {
+		// Leave nothing half-made behind.
+		_ = r.client.CoreV1().Namespaces().Delete(context.WithoutCancel(ctx), ns, metav1.DeleteOptions{})
+		return err
+	}
+	return nil
+}
+
+// writeObjects creates or updates every object of the pod in ns.
+func (r *Runtime) writeObjects(ctx context.Context, ns string, old *runtime.PodSpec, spec runtime.PodSpec, s scale, images map[string]string, grace int64, started bool) error {
+	core := r.client.CoreV1()
+	if err := apply(ctx, core.ServiceAccounts(ns), r.b.serviceAccount(ns, spec.ID)); err != nil {
+		return apiErr("service account", err)
+	}
+	// Quota and limits first, so that nothing is admitted without them.
+	if err := apply(ctx, core.ResourceQuotas(ns), r.b.quota(ns, spec, s)); err != nil {
+		return apiErr("resource quota", err)
+	}
+	if err := apply(ctx, core.LimitRanges(ns), r.b.limitRange(ns, spec)); err != nil {
+		return apiErr("limit range", err)
+	}
+	for _, np := range r.b.networkPolicies(ns, spec) {
+		if err := apply(ctx, r.client.NetworkingV1().NetworkPolicies(ns), np); err != nil {
+			return apiErr("network policy "+np.Name, err)
+		}
+	}
+	if r.cfg.Images != nil {
+		cfgJSON, err := r.cfg.Images.PullSecret(spec.ID)
+		if err != nil {
+			return fmt.Errorf("image pull secret: %w", err)
+		}
+		if err := putSecret(ctx, core.Secrets(ns), r.b.pullSecret(ns, spec.ID, cfgJSON)); err != nil {
+			return apiErr("image pull secret", err)
+		}
+	}
+	// The provider may write Secrets but never read them (RBAC): create, or
+	// replace unconditionally, and delete the ones an older spec had by name.
+	keep := map[string]bool{}
+	for _, sec := range r.b.secrets(ns, spec) {
+		keep[sec.Name] = true
+		if err := putSecret(ctx, core.Secrets(ns), sec); err != nil {
+			return apiErr("secret "+sec.Name, err)
+		}
+	}
+	for _, pvc := range r.b.claims(ns, spec) {
+		keep[pvc.Name] = true
+		_, err := core.PersistentVolumeClaims(ns).Create(ctx, pvc, metav1.CreateOptions{})
+		if err != nil && !apierrors.IsAlreadyExists(err) { // claims are kept as they are
+			return apiErr("volume claim "+pvc.Name, err)
+		}
+	}
+	if old != nil {
+		for _, v := range old.Volumes {
+			name := volPrefix + v.Name
+			if keep[name] {
+				continue
+			}
+			var err error
+			switch v.Kind {
+			case runtime.Secret:
+				err = core.Secrets(ns).Delete(ctx, name, metav1.DeleteOptions{})
+			case runtime.Persistent:
+				err = core.PersistentVolumeClaims(ns).Delete(ctx, name, metav1.DeleteOptions{})
+			}
+			if err != nil && !apierrors.IsNotFound(err) {
+				return apiErr("delete "+name, err)
+			}
+		}
+	}
+	if svc := r.b.service(ns, spec); svc != nil {
+		old, err := core.Services(ns).Get(ctx, svc.Name, metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
+			_, err = core.Services(ns).Create(ctx, svc, metav1.CreateOptions{})
+		case err == nil:
+			// Keep the allocated cluster IP.
+			old.Spec.Ports, old.Spec.Selector, old.Labels = svc.Spec.Ports, svc.Spec.Selector, svc.Labels
+			_, err = core.Services(ns).Update(ctx, old, metav1.UpdateOptions{})
+		}
+		if err != nil {
+			return apiErr("service", err)
+		}
+	} else if err := core.Services(ns).Delete(ctx, objName, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return apiErr("delete service", err)
+	}
+	replicas := int32(0)
+	if started {
+		replicas = s.running()
+	}
+	d := r.b.deployment(ns, spec, images, grace, replicas, started)
+	if err := apply(ctx, r.client.AppsV1().Deployments(ns), d); err != nil {
+		return apiErr("deployment", err)
+	}
+	return r.setAutoscaler(ctx, ns, spec, s, started)
+}
+
+func (r *Runtime) setAutoscaler(ctx context.Context, ns string, spec runtime.PodSpec, s scale, started bool) error {
+	hpas := r.client.AutoscalingV2().HorizontalPodAutoscalers(ns)
+	if hpa := r.b.autoscaler(ns, spec, s); hpa != nil && started {
+		return apiErr("autoscaler", apply(ctx, hpas, hpa))
+	}
+	if err := hpas.Delete(ctx, objName, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return apiErr("delete autoscaler", err)
+	}
+	return nil
+}
+
+// object is what apply needs of a typed object.
+type object interface{ metav1.Object }
+
+// client is the part of a typed client-go interface apply uses.
+type client[T object] interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
+	Update(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
+}
+
+// apply creates obj, or replaces the existing object's content with it.
+func apply[T object](ctx context.Context, c client[T], obj T) error {
+	old, err := c.Get(ctx, obj.GetName(), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		_, err = c.Create(ctx, obj, metav1.CreateOptions{})
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	obj.SetResourceVersion(old.GetResourceVersion())
+	_, err = c.Update(ctx, obj, metav1.UpdateOptions{})
+	return err
+}
+
+// putSecret creates sec or replaces it unconditionally (no read needed).
+func putSecret(ctx context.Context, c interface {
+	Create(context.Context, *corev1.Secret, metav1.CreateOptions) (*corev1.Secret, error)
+	Update(context.Context, *corev1.Secret, metav1.UpdateOptions) (*corev1.Secret, error)
+}, sec *corev1.Secret) error {
+	_, err := c.Create(ctx, sec, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		_, err = c.Update(ctx, sec, metav1.UpdateOptions{})
+	}
+	return err
+}
+
+// deployment reads the pod's namespace, Deployment and recorded spec.
+func (r *Runtime) deployment(ctx context.Context, id string) (*corev1.Namespace, *appsv1.Deployment, runtime.PodSpec, error) {
+	var spec runtime.PodSpec
+	ns, err := r.namespaceOf(ctx, id)
+	if err != nil {
+		return nil, nil, spec, err
+	}
+	if err := json.Unmarshal([]byte(ns.Annotations[annSpec]), &spec); err != nil {
+		return nil, nil, spec, fmt.Errorf("pod %q: recorded spec: %w", id, err)
+	}
+	d, err := r.client.AppsV1().Deployments(ns.Name).Get(ctx, objName, metav1.GetOptions{})
+	if err != nil {
+		return nil, nil, spec, apiErr("get deployment", err)
+	}
+	return ns, d, spec, nil
+}
+
+// Update replaces the pod's containers, secrets and limits; persistent
+// volume claims that remain in the spec are kept. A running pod is rolled
+// (Recreate when it has persistent volumes) and old pods get grace to stop.
+func (r *Runtime) Update(ctx context.Context, spec runtime.PodSpec, grace time.Duration) error {
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	defer r.lock(spec.ID)()
+	ns, d, old, err := r.deployment(ctx, spec.ID)
+	if err != nil {
+		return err
+	}
+	s, err := scaleOf(spec)
+	if err != nil {
+		return err
+	}
+	if err := r.checkRuntimeClass(ctx); err != nil {
+		return err
+	}
+	js, err := specJSON(spec)
+	if err != nil {
+		return err
+	}
+	images, err := r.images(ctx, spec)
+	if err != nil {
+		return err
+	}
+	started := d.Spec.Replicas != nil && *d.Spec.Replicas > 0
+	want := r.b.namespace(ns.Name, spec, js)
+	ns.Labels, ns.Annotations = mergeNamespaceLabels(ns.Labels, want.Labels), want.Annotations
+	if _, err := r.client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{}); err != nil {
+		return apiErr("update namespace", err)
+	}
+	if err := r.writeObjects(ctx, ns.Name, &old, spec, s, images, seconds(grace), started); err != nil {
+		return err
+	}
+	if started {
+		// Old pods go with the given grace rather than the old template's.
+		return r.deletePods(ctx, ns.Name, spec.ID, grace, d.Spec.Template.Spec.Containers)
+	}
+	return nil
+}
+
+// mergeNamespaceLabels keeps labels others set (kubernetes.io/metadata.name).
+func mergeNamespaceLabels(old, want map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range old {
+		out[k] = v
+	}
+	delete(out, LabelChannel)
+	for k, v := range want {
+		out[k] = v
+	}
+	return out
+}
+
+func seconds(d time.Duration) int64 {
+	s := int64((d + time.Second - 1) / time.Second)
+	return max(s, 0)
+}
+
+// deletePods deletes the pod's pods that run an older template with the
+// given grace, leaving those of the current template (nil: delete all).
+func (r *Runtime) deletePods(ctx context.Context, ns, id string, grace time.Duration, old []corev1.Container) error {
+	pods, err := r.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: id}).String()})
+	if err != nil {
+		return apiErr("list pods", err)
+	}
+	g := seconds(grace)
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp != nil {
+			continue
+		}
+		if old != nil && !sameImages(p.Spec.Containers, old) {
+			continue
+		}
+		err := r.client.CoreV1().Pods(ns).Delete(ctx, p.Name, metav1.DeleteOptions{GracePeriodSeconds: &g})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return apiErr("delete pod", err)
+		}
+	}
+	return nil
+}
+
+func sameImages(a, b []corev1.Container) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Image != b[i].Image {
+			return false
+		}
+	}
+	return true
+}
+
+// Start scales the pod to its running replica count and, for a range, adds
+// an autoscaler. Starting a started pod is a no-op.
+func (r *Runtime) Start(ctx context.Context, id string) error {
+	defer r.lock(id)()
+	ns, d, spec, err := r.deployment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.Spec.Replicas != nil && *d.Spec.Replicas > 0 {
+		return nil
+	}
+	s, err := scaleOf(spec)
+	if err != nil {
+		return err
+	}
+	n := s.running()
+	d.Spec.Replicas = &n
+	if d.Annotations == nil {
+		d.Annotations = map[string]string{}
+	}
+	d.Annotations[annStarted] = "true"
+	if _, err := r.client.AppsV1().Deployments(ns.Name).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
+		return apiErr("scale up", err)
+	}
+	r.meter.start(id, r.cfg.Now())
+	return r.setAutoscaler(ctx, ns.Name, spec, s, true)
+}
+
+// Stop scales the pod to zero and deletes its pods with the given grace
+// (SIGTERM, then SIGKILL after grace, done by the kubelet). Its volume claims,
+// Service and address stay.
+func (r *Runtime) Stop(ctx context.Context, id string, grace time.Duration) error {
+	defer r.lock(id)()
+	ns, d, spec, err := r.deployment(ctx, id)
+	if err != nil {
+		return err
+	}
+	return r.stop(ctx, ns.Name, d, spec, grace)
+}
+
+func (r *Runtime) stop(ctx context.Context, ns string, d *appsv1.Deployment, spec runtime.PodSpec, grace time.Duration) error {
+	if err := r.setAutoscaler(ctx, ns, spec, scale{}, false); err != nil {
+		return err
+	}
+	if d.Spec.Replicas == nil || *d.Spec.Replicas != 0 {
+		zero := int32(0)
+		d.Spec.Replicas = &zero
+		if _, err := r.client.AppsV1().Deployments(ns).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
+			return apiErr("scale to zero", err)
+		}
+	}
+	r.meter.stop(spec.ID)
+	return r.deletePods(ctx, ns, spec.ID, grace, nil)
+}
+
+// Delete stops the pod and deletes its namespace, which removes every object
+// in it; its images leave the image store.
+func (r *Runtime) Delete(ctx context.Context, id string, grace time.Duration) error {
+	defer r.lock(id)()
+	ns, err := r.namespaceOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	d, err := r.client.AppsV1().Deployments(ns.Name).Get(ctx, objName, metav1.GetOptions{})
+	if err == nil {
+		var spec runtime.PodSpec
+		spec.ID = id
+		if err := r.stop(ctx, ns.Name, d, spec, grace); err != nil {
+			return err
+		}
+	} else if !apierrors.IsNotFound(err) {
+		return apiErr("get deployment", err)
+	}
+	policy := metav1.DeletePropagationBackground
+	if err := r.client.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{PropagationPolicy: &policy}); err != nil && !apierrors.IsNotFound(err) {
+		return apiErr("delete namespace", err)
+	}
+	r.meter.forget(id)
+	if r.cfg.Images != nil {
+		if err := r.cfg.Images.Remove(ctx, id); err != nil {
+			return fmt.Errorf("remove images of %q: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// Status reports the state of the pod's newest live replica (the one the
+// gateway would reach): created until Start, stopped at zero replicas.
+func (r *Runtime) Status(ctx context.Context, id string) (runtime.PodStatus, error) {
+	ns, d, spec, err := r.deployment(ctx, id)
+	if err != nil {
+		return runtime.PodStatus{}, err
+	}
+	return r.status(ctx, ns.Name, d, spec)
+}
+
+func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, spec runtime.PodSpec) (runtime.PodStatus, error) {
+	st := runtime.PodStatus{ID: spec.ID}
+	pods, err := r.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: spec.ID}).String()})
+	if err != nil {
+		return st, apiErr("list pods", err)
+	}
+	var best *corev1.Pod
+	for i := range pods.Items {
+		p := &pods.Items[i]
+		if best == nil || rank(p) > rank(best) || (rank(p) == rank(best) && p.CreationTimestamp.After(best.CreationTimestamp.Time)) {
+			best = p
+		}
+	}
+	started := d.Annotations[annStarted] == "true"
+	for _, c := range spec.Containers {
+		cs := runtime.ContainerStatus{Name: c.Name, State: runtime.ContainerCreated}
+		if best != nil {
+			for _, k := range best.Status.ContainerStatuses {
+				if k.Name == c.Name {
+					cs = containerStatus(k)
+				}
+			}
+		}
+		if best == nil && started {
+			cs.State = runtime.ContainerExited
+		}
+		st.Containers = append(st.Containers, cs)
+	}
+	if best != nil {
+		st.IP = best.Status.PodIP
+		if best.Status.Reason == "Evicted" {
+			st.Reason = runtime.ReasonStorageLimit
+		}
+	}
+	running := 0
+	for _, c := range st.Containers {
+		if c.State == runtime.ContainerRunning {
+			running++
+		}
+	}
+	switch {
+	case running == len(st.Containers) && running > 0:
+		st.State = runtime.PodRunning
+	case running > 0:
+		st.State = runtime.PodPartial
+	case !started:
+		st.State = runtime.PodCreated
+	default:
+		st.State = runtime.PodStopped
+	}
+	return st, nil
+}
+
+// rank orders pods: live and running before pending before terminating.
+func rank(p *corev1.Pod) int {
+	switch {
+	case p.DeletionTimestamp != nil:
+		return 0
+	case p.Status.Phase == corev1.PodRunning:
+		return 3
+	case p.Status.Phase == corev1.PodPending:
+		return 2
+	}
+	return 1
+}
+
+func containerStatus(k corev1.ContainerStatus) runtime.ContainerStatus {
+	cs := runtime.ContainerStatus{Name: k.Name, State: runtime.ContainerCreated}
+	switch {
+	case k.State.Running != nil:
+		cs.State = runtime.ContainerRunning
+		cs.StartedAt = k.State.Running.StartedAt.Time
+	case k.State.Terminated != nil:
+		t := k.State.Terminated
+		cs.State = runtime.ContainerExited
+		cs.ExitCode = uint32(t.ExitCode)
+		cs.OOMKilled = t.Reason == "OOMKilled"
+		cs.StartedAt, cs.FinishedAt = t.StartedAt.Time, t.FinishedAt.Time
+	}
+	return cs
+}
+
+// Logs copies a container's log from the newest live replica, through the
+// API server (which reads it from the kubelet).
+func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.LogOptions, w io.Writer) error {
+	ns, _, spec, err := r.deployment(ctx, id)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, c := range spec.Containers {
+		found = found || c.Name == container
+	}
+	if !found {
+		return fmt.Errorf("pod %q has no container %q: %w", id, container, runtime.ErrNotFound)
+	}
+	pods, err := r.client.CoreV1().Pods(ns.Name).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: id}).String()})
+	if err != nil {
+		return apiErr("list pods", err)
+	}
+	if len(pods.Items) == 0 {
+		return nil // never ran: no output
+	}
+	sort.Slice(pods.Items, func(i, j int) bool {
+		return pods.Items[j].CreationTimestamp.Before(&pods.Items[i].CreationTimestamp)
+	})
+	req := r.client.CoreV1().Pods(ns.Name).GetLogs(pods.Items[0].Name, &corev1.PodLogOptions{Container: container, Follow: opts.Follow})
+	rc, err := req.Stream(ctx)
+	if err != nil {
+		return apiErr("logs", err)
+	}
+	defer rc.Close()
+	_, err = io.Copy(w, rc)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// List returns the pods of this provider instance found in the cluster.
+func (r *Runtime) List(ctx context.Context) ([]runtime.PodInfo, error) {
+	list, err := r.client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: r.podSelector("")})
+	if err != nil {
+		return nil, apiErr("list namespaces", err)
+	}
+	var out []runtime.PodInfo
+	for _, ns := range list.Items {
+		if ns.DeletionTimestamp != nil || ns.Status.Phase == corev1.NamespaceTerminating {
+			continue
+		}
+		var spec runtime.PodSpec
+		if err := json.Unmarshal([]byte(ns.Annotations[annSpec]), &spec); err != nil {
+			return nil, fmt.Errorf("namespace %s: recorded spec: %w", ns.Name, err)
+		}
+		d, err := r.client.AppsV1().Deployments(ns.Name).Get(ctx, objName, metav1.GetOptions{})
+		if err != nil {
+			return nil, apiErr("get deployment of "+ns.Name, err)
+		}
+		st, err := r.status(ctx, ns.Name, d, spec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, runtime.PodInfo{Spec: spec, State: st.State})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Spec.ID < out[j].Spec.ID })
+	return out, nil
+}
+
+// Usage samples the pod: reservations from its spec (times live replicas),
+// storage from its claims' sizes, CPU and memory from the metrics API.
+func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
+	ns, d, spec, err := r.deployment(ctx, id)
+	if err != nil {
+		return runtime.Usage{}, err
+	}
+	now := r.cfg.Now()
+	u := runtime.Usage{Time: now}
+	st, err := r.status(ctx, ns.Name, d, spec)
+	if err != nil {
+		return u, err
+	}
+	u.Running = st.State == runtime.PodRunning || st.State == runtime.PodPartial
+	replicas := uint64(0)
+	if d.Spec.Replicas != nil {
+		replicas = uint64(*d.Spec.Replicas)
+	}
+	res := spec.Resources()
+	u.Reserved = runtime.Resources{
+		CPUMillis: res.CPUMillis * replicas, MemoryMiB: res.MemoryMiB * replicas,
+		StorageMiB: res.StorageMiB, Pids: res.Pids * replicas, GPUs: res.GPUs * replicas,
+	}
+	claims, err := r.client.CoreV1().PersistentVolumeClaims(ns.Name).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return u, apiErr("list claims", err)
+	}
+	for _, c := range claims.Items {
+		q, ok := c.Status.Capacity[corev1.ResourceStorage]
+		if !ok {
+			q = c.Spec.Resources.Requests[corev1.ResourceStorage]
+		}
+		u.VolumeBytes += uint64(q.Value())
+	}
+	var sample PodMetrics
+	if u.Running && r.cfg.Metrics != nil {
+		sample, err = r.cfg.Metrics.PodMetrics(ctx, ns.Name, labels.SelectorFromSet(labels.Set{LabelPod: id}).String())
+		if err != nil && !errors.Is(err, ErrNoMetrics) {
+			return u, err
+		}
+	}
+	u.Since, u.CPUNanos = r.meter.add(id, now, u.Running, sample)
+	u.MemoryWorkingSetBytes = sample.MemoryBytes
+	return u, nil
+}

@@ -361,14 +361,20 @@ func (g *Gateway) unavailable(w http.ResponseWriter, msg string) {
 }
 
 func (g *Gateway) newProxy(p *pod) {
-	p.transport = &http.Transport{
-		DialContext:            (&net.Dialer{Timeout: g.cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:           1024,
-		MaxIdleConnsPerHost:    1024,
-		IdleConnTimeout:        90 * time.Second,
-		ExpectContinueTimeout:  time.Second,
-		DisableCompression:     true,
-		MaxResponseHeaderBytes: 1 << 20,
+	dialer := net.Dialer{Timeout: g.cfg.DialTimeout, KeepAlive: 30 * time.Second}
+	p.transport = &h1Transport{
+		dialer:         dialer,
+		maxIdle:        1024,
+		idleTimeout:    90 * time.Second,
+		maxHeaderBytes: 1 << 20,
+		std: &http.Transport{ // upgrades and requests with a body
+			DialContext:            dialer.DialContext,
+			MaxIdleConnsPerHost:    256,
+			IdleConnTimeout:        90 * time.Second,
+			ExpectContinueTimeout:  time.Second,
+			DisableCompression:     true,
+			MaxResponseHeaderBytes: 1 << 20,
+		},
 	}
 	p.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {

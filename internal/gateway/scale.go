@@ -67,7 +67,7 @@ type pod struct {
 	id string
 
 	proxy     *httputil.ReverseProxy
-	transport *http.Transport
+	transport *h1Transport
 	listeners map[int]net.Listener // pod port → gateway listener; under g.mu
 
 	mu       sync.Mutex

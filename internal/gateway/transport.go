@@ -1,0 +1,262 @@
+package gateway
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// h1Transport is the proxy's client side toward one pod: HTTP/1.1 over
+// pooled keep-alive connections, the request written and the response read
+// on the calling goroutine. http.Transport runs a reader and a writer
+// goroutine per connection and hands every request between them; on the
+// proxy's hot path that handoff cost more CPU than the proxying itself.
+// Requests it does not handle (upgrades, requests with a body) go to std.
+type h1Transport struct {
+	dialer         net.Dialer
+	std            *http.Transport
+	maxIdle        int
+	idleTimeout    time.Duration
+	maxHeaderBytes int64
+
+	mu   sync.Mutex
+	idle []*h1Conn // most recently used last
+}
+
+type h1Conn struct {
+	t         *h1Transport
+	addr      string
+	nc        net.Conn
+	lr        *limitReader
+	br        *bufio.Reader
+	bw        *bufio.Writer
+	idleSince time.Time
+}
+
+var errHeaderTooLarge = errors.New("response header too large")
+
+// limitReader caps the bytes read while armed (n ≥ 0).
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return l.r.Read(p)
+	}
+	if l.n == 0 {
+		return 0, errHeaderTooLarge
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "http" || req.Header.Get("Upgrade") != "" || req.Method == http.MethodConnect ||
+		(req.Body != nil && req.Body != http.NoBody) {
+		// Upgrades, and requests with a body: a pod may answer before it
+		// has read the body, which needs the writer and reader apart.
+		return t.std.RoundTrip(req)
+	}
+	for attempt := 0; ; attempt++ {
+		c := t.get(req.URL.Host)
+		reused := c != nil
+		if c == nil {
+			var err error
+			if c, err = t.dial(req.Context(), req.URL.Host); err != nil {
+				return nil, err
+			}
+		}
+		resp, err := c.roundTrip(req)
+		if err == nil {
+			return resp, nil
+		}
+		c.nc.Close()
+		// A kept connection the pod closed meanwhile: try once more on a
+		// new one if the request can be replayed.
+		if !reused || attempt > 0 || req.Context().Err() != nil || !replayable(req) {
+			return nil, err
+		}
+	}
+}
+
+func replayable(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return req.Header.Get("Idempotency-Key") != "" || req.Header.Get("X-Idempotency-Key") != ""
+}
+
+func (t *h1Transport) dial(ctx context.Context, addr string) (*h1Conn, error) {
+	nc, err := t.dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	lr := &limitReader{r: nc, n: -1}
+	return &h1Conn{t: t, addr: addr, nc: nc, lr: lr, br: bufio.NewReaderSize(lr, 16<<10), bw: bufio.NewWriterSize(nc, 8<<10)}, nil
+}
+
+// get returns a pooled connection to addr, or nil.
+func (t *h1Transport) get(addr string) *h1Conn {
+	now := time.Now()
+	for {
+		t.mu.Lock()
+		var c *h1Conn
+		for i := len(t.idle) - 1; i >= 0; i-- {
+			if t.idle[i].addr == addr {
+				c = t.idle[i]
+				t.idle = append(t.idle[:i], t.idle[i+1:]...)
+				break
+			}
+		}
+		t.mu.Unlock()
+		if c == nil {
+			return nil
+		}
+		idle := now.Sub(c.idleSince)
+		// Under load connections come back within microseconds; one that
+		// rested is checked for a close by the pod first.
+		if idle > t.idleTimeout || (idle > 100*time.Millisecond && !alive(c.nc)) {
+			c.nc.Close()
+			continue
+		}
+		return c
+	}
+}
+
+func (t *h1Transport) put(c *h1Conn) {
+	if c.br.Buffered() > 0 { // bytes beyond the response: out of sync
+		c.nc.Close()
+		return
+	}
+	c.idleSince = time.Now()
+	t.mu.Lock()
+	if len(t.idle) >= t.maxIdle {
+		t.mu.Unlock()
+		c.nc.Close()
+		return
+	}
+	t.idle = append(t.idle, c)
+	t.mu.Unlock()
+}
+
+// CloseIdleConnections closes the pooled connections.
+func (t *h1Transport) CloseIdleConnections() {
+	t.mu.Lock()
+	idle := t.idle
+	t.idle = nil
+	t.mu.Unlock()
+	for _, c := range idle {
+		c.nc.Close()
+	}
+	t.std.CloseIdleConnections()
+}
+
+// alive peeks at a resting connection without blocking: EOF or unexpected
+// bytes mean it cannot carry another request.
+func alive(nc net.Conn) bool {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return true
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	ok = false
+	err = raw.Read(func(fd uintptr) bool {
+		var b [1]byte
+		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		ok = n < 0 && (errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK))
+		return true
+	})
+	return err == nil && ok
+}
+
+var aLongTimeAgo = time.Unix(1, 0)
+
+func (c *h1Conn) roundTrip(req *http.Request) (*http.Response, error) {
+	// Cancelling the request (client gone) unblocks reads and writes.
+	stop := context.AfterFunc(req.Context(), func() { c.nc.SetDeadline(aLongTimeAgo) })
+	fail := func(err error) (*http.Response, error) {
+		stop()
+		return nil, err
+	}
+	if err := req.Write(c.bw); err != nil {
+		return fail(err)
+	}
+	if err := c.bw.Flush(); err != nil {
+		return fail(err)
+	}
+	c.lr.n = c.t.maxHeaderBytes
+	var resp *http.Response
+	for {
+		var err error
+		resp, err = http.ReadResponse(c.br, req)
+		if err != nil {
+			return fail(err)
+		}
+		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			break
+		}
+		resp.Body.Close() // 1xx informational: the final response follows
+	}
+	c.lr.n = -1
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		resp.Body.Close()
+		return fail(errors.New("pod switched protocols without an upgrade request"))
+	}
+	resp.Body = &h1Body{rc: resp.Body, c: c, stop: stop, reusable: !resp.Close && !req.Close && resp.ProtoAtLeast(1, 1)}
+	return resp, nil
+}
+
+// h1Body returns the connection to the pool when the body was read to its
+// end, and closes it otherwise.
+type h1Body struct {
+	rc       io.ReadCloser
+	c        *h1Conn
+	stop     func() bool
+	reusable bool
+	done     bool
+}
+
+func (b *h1Body) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, io.EOF
+	}
+	n, err := b.rc.Read(p)
+	if err != nil {
+		b.finish(err == io.EOF)
+	}
+	return n, err
+}
+
+func (b *h1Body) Close() error {
+	if !b.done {
+		b.finish(false)
+	}
+	return nil
+}
+
+func (b *h1Body) finish(eof bool) {
+	b.done = true
+	b.rc.Close()
+	notCancelled := b.stop()
+	if eof && b.reusable && notCancelled {
+		b.c.t.put(b.c)
+	} else {
+		b.c.nc.Close()
+	}
+}

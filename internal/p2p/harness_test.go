@@ -68,6 +68,7 @@ type testProvider struct {
 	pods     map[[32]byte]*PodStatus
 	logLines []LogEntry
 	followed chan struct{} // closed when a following Logs call starts waiting
+	follow1  sync.Once
 	provCtx  chan context.Context
 }
 
@@ -221,7 +222,7 @@ func (p *testProvider) Logs(ctx context.Context, pod PodRef, opts LogOptions, se
 	if !opts.Follow {
 		return nil
 	}
-	close(p.followed)
+	p.follow1.Do(func() { close(p.followed) })
 	<-ctx.Done()
 	return nil
 }

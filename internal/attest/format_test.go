@@ -168,3 +168,15 @@ func TestVerifyNilAndBadPolicy(t *testing.T) {
 		t.Fatalf("empty policy: %v", err)
 	}
 }
+
+func TestPolicyVerifier(t *testing.T) {
+	k := newTestKeys(t)
+	ev := produce(t, SimulatedQuoter(), k, nil)
+	var v Verifier = &PolicyVerifier{Policy: simPolicy(t), Options: VerifyOptions{Now: at(testNow), AllowInsecureSimulated: true}}
+	if _, err := v.Verify(context.Background(), ev, testNonce); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(context.Background(), ev, bytes.Repeat([]byte{3}, 32)); !errors.Is(err, ErrAttestation) {
+		t.Fatalf("wrong nonce: %v", err)
+	}
+}

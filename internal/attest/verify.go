@@ -328,3 +328,27 @@ func libCall(f func() error) (err error) {
 	}()
 	return f()
 }
+
+// Verifier checks evidence answered to a nonce; components that verify
+// providers (publisher, p2p client, gateway clients) depend on this contract.
+type Verifier interface {
+	Verify(ctx context.Context, ev *Evidence, nonce []byte) (*Result, error)
+}
+
+// PolicyVerifier verifies against a fixed policy and options; the nonce of
+// each call replaces Options.Nonce.
+type PolicyVerifier struct {
+	Policy  *Policy
+	Options VerifyOptions
+}
+
+var _ Verifier = (*PolicyVerifier)(nil)
+
+// Verify implements Verifier.
+func (v *PolicyVerifier) Verify(ctx context.Context, ev *Evidence, nonce []byte) (*Result, error) {
+	opts := v.Options
+	if nonce != nil {
+		opts.Nonce = nonce
+	}
+	return Verify(ctx, ev, v.Policy, opts)
+}

@@ -96,7 +96,8 @@ type Client struct {
 	b        Backend
 	closer   io.Closer
 	chainID  *big.Int
-	endpoint string
+	endpoint string // shown in errors
+	raw      string // as dialed; may hold credentials, never shown
 	conf     Config
 	log      *slog.Logger
 	nonces   nonceManager
@@ -112,10 +113,16 @@ func Dial(ctx context.Context, endpoint string, conf Config) (*Client, error) {
 	defer cancel()
 	rc, err := rpc.DialContext(dctx, endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w: %v", shown, ErrUnavailable, err)
+		return nil, fmt.Errorf("connect to %s: %w: %v", shown, ErrUnavailable, scrub(err, endpoint, shown))
 	}
 	ec := ethclient.NewClient(rc)
 	c, err := newClient(dctx, ec, closerFunc(func() error { ec.Close(); return nil }), shown, conf)
+	if c != nil {
+		c.raw = endpoint
+	}
+	if err != nil {
+		err = scrub(err, endpoint, shown)
+	}
 	if err != nil {
 		rc.Close()
 		return nil, err
@@ -220,10 +227,28 @@ func (c *Client) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]type
 	return logs, c.wrapRead("get logs", err)
 }
 
+// scrubbed is an error whose message had the raw endpoint replaced.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s scrubbed) Error() string { return s.msg }
+func (s scrubbed) Unwrap() error { return s.err }
+
+// scrub removes the raw endpoint (which may carry an API key) from err's text.
+func scrub(err error, raw, shown string) error {
+	if err == nil || raw == "" || raw == shown || !strings.Contains(err.Error(), raw) {
+		return err
+	}
+	return scrubbed{strings.ReplaceAll(err.Error(), raw, shown), err}
+}
+
 func (c *Client) wrapRead(what string, err error) error {
 	if err == nil {
 		return nil
 	}
+	err = scrub(err, c.raw, c.endpoint)
 	if isTransient(err) {
 		return fmt.Errorf("%s from %s: %w: %v", what, c.endpoint, ErrUnavailable, err)
 	}

@@ -122,6 +122,9 @@ func NewPayment(c *Client, addr common.Address) *Payment {
 // Address is the contract's address.
 func (p *Payment) Address() common.Address { return p.addr }
 
+// Client is the client the contract is bound with.
+func (p *Payment) Client() *Client { return p.c }
+
 // Channel states as the contract's Status enum.
 const (
 	StatusNone uint8 = iota
@@ -219,13 +222,20 @@ func (p *Payment) Claim(ctx context.Context, w *Wallet, cl contracts.PaymentClai
 
 // ClaimReceipt claims a signed receipt, taking the channel's current terms
 // and baseline from its events (see State).
-func (p *Payment) ClaimReceipt(ctx context.Context, w *Wallet, r contracts.PaymentReceipt, sig []byte) (*big.Int, *types.Receipt, error) {
-	st, err := p.State(ctx, r.ChannelId)
+func (p *Payment) ClaimReceipt(ctx context.Context, w *Wallet, r payment.Receipt, sig []byte) (*big.Int, *types.Receipt, error) {
+	st, err := p.State(ctx, r.ChannelID)
 	if err != nil {
 		return nil, nil, err
 	}
-	return p.Claim(ctx, w, contracts.PaymentClaim{Terms: st.Terms, Last: st.Last, Receipt: r, Signature: sig})
+	return p.Claim(ctx, w, st.Claim(r, sig))
 }
+
+// Gas bounds of claimMany: generous upper limits of the measured costs (see
+// docs/benchmarks.md) so that no batch runs out of gas.
+const (
+	claimGasBase       = 60_000
+	claimGasPerReceipt = 90_000
+)
 
 // ClaimResult is the outcome of one claim of a batch.
 type ClaimResult struct {
@@ -238,7 +248,14 @@ type ClaimResult struct {
 // Results follow the order of the contract's events.
 func (p *Payment) ClaimMany(ctx context.Context, w *Wallet, cs []contracts.PaymentClaim) ([]ClaimResult, *types.Receipt, error) {
 	data, err := p.b.TryPackClaimMany(cs)
-	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode transaction: %w", err)
+	}
+	// A fixed gas limit instead of an estimate: the estimate runs against the
+	// head block, where a receipt timed after it is skipped cheaply, while the
+	// real execution in a later block settles it and needs more gas. Unused
+	// gas is not charged.
+	rcpt, err := p.c.Send(ctx, w, Tx{To: &p.addr, Data: data, GasLimit: claimGasBase + claimGasPerReceipt*uint64(len(cs))})
 	if err != nil {
 		return nil, rcpt, err
 	}
@@ -296,11 +313,16 @@ type ChannelState struct {
 	ID            [32]byte
 	Channel       contracts.PaymentChannel
 	PodID         [32]byte
-	Terms         contracts.PaymentTerms
-	Last          contracts.PaymentBaseline
+	Terms         payment.Terms
+	Last          payment.Baseline
 	CreatedBlock  uint64
 	ClaimedTotal  *big.Int
 	DepositsTotal *big.Int
+}
+
+// Claim assembles a claim of receipt r against this state.
+func (st *ChannelState) Claim(r payment.Receipt, sig []byte) contracts.PaymentClaim {
+	return payment.NewClaim(st.Terms, st.Last, r, sig)
 }
 
 // ErrStateMismatch: the events do not add up to the channel's stored hash
@@ -332,6 +354,7 @@ func (p *Payment) State(ctx context.Context, id [32]byte) (*ChannelState, error)
 	}
 	st := &ChannelState{ID: id, Channel: ch, ClaimedTotal: new(big.Int), DepositsTotal: new(big.Int)}
 	created := false
+	var lastClaim *types.Log
 	for i := range logs {
 		l := &logs[i]
 		switch l.Topics[0] {
@@ -341,22 +364,25 @@ func (p *Payment) State(ctx context.Context, id [32]byte) (*ChannelState, error)
 				return nil, fmt.Errorf("decode ChannelCreated: %w", err)
 			}
 			created = true
-			st.PodID, st.Terms, st.CreatedBlock = e.PodId, e.Terms, l.BlockNumber
-			st.Last = contracts.PaymentBaseline{Time: e.StartTime}
+			st.PodID, st.Terms, st.CreatedBlock = e.PodId, payment.TermsFromBinding(e.Terms), l.BlockNumber
+			st.Last = payment.InitialBaseline(e.StartTime)
 		case ev["Claimed"].ID:
 			e, err := p.b.UnpackClaimedEvent(l)
 			if err != nil {
 				return nil, fmt.Errorf("decode Claimed: %w", err)
 			}
-			st.Last = contracts.PaymentBaseline{Seq: e.Seq, Time: e.Time, Usage: e.Usage}
+			// The event leaves the usage out: it is in the claim's calldata.
+			st.Last = payment.Baseline{Seq: e.Seq, Time: e.Time}
 			st.ClaimedTotal.Add(st.ClaimedTotal, e.Paid)
+			lastClaim = l
 		case ev["PricingApplied"].ID:
 			e, err := p.b.UnpackPricingAppliedEvent(l)
 			if err != nil {
 				return nil, fmt.Errorf("decode PricingApplied: %w", err)
 			}
-			st.Terms.Prices = e.Prices
-			st.Last = contracts.PaymentBaseline{Seq: e.Seq, Time: e.Time, Usage: e.Usage}
+			copy(st.Terms.Prices[:], e.Prices[:])
+			st.Last = payment.Baseline{Seq: e.Seq, Time: e.Time, Usage: e.Usage}
+			lastClaim = nil
 		case ev["Deposited"].ID:
 			e, err := p.b.UnpackDepositedEvent(l)
 			if err != nil {
@@ -368,12 +394,46 @@ func (p *Payment) State(ctx context.Context, id [32]byte) (*ChannelState, error)
 	if !created {
 		return nil, fmt.Errorf("channel %x: no ChannelCreated event since block %d: %w", id, p.FromBlock, ErrStateMismatch)
 	}
-	if ch.Status != StatusClosed && payment.StateHash(payment.TermsFromBinding(st.Terms), payment.Baseline{Seq: st.Last.Seq, Time: st.Last.Time, Usage: st.Last.Usage}) != ch.StateHash {
+	if lastClaim != nil {
+		if st.Last.Usage, err = p.claimedUsage(ctx, lastClaim, id, st.Last.Seq); err != nil {
+			return nil, err
+		}
+	}
+	if ch.Status != StatusClosed && payment.StateHash(st.Terms, st.Last) != ch.StateHash {
 		return nil, fmt.Errorf("channel %x: %w", id, ErrStateMismatch)
 	}
 	return st, nil
 }
 
+// claimedUsage finds the usage of the receipt (id, seq) in the calldata of
+// the transaction that emitted a Claimed event.
+func (p *Payment) claimedUsage(ctx context.Context, l *types.Log, id [32]byte, seq uint64) ([7]uint64, error) {
+	var tx *types.Transaction
+	err := p.c.retry(ctx, func() (err error) { tx, _, err = p.c.b.TransactionByHash(ctx, l.TxHash); return err })
+	if err != nil {
+		return [7]uint64{}, p.c.wrapRead("claim transaction "+l.TxHash.Hex(), err)
+	}
+	data := tx.Data()
+	var claims []contracts.PaymentClaim
+	if len(data) >= 4 && tx.To() != nil && *tx.To() == p.addr {
+		if m, err := p.abi.MethodById(data[:4]); err == nil {
+			if args, err := m.Inputs.Unpack(data[4:]); err == nil && len(args) > 0 {
+				switch m.Name {
+				case "claim", "applyPricing":
+					claims = append(claims, *abi.ConvertType(args[0], new(contracts.PaymentClaim)).(*contracts.PaymentClaim))
+				case "claimMany":
+					claims = *abi.ConvertType(args[0], new([]contracts.PaymentClaim)).(*[]contracts.PaymentClaim)
+				}
+			}
+		}
+	}
+	for _, c := range claims {
+		if c.Receipt.ChannelId == id && c.Receipt.Seq == seq {
+			return c.Receipt.Usage, nil
+		}
+	}
+	return [7]uint64{}, fmt.Errorf("channel %x: receipt %d not found in the calldata of %s (claimed through another contract?): %w", id, seq, l.TxHash.Hex(), ErrStateMismatch)
+}
 
 // ---- Registry ----
 

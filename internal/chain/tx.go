@@ -131,17 +131,24 @@ func (c *Client) SendTx(ctx context.Context, w *Wallet, t Tx) (*types.Transactio
 			c.log.Debug("sent", "tx", tx.Hash(), "nonce", tx.Nonce(), "gas", gas)
 			return tx, nil
 		}
-		if isNonceError(err) && attempt < 5 {
+		if isNonceError(err) && attempt < 20 {
+			// Another sender used the account: resync, after a short pause
+			// that grows so competing senders stop colliding.
 			c.log.Debug("nonce out of sync, resyncing", "nonce", acc.next, "err", err)
 			acc.synced = false
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+			}
 			continue
 		}
 		if isTransient(err) {
 			// The node may or may not have the transaction: ask it again next time.
 			acc.synced = false
-			return nil, fmt.Errorf("send transaction to %s: %w: %v", c.endpoint, ErrUnavailable, err)
+			return nil, fmt.Errorf("send transaction to %s: %w: %v", c.endpoint, ErrUnavailable, scrub(err, c.raw, c.endpoint))
 		}
-		return nil, fmt.Errorf("send transaction: %w", err)
+		return nil, fmt.Errorf("send transaction: %w", scrub(err, c.raw, c.endpoint))
 	}
 }
 
@@ -156,8 +163,16 @@ func (c *Client) sendSigned(ctx context.Context, tx *types.Transaction) error {
 		}
 		return err
 	})
-	if err == nil || strings.Contains(err.Error(), "already known") {
+	if err == nil {
 		return nil
+	}
+	if strings.Contains(err.Error(), "already known") {
+		if resent {
+			return nil // our own earlier attempt got through
+		}
+		// Someone else sent this very transaction (same sender, nonce and
+		// content): it is theirs, not ours; take the next nonce.
+		return errors.New("nonce too low: identical transaction already known")
 	}
 	if resent && isNonceError(err) {
 		// An earlier attempt may have reached the node after all.
@@ -216,8 +231,8 @@ func (c *Client) Wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 				}
 				return rcpt, nil
 			}
-		case err == nil || errors.Is(err, ethereum.NotFound) || isTransient(err):
-			// not mined yet, or a hiccup: poll again
+		case err == nil || errors.Is(err, ethereum.NotFound) || isTransient(err) || strings.Contains(err.Error(), "indexing is in progress"):
+			// not mined yet, the node is still indexing, or a hiccup: poll again
 		default:
 			return nil, c.wrapRead("receipt of "+tx.Hash().Hex(), err)
 		}

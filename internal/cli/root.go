@@ -67,6 +67,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newTeeCmd(g),
+		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),
 	)
 	return root
 }

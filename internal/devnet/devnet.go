@@ -92,7 +92,16 @@ func label(i int) string {
 
 // Start starts the node, deploys the contracts (unless a persisted data dir
 // already has them) and funds the dev accounts.
-func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
+func Start(ctx context.Context, cfg Config) (*Devnet, error) {
+	d, err := start(ctx, cfg)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -103,19 +112,13 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 		cfg.FundTokens = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))
 	}
 	d = &Devnet{cfg: cfg, log: cfg.Logger.With("component", "devnet")}
-	defer func() {
-		if err != nil {
-			d.Close()
-			d = nil
-		}
-	}()
 	if err := d.startNode(); err != nil {
-		return nil, err
+		return d, err
 	}
 	rpcURL := d.stack.HTTPEndpoint()
 	d.client, err = chain.Dial(ctx, rpcURL, chain.Config{PollInterval: 20 * time.Millisecond, Logger: cfg.Logger})
 	if err != nil {
-		return nil, err
+		return d, err
 	}
 	d.info = Info{
 		Version:     InfoVersion,
@@ -130,14 +133,14 @@ func Start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 		d.info.Accounts = append(d.info.Accounts, Account{Label: label(i), Address: w.Address(), PrivateKey: w.PrivateKeyHex()})
 	}
 	if err := d.deploy(ctx); err != nil {
-		return nil, err
+		return d, err
 	}
 	if err := d.fund(ctx); err != nil {
-		return nil, err
+		return d, err
 	}
 	if cfg.DataDir != "" {
 		if err := WriteInfo(filepath.Join(cfg.DataDir, "devnet.json"), &d.info); err != nil {
-			return nil, err
+			return d, err
 		}
 	}
 	d.log.Info("devnet up", "http", d.info.RPC.HTTP, "ws", d.info.RPC.WS, "payment", d.info.Contracts.Payment)

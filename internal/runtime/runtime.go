@@ -147,3 +147,11 @@ type PodInfo struct {
 	Spec  PodSpec // secret data is not included
 	State PodState
 }
+
+// UsageLister is implemented by runtimes that report every pod's usage in
+// one call, which the meter prefers to List + Usage per pod. Its result has
+// one entry per existing pod, with the same meaning (and the same storage
+// limit enforcement) as Usage.
+type UsageLister interface {
+	UsageAll(ctx context.Context) (map[string]Usage, error)
+}

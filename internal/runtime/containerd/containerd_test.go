@@ -56,7 +56,10 @@ func testConfig(t testing.TB, name string) Config {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
 
 // newTestRuntime returns a runtime and deletes pods an earlier, interrupted
 // run left behind.

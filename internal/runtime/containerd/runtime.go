@@ -95,6 +95,7 @@ type Runtime struct {
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
 	oom   map[string]bool // container IDs seen OOM-killed since their start
+	disk  map[string]diskSample
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -130,6 +131,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		now:   cfg.Now,
 		locks: map[string]*sync.Mutex{},
 		oom:   map[string]bool{},
+		disk:  map[string]diskSample{},
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
@@ -733,6 +735,7 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		}
 		r.gpus.release(id)
 		r.mu.Lock()
+		delete(r.disk, id)
 		delete(r.locks, id)
 		r.mu.Unlock()
 	}

@@ -134,6 +134,9 @@ func (g *Registry) valid(user, pass string) bool {
 type localTransport struct{ h http.Handler }
 
 func (t localTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil {
+		req.Body = http.NoBody // a server request always has a body
+	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, req)
 	resp := rec.Result()

@@ -14,6 +14,7 @@ import (
 	"github.com/ipfs/kubo/config"
 	"github.com/ipfs/kubo/core"
 	"github.com/ipfs/kubo/core/coreapi"
+	"github.com/ipfs/kubo/core/coreiface/options"
 	"github.com/ipfs/kubo/core/node/libp2p"
 	"github.com/ipfs/kubo/plugin/loader"
 	"github.com/ipfs/kubo/repo/fsrepo"
@@ -139,7 +140,8 @@ func NewNode(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.Public {
 		routing = libp2p.DHTClientOption
 	}
-	node, err := core.NewNode(ctx, &core.BuildCfg{
+	// kubo stops the node when this context ends: it lives until Close.
+	node, err := core.NewNode(context.WithoutCancel(ctx), &core.BuildCfg{
 		Online:          true,
 		Permanent:       true,
 		Routing:         routing,
@@ -166,7 +168,7 @@ func NewNode(ctx context.Context, cfg Config) (*Node, error) {
 // (loopback listeners, no bootstrap, no mDNS, no AutoConf/AutoTLS, no NAT
 // port mapping), routing none and providing off, unless cfg.Public.
 func nodeConfig(cfg Config) (*config.Config, error) {
-	id, err := config.CreateIdentity(io.Discard, nil)
+	id, err := config.CreateIdentity(io.Discard, []options.KeyGenerateOption{options.Key.Type(options.Ed25519Key)})
 	if err != nil {
 		return nil, err
 	}

@@ -50,10 +50,9 @@ var schema = []string{
 		created_at    INTEGER NOT NULL,
 		updated_at    INTEGER NOT NULL
 	);
-	CREATE TABLE usage (
-		pod_id     TEXT PRIMARY KEY,
-		counters   TEXT NOT NULL,
-		sampled_at INTEGER NOT NULL
+	CREATE TABLE meters (
+		pod   TEXT PRIMARY KEY,
+		state TEXT NOT NULL
 	);
 	CREATE TABLE receipts (
 		channel_id TEXT NOT NULL,
@@ -236,68 +235,13 @@ func (s *Store) ListPods(ctx context.Context) ([]Pod, error) {
 	return out, rows.Err()
 }
 
-// DeletePod removes the record of the pod of channel id and its usage counters. Receipts stay: they
+// DeletePod removes the record of the pod of channel id. Receipts stay: they
 // are the record of what was billed.
 func (s *Store) DeletePod(ctx context.Context, id [32]byte) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM pods WHERE channel_id = ?`, hexOf(id)); err != nil {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM pods WHERE channel_id = ?`, hexOf(id)); err != nil {
 		return fmt.Errorf("delete pod: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM usage WHERE pod_id = ?`, hexOf(id)); err != nil {
-		return fmt.Errorf("delete pod usage: %w", err)
-	}
-	return tx.Commit()
-}
-
-// SaveUsage stores the cumulative counters of the pod of channel channelID. A vector with any counter
-// lower than the stored one is refused with ErrConflict.
-func (s *Store) SaveUsage(ctx context.Context, channelID [32]byte, v usage.Vector, at time.Time) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var old string
-	err = tx.QueryRowContext(ctx, `SELECT counters FROM usage WHERE pod_id = ?`, hexOf(channelID)).Scan(&old)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return fmt.Errorf("save usage: %w", err)
-	default:
-		prev, err := decodeVector(old)
-		if err != nil {
-			return err
-		}
-		if !v.GreaterOrEqual(prev) {
-			return fmt.Errorf("save usage of pod of channel %x: counters would decrease: %w", channelID[:4], ErrConflict)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO usage (pod_id, counters, sampled_at) VALUES (?, ?, ?)
-		ON CONFLICT(pod_id) DO UPDATE SET counters = excluded.counters, sampled_at = excluded.sampled_at`,
-		hexOf(channelID), encodeVector(v), at.UnixNano()); err != nil {
-		return fmt.Errorf("save usage: %w", err)
-	}
-	return tx.Commit()
-}
-
-// LoadUsage returns a pod's stored counters and when they were sampled, or
-// ErrNotFound.
-func (s *Store) LoadUsage(ctx context.Context, channelID [32]byte) (usage.Vector, time.Time, error) {
-	var enc string
-	var at int64
-	err := s.db.QueryRowContext(ctx, `SELECT counters, sampled_at FROM usage WHERE pod_id = ?`, hexOf(channelID)).Scan(&enc, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return usage.Vector{}, time.Time{}, fmt.Errorf("usage of pod of channel %x: %w", channelID[:4], ErrNotFound)
-	}
-	if err != nil {
-		return usage.Vector{}, time.Time{}, fmt.Errorf("load usage: %w", err)
-	}
-	v, err := decodeVector(enc)
-	return v, time.Unix(0, at), err
+	return nil
 }
 
 // Receipt is a usage receipt the enclave signed for a channel.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/meter"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -68,9 +69,6 @@ func TestPods(t *testing.T) {
 	if err := s.SetPodState(ctx, [32]byte{2}, "stopped", "funds exhausted"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveUsage(ctx, [32]byte{2}, usage.Vector{1}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.DeletePod(ctx, [32]byte{3}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,38 +79,39 @@ func TestPods(t *testing.T) {
 	if len(pods) != 2 || pods[1].State != "stopped" || pods[1].Reason != "funds exhausted" || pods[1].Spec[0] != 2 {
 		t.Fatalf("pods = %+v", pods)
 	}
-	if err := s.DeletePod(ctx, [32]byte{2}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.LoadUsage(ctx, [32]byte{2}); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("usage survived pod deletion: %v", err)
-	}
 }
 
-func TestUsageMonotonic(t *testing.T) {
+func TestMeters(t *testing.T) {
 	ctx := context.Background()
 	s, _ := open(t)
-	id := [32]byte{7}
-	at := time.Unix(1700000000, 5)
-	v := usage.Vector{10, 20, 30, 0, 50, 60, 1<<64 - 1}
-	if err := s.SaveUsage(ctx, id, v, at); err != nil {
+	at := time.Unix(1700000000, 5).UTC()
+	st := meter.State{Vector: usage.Vector{10, 20, 30, 0, 50, 60, 1<<64 - 1}, Last: at, CPUNanos: 7}
+	st.Frac[0] = 0.25
+	if err := s.SaveMeters(ctx, map[string]meter.State{"a": st, "b": {}}); err != nil {
 		t.Fatal(err)
 	}
-	got, gotAt, err := s.LoadUsage(ctx, id)
+	got, err := s.LoadMeters(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != v || !gotAt.Equal(at) {
-		t.Fatalf("LoadUsage = %v %v, want %v %v", got, gotAt, v, at)
+	if len(got) != 2 || got["a"].Vector != st.Vector || got["a"].Frac != st.Frac || !got["a"].Last.Equal(at) || got["a"].CPUNanos != 7 {
+		t.Fatalf("LoadMeters = %+v", got)
 	}
-	lower := v
-	lower[1]--
-	if err := s.SaveUsage(ctx, id, lower, at); !errors.Is(err, ErrConflict) {
+	lower := st
+	lower.Vector[1]--
+	higher := meter.State{Vector: usage.Vector{1}}
+	if err := s.SaveMeters(ctx, map[string]meter.State{"a": lower, "b": higher}); !errors.Is(err, ErrConflict) {
 		t.Fatalf("decreasing counter: %v, want ErrConflict", err)
 	}
-	got, _, _ = s.LoadUsage(ctx, id)
-	if got != v {
-		t.Fatalf("refused write changed the counters: %v", got)
+	got, _ = s.LoadMeters(ctx)
+	if got["a"].Vector != st.Vector || got["b"].Vector != (usage.Vector{}) {
+		t.Fatalf("a refused round changed the state: %+v", got)
+	}
+	if err := s.DeleteMeter(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.LoadMeters(ctx); len(got) != 1 {
+		t.Fatalf("after delete: %+v", got)
 	}
 }
 

@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+// billAll signs and claims a receipt for every pod whose usage grew.
+func (p *Provider) billAll(ctx context.Context) {
+	p.mu.Lock()
+	pods := make([]*pod, 0, len(p.pods))
+	for _, pd := range p.pods {
+		pods = append(pods, pd)
+	}
+	p.mu.Unlock()
+	var items []billItem
+	for _, pd := range pods {
+		if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
+			items = append(items, billItem{Channel: pd.channel, Usage: v})
+		}
+	}
+	if len(items) == 0 {
+		return
+	}
+	results, err := p.bill.bill(ctx, items)
+	if err != nil {
+		p.metrics.claimFailures.Inc()
+		p.log.Warn("claim failed; receipts are kept for the next cycle", "err", err)
+	}
+	for _, r := range results {
+		switch {
+		case r.Err != nil:
+			p.metrics.claimFailures.Inc()
+			p.log.Warn("billing", "channel", fmt.Sprintf("%x", r.Channel[:8]), "err", r.Err)
+		case r.Skipped != "":
+			p.metrics.claimFailures.Inc()
+			p.log.Warn("claim skipped by the contract", "channel", fmt.Sprintf("%x", r.Channel[:8]), "reason", r.Skipped)
+		case r.Paid != nil:
+			p.metrics.claims.Inc()
+			p.metrics.addEarnings(r.Paid)
+			p.log.Debug("claimed", "channel", fmt.Sprintf("%x", r.Channel[:8]), "seq", r.Receipt.Seq, "paid", r.Paid)
+		}
+	}
+}
+
+// watchFunds acts on each pod's channel: a warning when its runway is low,
+// a graceful stop when it cannot pay for the next cycle or the publisher is
+// closing it, a start again after a deposit, removal once it is closed.
+func (p *Provider) watchFunds(ctx context.Context) {
+	p.mu.Lock()
+	pods := make([]*pod, 0, len(p.pods))
+	for _, pd := range p.pods {
+		pods = append(pods, pd)
+	}
+	p.mu.Unlock()
+	for _, pd := range pods {
+		ch, err := p.cfg.Payment.Channel(ctx, pd.channel)
+		if err != nil {
+			// Never act on a pod because the chain could not be read.
+			p.log.Warn("read channel", "pod", pd.rtID, "err", err)
+			continue
+		}
+		if ch.Status == chain.StatusClosed {
+			if err := p.remove(ctx, pd); err != nil {
+				p.log.Warn("remove pod of closed channel", "pod", pd.rtID, "err", err)
+			}
+			continue
+		}
+		// Funds the publisher asked back are not there to pay with.
+		avail := new(big.Int).Set(ch.Balance)
+		if ch.UnlockAt != 0 && ch.UnlockAmount != nil {
+			avail.Sub(avail, minBig(ch.UnlockAmount, avail))
+		}
+		rw := runway(avail, pd.rate)
+		var warnings []string
+		switch {
+		case ch.Status == chain.StatusClosing:
+			p.stopForFunds(ctx, pd, "the publisher closed the channel")
+		case rw < p.cfg.BillingCycle:
+			p.stopForFunds(ctx, pd, fmt.Sprintf("funds exhausted: balance %s, %s per second", avail, pd.rate))
+		default:
+			if pd.unfunded {
+				p.resume(ctx, pd)
+			}
+			if rw < p.cfg.LowFunds {
+				warnings = append(warnings, fmt.Sprintf("low funds: %v of runway left (balance %s, %s per second); deposit to keep the pod running", rw.Truncate(time.Second), avail, pd.rate))
+			}
+		}
+		if ch.UnlockAt != 0 {
+			warnings = append(warnings, fmt.Sprintf("unlock of %s requested, due at %s", ch.UnlockAmount, time.Unix(int64(ch.UnlockAt), 0).UTC().Format(time.RFC3339)))
+		}
+		p.mu.Lock()
+		if len(warnings) > 0 && !slices.Equal(warnings, pd.warnings) {
+			p.log.Warn("pod warning", "pod", pd.rtID, "warnings", warnings)
+		}
+		pd.warnings = warnings
+		p.mu.Unlock()
+		p.metrics.setRunway(pd.rtID, rw)
+	}
+}
+
+// stopForFunds stops a pod gracefully (SIGTERM, then SIGKILL after the
+// grace period) and keeps its data: a deposit starts it again, and it is
+// removed only when the channel closes.
+func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
+	p.mu.Lock()
+	already := pd.unfunded
+	pd.unfunded = true
+	pd.state = p2p.PodStopped
+	pd.message = why
+	p.mu.Unlock()
+	if already {
+		return
+	}
+	p.log.Warn("stopping pod", "pod", pd.rtID, "reason", why)
+	if p.gw != nil {
+		p.gw.RemoveRoute(pd.rtID)
+	}
+	if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+		p.log.Warn("stop pod", "pod", pd.rtID, "err", err)
+	}
+	p.metrics.fundStops.Inc()
+	if err := p.cfg.Store.SetPodState(ctx, pd.channel, p2p.PodStopped.String(), why); err != nil {
+		p.log.Warn("store pod state", "pod", pd.rtID, "err", err)
+	}
+	// Bill what ran until the stop.
+	p.sample(ctx)
+	if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
+		if _, err := p.bill.bill(ctx, []billItem{{Channel: pd.channel, Usage: v}}); err != nil {
+			p.log.Warn("claim after stop", "pod", pd.rtID, "err", err)
+		}
+	}
+}
+
+// resume starts a pod stopped for lack of funds once its channel can pay.
+func (p *Provider) resume(ctx context.Context, pd *pod) {
+	if !pd.scale.toZero {
+		if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
+			p.log.Warn("start funded pod", "pod", pd.rtID, "err", err)
+			return
+		}
+	}
+	p.mu.Lock()
+	pd.unfunded = false
+	pd.state = p2p.PodRunning
+	pd.message = ""
+	p.mu.Unlock()
+	if err := p.cfg.Store.SetPodState(ctx, pd.channel, p2p.PodRunning.String(), ""); err != nil {
+		p.log.Warn("store pod state", "pod", pd.rtID, "err", err)
+	}
+	p.route(ctx, pd)
+	p.log.Info("pod funded again and started", "pod", pd.rtID)
+}
+
+func minBig(a, b *big.Int) *big.Int {
+	if a.Cmp(b) < 0 {
+		return a
+	}
+	return b
+}

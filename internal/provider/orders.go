@@ -1,0 +1,405 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"time"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/trustedpods/tpod/internal/bundle"
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/store"
+)
+
+// order is a validated request to run a bundle for a channel.
+type order struct {
+	ref    p2p.PodRef
+	cid    cid.Cid
+	token  [20]byte
+	terms  payment.Terms
+	rate   *big.Int
+	header *bundle.Header
+	path   string // the fetched, still encrypted bundle
+}
+
+// checkChannel validates a channel's on-chain terms against this provider:
+// open, its enclave key, prices equal to one of its tables for the token, a
+// dispute period no shorter than that table's minimum.
+func (p *Provider) checkChannel(ctx context.Context, channelID [32]byte) (PricingTable, payment.Terms, *big.Int, error) {
+	ch, err := p.cfg.Payment.Channel(ctx, channelID)
+	if err != nil {
+		return PricingTable{}, payment.Terms{}, nil, unavailable("read channel", err)
+	}
+	if ch.Status != chain.StatusOpen {
+		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel is %s, not open: %w", chain.StatusName(ch.Status), p2p.ErrTermsMismatch)
+	}
+	terms, err := p.bill.terms(ctx, channelID)
+	if err != nil {
+		return PricingTable{}, payment.Terms{}, nil, unavailable("read channel terms", err)
+	}
+	if terms.EnclaveSigner != p.cfg.Enclave.Address() {
+		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel pins enclave signer %s, this enclave is %s: %w", terms.EnclaveSigner, p.cfg.Enclave.Address(), p2p.ErrTermsMismatch)
+	}
+	var table *PricingTable
+	for i := range p.cfg.Pricing {
+		if p.cfg.Pricing[i].Token == ch.Token {
+			table = &p.cfg.Pricing[i]
+		}
+	}
+	if table == nil {
+		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("this provider does not accept token %s: %w", ch.Token, p2p.ErrTermsMismatch)
+	}
+	for i, want := range table.Prices {
+		got := terms.Prices[i]
+		if want == nil {
+			want = new(big.Int)
+		}
+		if got == nil || got.Cmp(want) != 0 {
+			return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel price of %s is %v, the provider's is %v: %w", usageName(i), got, want, p2p.ErrTermsMismatch)
+		}
+	}
+	if d := secondsDuration(ch.DisputePeriod); d < table.MinDisputePeriod {
+		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("dispute period %v is shorter than the provider's minimum %v: %w", d, table.MinDisputePeriod, p2p.ErrTermsMismatch)
+	}
+	return *table, terms, ch.Balance, nil
+}
+
+// Provision implements p2p.Service: validate the channel, fetch and decrypt
+// the bundle, deploy it and report the pod.
+func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2p.PodStatus, error) {
+	c, err := cid.Decode(req.BundleCID)
+	if err != nil {
+		return nil, fmt.Errorf("bundle CID %q: %w", req.BundleCID, p2p.ErrInvalid)
+	}
+	if err := p.begin(req.Pod.ChannelID); err != nil {
+		return nil, err
+	}
+	defer p.end(req.Pod.ChannelID)
+
+	if existing := p.pod(req.Pod.ChannelID); existing != nil {
+		if existing.bundleCID == req.BundleCID {
+			return p.status(ctx, existing), nil // a retried request
+		}
+		return nil, fmt.Errorf("the channel already runs bundle %s; use update: %w", existing.bundleCID, p2p.ErrConflict)
+	}
+	table, terms, balance, err := p.checkChannel(ctx, req.Pod.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	path, hdr, err := p.fetch(ctx, req.Pod.ChannelID, c)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(path)
+	res := Reservation{CPUMilli: hdr.Core.Resources.CPUMilli, MemoryMiB: hdr.Core.Resources.MemoryMiB,
+		StorageMiB: hdr.Core.Resources.StorageMiB, GPUMilli: hdr.Core.Resources.GPUMilli}
+	rate := reservedRate(table.Prices, res)
+	if need := minDeposit(rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
+		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v (%s at %s per second): %w",
+			balance, p.cfg.MinRunway, need, rate, p2p.ErrInsufficientFunds)
+	}
+	if terms.MaxPerSecond.Cmp(rate) < 0 {
+		return nil, fmt.Errorf("maxPerSecond %s is below the pod's reserved cost of %s per second: %w", terms.MaxPerSecond, rate, p2p.ErrTermsMismatch)
+	}
+	if err := p.reserve(res); err != nil {
+		return nil, err
+	}
+	pd := &pod{channel: req.Pod.ChannelID, id: req.Pod.PodID, publisher: req.Pod.Publisher, token: table.Token,
+		bundleCID: req.BundleCID, rtID: runtimeID(req.Pod.ChannelID), res: res, rate: rate, state: p2p.PodPending}
+	if err := p.deploy(ctx, pd, path, false); err != nil {
+		p.release(res)
+		return nil, err
+	}
+	p.metrics.provisions.Inc()
+	return p.status(ctx, pd), nil
+}
+
+// fetch downloads a bundle to the work directory and reads its header.
+func (p *Provider) fetch(ctx context.Context, channel [32]byte, c cid.Cid) (string, *bundle.Header, error) {
+	rc, _, err := p.cfg.Bundles.Get(ctx, c, ipfs.GetOptions{MaxSize: p.cfg.MaxBundleSize})
+	if err != nil {
+		if errors.Is(err, ipfs.ErrTooLarge) {
+			return "", nil, fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err)
+		}
+		return "", nil, unavailable("fetch bundle "+c.String(), err)
+	}
+	defer rc.Close()
+	f, err := os.CreateTemp(p.cfg.WorkDir, "bundle-*")
+	if err != nil {
+		return "", nil, err
+	}
+	_, err = f.ReadFrom(rc)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", nil, unavailable("fetch bundle "+c.String(), err)
+	}
+	hf, err := os.Open(f.Name())
+	if err != nil {
+		os.Remove(f.Name())
+		return "", nil, err
+	}
+	defer hf.Close()
+	hdr, err := bundle.ReadHeader(hf)
+	if err != nil {
+		os.Remove(f.Name())
+		return "", nil, fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err)
+	}
+	return f.Name(), hdr, nil
+}
+
+// deploy decrypts the bundle at path inside the enclave and creates (or, with
+// update, replaces) and starts the runtime pod.
+func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	dir := p.workDir(pd.channel)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir) // images are imported; secrets stay in memory
+	contents, err := bundle.Extract(f, p.cfg.Enclave.X25519(), dir, bundle.OpenOptions{MaxSize: p.cfg.MaxBundleSize})
+	if err != nil {
+		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
+	}
+	spec, err := podSpec(pd.channel, pd.id, contents)
+	if err != nil {
+		return fmt.Errorf("bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
+	}
+	pd.expose = exposed(contents.Pod)
+	pd.scale = scalePolicy{toZero: contents.Pod.Scale.Min == 0, idle: time.Duration(contents.Pod.Scale.IdleTimeout)}
+	if update {
+		err = p.cfg.Runtime.Update(ctx, spec, p.cfg.StopGrace)
+	} else {
+		err = p.cfg.Runtime.Create(ctx, spec)
+	}
+	if err != nil {
+		return runtimeErr("deploy pod", err)
+	}
+	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
+		if !update {
+			p.cfg.Runtime.Delete(context.WithoutCancel(ctx), pd.rtID, 0)
+		}
+		return runtimeErr("start pod", err)
+	}
+	pd.state = p2p.PodRunning
+	rec := store.Pod{ChannelID: pd.channel, PodID: pd.id, Publisher: pd.publisher.Hex(), BundleCID: pd.bundleCID,
+		ManifestHash: contents.Pod.Hash(), State: pd.state.String(), Spec: encodeRecord(pd)}
+	if err := p.cfg.Store.PutPod(ctx, rec); err != nil {
+		if !update {
+			p.cfg.Runtime.Delete(context.WithoutCancel(ctx), pd.rtID, 0)
+		}
+		return err
+	}
+	p.mu.Lock()
+	p.pods[pd.channel] = pd
+	p.mu.Unlock()
+	p.route(ctx, pd)
+	p.log.Info("pod deployed", "pod", pd.rtID, "bundle", pd.bundleCID, "update", update)
+	return nil
+}
+
+// Update implements p2p.Service: replace the pod's bundle, same channel.
+func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string) (*p2p.PodStatus, error) {
+	c, err := cid.Decode(bundleCID)
+	if err != nil {
+		return nil, fmt.Errorf("bundle CID %q: %w", bundleCID, p2p.ErrInvalid)
+	}
+	if err := p.begin(ref.ChannelID); err != nil {
+		return nil, err
+	}
+	defer p.end(ref.ChannelID)
+	pd := p.pod(ref.ChannelID)
+	if pd == nil {
+		return nil, fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
+	}
+	table, _, balance, err := p.checkChannel(ctx, ref.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	path, hdr, err := p.fetch(ctx, ref.ChannelID, c)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(path)
+	res := Reservation{CPUMilli: hdr.Core.Resources.CPUMilli, MemoryMiB: hdr.Core.Resources.MemoryMiB,
+		StorageMiB: hdr.Core.Resources.StorageMiB, GPUMilli: hdr.Core.Resources.GPUMilli}
+	rate := reservedRate(table.Prices, res)
+	if need := minDeposit(rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
+		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v: %w", balance, p.cfg.MinRunway, p2p.ErrInsufficientFunds)
+	}
+	// Capacity: the new reservation replaces the old one.
+	p.mu.Lock()
+	free := p.cfg.Capacity.Sub(p.used.Sub(pd.res))
+	if !res.Fits(free) {
+		p.mu.Unlock()
+		return nil, fmt.Errorf("the updated pod needs %+v, %+v is free: %w", res, free, p2p.ErrNoCapacity)
+	}
+	p.used = p.used.Sub(pd.res).Add(res)
+	p.mu.Unlock()
+
+	next := *pd
+	next.bundleCID, next.res, next.rate = bundleCID, res, rate
+	if err := p.deploy(ctx, &next, path, true); err != nil {
+		p.mu.Lock()
+		p.used = p.used.Sub(res).Add(pd.res)
+		p.mu.Unlock()
+		return nil, err
+	}
+	return p.status(ctx, &next), nil
+}
+
+// Delete implements p2p.Service: stop the pod, bill it a last time, remove
+// it. The publisher then unlocks or closes the channel.
+func (p *Provider) Delete(ctx context.Context, ref p2p.PodRef) (*p2p.PodStatus, error) {
+	if err := p.begin(ref.ChannelID); err != nil {
+		return nil, err
+	}
+	defer p.end(ref.ChannelID)
+	pd := p.pod(ref.ChannelID)
+	if pd == nil {
+		return nil, fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
+	}
+	if err := p.remove(ctx, pd); err != nil {
+		return nil, err
+	}
+	return &p2p.PodStatus{PodID: pd.id, State: p2p.PodDeleted, BundleCID: pd.bundleCID, UpdatedAt: p.cfg.Now()}, nil
+}
+
+// remove stops a pod, claims its final usage and deletes it everywhere.
+func (p *Provider) remove(ctx context.Context, pd *pod) error {
+	if p.gw != nil {
+		p.gw.RemoveRoute(pd.rtID)
+	}
+	if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+		return runtimeErr("stop pod", err)
+	}
+	// Final sample and claim: what ran until the stop is paid for.
+	p.sample(ctx)
+	if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
+		if _, err := p.bill.bill(ctx, []billItem{{Channel: pd.channel, Usage: v}}); err != nil {
+			p.log.Warn("final claim failed; the receipt is kept", "pod", pd.rtID, "err", err)
+		}
+	}
+	if err := p.cfg.Runtime.Delete(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+		return runtimeErr("delete pod", err)
+	}
+	if err := p.metering.Forget(ctx, pd.rtID); err != nil {
+		p.log.Warn("forget meter", "pod", pd.rtID, "err", err)
+	}
+	if err := p.cfg.Store.DeletePod(ctx, pd.channel); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	delete(p.pods, pd.channel)
+	p.used = p.used.Sub(pd.res)
+	p.mu.Unlock()
+	p.bill.forget(pd.channel)
+	p.log.Info("pod deleted", "pod", pd.rtID)
+	return nil
+}
+
+// Restart implements p2p.Service. The runtime restarts whole pods, so a
+// container name only has to exist.
+func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string) (*p2p.PodStatus, error) {
+	pd := p.pod(ref.ChannelID)
+	if pd == nil {
+		return nil, fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
+	}
+	if container != "" {
+		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+		if err != nil {
+			return nil, runtimeErr("pod status", err)
+		}
+		found := false
+		for _, c := range st.Containers {
+			found = found || c.Name == container
+		}
+		if !found {
+			return nil, fmt.Errorf("pod has no container %q: %w", container, p2p.ErrNotFound)
+		}
+	}
+	if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil {
+		return nil, runtimeErr("stop pod", err)
+	}
+	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
+		return nil, runtimeErr("start pod", err)
+	}
+	return p.status(ctx, pd), nil
+}
+
+// begin marks a channel as being changed; a concurrent change is refused.
+func (p *Provider) begin(channel [32]byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.deploying[channel] {
+		return fmt.Errorf("another operation on this pod is in progress: %w", p2p.ErrBusy)
+	}
+	p.deploying[channel] = true
+	return nil
+}
+
+func (p *Provider) end(channel [32]byte) {
+	p.mu.Lock()
+	delete(p.deploying, channel)
+	p.mu.Unlock()
+}
+
+func (p *Provider) pod(channel [32]byte) *pod {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pods[channel]
+}
+
+// reserve takes res from free capacity or fails with ErrNoCapacity.
+func (p *Provider) reserve(res Reservation) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	free := p.cfg.Capacity.Sub(p.used)
+	if !res.Fits(free) {
+		return fmt.Errorf("the pod needs %+v, %+v is free: %w", res, free, p2p.ErrNoCapacity)
+	}
+	p.used = p.used.Add(res)
+	return nil
+}
+
+func (p *Provider) release(res Reservation) {
+	p.mu.Lock()
+	p.used = p.used.Sub(res)
+	p.mu.Unlock()
+}
+
+// unavailable wraps a failure of a dependency that may pass (chain, IPFS).
+func unavailable(what string, err error) error {
+	return fmt.Errorf("%s: %w: %v", what, p2p.ErrUnavailable, err)
+}
+
+// runtimeErr maps runtime errors onto protocol codes.
+func runtimeErr(what string, err error) error {
+	switch {
+	case errors.Is(err, runtime.ErrInvalid):
+		return fmt.Errorf("%s: %w: %v", what, p2p.ErrInvalid, err)
+	case errors.Is(err, runtime.ErrNotFound):
+		return fmt.Errorf("%s: %w: %v", what, p2p.ErrNotFound, err)
+	case errors.Is(err, runtime.ErrUnavailable):
+		return fmt.Errorf("%s: %w: %v", what, p2p.ErrUnavailable, err)
+	case errors.Is(err, runtime.ErrExists):
+		return fmt.Errorf("%s: %w: %v", what, p2p.ErrConflict, err)
+	case errors.Is(err, runtime.ErrFailedPrecondition):
+		return fmt.Errorf("%s: %w: %v", what, p2p.ErrConflict, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,313 @@
+// Package provider is the provider daemon: it answers the /tpod protocols,
+// validates orders on-chain, deploys decrypted bundles through a runtime,
+// meters them, signs receipts with the enclave key, claims payment and stops
+// pods whose funds run out (DESIGN §7, docs/provider.md).
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/host"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/gateway"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/meter"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/store"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+// PricingTable is one of the provider's price lists, as registered.
+type PricingTable struct {
+	Token            common.Address
+	Prices           [usage.Len]*big.Int
+	MinDisputePeriod time.Duration
+}
+
+// Config holds a Provider's dependencies and settings.
+type Config struct {
+	Store    *store.Store
+	Enclave  *enclave.Enclave
+	Runtime  runtime.Runtime
+	Bundles  ipfs.Store
+	Host     host.Host
+	Chain    *chain.Client
+	Payment  *chain.Payment
+	Registry *chain.Registry // nil: do not register
+	// Wallet is the provider's account: channels name it as provider, it
+	// pays the gas of claims and receives earnings.
+	Wallet *chain.Wallet
+	// Gateway configures the HTTP gateway the provider runs (its Backend
+	// and OnEvent are the provider's); nil leaves pods reachable only at
+	// their pod addresses.
+	Gateway *gateway.Config
+
+	Pricing  []PricingTable
+	Capacity Reservation
+	// MinRunway is how long a new channel's balance must pay for the pod's
+	// reserved resources.
+	MinRunway time.Duration
+	// LowFunds is the runway under which a pod's status carries a warning.
+	LowFunds time.Duration
+	// BillingCycle is how often receipts are signed and claimed.
+	BillingCycle time.Duration
+	// MeterInterval is how often pods are sampled (1 s).
+	MeterInterval time.Duration
+	// StopGrace is the time between SIGTERM and SIGKILL.
+	StopGrace time.Duration
+	// MaxBundleSize caps a bundle fetched from IPFS.
+	MaxBundleSize int64
+	// WorkDir holds decrypted images while they are imported.
+	WorkDir string
+	// Region and Addrs are published in the registry.
+	Region string
+
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+func (c *Config) setDefaults() error {
+	switch {
+	case c.Store == nil, c.Enclave == nil, c.Runtime == nil, c.Bundles == nil, c.Host == nil,
+		c.Chain == nil, c.Payment == nil, c.Wallet == nil:
+		return errors.New("provider: store, enclave, runtime, bundles, host, chain, payment and wallet are required")
+	case len(c.Pricing) == 0:
+		return errors.New("provider: at least one pricing table is required")
+	case c.WorkDir == "":
+		return errors.New("provider: a work directory is required")
+	}
+	if c.BillingCycle <= 0 {
+		c.BillingCycle = time.Minute
+	}
+	if c.MeterInterval <= 0 {
+		c.MeterInterval = time.Second
+	}
+	if c.MinRunway <= 0 {
+		c.MinRunway = 10 * time.Minute
+	}
+	if c.LowFunds <= 0 {
+		c.LowFunds = 2 * c.MinRunway
+	}
+	if c.StopGrace <= 0 {
+		c.StopGrace = 10 * time.Second
+	}
+	if c.MaxBundleSize <= 0 {
+		c.MaxBundleSize = 4 << 30
+	}
+	for _, t := range c.Pricing {
+		// The final claim after an unlock request must fit in the dispute
+		// period with a cycle to spare.
+		if t.MinDisputePeriod < 2*c.BillingCycle {
+			return fmt.Errorf("provider: pricing table for %s: minimum dispute period %v is shorter than two billing cycles (%v)", t.Token, t.MinDisputePeriod, 2*c.BillingCycle)
+		}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return nil
+}
+
+// Provider is a running provider daemon.
+type Provider struct {
+	cfg      Config
+	log      *slog.Logger
+	domain   payment.Domain
+	bill     *biller
+	metering *meter.Meter
+	server   *p2p.Server
+	gw       *gateway.Gateway // nil without a gateway
+
+	mu   sync.Mutex
+	pods map[[32]byte]*pod // by channel ID
+	used Reservation
+	// deploying serialises provision and update per channel.
+	deploying map[[32]byte]bool
+
+	metrics     *metrics
+	metricsOnce sync.Once
+}
+
+// pod is what the provider holds in memory about a pod it runs.
+type pod struct {
+	channel   [32]byte
+	id        [32]byte
+	publisher common.Address
+	token     common.Address
+	bundleCID string
+	rtID      string
+	res       Reservation
+	rate      *big.Int // reserved cost per second under the channel's prices
+	scale     scalePolicy
+	expose    exposure
+	state     p2p.PodState
+	message   string
+	warnings  []string
+	// unfunded marks a pod stopped because its channel ran dry; a deposit
+	// starts it again.
+	unfunded bool
+}
+
+type scalePolicy struct {
+	toZero bool
+	idle   time.Duration
+}
+
+// New creates a provider. Run starts it.
+func New(ctx context.Context, cfg Config) (*Provider, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
+	p := &Provider{
+		cfg:       cfg,
+		log:       cfg.Logger.With("component", "provider"),
+		domain:    payment.Domain{ChainID: cfg.Chain.ChainID(), Contract: cfg.Payment.Address()},
+		pods:      map[[32]byte]*pod{},
+		deploying: map[[32]byte]bool{},
+		metrics:   newMetrics(),
+	}
+	if cfg.Gateway != nil {
+		gc := *cfg.Gateway
+		gc.Backend = gatewayBackend{p}
+		gc.OnEvent = p.gatewayEvent
+		if gc.Logger == nil {
+			gc.Logger = cfg.Logger.With("component", "gateway")
+		}
+		g, err := gateway.New(gc)
+		if err != nil {
+			return nil, fmt.Errorf("provider: gateway: %w", err)
+		}
+		p.gw = g
+	}
+	p.bill = newBiller(cfg.Store, cfg.Enclave, p.domain, cfg.Payment, cfg.Wallet, cfg.Now, p.log)
+	p.metering = meter.New(meter.Config{Source: cfg.Runtime, Store: cfg.Store, Now: cfg.Now, Interval: cfg.MeterInterval,
+		Logger: cfg.Logger.With("component", "meter")})
+	srv, err := p2p.NewServer(cfg.Host, p2p.Config{
+		Service:  p,
+		Channels: p,
+		Nonces:   cfg.Store,
+		Domain:   p2p.Domain{ChainID: p.domain.ChainID.Uint64(), PaymentContract: p.domain.Contract},
+		Logger:   cfg.Logger.With("component", "p2p"),
+		Now:      cfg.Now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
+	p.server = srv
+	return p, nil
+}
+
+// Close stops answering requests. Pods keep running: a provider that stops
+// does not take its publishers' pods down with it.
+func (p *Provider) Close() error {
+	if p.gw != nil {
+		p.gw.Close()
+	}
+	return p.server.Close()
+}
+
+// Gateway returns the provider's gateway, nil if it has none.
+func (p *Provider) Gateway() *gateway.Gateway { return p.gw }
+
+// Address is the provider's account.
+func (p *Provider) Address() common.Address { return p.cfg.Wallet.Address() }
+
+// workDir is where a channel's decrypted images are written before import.
+func (p *Provider) workDir(channel [32]byte) string {
+	return filepath.Join(p.cfg.WorkDir, runtimeID(channel))
+}
+
+// ChannelPublisher implements p2p.Channels from the Payment contract: a pod
+// request is authorised only by the publisher of an open channel with this
+// provider whose ID matches (publisher, provider, podId).
+func (p *Provider) ChannelPublisher(ctx context.Context, channelID, podID [32]byte) (common.Address, error) {
+	ch, err := p.cfg.Payment.Channel(ctx, channelID)
+	if err != nil {
+		if errors.Is(err, chain.ErrUnavailable) {
+			return common.Address{}, fmt.Errorf("read channel: %w", p2p.ErrUnavailable)
+		}
+		return common.Address{}, fmt.Errorf("read channel: %w", err)
+	}
+	if ch.Status == chain.StatusNone {
+		return common.Address{}, fmt.Errorf("channel %x: %w", channelID[:4], p2p.ErrNotFound)
+	}
+	if ch.Provider != p.Address() {
+		return common.Address{}, fmt.Errorf("channel %x is with provider %s, not this one: %w", channelID[:4], ch.Provider, p2p.ErrNotFound)
+	}
+	if payment.ChannelID(ch.Publisher, ch.Provider, podID) != channelID {
+		return common.Address{}, fmt.Errorf("channel %x is not the channel of pod %x: %w", channelID[:4], podID[:4], p2p.ErrNotFound)
+	}
+	return ch.Publisher, nil
+}
+
+// Run restores pods from the store, then meters, bills and watches channels
+// until ctx is done.
+func (p *Provider) Run(ctx context.Context) error {
+	if err := p.restore(ctx); err != nil {
+		return err
+	}
+	if p.cfg.Registry != nil {
+		if err := p.register(ctx); err != nil {
+			// The provider still serves its pods; registration is retried
+			// at the next billing cycle.
+			p.log.Warn("registry update failed", "err", err)
+		}
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return p.metering.Run(ctx) })
+	g.Go(func() error { return p.billingLoop(ctx) })
+	if p.gw != nil {
+		g.Go(func() error { return p.gw.Run(ctx) })
+	}
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func (p *Provider) billingLoop(ctx context.Context) error {
+	t := time.NewTicker(p.cfg.BillingCycle)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		p.cycle(ctx)
+	}
+}
+
+// cycle bills every pod and acts on its channel's funds.
+func (p *Provider) cycle(ctx context.Context) {
+	p.billAll(ctx)
+	p.watchFunds(ctx)
+}
+
+// sample takes a metering round now, so that a final receipt covers usage up
+// to this moment.
+func (p *Provider) sample(ctx context.Context) {
+	if err := p.metering.SampleAll(ctx); err != nil {
+		p.log.Warn("metering", "err", err)
+	}
+}

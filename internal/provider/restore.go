@@ -1,0 +1,220 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ipfs/go-cid"
+
+	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+// podRecord is the provider's part of a stored pod (store.Pod.Spec).
+type podRecord struct {
+	Token       common.Address `json:"token"`
+	Reservation Reservation    `json:"reservation"`
+	Rate        string         `json:"rate"`
+	ScaleToZero bool           `json:"scaleToZero,omitempty"`
+	IdleTimeout time.Duration  `json:"idleTimeout,omitempty"`
+	Expose      exposure       `json:"expose"`
+	Unfunded    bool           `json:"unfunded,omitempty"`
+}
+
+func encodeRecord(pd *pod) []byte {
+	b, _ := json.Marshal(podRecord{
+		Token: pd.token, Reservation: pd.res, Rate: pd.rate.String(),
+		ScaleToZero: pd.scale.toZero, IdleTimeout: pd.scale.idle, Expose: pd.expose, Unfunded: pd.unfunded,
+	})
+	return b
+}
+
+// restore rebuilds the provider's view after a restart: every stored pod is
+// matched with the runtime and metered again from its stored counters. A pod
+// the runtime cannot report on right now is kept as it is: a transient
+// failure never tears down a paid pod.
+func (p *Provider) restore(ctx context.Context) error {
+	recs, err := p.cfg.Store.ListPods(ctx)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	for _, rec := range recs {
+		var r podRecord
+		if err := json.Unmarshal(rec.Spec, &r); err != nil {
+			p.log.Error("restore: unreadable pod record, skipped", "channel", hex.EncodeToString(rec.ChannelID[:8]), "err", err)
+			continue
+		}
+		rate, ok := new(big.Int).SetString(r.Rate, 10)
+		if !ok {
+			rate = new(big.Int)
+		}
+		pd := &pod{
+			channel: rec.ChannelID, id: rec.PodID, publisher: common.HexToAddress(rec.Publisher), token: r.Token,
+			bundleCID: rec.BundleCID, rtID: runtimeID(rec.ChannelID), res: r.Reservation, rate: rate,
+			scale: scalePolicy{toZero: r.ScaleToZero, idle: r.IdleTimeout}, expose: r.Expose,
+			state: p2p.PodRunning, unfunded: r.Unfunded, message: rec.Reason,
+		}
+		if pd.unfunded {
+			pd.state = p2p.PodStopped
+		}
+		p.mu.Lock()
+		p.pods[pd.channel] = pd
+		p.used = p.used.Add(pd.res)
+		p.mu.Unlock()
+
+		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+		switch {
+		case errors.Is(err, runtime.ErrNotFound):
+			// The runtime lost the pod (its state was wiped): deploy the
+			// bundle again, keeping the channel and the counters.
+			p.log.Warn("restore: pod missing from the runtime, redeploying", "pod", pd.rtID)
+			if err := p.redeploy(ctx, pd); err != nil {
+				p.setState(pd, p2p.PodFailed, "redeploy after restart failed: "+err.Error())
+				p.log.Error("restore: redeploy failed", "pod", pd.rtID, "err", err)
+			}
+			continue
+		case err != nil:
+			p.log.Warn("restore: runtime unavailable; the pod is left as it is", "pod", pd.rtID, "err", err)
+		}
+		if err == nil && !pd.unfunded && !pd.scale.toZero && st.State != runtime.PodRunning {
+			// It was stopped by the restart of the machine, not by us.
+			if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
+				p.log.Warn("restore: start pod", "pod", pd.rtID, "err", err)
+			} else {
+			}
+		}
+		if !pd.unfunded {
+			p.route(ctx, pd)
+		}
+		p.log.Info("restored pod", "pod", pd.rtID, "state", pd.state)
+	}
+	// Pods in the runtime the store does not know are left alone: they may
+	// belong to another process sharing the runtime.
+	infos, err := p.cfg.Runtime.List(ctx)
+	if err == nil {
+		for _, in := range infos {
+			ch, ok := in.Spec.Labels[labelChannel]
+			if !ok {
+				continue
+			}
+			var id [32]byte
+			if b, err := hex.DecodeString(ch); err == nil && len(b) == 32 {
+				copy(id[:], b)
+			}
+			if p.pod(id) == nil {
+				p.log.Warn("runtime pod unknown to the store, left alone", "pod", in.Spec.ID)
+			}
+		}
+	}
+	return nil
+}
+
+// redeploy fetches a pod's bundle again and deploys it.
+func (p *Provider) redeploy(ctx context.Context, pd *pod) error {
+	c, err := cid.Decode(pd.bundleCID)
+	if err != nil {
+		return err
+	}
+	path, _, err := p.fetch(ctx, pd.channel, c)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	return p.deploy(ctx, pd, path, false)
+}
+
+// register publishes the provider in the Registry, or updates its entry when
+// anything changed: peer ID and addresses, prices, TEE kind, capacity, and
+// attestation evidence stored on IPFS.
+func (p *Provider) register(ctx context.Context) error {
+	reg := p.cfg.Registry
+	info := contracts.RegistryProviderInfo{
+		PeerId:  p.cfg.Host.ID().String(),
+		TeeType: string(p.cfg.Enclave.Kind()),
+		Region:  p.cfg.Region,
+		Capacity: contracts.RegistryCapacity{CpuMillicores: p.cfg.Capacity.CPUMilli, MemoryMiB: p.cfg.Capacity.MemoryMiB,
+			StorageMiB: p.cfg.Capacity.StorageMiB, GpuMilli: p.cfg.Capacity.GPUMilli},
+	}
+	for _, a := range p.cfg.Host.Addrs() {
+		info.Addrs = append(info.Addrs, a.String())
+	}
+	var tables []contracts.RegistryPricingTable
+	for _, t := range p.cfg.Pricing {
+		rt := contracts.RegistryPricingTable{Token: t.Token, MinDisputePeriod: uint64(t.MinDisputePeriod / time.Second)}
+		for i, pr := range t.Prices {
+			rt.Prices[i] = new(big.Int)
+			if pr != nil {
+				rt.Prices[i].Set(pr)
+			}
+		}
+		tables = append(tables, rt)
+	}
+	cur, err := reg.Provider(ctx, p.Address())
+	registered := err == nil && cur.Owner == p.Address()
+	if registered && cur.Active && sameListing(cur, info, tables) {
+		return nil
+	}
+	// Evidence for the registry: a standing reference for browsing
+	// publishers; deploying publishers ask for fresh evidence anyway.
+	nonce := make([]byte, 32)
+	rand.Read(nonce)
+	ev, err := p.cfg.Enclave.Evidence(ctx, nonce)
+	if err != nil {
+		return fmt.Errorf("registry evidence: %w", err)
+	}
+	data, err := ev.Marshal()
+	if err != nil {
+		return err
+	}
+	c, err := p.cfg.Bundles.Add(ctx, bytes.NewReader(data), ipfs.AddOptions{Pin: true})
+	if err != nil {
+		return fmt.Errorf("store registry evidence: %w", err)
+	}
+	info.AttestationCid = c.String()
+	info.AttestationHash = crypto.Keccak256Hash(data)
+	if registered {
+		_, err = reg.Update(ctx, p.cfg.Wallet, info, tables)
+	} else {
+		_, err = reg.Register(ctx, p.cfg.Wallet, info, tables)
+	}
+	if err != nil {
+		return fmt.Errorf("registry: %w", err)
+	}
+	p.log.Info("registered", "peer", info.PeerId, "evidence", info.AttestationCid)
+	return nil
+}
+
+// sameListing reports whether the registry entry already says what the
+// provider would register, ignoring the evidence reference.
+func sameListing(cur contracts.RegistryProvider, info contracts.RegistryProviderInfo, tables []contracts.RegistryPricingTable) bool {
+	a, b := cur.Info, info
+	if a.PeerId != b.PeerId || a.TeeType != b.TeeType || a.Region != b.Region || a.Capacity != b.Capacity ||
+		a.HostInfoCid != b.HostInfoCid || !slices.Equal(a.Addrs, b.Addrs) || len(cur.Pricing) != len(tables) {
+		return false
+	}
+	for i, t := range tables {
+		c := cur.Pricing[i]
+		if c.Token != t.Token || c.MinDisputePeriod != t.MinDisputePeriod {
+			return false
+		}
+		for j := range t.Prices {
+			if c.Prices[j] == nil || c.Prices[j].Cmp(t.Prices[j]) != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}

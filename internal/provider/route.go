@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/trustedpods/tpod/internal/gateway"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+// route tells the gateway where a pod's exposed ports are.
+func (p *Provider) route(ctx context.Context, pd *pod) {
+	if p.gw == nil || (pd.expose.HTTPPort == 0 && len(pd.expose.TCP) == 0) {
+		return
+	}
+	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+	if err != nil {
+		p.log.Warn("route pod", "pod", pd.rtID, "err", err)
+		return
+	}
+	r := gateway.Route{
+		PodID:     pd.rtID,
+		Hostnames: pd.expose.Hostnames,
+		Host:      st.IP,
+		HTTPPort:  pd.expose.HTTPPort,
+		Scale:     gateway.Scale{Min: 1, IdleTimeout: pd.scale.idle},
+		Stopped:   st.State == runtime.PodStopped,
+	}
+	if pd.scale.toZero {
+		r.Scale.Min = 0
+	}
+	for _, port := range pd.expose.TCP {
+		r.TCP = append(r.TCP, gateway.TCPPort{Port: port})
+	}
+	err = p.gw.UpdateRoute(r)
+	if errors.Is(err, gateway.ErrNotFound) {
+		err = p.gw.AddRoute(r)
+	}
+	if err != nil {
+		p.log.Warn("route pod", "pod", pd.rtID, "err", err)
+	}
+}
+
+// gatewayBackend starts and stops scaled-to-zero pods for the gateway.
+type gatewayBackend struct{ p *Provider }
+
+func (b gatewayBackend) Start(ctx context.Context, id string) (string, error) {
+	pd := b.p.podByRuntimeID(id)
+	if pd == nil {
+		return "", fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
+	}
+	if pd.unfunded {
+		return "", fmt.Errorf("pod %s is stopped: %s", id, pd.message)
+	}
+	if err := b.p.cfg.Runtime.Start(ctx, id); err != nil {
+		return "", err
+	}
+	st, err := b.p.cfg.Runtime.Status(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return st.IP, nil
+}
+
+func (b gatewayBackend) Stop(ctx context.Context, id string) error {
+	return b.p.cfg.Runtime.Stop(ctx, id, b.p.cfg.StopGrace)
+}
+
+// gatewayEvent keeps the meter and the pod's state in step with the
+// gateway's scale transitions: reserved CPU and memory stop counting while a
+// pod is scaled to zero.
+func (p *Provider) gatewayEvent(ev gateway.Event) {
+	pd := p.podByRuntimeID(ev.PodID)
+	if pd == nil {
+		return
+	}
+	switch ev.Kind {
+	case gateway.EventReady:
+		p.setState(pd, p2p.PodRunning, "")
+		p.metrics.wakes.Inc()
+	case gateway.EventIdleStopped:
+		p.setState(pd, p2p.PodScaledToZero, "")
+	case gateway.EventStartFailed:
+		p.setState(pd, p2p.PodFailed, fmt.Sprintf("start on request failed: %v", ev.Err))
+	}
+}
+
+func (p *Provider) setState(pd *pod, st p2p.PodState, msg string) {
+	p.mu.Lock()
+	pd.state, pd.message = st, msg
+	p.mu.Unlock()
+}
+
+func (p *Provider) podByRuntimeID(id string) *pod {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pd := range p.pods {
+		if pd.rtID == id {
+			return pd
+		}
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +24,8 @@ type fakeSNP struct {
 	before func(*spb.Report)
 	after  func([]byte)
 	certs  func(*SNPCerts)
+	// vlek signs with the VLEK (a cloud provider's key) instead of the VCEK.
+	vlek bool
 }
 
 var snpMeasurement = bytes.Repeat([]byte{0x42}, 48)
@@ -30,9 +33,13 @@ var snpMeasurement = bytes.Repeat([]byte{0x42}, 48)
 func (f *fakeSNP) Kind() Kind { return KindSEVSNP }
 
 func (f *fakeSNP) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
+	key := sevabi.VcekReportSigner
+	if f.vlek {
+		key = sevabi.VlekReportSigner
+	}
 	raw := sevtest.CreateRawReport(&sevtest.TestReportOptions{
 		ReportData: rd[:],
-		SignerInfo: sevabi.SignerInfo{SigningKey: sevabi.VcekReportSigner},
+		SignerInfo: sevabi.SignerInfo{SigningKey: key},
 	})
 	rep, err := sevabi.ReportToProto(raw[:])
 	if err != nil {
@@ -59,6 +66,9 @@ func (f *fakeSNP) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNP
 		f.after(b)
 	}
 	certs := SNPCerts{VCEK: f.signer.Vcek.Raw, ASK: f.signer.Ask.Raw, ARK: f.signer.Ark.Raw}
+	if f.vlek {
+		certs = SNPCerts{VLEK: f.signer.Vlek.Raw}
+	}
 	if f.certs != nil {
 		f.certs(&certs)
 	}
@@ -253,4 +263,28 @@ func TestSNPRealSampleAgainstAMDRoots(t *testing.T) {
 	bad[0x90] ^= 1
 	ev.Report = bad
 	mustFail(t, ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)}, CheckSignature, "signature")
+}
+
+func TestSNPFakeVLEK(t *testing.T) {
+	keys := sevtest.DefaultAmdKeys()
+	keys.Vlek = sevtest.DefaultVlek()
+	when := testNow.Add(-24 * time.Hour)
+	b := &sevtest.AmdSignerBuilder{Keys: keys, ProductName: sevtest.GetProductName(), CSPID: "tpod-test",
+		ArkCreationTime: when, AskCreationTime: when, AsvkCreationTime: when, VcekCreationTime: when, VlekCreationTime: when}
+	s, err := b.TestOnlyCertChain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newTestKeys(t)
+	ev := produce(t, &fakeSNP{signer: s, vlek: true}, k, nil)
+	opts := VerifyOptions{Nonce: testNonce, Now: at(testNow.Add(time.Minute)), SNPRoots: snpTestRoots(s)}
+	res := mustPass(t, ev, snpPolicy(), opts)
+	if !strings.Contains(res.Check(CheckCertChain).Reason, "VLEK") {
+		t.Fatalf("cert-chain reason %q", res.Check(CheckCertChain).Reason)
+	}
+	ev.Certs.VLEK = nil
+	mustFail(t, ev, snpPolicy(), opts, CheckCertChain, "lacks the VLEK")
+	opts.SNPRoots = nil
+	ev = produce(t, &fakeSNP{signer: s, vlek: true}, k, nil)
+	mustFail(t, ev, snpPolicy(), opts, CheckCertChain, "does not chain")
 }

@@ -45,7 +45,8 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Enclave is an open enclave identity.
+// Enclave is an open enclave identity. Its methods are safe for concurrent
+// use.
 type Enclave struct {
 	kind    attest.Kind
 	sealing string

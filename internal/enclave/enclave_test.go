@@ -214,3 +214,25 @@ func (f fakeQuoter) Kind() attest.Kind { return f.kind }
 func (f fakeQuoter) Quote(context.Context, [attest.ReportDataSize]byte) ([]byte, attest.SNPCerts, error) {
 	return nil, attest.SNPCerts{}, errors.New("fake quoter: no hardware")
 }
+
+func TestConcurrentUse(t *testing.T) {
+	e := openSim(t, t.TempDir())
+	done := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			var d [32]byte
+			d[0] = byte(i)
+			if _, err := e.SignDigest(d); err != nil {
+				done <- err
+				return
+			}
+			_, err := e.Evidence(context.Background(), bytes.Repeat([]byte{byte(i + 1)}, 16))
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -88,7 +88,7 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, op
 	}
 
 	got := kds.DecomposeTCBVersion(kds.TCBVersion(rep.GetReportedTcb()))
-	min := pol.MinTCB
+	floor := pol.MinTCB
 	var ekTCB error
 	if ek != nil {
 		// The endorsement key is derived from the reported TCB: its
@@ -106,9 +106,9 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, op
 	switch {
 	case ekTCB != nil:
 		c.fail(CheckTCB, "%v", ekTCB)
-	case got.BlSpl < min.Bootloader || got.TeeSpl < min.TEE || got.SnpSpl < min.SNP || got.UcodeSpl < min.Microcode:
+	case got.BlSpl < floor.Bootloader || got.TeeSpl < floor.TEE || got.SnpSpl < floor.SNP || got.UcodeSpl < floor.Microcode:
 		c.fail(CheckTCB, "reported TCB bootloader=%d tee=%d snp=%d microcode=%d is below the minimum %d/%d/%d/%d",
-			got.BlSpl, got.TeeSpl, got.SnpSpl, got.UcodeSpl, min.Bootloader, min.TEE, min.SNP, min.Microcode)
+			got.BlSpl, got.TeeSpl, got.SnpSpl, got.UcodeSpl, floor.Bootloader, floor.TEE, floor.SNP, floor.Microcode)
 	case rep.GetGuestSvn() < pol.MinGuestSVN:
 		c.fail(CheckTCB, "guest SVN %d is below the minimum %d", rep.GetGuestSvn(), pol.MinGuestSVN)
 	default:

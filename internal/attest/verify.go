@@ -217,7 +217,7 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		c.pass(CheckReportData, "report_data = SHA-512(%q ‖ signer ‖ x25519 ‖ nonce)", reportDataDomain)
 	} else {
 		c.fail(CheckReportData, "report_data %s… does not bind signer %s, the X25519 key and the nonce (want %s…)",
-			hex.EncodeToString(hw.reportData[:8]), ev.Signer.Hex(), hex.EncodeToString(want[:8]))
+			hex.EncodeToString(hw.reportData[:min(8, len(hw.reportData))]), ev.Signer.Hex(), hex.EncodeToString(want[:8]))
 	}
 
 	if got, err := recoverSigner(ev.StatementDigest(), ev.Statement); err != nil {

@@ -49,8 +49,8 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, op
 	c.result(CheckCertChain, err, fmt.Sprintf("%v certificate chains to AMD's root", info.SigningKey))
 
 	// Signature: the report is signed by the endorsement key, and
-	// go-sev-guest's complete verification agrees (product, extensions, TCB
-	// of the certificate against the report).
+	// go-sev-guest's complete verification agrees (product line and name,
+	// certificate extensions and issuer, chain to the trusted roots).
 	if ek != nil {
 		err = sevverify.SnpReportSignature(ev.Report, ek)
 		if err == nil {

@@ -12,6 +12,7 @@ APT_PACKAGES=(
 	wrk                                                                  # gateway benchmark
 	nodejs npm                                                           # solc
 	curl ca-certificates git make
+	bc                                                                   # scripts/demo.sh arithmetic
 )
 
 missing=()

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -75,25 +76,40 @@ func deploy(ctx context.Context, c *Client, w *Wallet, name, bin string, args []
 }
 
 // DeployAll deploys Registry and Payment and, if withToken, a TestToken
-// ("Trusted Pods Test Token", TPT, 18 decimals).
+// ("Trusted Pods Test Token", TPT, 18 decimals). The deployments are sent
+// together and then awaited, so they may share a block.
 func DeployAll(ctx context.Context, c *Client, w *Wallet, withToken bool) (Deployment, error) {
 	d := Deployment{ChainID: c.ChainID().Uint64()}
-	var rcpt *types.Receipt
-	var err error
+	type job struct {
+		name string
+		code []byte
+		addr *common.Address
+	}
+	jobs := []job{
+		{"Registry", common.FromHex(contracts.RegistryMetaData.Bin), &d.Registry},
+		{"Payment", common.FromHex(contracts.PaymentMetaData.Bin), &d.Payment},
+	}
 	if withToken {
-		if d.Token, rcpt, err = DeployTestToken(ctx, c, w, "Trusted Pods Test Token", "TPT", 18); err != nil {
-			return d, err
+		code := append(common.FromHex(contracts.TestTokenMetaData.Bin), contracts.NewTestToken().PackConstructor("Trusted Pods Test Token", "TPT", 18)...)
+		jobs = append([]job{{"TestToken", code, &d.Token}}, jobs...)
+	}
+	txs := make([]*types.Transaction, len(jobs))
+	for i, j := range jobs {
+		tx, err := c.SendTx(ctx, w, Tx{Data: j.code})
+		if err != nil {
+			return d, fmt.Errorf("deploy %s: %w", j.name, err)
 		}
-		d.Block = rcpt.BlockNumber.Uint64()
+		txs[i] = tx
+		*j.addr = crypto.CreateAddress(w.Address(), tx.Nonce())
 	}
-	if d.Registry, rcpt, err = DeployRegistry(ctx, c, w); err != nil {
-		return d, err
-	}
-	if d.Block == 0 {
-		d.Block = rcpt.BlockNumber.Uint64()
-	}
-	if d.Payment, _, err = DeployPayment(ctx, c, w); err != nil {
-		return d, err
+	for i, tx := range txs {
+		rcpt, err := c.Wait(ctx, tx)
+		if err != nil {
+			return d, fmt.Errorf("deploy %s: %w", jobs[i].name, err)
+		}
+		if b := rcpt.BlockNumber.Uint64(); d.Block == 0 || b < d.Block {
+			d.Block = b
+		}
 	}
 	return d, nil
 }

@@ -286,3 +286,29 @@ func (c *Client) Deploy(ctx context.Context, w *Wallet, code []byte) (common.Add
 	addr := crypto.CreateAddress(w.Address(), tx.Nonce())
 	return addr, rcpt, nil
 }
+
+// WaitChainTime waits until the head block's timestamp reaches t (unix
+// seconds): what a call that checks block.timestamp, estimated against the
+// head, needs. On a dev chain that mines only on transactions, time stands
+// still between them; the wait then ends with ErrTimeout.
+func (c *Client) WaitChainTime(ctx context.Context, t uint64, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		h, err := c.HeaderByNumber(ctx, nil)
+		if err == nil && h.Time >= t {
+			return nil
+		}
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			if h != nil {
+				return fmt.Errorf("chain time %d did not reach %d within %s: %w", h.Time, t, timeout, ErrTimeout)
+			}
+			return fmt.Errorf("chain time did not reach %d within %s: %w", t, timeout, ErrTimeout)
+		case <-time.After(c.conf.PollInterval * 4):
+		}
+	}
+}

@@ -399,24 +399,11 @@ func newChannelWithdrawCmd(g *globals) *cobra.Command {
 				return nil, "", err
 			}
 			if wait && ch.UnlockAt > 0 {
-				announced := false
-				for {
-					head, err := p.Client().HeaderByNumber(ctx, nil)
-					if err != nil {
-						return nil, "", err
-					}
-					if head.Time >= ch.UnlockAt {
-						break
-					}
-					if !announced {
-						fmt.Fprintf(cmd.ErrOrStderr(), "  waiting for the dispute period to end (chain time %d, unlock at %d)…\n", head.Time, ch.UnlockAt)
-						announced = true
-					}
-					select {
-					case <-ctx.Done():
-						return nil, "", ctx.Err()
-					case <-time.After(250 * time.Millisecond):
-					}
+				if head, err := p.Client().HeaderByNumber(ctx, nil); err == nil && head.Time < ch.UnlockAt {
+					fmt.Fprintf(cmd.ErrOrStderr(), "  waiting %ds for the dispute period to end…\n", ch.UnlockAt-head.Time)
+				}
+				if err := p.Client().WaitChainTime(ctx, ch.UnlockAt, 24*time.Hour); err != nil {
+					return nil, "", err
 				}
 			}
 			r, err := p.WithdrawUnlocked(ctx, w, id)
@@ -486,6 +473,7 @@ func newChannelEarningsCmd(g *globals) *cobra.Command {
 
 func newChannelClaimCmd(g *globals) *cobra.Command {
 	var f chainFlags
+	var waitTime time.Duration
 	cmd := &cobra.Command{
 		Use:   "claim RECEIPT.json...",
 		Short: "Submit signed usage receipts; one file calls claim, several call claimMany",
@@ -513,9 +501,19 @@ transaction and reports, by error name, each receipt it skipped.`,
 				return err
 			}
 			defer c.Close()
+			latest := uint64(0)
 			for i, it := range items {
 				if it.rf.ChainID != c.ChainID().Uint64() || it.rf.Payment != p.Address() {
 					return fmt.Errorf("%s: receipt is for chain %d contract %s, not chain %s contract %s", args[i], it.rf.ChainID, it.rf.Payment.Hex(), c.ChainID(), p.Address().Hex())
+				}
+				latest = max(latest, it.r.Time)
+			}
+			// The contract refuses receipts from after the block: wait for
+			// the chain's clock to catch up with the newest one.
+			if head, err := c.HeaderByNumber(ctx, nil); err == nil && head.Time < latest {
+				fmt.Fprintf(cmd.ErrOrStderr(), "  waiting for chain time to reach the receipt time (%ds ahead)…\n", latest-head.Time)
+				if err := c.WaitChainTime(ctx, latest, waitTime); err != nil {
+					return fmt.Errorf("claim: %w", err)
 				}
 			}
 			if len(items) == 1 {
@@ -577,6 +575,7 @@ transaction and reports, by error name, each receipt it skipped.`,
 		},
 	}
 	f.register(cmd, true)
+	cmd.Flags().DurationVar(&waitTime, "wait-time", 30*time.Second, "how long to wait for chain time to reach the receipt time")
 	return cmd
 }
 

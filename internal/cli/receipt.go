@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -124,9 +125,9 @@ development tool: in production only the enclave holds its signing key.
 
 --usage lists the cumulative counters in the usage vector's order
 (cpu, memory, storage, gpu, cpu-used, memory-used, egress); missing ones are 0.
---time is unix seconds, "now", or "auto" (the default: the later of now and
-one second after the chain head, so the receipt is never from the future
-when claimed and always later than the last one).`,
+--time is unix seconds, "now", or "auto" (the default: the latest of the
+wall clock, the chain head's time and one second after the channel's last
+accepted receipt; 'channel claim' waits for the chain's clock to catch up).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, err := parseBytes32("--channel", channel)
@@ -165,7 +166,11 @@ when claimed and always later than the last one).`,
 				if err != nil {
 					return err
 				}
-				t = max(uint64(time.Now().Unix()), head.Time+1)
+				t = max(uint64(time.Now().Unix()), head.Time)
+				// Later than the channel's last accepted receipt (or its start).
+				if st, err := chain.NewPayment(c, payAddr).State(cmd.Context(), id); err == nil {
+					t = max(t, st.Last.Time+1)
+				}
 			default:
 				if t, err = strconv.ParseUint(timeStr, 10, 64); err != nil {
 					return usagef("--time: %q is not unix seconds, now or auto", timeStr)

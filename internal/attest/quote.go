@@ -13,7 +13,8 @@ import (
 	"github.com/google/go-configfs-tsm/report"
 	sevabi "github.com/google/go-sev-guest/abi"
 	sevclient "github.com/google/go-sev-guest/client"
-	sevverify "github.com/google/go-sev-guest/verify"
+	"github.com/google/go-sev-guest/kds"
+	"github.com/google/go-sev-guest/verify/trust"
 	tdxclient "github.com/google/go-tdx-guest/client"
 )
 
@@ -116,23 +117,42 @@ func (q *snpQuoter) Quote(ctx context.Context, rd [ReportDataSize]byte) ([]byte,
 	if err != nil {
 		return nil, SNPCerts{}, fmt.Errorf("sev-snp report: %w", err)
 	}
-	att, err := sevabi.ReportCertsToProto(raw)
+	if len(raw) < sevabi.ReportSize {
+		return nil, SNPCerts{}, fmt.Errorf("sev-snp report: %d bytes, want at least %d", len(raw), sevabi.ReportSize)
+	}
+	report := raw[:sevabi.ReportSize]
+	rep, err := ParseSNPReport(report)
 	if err != nil {
-		return nil, SNPCerts{}, fmt.Errorf("sev-snp report: %w", err)
+		return nil, SNPCerts{}, err
 	}
-	chain := att.GetCertificateChain()
-	if len(chain.GetVcekCert()) == 0 && len(chain.GetVlekCert()) == 0 {
+	// The certificate table is read entry by entry: go-sev-guest's
+	// CertTable.Proto logs a warning to standard output (its logger is
+	// initialised that way) when the VCEK is missing, which would corrupt
+	// evidence written there.
+	table := new(sevabi.CertTable)
+	if err := table.Unmarshal(raw[sevabi.ReportSize:]); err != nil {
+		return nil, SNPCerts{}, fmt.Errorf("sev-snp certificate table: %w", err)
+	}
+	get := func(guid string) []byte { b, _ := table.GetByGUIDString(guid); return b }
+	certs := SNPCerts{VCEK: get(sevabi.VcekGUID), VLEK: get(sevabi.VlekGUID), ASK: get(sevabi.AskGUID), ARK: get(sevabi.ArkGUID)}
+	if len(certs.VCEK) == 0 && len(certs.VLEK) == 0 {
 		// The host did not hand out the endorsement certificate: fetch the
-		// VCEK from AMD's key distribution service once, here, so that
-		// verifiers can stay offline.
-		att, err = sevverify.GetAttestationFromReportContext(ctx, att.GetReport(), &sevverify.Options{})
-		if err != nil {
-			return nil, SNPCerts{}, fmt.Errorf("sev-snp: fetch VCEK from AMD KDS: %w", err)
+		// VCEK for this chip and TCB from AMD's key distribution service
+		// once, here, so that verifiers can stay offline.
+		line := ""
+		if fms := rep.GetCpuid1EaxFms(); fms != 0 {
+			line = kds.ProductLineFromFms(fms)
+		} else {
+			line = kds.ProductLine(sevabi.SevProduct())
 		}
-		chain = att.GetCertificateChain()
+		url := kds.VCEKCertURL(line, rep.GetChipId(), kds.TCBVersion(rep.GetReportedTcb()))
+		vcek, err := trust.GetWith(ctx, trust.DefaultHTTPSGetter(), url)
+		if err != nil {
+			return nil, SNPCerts{}, fmt.Errorf("sev-snp: no VCEK from the host, and AMD KDS: %w", err)
+		}
+		certs.VCEK = vcek
 	}
-	certs := SNPCerts{VCEK: chain.GetVcekCert(), VLEK: chain.GetVlekCert(), ASK: chain.GetAskCert(), ARK: chain.GetArkCert()}
-	return raw[:sevabi.ReportSize], certs, nil
+	return report, certs, nil
 }
 
 // tdxQuoter reads TDX quotes through go-tdx-guest (configfs-tsm, else the

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
 
 	sevabi "github.com/google/go-sev-guest/abi"
+	labi "github.com/google/go-sev-guest/client/linuxabi"
 	"github.com/google/go-sev-guest/kds"
 	spb "github.com/google/go-sev-guest/proto/sevsnp"
 	sevtest "github.com/google/go-sev-guest/testing"
@@ -287,4 +289,42 @@ func TestSNPFakeVLEK(t *testing.T) {
 	opts.SNPRoots = nil
 	ev = produce(t, &fakeSNP{signer: s, vlek: true}, k, nil)
 	mustFail(t, ev, snpPolicy(), opts, CheckCertChain, "does not chain")
+}
+
+// The production SEV-SNP quoter (configfs-tsm/ioctl provider → report and
+// certificate table) on go-sev-guest's FAKE quote provider.
+func TestSNPQuoterOnFakeProvider(t *testing.T) {
+	s := newSNPSigner(t)
+	k := newTestKeys(t)
+	rd := ReportData(k.addr, k.x, testNonce)
+	raw := sevtest.CreateRawReport(&sevtest.TestReportOptions{ReportData: rd[:], SignerInfo: sevabi.SignerInfo{SigningKey: sevabi.VcekReportSigner}})
+	rep, err := sevabi.ReportToProto(raw[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Policy = sevabi.SnpPolicyToBytes(sevabi.SnpPolicy{SMT: true})
+	rep.Measurement = bytes.Clone(snpMeasurement)
+	rep.GuestSvn = 2
+	b, err := sevabi.ReportToAbiBytes(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp labi.SnpReportRespABI
+	copy(resp.Data[:], b)
+	table, err := s.CertTableBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := &sevtest.Device{
+		ReportDataRsp: map[string]any{hex.EncodeToString(rd[:]): &sevtest.GetReportResponse{Resp: resp}},
+		Certs:         table,
+		Signer:        s,
+		SevProduct:    sevabi.DefaultSevProduct(),
+	}
+	q := &snpQuoter{qp: &sevtest.QuoteProvider{Device: dev}}
+	ev := produce(t, q, k, nil)
+	if !bytes.Equal(ev.Certs.VCEK, s.Vcek.Raw) || !bytes.Equal(ev.Certs.ARK, s.Ark.Raw) {
+		t.Fatal("certificates not taken from the table")
+	}
+	mustPass(t, ev, snpPolicy(), VerifyOptions{Nonce: testNonce, Now: at(testNow.Add(time.Minute)), SNPRoots: snpTestRoots(s)})
 }

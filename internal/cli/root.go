@@ -66,8 +66,10 @@ func newRoot(g *globals) *cobra.Command {
 	// Command groups register here, one line each, in the order of their files.
 	root.AddCommand(
 		newVersionCmd(),
+		newProviderCmd(g),
 		newTeeCmd(g),
 		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),
+		newKeyCmd(g), newManifestCmd(g), newBundleCmd(g),
 	)
 	return root
 }

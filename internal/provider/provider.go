@@ -311,3 +311,6 @@ func (p *Provider) sample(ctx context.Context) {
 		p.log.Warn("metering", "err", err)
 	}
 }
+
+// PeerID is the libp2p identity publishers reach the provider at.
+func (p *Provider) PeerID() string { return p.cfg.Host.ID().String() }

@@ -37,7 +37,10 @@ type Config struct {
 	Public bool
 	// Bootstrap replaces the bootstrap peers of a public node.
 	Bootstrap []string
-	Logger    *slog.Logger
+	// Offline starts the node without networking: add, get of local
+	// content and pinning work (for CLI commands that only store).
+	Offline bool
+	Logger  *slog.Logger
 }
 
 // Node is an embedded kubo node.
@@ -142,7 +145,7 @@ func NewNode(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	// kubo stops the node when this context ends: it lives until Close.
 	node, err := core.NewNode(context.WithoutCancel(ctx), &core.BuildCfg{
-		Online:          true,
+		Online:          !cfg.Offline,
 		Permanent:       true,
 		Routing:         routing,
 		Repo:            r,
@@ -160,7 +163,9 @@ func NewNode(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.node, n.api = node, api{core: capi}
-	log.Info("ipfs node started", "peer", node.Identity, "addrs", node.PeerHost.Addrs(), "public", cfg.Public)
+	if node.PeerHost != nil {
+		log.Info("ipfs node started", "peer", node.Identity, "addrs", node.PeerHost.Addrs(), "public", cfg.Public)
+	}
 	return n, nil
 }
 
@@ -211,7 +216,8 @@ func nodeConfig(cfg Config) (*config.Config, error) {
 	return kc, nil
 }
 
-// Host is the node's libp2p host: the /tpod protocols register on it.
+// Host is the node's libp2p host: the /tpod protocols register on it. It is
+// nil for an offline node.
 func (n *Node) Host() host.Host { return n.node.PeerHost }
 
 // ID is the node's peer ID.
@@ -219,6 +225,9 @@ func (n *Node) ID() peer.ID { return n.node.Identity }
 
 // Addrs returns the node's listen addresses with /p2p/<id>, ready for Connect.
 func (n *Node) Addrs() []ma.Multiaddr {
+	if n.node.PeerHost == nil {
+		return nil
+	}
 	ai := peer.AddrInfo{ID: n.node.Identity, Addrs: n.node.PeerHost.Addrs()}
 	out, _ := peer.AddrInfoToP2pAddrs(&ai)
 	return out

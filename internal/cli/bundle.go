@@ -1,0 +1,514 @@
+package cli
+
+import (
+	"context"
+	"crypto/ecdh"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/ipfs/go-cid"
+	ma "github.com/multiformats/go-multiaddr"
+	"github.com/spf13/cobra"
+
+	"github.com/trustedpods/tpod/internal/bundle"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/oci"
+)
+
+func newBundleCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bundle",
+		Short: "Build, inspect and open encrypted pod bundles",
+	}
+	cmd.AddCommand(newBundleBuildCmd(g), newBundleInspectCmd(g), newBundleOpenCmd(g))
+	return cmd
+}
+
+// bundleIPFSFlags choose the IPFS store: an external kubo RPC API or the
+// repository of an embedded node.
+type bundleIPFSFlags struct {
+	api   string
+	repo  string
+	peers []string
+}
+
+func (f *bundleIPFSFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.api, "ipfs-api", "", "kubo RPC API (multiaddr or URL) instead of the embedded node")
+	cmd.Flags().StringVar(&f.repo, "ipfs-repo", "", "repository of the embedded IPFS node (default $TPOD_IPFS_REPO or ~/.tpod/ipfs)")
+	cmd.Flags().StringArrayVar(&f.peers, "ipfs-peer", nil, "peer to connect to first (/ip4/.../tcp/.../p2p/ID); repeatable")
+}
+
+// open returns a store and a function that closes it.
+func (f *bundleIPFSFlags) open(ctx context.Context, online bool) (ipfs.Store, func(), error) {
+	if f.api != "" {
+		r, err := ipfs.NewRemote(f.api)
+		if err != nil {
+			return nil, nil, err
+		}
+		return r, func() {}, f.connect(ctx, r)
+	}
+	repo := f.repo
+	if repo == "" {
+		repo = os.Getenv("TPOD_IPFS_REPO")
+	}
+	if repo == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return nil, nil, fmt.Errorf("ipfs: no --ipfs-repo and no home directory: %w", err)
+		}
+		repo = filepath.Join(home, ".tpod", "ipfs")
+	}
+	n, err := ipfs.NewNode(ctx, ipfs.Config{RepoPath: repo, Offline: !online && len(f.peers) == 0})
+	if err != nil {
+		return nil, nil, err
+	}
+	closeFn := func() { n.Close() }
+	if err := f.connect(ctx, n); err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	return n, closeFn, nil
+}
+
+func (f *bundleIPFSFlags) connect(ctx context.Context, s ipfs.Store) error {
+	for _, p := range f.peers {
+		addr, err := ma.NewMultiaddr(p)
+		if err != nil {
+			return usagef("--ipfs-peer %q: %v", p, err)
+		}
+		if err := s.Connect(ctx, addr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newBundleBuildCmd(g *globals) *cobra.Command {
+	var (
+		file       string
+		recipients []string
+		images     []string
+		secrets    []string
+		out        string
+		toIPFS     bool
+		chunk      int
+		ipf        bundleIPFSFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "build -f POD.yaml --recipient KEY [--image REF=PATH]... [--secret NAME=FILE]... (--out FILE | --ipfs)",
+		Short: "Encrypt a pod, its images and secrets into a bundle; print the root CID with --ipfs",
+		Long: `Build an encrypted bundle (docs/bundle.md).
+
+Every image reference the manifest's containers use needs --image REF=PATH,
+where PATH is an OCI layout directory, an OCI layout tar or a docker save
+archive. Every secret a secret volume names needs --secret NAME=FILE; the
+value is read from FILE, never from the command line. --recipient takes a
+recipient key (tpod-x25519:..., 64 hex digits) or a file holding one; repeat
+it to encrypt to several recipients.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if file == "" {
+				return usagef("-f is required")
+			}
+			if len(recipients) == 0 {
+				return usagef("at least one --recipient is required")
+			}
+			if (out == "") == !toIPFS {
+				return usagef("give exactly one of --out FILE and --ipfs")
+			}
+			pod, _, err := manifestLoadFile(file)
+			if err != nil {
+				return err
+			}
+			opts := bundle.BuildOptions{Images: map[string]v1.Image{}, Secrets: map[string][]byte{}, ChunkSize: chunk}
+			for _, r := range recipients {
+				k, err := bundleParseRecipient(r)
+				if err != nil {
+					return err
+				}
+				opts.Recipients = append(opts.Recipients, k)
+			}
+			for _, s := range images {
+				ref, src, ok := strings.Cut(s, "=")
+				if !ok || ref == "" || src == "" {
+					return usagef("--image %q: want REF=PATH", s)
+				}
+				img, err := oci.Load(src, "")
+				if errors.Is(err, oci.ErrNotFound) || (err != nil && strings.Contains(err.Error(), "name one with a reference")) {
+					img, err = oci.Load(src, ref)
+				}
+				if err != nil {
+					return err
+				}
+				opts.Images[ref] = img
+			}
+			for _, s := range secrets {
+				name, src, ok := strings.Cut(s, "=")
+				if !ok || name == "" || src == "" {
+					return usagef("--secret %q: want NAME=FILE", s)
+				}
+				fi, err := os.Stat(src)
+				if err != nil {
+					return fmt.Errorf("secret %s: %w", name, err)
+				}
+				if fi.Size() > bundle.MaxSecretSize {
+					return fmt.Errorf("secret %s: larger than %d bytes", name, bundle.MaxSecretSize)
+				}
+				v, err := os.ReadFile(src)
+				if err != nil {
+					return fmt.Errorf("secret %s: %w", name, err)
+				}
+				opts.Secrets[name] = v
+			}
+			prog := bundleProgress(cmd, g, "encrypt")
+			opts.Progress = prog.update
+			plan, err := bundle.NewPlan(pod, opts)
+			if err != nil {
+				return err
+			}
+			res := bundleBuildResult{Size: plan.Header().TotalSize(), Recipients: recipientsOf(plan.Header())}
+			h := plan.Pod().Hash()
+			res.PodHash = hex.EncodeToString(h[:])
+			if out != "" {
+				if err := bundleWriteFile(out, plan); err != nil {
+					return err
+				}
+				res.File = out
+			} else {
+				ctx := cmd.Context()
+				store, closeStore, err := ipf.open(ctx, false)
+				if err != nil {
+					return err
+				}
+				defer closeStore()
+				pr, pw := io.Pipe()
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := plan.Write(pw)
+					pw.CloseWithError(err)
+				}()
+				c, err := store.Add(ctx, pr, ipfs.AddOptions{Pin: true})
+				pr.CloseWithError(errors.New("add stopped"))
+				wg.Wait()
+				if err != nil {
+					return err
+				}
+				res.CID = c.String()
+			}
+			prog.done()
+			w := cmd.OutOrStdout()
+			if g.output == "json" {
+				return bundleWriteJSON(w, res)
+			}
+			if res.CID != "" {
+				fmt.Fprintln(w, res.CID)
+			} else {
+				fmt.Fprintf(w, "%s: %d bytes, pod %s\n", res.File, res.Size, res.PodHash)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&file, "file", "f", "", "pod manifest (tpod, Kubernetes Pod/Deployment or Compose)")
+	fl.StringArrayVar(&recipients, "recipient", nil, "recipient public key or a file holding one; repeatable")
+	fl.StringArrayVar(&images, "image", nil, "REF=PATH: image for a container image reference; repeatable")
+	fl.StringArrayVar(&secrets, "secret", nil, "NAME=FILE: value of a secret; repeatable")
+	fl.StringVar(&out, "out", "", "write the bundle to FILE")
+	fl.BoolVar(&toIPFS, "ipfs", false, "add the bundle to IPFS (pinned) and print its root CID")
+	fl.IntVar(&chunk, "chunk-size", bundle.DefaultChunkSize, "AEAD chunk size in bytes (power of two)")
+	ipf.register(cmd)
+	return cmd
+}
+
+type bundleBuildResult struct {
+	CID        string   `json:"cid,omitempty"`
+	File       string   `json:"file,omitempty"`
+	Size       int64    `json:"size"`
+	PodHash    string   `json:"podHash"`
+	Recipients []string `json:"recipients"`
+}
+
+func recipientsOf(h *bundle.Header) []string {
+	var out []string
+	for _, r := range h.Recipients {
+		k, err := ecdh.X25519().NewPublicKey(r.PublicKey[:])
+		if err != nil {
+			out = append(out, "invalid:"+hex.EncodeToString(r.PublicKey[:]))
+			continue
+		}
+		out = append(out, bundle.FormatRecipient(k))
+	}
+	return out
+}
+
+func bundleWriteFile(path string, plan *bundle.Plan) error {
+	tmp := path + ".partial"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = plan.Write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+func bundleParseRecipient(s string) (*ecdh.PublicKey, error) {
+	if k, err := bundle.ParseRecipient(s); err == nil {
+		return k, nil
+	}
+	data, err := os.ReadFile(s)
+	if err != nil {
+		return nil, usagef("--recipient %q: not a key and not a readable file", s)
+	}
+	// A file may hold the recipient line, or be an identity file whose
+	// "# recipient:" comment names it.
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "# recipient:"))
+		if k, err := bundle.ParseRecipient(line); err == nil {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("--recipient %s: no recipient key in the file", s)
+}
+
+func bundleReadIdentity(path string) (*ecdh.PrivateKey, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > 64<<10 {
+		return nil, fmt.Errorf("identity %s: too large", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := bundle.ParseIdentity(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}
+
+// bundleSource opens a bundle given as a file path or a CID.
+func bundleSource(ctx context.Context, src string, ipf *bundleIPFSFlags, maxSize int64) (io.ReadCloser, func(), error) {
+	if f, err := os.Open(src); err == nil {
+		return f, func() {}, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, err
+	}
+	c, err := cid.Decode(src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: no such file, and not a CID", src)
+	}
+	store, closeStore, err := ipf.open(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, _, err := store.Get(ctx, c, ipfs.GetOptions{MaxSize: maxSize})
+	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	return rc, closeStore, nil
+}
+
+type bundleHeaderView struct {
+	Version    int               `json:"version"`
+	Size       int64             `json:"size"`
+	HeaderSize int64             `json:"headerSize"`
+	ChunkSize  int               `json:"chunkSize"`
+	Resources  bundle.Resources  `json:"resources"`
+	Scale      bundle.ScaleRange `json:"scale"`
+	Blobs      []bundle.BlobInfo `json:"blobs"`
+	Recipients []string          `json:"recipients"`
+	CoreHash   string            `json:"coreHash"`
+}
+
+func newBundleInspectCmd(g *globals) *cobra.Command {
+	var ipf bundleIPFSFlags
+	cmd := &cobra.Command{
+		Use:   "inspect FILE|CID",
+		Short: "Show a bundle's unencrypted header (no key needed; not authenticated)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rc, closeSrc, err := bundleSource(cmd.Context(), args[0], &ipf, 0)
+			if err != nil {
+				return err
+			}
+			defer closeSrc()
+			defer rc.Close()
+			h, err := bundle.ReadHeader(rc)
+			if err != nil {
+				return err
+			}
+			v := bundleHeaderView{
+				Version: h.Core.Version, Size: h.TotalSize(), HeaderSize: h.Size(), ChunkSize: h.Core.ChunkSize,
+				Resources: h.Core.Resources, Scale: h.Core.Scale, Blobs: h.Core.Blobs, Recipients: recipientsOf(h),
+				CoreHash: base64.RawURLEncoding.EncodeToString(h.CoreHash[:]),
+			}
+			w := cmd.OutOrStdout()
+			if g.output == "json" {
+				return bundleWriteJSON(w, v)
+			}
+			fmt.Fprintf(w, "format:     tpod bundle v%d, %d bytes (header %d), chunks of %d\n", v.Version, v.Size, v.HeaderSize, v.ChunkSize)
+			r := v.Resources
+			fmt.Fprintf(w, "resources:  cpu %dm, memory %d MiB, storage %d MiB (persistent %d), gpu %dm; scale %d..%d\n",
+				r.CPUMilli, r.MemoryMiB, r.StorageMiB, r.PersistentMiB, r.GPUMilli, v.Scale.Min, v.Scale.Max)
+			for i, b := range v.Blobs {
+				fmt.Fprintf(w, "blob %d:     %s, %d bytes\n", i, b.Kind, b.Size)
+			}
+			for _, rc := range v.Recipients {
+				fmt.Fprintf(w, "recipient:  %s\n", rc)
+			}
+			return nil
+		},
+	}
+	ipf.register(cmd)
+	return cmd
+}
+
+func newBundleOpenCmd(g *globals) *cobra.Command {
+	var (
+		identity string
+		dir      string
+		maxSize  int64
+		ipf      bundleIPFSFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "open FILE|CID --identity FILE --dir DIR",
+		Short: "Decrypt a bundle with an identity (debugging and tests)",
+		Long: `Decrypt and verify a bundle. DIR receives pod.json (the canonical pod),
+image-N.tar (OCI layout tars) and secrets/NAME (mode 0600).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if identity == "" || dir == "" {
+				return usagef("--identity and --dir are required")
+			}
+			k, err := bundleReadIdentity(identity)
+			if err != nil {
+				return err
+			}
+			rc, closeSrc, err := bundleSource(cmd.Context(), args[0], &ipf, maxSize)
+			if err != nil {
+				return err
+			}
+			defer closeSrc()
+			defer rc.Close()
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+			prog := bundleProgress(cmd, g, "decrypt")
+			c, err := bundle.Extract(rc, k, dir, bundle.OpenOptions{MaxSize: maxSize, Progress: prog.update})
+			if err != nil {
+				return err
+			}
+			prog.done()
+			if err := os.WriteFile(filepath.Join(dir, "pod.json"), c.Pod.Canonical(), 0o600); err != nil {
+				return err
+			}
+			sdir := filepath.Join(dir, "secrets")
+			if len(c.Secrets) > 0 {
+				if err := os.MkdirAll(sdir, 0o700); err != nil {
+					return err
+				}
+			}
+			var names []string
+			for _, name := range c.Pod.Secrets() {
+				if err := os.WriteFile(filepath.Join(sdir, name), c.Secrets[name], 0o600); err != nil {
+					return err
+				}
+				names = append(names, name)
+			}
+			h := c.Pod.Hash()
+			type img struct {
+				Ref    string `json:"ref"`
+				Digest string `json:"digest"`
+				Path   string `json:"path"`
+			}
+			res := struct {
+				Pod     string   `json:"pod"`
+				PodHash string   `json:"podHash"`
+				Images  []img    `json:"images"`
+				Secrets []string `json:"secrets"`
+			}{Pod: c.Pod.Name, PodHash: hex.EncodeToString(h[:]), Secrets: names}
+			for _, im := range c.Images {
+				res.Images = append(res.Images, img{im.Ref, im.Digest, im.Path})
+			}
+			w := cmd.OutOrStdout()
+			if g.output == "json" {
+				return bundleWriteJSON(w, res)
+			}
+			fmt.Fprintf(w, "pod %s (hash %s)\n", res.Pod, res.PodHash)
+			for _, im := range res.Images {
+				fmt.Fprintf(w, "image %s %s -> %s\n", im.Ref, im.Digest, im.Path)
+			}
+			for _, s := range res.Secrets {
+				fmt.Fprintf(w, "secret %s -> %s\n", s, filepath.Join(sdir, s))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&identity, "identity", "", "identity file (from tpod key gen)")
+	cmd.Flags().StringVar(&dir, "dir", "", "directory to write the decrypted pod, images and secrets to")
+	cmd.Flags().Int64Var(&maxSize, "max-size", 16<<30, "refuse bundles larger than this many bytes")
+	ipf.register(cmd)
+	return cmd
+}
+
+func bundleWriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// bundleProgressPrinter reports long work on stderr, at most once a second.
+type bundleProgressPrinter struct {
+	cmd   *cobra.Command
+	what  string
+	on    bool
+	last  time.Time
+	start time.Time
+	n, t  int64
+}
+
+func bundleProgress(cmd *cobra.Command, g *globals, what string) *bundleProgressPrinter {
+	return &bundleProgressPrinter{cmd: cmd, what: what, on: g.output != "json", start: time.Now()}
+}
+
+func (p *bundleProgressPrinter) update(done, total int64) {
+	p.n, p.t = done, total
+	if !p.on || time.Since(p.last) < time.Second {
+		return
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.cmd.ErrOrStderr(), "%s: %.1f / %.1f MB\n", p.what, float64(done)/1e6, float64(total)/1e6)
+}
+
+func (p *bundleProgressPrinter) done() {
+	if !p.on || time.Since(p.start) < time.Second {
+		return
+	}
+	el := time.Since(p.start).Seconds()
+	fmt.Fprintf(p.cmd.ErrOrStderr(), "%s: %.1f MB in %.1fs (%.0f MB/s)\n", p.what, float64(p.n)/1e6, el, float64(p.n)/1e6/el)
+}

@@ -107,10 +107,16 @@ func (p *pod) maxQueue() int {
 func (p *pod) acquire(ctx context.Context, port int) (string, error) {
 	p.mu.Lock()
 	queued := false
+	fail := func(err error) (string, error) { // p.mu held
+		if queued {
+			p.waiters--
+		}
+		p.mu.Unlock()
+		return "", err
+	}
 	for {
 		if p.removed {
-			p.mu.Unlock()
-			return "", fmt.Errorf("pod %s: %w", p.id, ErrNotFound)
+			return fail(fmt.Errorf("pod %s: %w", p.id, ErrNotFound))
 		}
 		switch p.state {
 		case stateRunning:
@@ -126,26 +132,17 @@ func (p *pod) acquire(ctx context.Context, port int) (string, error) {
 			return hp, nil
 		case stateStopped:
 			if err := p.g.base.Err(); err != nil {
-				if queued {
-					p.waiters--
-				}
-				p.mu.Unlock()
-				return "", fmt.Errorf("pod %s: gateway closed: %w", p.id, err)
+				return fail(fmt.Errorf("pod %s: gateway closed: %w", p.id, err))
 			}
 			if p.failErr != nil && p.g.cfg.Now().Sub(p.failedAt) < p.g.cfg.StartFailureBackoff {
-				if queued {
-					p.waiters--
-				}
-				p.mu.Unlock()
-				return "", p.failErr
+				return fail(p.failErr)
 			}
 			p.beginWake()
 		}
 		// Starting or stopping: wait for the transition to end.
 		if !queued {
 			if p.waiters >= p.maxQueue() {
-				p.mu.Unlock()
-				return "", fmt.Errorf("pod %s: %w", p.id, ErrQueueFull)
+				return fail(fmt.Errorf("pod %s: %w", p.id, ErrQueueFull))
 			}
 			p.waiters++
 			queued = true
@@ -156,16 +153,11 @@ func (p *pod) acquire(ctx context.Context, port int) (string, error) {
 		case <-t.done:
 		case <-ctx.Done():
 			p.mu.Lock()
-			p.waiters--
-			p.mu.Unlock()
-			return "", fmt.Errorf("pod %s: held request: %w", p.id, ctx.Err())
+			return fail(fmt.Errorf("pod %s: held request: %w", p.id, ctx.Err()))
 		}
 		p.mu.Lock()
 		if t.err != nil { // the wake we waited for failed: answer now, no new start
-
-			p.waiters--
-			p.mu.Unlock()
-			return "", t.err
+			return fail(t.err)
 		}
 	}
 }

@@ -538,9 +538,15 @@ transaction and reports, by error name, each receipt it skipped.`,
 					states[it.r.ChannelID] = st
 				}
 				claims = append(claims, st.Claim(it.r, it.rf.Signature))
-				next := *st
-				next.Last = it.r.Baseline()
-				states[it.r.ChannelID] = &next
+				// The next receipt of this channel builds on this one, if
+				// the contract will accept it (else it is skipped).
+				dom := payment.Domain{ChainID: c.ChainID(), Contract: p.Address()}
+				signer, serr := payment.RecoverReceiptSigner(dom, it.r, it.rf.Signature)
+				if _, err := payment.Settle(st.Terms, st.Last, it.r, st.Channel.Balance); err == nil && serr == nil && signer == st.Terms.EnclaveSigner {
+					next := *st
+					next.Last = it.r.Baseline()
+					states[it.r.ChannelID] = &next
+				}
 			}
 			res, rcpt, err := p.ClaimMany(ctx, w, claims)
 			if err != nil {

@@ -25,29 +25,62 @@ import (
 // in-memory stream, so each input costs microseconds instead of a libp2p
 // round trip. The loopback tests cover the same handlers on real hosts.
 
-// memStream is the server's side of a stream whose client sent in and then
-// closed its write side. Methods the handlers do not use are not implemented.
+// memStream is the server's side of a stream whose client sent in. Reads
+// past in return EOF (the client closed its write side), except once the
+// handler cleared the read deadline to watch a logs stream: the client then
+// keeps its side open until the handler ends the stream. Methods the handlers
+// do not use are not implemented.
 type memStream struct {
 	network.Stream
-	in  io.Reader
-	mu  sync.Mutex
-	out bytes.Buffer
-	rst bool
+	in   io.Reader
+	mu   sync.Mutex
+	out  bytes.Buffer
+	rst  bool
+	hold bool
+	done chan struct{}
+	end  sync.Once
 }
 
-func (m *memStream) Read(p []byte) (int, error) { return m.in.Read(p) }
+func newMemStream(in []byte) *memStream {
+	return &memStream{in: bytes.NewReader(in), done: make(chan struct{})}
+}
+
+func (m *memStream) Read(p []byte) (int, error) {
+	n, err := m.in.Read(p)
+	m.mu.Lock()
+	hold := m.hold
+	m.mu.Unlock()
+	if err == io.EOF && hold {
+		<-m.done
+	}
+	return n, err
+}
+
 func (m *memStream) Write(p []byte) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.out.Write(p)
 }
+
+func (m *memStream) SetReadDeadline(t time.Time) error {
+	if t.IsZero() {
+		m.mu.Lock()
+		m.hold = true
+		m.mu.Unlock()
+	}
+	return nil
+}
+
 func (m *memStream) SetDeadline(time.Time) error      { return nil }
-func (m *memStream) SetReadDeadline(time.Time) error  { return nil }
 func (m *memStream) SetWriteDeadline(time.Time) error { return nil }
-func (m *memStream) Close() error                     { return nil }
-func (m *memStream) CloseWrite() error                { return nil }
-func (m *memStream) Reset() error                     { m.rst = true; return nil }
-func (m *memStream) Conn() network.Conn               { return memConn{} }
+func (m *memStream) Close() error                     { m.end.Do(func() { close(m.done) }); return nil }
+func (m *memStream) Reset() error {
+	m.mu.Lock()
+	m.rst = true
+	m.mu.Unlock()
+	return m.Close()
+}
+func (m *memStream) Conn() network.Conn { return memConn{} }
 
 type memConn struct{ network.Conn }
 
@@ -66,6 +99,13 @@ var fuzzKey = func() *KeySigner {
 	return NewKeySigner(k)
 }()
 
+// fuzzLimits end a following logs stream quickly.
+var fuzzLimits = func() Limits {
+	l := DefaultLimits
+	l.LogsTimeout = 5 * time.Millisecond
+	return l
+}()
+
 // bareServer is a Server without a host, for driving handlers directly.
 func bareServer(prov *testProvider) *Server {
 	ctx, stop := context.WithCancel(context.Background())
@@ -73,7 +113,7 @@ func bareServer(prov *testProvider) *Server {
 	return &Server{
 		self: fuzzSelf,
 		cfg:  Config{Service: prov, Channels: prov, Nonces: NewMemoryNonces(func() time.Time { return fuzzNow }), Domain: prov.domain},
-		lim:  DefaultLimits,
+		lim:  fuzzLimits,
 		log:  slog.New(slog.DiscardHandler),
 		now:  func() time.Time { return fuzzNow },
 		ctx:  ctx, stop: stop,
@@ -130,7 +170,7 @@ func runHandler(t testing.TB, id protocol.ID, in []byte) []proto.Message {
 	s := bareServer(prov)
 	defer s.stop()
 	fns := map[protocol.ID]func(*exchange) error{AttestID: s.attest, QuoteID: s.quote, ProvisionID: s.provision, ManageID: s.manage}
-	st := &memStream{in: bytes.NewReader(in)}
+	st := newMemStream(in)
 	s.handler(id, fns[id])(st)
 	if st.rst {
 		return nil

@@ -199,12 +199,11 @@ func TestPodLifecycle(t *testing.T) {
 		t.Fatalf("logs after delete: %v", err)
 	}
 	// The server's follow handler must have returned: nothing in flight.
-	e.server.mu.Lock()
-	inflight := e.server.total
-	e.server.mu.Unlock()
-	if inflight != 0 {
-		t.Fatalf("%d requests still in flight", inflight)
-	}
+	waitFor(t, func() bool {
+		e.server.mu.Lock()
+		defer e.server.mu.Unlock()
+		return e.server.total == 0
+	})
 }
 
 // signedStatus builds a status request for pod, letting mutate change the

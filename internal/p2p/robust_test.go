@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -279,5 +280,70 @@ func TestClientCapsResponses(t *testing.T) {
 	start := time.Now()
 	if _, err := c.Status(context.Background(), rogue.ID(), NewKeySigner(newKey(t)), Pod{}); err == nil || time.Since(start) > 2*time.Second {
 		t.Fatalf("silent provider: %v after %v", err, time.Since(start))
+	}
+}
+
+// TestCloseCutsSlowRequest checks Close does not wait for a stalled request's
+// read deadline.
+func TestCloseCutsSlowRequest(t *testing.T) {
+	e := newEnv(t, Limits{ReadTimeout: 30 * time.Second})
+	st, err := e.cliHost.NewStream(context.Background(), e.srvHost.ID(), QuoteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Reset()
+	st.Write([]byte{0x80})
+	waitFor(t, func() bool {
+		e.server.mu.Lock()
+		defer e.server.mu.Unlock()
+		return e.server.total == 1
+	})
+	start := time.Now()
+	e.server.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Close took %v", d)
+	}
+	if _, err := io.ReadAll(st); !errors.Is(err, network.ErrReset) {
+		t.Fatalf("stalled stream: %v", err)
+	}
+}
+
+// TestLogsWithoutFollowToleratesCloseWrite checks a client that closes its
+// write side after a non-following logs request still gets every line.
+func TestLogsWithoutFollowToleratesCloseWrite(t *testing.T) {
+	e := newEnv(t, Limits{})
+	pod := e.prov.openChannel(e.publisher.Address(), pid(1), 1000)
+	if _, err := e.client.Provision(context.Background(), e.srvHost.ID(), e.publisher, pod, "bafkqaaa"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		e.prov.logLines = append(e.prov.logLines, LogEntry{Container: "web", Line: []byte(fmt.Sprint(i))})
+	}
+	sr, err := e.client.manageRequest(e.srvHost.ID(), e.publisher, OpLogs, pod, &p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Logs{Logs: &p2ppb.LogsOp{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	k, err := e.client.open(ctx, e.srvHost.ID(), ManageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.end(true)
+	if err := k.send(sr, false); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		var resp p2ppb.ManageResponse
+		if err := k.recv(ctx, &resp); err != nil {
+			t.Fatalf("after %d lines: %v", n, err)
+		}
+		if resp.GetDone() {
+			break
+		}
+		n++
+	}
+	if n != 200 {
+		t.Fatalf("got %d lines", n)
 	}
 }

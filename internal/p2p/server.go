@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -144,8 +145,13 @@ type exchange struct {
 
 // read reads the request with the read deadline.
 func (x *exchange) read(m proto.Message) error {
-	if err := x.st.SetReadDeadline(x.s.now().Add(x.s.lim.ReadTimeout)); err != nil {
+	if err := x.st.SetReadDeadline(time.Now().Add(x.s.lim.ReadTimeout)); err != nil {
 		return err
+	}
+	// Close cuts reads short (see handler); checked after setting the
+	// deadline so that a Close in between is not missed.
+	if err := x.s.ctx.Err(); err != nil {
+		return errors.New("server closed")
 	}
 	if err := x.r.ReadMsg(m); err != nil {
 		return fmt.Errorf("read request: %w", err)
@@ -203,6 +209,9 @@ func (s *Server) handler(id protocol.ID, fn func(*exchange) error) network.Strea
 			return
 		}
 		defer s.release(remote)
+		// Close unblocks a handler waiting for a slow request at once.
+		stop := context.AfterFunc(s.ctx, func() { _ = st.SetReadDeadline(time.Now()) })
+		defer stop()
 		if err := fn(x); err != nil {
 			s.log.Debug("stream reset", "protocol", id, "peer", remote, "err", err)
 			_ = st.Reset()
@@ -507,14 +516,17 @@ func (s *Server) manage(x *exchange) error {
 func (s *Server) logs(ctx context.Context, x *exchange, ref PodRef, opts LogOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// The caller keeps its write side open while it wants lines; any read
-	// result (EOF, reset, or stray bytes) means it is done.
+	// While following, the caller keeps its write side open; any read result
+	// (EOF, reset, or stray bytes) means it is done. Without follow, an EOF
+	// is just the end of the request.
 	if err := x.st.SetReadDeadline(time.Time{}); err != nil {
 		return err
 	}
 	go func() {
 		var stray p2ppb.ManageRequest
-		_ = x.r.ReadMsg(&stray)
+		if err := x.r.ReadMsg(&stray); errors.Is(err, io.EOF) && !opts.Follow {
+			return
+		}
 		cancel()
 	}()
 	send := func(e LogEntry) error {

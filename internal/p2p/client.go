@@ -246,7 +246,7 @@ func (c *Client) Provision(ctx context.Context, p peer.ID, signer Signer, pod Po
 	if err := c.roundTrip(ctx, p, ProvisionID, 10*time.Minute, sr, &resp); err != nil {
 		return nil, fmt.Errorf("provision %x at %s: %w", pod.PodID, p, err)
 	}
-	st, err := statusFromPB(resp.GetStatus())
+	st, err := podStatus(resp.GetStatus(), pod)
 	if err != nil {
 		return nil, fmt.Errorf("provision %x at %s: %w", pod.PodID, p, err)
 	}
@@ -271,9 +271,21 @@ func (c *Client) manage(ctx context.Context, p peer.ID, signer Signer, op string
 	if err := c.roundTrip(ctx, p, ManageID, timeout, sr, &resp); err != nil {
 		return nil, fmt.Errorf("%s %x at %s: %w", op, pod.PodID, p, err)
 	}
-	st, err := statusFromPB(resp.GetStatus())
+	st, err := podStatus(resp.GetStatus(), pod)
 	if err != nil {
 		return nil, fmt.Errorf("%s %x at %s: %w", op, pod.PodID, p, err)
+	}
+	return st, nil
+}
+
+// podStatus decodes a status and checks it is about pod.
+func podStatus(s *p2ppb.PodStatus, pod Pod) (*PodStatus, error) {
+	st, err := statusFromPB(s)
+	if err != nil {
+		return nil, err
+	}
+	if st.PodID != pod.PodID {
+		return nil, errorf(CodeInvalid, "status is about pod %x", st.PodID)
 	}
 	return st, nil
 }

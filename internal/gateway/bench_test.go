@@ -94,8 +94,12 @@ var (
 	rePct = regexp.MustCompile(`(?m)^\s+(50|90|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
 )
 
-func runWrk(t *testing.T, url, host, dur string) wrkResult {
-	args := []string{"-t" + wrkThreads, "-c" + wrkConns, "-d" + dur, "--latency"}
+func runWrk(t *testing.T, url, host, dur, conns string) wrkResult {
+	threads := wrkThreads
+	if conns == "1" {
+		threads = "1"
+	}
+	args := []string{"-t" + threads, "-c" + conns, "-d" + dur, "--latency"}
 	if host != "" {
 		args = append(args, "-H", "Host: "+host)
 	}
@@ -176,25 +180,27 @@ func TestGatewayBenchReport(t *testing.T) {
 	b.mu.Unlock()
 	type pair struct {
 		name, path string
+		conns      string
 		d, v       wrkResult
 		load       string
 		// CPU time per request
 		backendDirect, backendVia, gateway time.Duration
 	}
 	pairs := []*pair{
-		{name: "`/hello` (CPU-bound: no work in the pod)", path: "/hello"},
-		{name: "`/work?d=5ms` (I/O-bound: the pod answers after 5 ms)", path: "/work?d=5ms"},
+		{name: "`/hello` (CPU-bound: no work in the pod)", path: "/hello", conns: wrkConns},
+		{name: "`/work?d=5ms` (I/O-bound: the pod answers after 5 ms)", path: "/work?d=5ms", conns: wrkConns},
+		{name: "`/hello`, one connection (`-t1 -c1`: latency added per request)", path: "/hello", conns: "1"},
 	}
 	for _, p := range pairs {
 		direct := "http://127.0.0.1:" + strconv.Itoa(port) + p.path
 		via := "http://" + g.HTTPAddr().String() + p.path
-		runWrk(t, direct, "", "3s") // warm-up
-		runWrk(t, via, host, "3s")
+		runWrk(t, direct, "", "3s", p.conns) // warm-up
+		runWrk(t, via, host, "3s", p.conns)
 		p.load = loadAvg()
 		b0 := cpuOf(t, pid)
-		p.d = runWrk(t, direct, "", wrkDuration)
+		p.d = runWrk(t, direct, "", wrkDuration, p.conns)
 		b1, g1 := cpuOf(t, pid), cpuSelf()
-		p.v = runWrk(t, via, host, wrkDuration)
+		p.v = runWrk(t, via, host, wrkDuration, p.conns)
 		b2, g2 := cpuOf(t, pid), cpuSelf()
 		secs := wrkSeconds()
 		p.backendDirect = perReq(b1-b0, p.d.rps*secs)
@@ -216,7 +222,7 @@ func TestGatewayBenchReport(t *testing.T) {
 	fmt.Fprintf(&sb, "**Wake from zero, request → response** (%d wakes; the pod is a real process — the test binary re-executed as a small HTTP server on 127.0.0.1 — started by the Backend on the request, readiness by TCP connect, then the request forwarded; a new client connection per wake):\n\n", len(wakes))
 	fmt.Fprintf(&sb, "| p50 | p99 | max | goal |\n|---|---|---|---|\n| %s | %s | %s | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |\n\n", ms(wp50), ms(wp99), ms(wmax), verdict(wp50 <= 250*time.Millisecond && wp99 <= 500*time.Millisecond))
 	fmt.Fprintf(&sb, "This is the gateway's share of a wake with a process backend. The wake of a containerd-backed pod (task start in a kept network namespace, ~50–200 ms by VERIFIED.md) is to be added by the provider's runtime integration.\n\n")
-	fmt.Fprintf(&sb, "**Throughput, gateway vs direct** (`wrk -t%s -c%s -d%s --latency`, keep-alive, 127.0.0.1, the same backend process; wrk, gateway and backend share the %d cores, so on the CPU-bound path the gateway competes with the backend and wrk for the same CPU):\n\n", wrkThreads, wrkConns, wrkDuration, runtime.NumCPU())
+	fmt.Fprintf(&sb, "**Throughput, gateway vs direct** (`wrk -t%s -c%s -d%s --latency` unless noted, keep-alive, 127.0.0.1, the same backend process; wrk, gateway and backend share the %d cores, so on the CPU-bound path the gateway competes with the backend and wrk for the same CPU):\n\n", wrkThreads, wrkConns, wrkDuration, runtime.NumCPU())
 	fmt.Fprintf(&sb, "| path | load avg before | via | req/s | p50 | p90 | p99 | gateway/direct | p99 added |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, p := range pairs {
 		ratio := p.v.rps / p.d.rps

@@ -665,4 +665,16 @@ func TestTCPForward(t *testing.T) {
 	if got, err := bufio.NewReader(c2).ReadString('\n'); err != nil || got != "again\n" {
 		t.Errorf("after update: %q %v", got, err)
 	}
+
+	// An update asking for a port another pod holds fails and keeps the old listener.
+	held := freePort(t)
+	if err := g.AddRoute(Route{PodID: "r", Host: "127.0.0.1", TCP: []TCPPort{{Port: 5, Listen: held}}, Scale: Scale{Min: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.UpdateRoute(Route{PodID: "p", Host: "127.0.0.1", HTTPPort: b.port("p"), TCP: []TCPPort{{Port: echo, Listen: held}}, Scale: Scale{Min: 0}}); !errors.Is(err, ErrConflict) {
+		t.Errorf("update onto a held port: %v", err)
+	}
+	if a, ok := g.TCPAddr("p", echo); !ok || a.(*net.TCPAddr).Port != fixed {
+		t.Errorf("listener after a failed update: %v %v", a, ok)
+	}
 }

@@ -74,15 +74,27 @@ func (g *Gateway) UpdateRoute(r Route) error {
 		open = append(open, tp)
 	}
 	// Free the ports we drop first, so a listener can move between pod ports.
+	var dropped []TCPPort
 	for port, ln := range p.listeners {
 		if !keep[port] {
-			delete(g.tcp, ln.Addr().(*net.TCPAddr).Port)
+			lport := ln.Addr().(*net.TCPAddr).Port
+			dropped = append(dropped, TCPPort{Port: port, Listen: lport})
+			delete(g.tcp, lport)
 			ln.Close()
 			delete(p.listeners, port)
 		}
 	}
 	opened, err := g.openTCP(p, open)
 	if err != nil {
+		// Put the dropped listeners back (best effort): the old route stays.
+		back, rerr := g.openTCP(p, dropped)
+		if rerr != nil {
+			g.log.Warn("restore tcp listeners", "pod", r.PodID, "err", rerr)
+		}
+		for port, ln := range back {
+			p.listeners[port] = ln
+			g.serveTCP(p, port, ln)
+		}
 		return fmt.Errorf("update route %s: %w", r.PodID, err)
 	}
 	for port, ln := range opened {

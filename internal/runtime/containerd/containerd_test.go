@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func testConfig(t testing.TB, name string) Config {
 		Namespace:  "tpod-test-" + name,
 		DataDir:    filepath.Join(data, name),
 		StateDir:   filepath.Join(state, name),
-		Network:    NetworkConfig{Name: "tpod-test-" + name, Bridge: "tpt-" + name, Subnet: subnet},
+		Network:    NetworkConfig{Name: "tpod-test-" + name, Bridge: fmt.Sprintf("tpt%x", crc32.ChecksumIEEE([]byte(name))), Subnet: subnet},
 		GPUDevices: []string{},
 		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}

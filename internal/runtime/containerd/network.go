@@ -8,6 +8,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/containerd/containerd/v2/pkg/netns"
 	gocni "github.com/containerd/go-cni"
@@ -31,6 +34,9 @@ type NetworkConfig struct {
 	// NoMasquerade turns off SNAT of the pods' outgoing traffic.
 	NoMasquerade bool
 }
+
+// cniTimeout bounds one CNI ADD or DEL.
+const cniTimeout = 30 * time.Second
 
 // DefaultSubnet is a private range the CNI and container tools do not use by
 // default (those take 10.88/16, 10.4/16, 172.17/16 and the like).
@@ -57,8 +63,14 @@ func newNetwork(cfg Config) (*network, error) {
 	if nc.Subnet == "" {
 		nc.Subnet = DefaultSubnet
 	}
+	if len(nc.Bridge) > 15 {
+		return nil, fmt.Errorf("bridge name %q longer than 15 characters: %w", nc.Bridge, runtime.ErrInvalid)
+	}
 	if _, err := netip.ParsePrefix(nc.Subnet); err != nil {
 		return nil, fmt.Errorf("pod subnet %q: %v: %w", nc.Subnet, err, runtime.ErrInvalid)
+	}
+	if err := checkSubnetFree(nc.Subnet, nc.Bridge); err != nil {
+		return nil, err
 	}
 	if len(nc.PluginDirs) == 0 {
 		nc.PluginDirs = []string{"/usr/lib/cni", "/opt/cni/bin"}
@@ -116,7 +128,9 @@ func (n *network) setup(ctx context.Context, id string) (nsPath, ip, veth string
 	if err != nil {
 		return "", "", "", fmt.Errorf("create netns: %w", err)
 	}
-	res, err := n.cni.Setup(ctx, id, ns.GetPath())
+	sctx, cancel := context.WithTimeout(ctx, cniTimeout)
+	defer cancel()
+	res, err := n.cni.Setup(sctx, id, ns.GetPath())
 	if err != nil {
 		n.cni.Remove(ctx, id, ns.GetPath())
 		ns.Remove()
@@ -150,12 +164,51 @@ func (n *network) teardown(ctx context.Context, id, nsPath string) error {
 	if _, err := os.Stat(nsPath); err != nil {
 		path = "" // CNI DEL still releases IPAM with an empty netns path
 	}
-	if err := n.cni.Remove(ctx, id, path); err != nil {
+	rctx, cancel := context.WithTimeout(ctx, cniTimeout)
+	defer cancel()
+	if err := n.cni.Remove(rctx, id, path); err != nil {
 		return fmt.Errorf("cni remove: %w", err)
 	}
 	if path != "" {
 		if err := netns.LoadNetNS(nsPath).Remove(); err != nil {
 			return fmt.Errorf("remove netns: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkSubnetFree refuses a pod subnet that overlaps an IPv4 route through
+// any device but our bridge: two bridges on one subnet make traffic to pods
+// vanish (a leftover bridge of another run is the usual cause).
+func checkSubnetFree(subnet, bridge string) error {
+	want, err := netip.ParsePrefix(subnet)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile("/proc/net/route")
+	if err != nil {
+		return nil // not Linux /proc: nothing to check
+	}
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 8 || f[0] == bridge {
+			continue
+		}
+		dst, err1 := strconv.ParseUint(f[1], 16, 32)
+		mask, err2 := strconv.ParseUint(f[7], 16, 32)
+		if err1 != nil || err2 != nil || mask == 0 {
+			continue // default route or junk
+		}
+		// /proc/net/route prints addresses in host (little-endian) order.
+		d := [4]byte{byte(dst), byte(dst >> 8), byte(dst >> 16), byte(dst >> 24)}
+		bits := 0
+		for m := uint32(mask); m != 0; m &= m - 1 {
+			bits++
+		}
+		route := netip.PrefixFrom(netip.AddrFrom4(d), bits)
+		if route.Overlaps(want.Masked()) {
+			return fmt.Errorf("pod subnet %s overlaps route %s on %s (remove a leftover bridge with `ip link del %s` or choose another subnet): %w",
+				subnet, route, f[0], f[0], runtime.ErrInvalid)
 		}
 	}
 	return nil

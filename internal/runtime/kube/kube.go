@@ -844,3 +844,34 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 	u.MemoryWorkingSetBytes = sample.MemoryBytes
 	return u, nil
 }
+
+// Leaks lists what belongs to no live pod: images and pull credentials in
+// the registry, CPU meters. Namespaces being deleted are not leaks; their
+// finalizers remove what they hold.
+func (r *Runtime) Leaks(ctx context.Context) ([]string, error) {
+	live := map[string]bool{}
+	pods, err := r.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pods {
+		live[p.Spec.ID] = true
+	}
+	var out []string
+	if l, ok := r.cfg.Images.(interface{ Pods() []string }); ok {
+		for _, id := range l.Pods() {
+			if !live[id] {
+				out = append(out, "registry entries of pod "+id)
+			}
+		}
+	}
+	r.meter.mu.Lock()
+	for id := range r.meter.runs {
+		if !live[id] {
+			out = append(out, "CPU meter of pod "+id)
+		}
+	}
+	r.meter.mu.Unlock()
+	sort.Strings(out)
+	return out, nil
+}

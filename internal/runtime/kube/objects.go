@@ -157,7 +157,6 @@ func (b builder) namespace(name string, spec runtime.PodSpec, specJSON string) *
 	// Baseline pod security: no privileged containers, host namespaces or host
 	// paths, whatever a compromised provider process might try to create.
 	labels["pod-security.kubernetes.io/enforce"] = "baseline"
-	labels["pod-security.kubernetes.io/warn"] = "restricted"
 	ann := map[string]string{annSpec: specJSON}
 	if ch, ok := spec.Labels[LabelChannel]; ok {
 		labels[LabelChannel] = labelValue(ch)

@@ -332,3 +332,21 @@ func untar(path, dir string) error {
 }
 
 func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// Pods lists the pods with images or credentials in the registry.
+func (g *Registry) Pods() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	seen := map[string]bool{}
+	for id := range g.creds {
+		seen[id] = true
+	}
+	for id := range g.refs {
+		seen[id] = true
+	}
+	out := make([]string, 0, len(seen))
+	for id := range seen {
+		out = append(out, id)
+	}
+	return out
+}

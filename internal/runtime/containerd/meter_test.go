@@ -1,0 +1,101 @@
+package containerd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/meter"
+	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/testimage"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+// TestMeterRealPod meters a CPU-bound pod with a 500m quota through
+// UsageAll and compares cpu-used with the CPU time the process measured
+// itself (getrusage inside the pod), and egress with bytes the test fetched.
+func TestMeterRealPod(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec := runtime.PodSpec{ID: fmt.Sprintf("meter-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "burn", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest},
+		Args:      []string{"burn", "-threads", "2"},
+		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 64, StorageMiB: 32},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), spec.ID, 0)
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := r.Status(ctx, spec.ID)
+	base := "http://" + st.IP + ":8080"
+	if _, err := waitHTTP(ctx, base+"/"); err != nil {
+		t.Fatal(err)
+	}
+	selfCPU := func() uint64 {
+		body, err := waitHTTP(ctx, base+"/cpu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n uint64
+		fmt.Sscan(body, &n)
+		return n
+	}
+	m := meter.New(meter.Config{Source: r, Store: &meter.MemStore{}})
+	if err := m.SampleAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v0, _, _ := m.Vector(ctx, spec.ID)
+	c0, w0 := selfCPU(), time.Now()
+	for range 4 {
+		time.Sleep(time.Second)
+		if err := m.SampleAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c1, w1 := selfCPU(), time.Now()
+	// 1 MiB of egress.
+	resp, err := http.Get(base + "/send?n=1048576")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err := m.SampleAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v1, _, _ := m.Vector(ctx, spec.ID)
+	d, err := v1.Sub(v0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := float64(c1-c0) / 1e6 // core·ms
+	wall := w1.Sub(w0).Seconds()
+	t.Logf("over %.2f s: vector delta %v; CPU inside the pod %.0f core·ms", wall, d, inside)
+	if r := float64(d[usage.CPUUsed]) / inside; r < 0.9 || r > 1.1 {
+		t.Errorf("metered cpu-used %d core·ms vs %.0f measured inside: ratio %.3f, want 1 ± 10%%", d[usage.CPUUsed], inside, r)
+	}
+	if cores := float64(d[usage.CPUUsed]) / 1000 / wall; cores > 0.55 {
+		t.Errorf("pod used %.3f cores with a 500m quota", cores)
+	}
+	if res := float64(d[usage.CPUReserved]) / (500 * wall); res < 0.85 || res > 1.15 {
+		t.Errorf("cpu reserved %d millicore·s over %.2f s at 500m", d[usage.CPUReserved], wall)
+	}
+	if d[usage.StorageReserved] == 0 || d[usage.MemoryUsed] == 0 || d[usage.MemoryReserved] == 0 {
+		t.Errorf("counters that should grow did not: %v", d)
+	}
+	if d[usage.NetworkEgress] < 1024 || d[usage.NetworkEgress] > 1200 {
+		t.Errorf("egress %d KiB after sending 1 MiB", d[usage.NetworkEgress])
+	}
+}

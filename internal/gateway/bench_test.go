@@ -23,7 +23,8 @@ import (
 
 const (
 	benchWakes   = 60
-	wrkDuration  = "10s"
+	wrkDuration  = "5s"
+	wrkRounds    = 3
 	wrkConns     = "50"
 	wrkThreads   = "2"
 	benchDocPath = "../../docs/benchmarks.md"
@@ -137,7 +138,12 @@ func pct(ds []time.Duration, p float64) time.Duration {
 	return s[max(0, min(i, len(s)-1))]
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+func ms(d time.Duration) string {
+	if d > -time.Millisecond && d < time.Millisecond {
+		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+	}
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
 
 func TestGatewayBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH") == "" {
@@ -197,15 +203,28 @@ func TestGatewayBenchReport(t *testing.T) {
 		runWrk(t, direct, "", "3s", p.conns) // warm-up
 		runWrk(t, via, host, "3s", p.conns)
 		p.load = loadAvg()
-		b0 := cpuOf(t, pid)
-		p.d = runWrk(t, direct, "", wrkDuration, p.conns)
-		b1, g1 := cpuOf(t, pid), cpuSelf()
-		p.v = runWrk(t, via, host, wrkDuration, p.conns)
-		b2, g2 := cpuOf(t, pid), cpuSelf()
-		secs := wrkSeconds()
-		p.backendDirect = perReq(b1-b0, p.d.rps*secs)
-		p.backendVia = perReq(b2-b1, p.v.rps*secs)
-		p.gateway = perReq(g2-g1, p.v.rps*secs)
+		// Alternate direct and gateway runs and keep the best of each, so
+		// that load from other processes on the machine weighs less.
+		var bd, bv, gv time.Duration
+		var nd, nv float64
+		for range wrkRounds {
+			b0 := cpuOf(t, pid)
+			d := runWrk(t, direct, "", wrkDuration, p.conns)
+			b1, g1 := cpuOf(t, pid), cpuSelf()
+			v := runWrk(t, via, host, wrkDuration, p.conns)
+			b2, g2 := cpuOf(t, pid), cpuSelf()
+			bd, bv, gv = bd+b1-b0, bv+b2-b1, gv+g2-g1
+			nd, nv = nd+d.rps*wrkSeconds(), nv+v.rps*wrkSeconds()
+			if d.rps > p.d.rps {
+				p.d = d
+			}
+			if v.rps > p.v.rps {
+				p.v = v
+			}
+		}
+		p.backendDirect = perReq(bd, nd)
+		p.backendVia = perReq(bv, nv)
+		p.gateway = perReq(gv, nv)
 		t.Logf("%s: direct %+v gateway %+v cpu/req backend %v/%v gateway %v", p.path, p.d, p.v, p.backendDirect, p.backendVia, p.gateway)
 	}
 
@@ -222,7 +241,7 @@ func TestGatewayBenchReport(t *testing.T) {
 	fmt.Fprintf(&sb, "**Wake from zero, request → response** (%d wakes; the pod is a real process — the test binary re-executed as a small HTTP server on 127.0.0.1 — started by the Backend on the request, readiness by TCP connect, then the request forwarded; a new client connection per wake):\n\n", len(wakes))
 	fmt.Fprintf(&sb, "| p50 | p99 | max | goal |\n|---|---|---|---|\n| %s | %s | %s | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |\n\n", ms(wp50), ms(wp99), ms(wmax), verdict(wp50 <= 250*time.Millisecond && wp99 <= 500*time.Millisecond))
 	fmt.Fprintf(&sb, "This is the gateway's share of a wake with a process backend. The wake of a containerd-backed pod (task start in a kept network namespace, ~50–200 ms by VERIFIED.md) is to be added by the provider's runtime integration.\n\n")
-	fmt.Fprintf(&sb, "**Throughput, gateway vs direct** (`wrk -t%s -c%s -d%s --latency` unless noted, keep-alive, 127.0.0.1, the same backend process; wrk, gateway and backend share the %d cores, so on the CPU-bound path the gateway competes with the backend and wrk for the same CPU):\n\n", wrkThreads, wrkConns, wrkDuration, runtime.NumCPU())
+	fmt.Fprintf(&sb, "**Throughput, gateway vs direct** (`wrk -t%s -c%s -d%s --latency` unless noted, best of %d alternating runs each, keep-alive, 127.0.0.1, the same backend process; wrk, gateway and backend share the %d cores, so on the CPU-bound path the gateway competes with the backend and wrk for the same CPU):\n\n", wrkThreads, wrkConns, wrkDuration, wrkRounds, runtime.NumCPU())
 	fmt.Fprintf(&sb, "| path | load avg before | via | req/s | p50 | p90 | p99 | gateway/direct | p99 added |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, p := range pairs {
 		ratio := p.v.rps / p.d.rps

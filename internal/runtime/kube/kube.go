@@ -679,8 +679,18 @@ func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, s
 		}
 		st.Containers = append(st.Containers, cs)
 	}
+	// The Service's cluster IP is the pod's address: it balances over the
+	// replicas and stays the same across stop/start and updates. A pod
+	// without ports has no Service; its replica's own IP is reported then.
+	if svc, err := r.client.CoreV1().Services(ns).Get(ctx, objName, metav1.GetOptions{}); err == nil {
+		st.IP = svc.Spec.ClusterIP
+	} else if !apierrors.IsNotFound(err) {
+		return st, apiErr("get service", err)
+	}
 	if best != nil {
-		st.IP = best.Status.PodIP
+		if st.IP == "" {
+			st.IP = best.Status.PodIP
+		}
 		if best.Status.Reason == "Evicted" {
 			st.Reason = runtime.ReasonStorageLimit
 		}

@@ -1,0 +1,439 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/bundle"
+	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/manifest"
+	"github.com/trustedpods/tpod/internal/oci"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/runtime/containerd"
+	"github.com/trustedpods/tpod/internal/store"
+	"github.com/trustedpods/tpod/internal/testimage"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+// containerdConfig is the private containerd of scripts/testenv-containerd.sh
+// with a namespace, bridge and subnet of this package's own.
+func containerdConfig(t *testing.T, name string) containerd.Config {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a private containerd (skipped with -short)")
+	}
+	addr := os.Getenv("TPOD_TEST_CONTAINERD")
+	if addr == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TPOD_TEST_CONTAINERD is not set: run scripts/testenv-containerd.sh start")
+		}
+		t.Skip("TPOD_TEST_CONTAINERD not set; eval \"$(scripts/testenv-containerd.sh start)\"")
+	}
+	if os.Getuid() != 0 {
+		t.Skip("needs root")
+	}
+	data, state := os.Getenv("TPOD_TEST_DATA"), os.Getenv("TPOD_TEST_STATE")
+	if data == "" || state == "" {
+		data, state = "/var/lib/tpod-test/data", "/run/tpod-test/tpod"
+	}
+	return containerd.Config{
+		Address:    addr,
+		Namespace:  "tpod-test-" + name,
+		DataDir:    filepath.Join(data, name),
+		StateDir:   filepath.Join(state, name),
+		Network:    containerd.NetworkConfig{Name: "tpod-test-" + name, Bridge: fmt.Sprintf("tpt%x", crc32.ChecksumIEEE([]byte(name))), Subnet: "172.30.221.0/24"},
+		GPUDevices: []string{},
+		Logger:     testLogger(t),
+	}
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// world is a whole network in one process: the dev chain, a provider with
+// its IPFS node, enclave (simulated TEE) and containerd runtime, and a
+// publisher with its own IPFS node.
+type world struct {
+	*chainFixture
+	prov      *Provider
+	provNode  *ipfs.Node
+	pubNode   *ipfs.Node
+	client    *p2p.Client
+	store     *store.Store
+	rt        *containerd.Runtime
+	prices    [usage.Len]*big.Int
+	cycle     time.Duration
+	cancelRun context.CancelFunc
+	runDone   chan error
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	cc := containerdConfig(t, "provider")
+	ctx := context.Background()
+	w := &world{chainFixture: newChainFixture(t), cycle: 2 * time.Second}
+	dir := t.TempDir()
+
+	rt, err := containerd.New(ctx, cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.rt = rt
+	t.Cleanup(func() {
+		// Remove what the test deployed, whatever state it is in.
+		infos, _ := rt.List(context.Background())
+		for _, in := range infos {
+			rt.Delete(context.Background(), in.Spec.ID, 0)
+		}
+		rt.Close()
+	})
+
+	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.provNode, err = ipfs.NewNode(ctx, ipfs.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.provNode.Close() })
+	if w.pubNode, err = ipfs.NewNode(ctx, ipfs.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.pubNode.Close() })
+	if err := w.pubNode.Connect(ctx, w.provNode.Addrs()[0]); err != nil {
+		t.Fatal(err)
+	}
+	if w.store, err = store.Open(ctx, filepath.Join(dir, "provider.db")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.store.Close() })
+
+	// 1 token unit per millicore·s and per MiB·s of reserved memory, 1 per
+	// KiB of egress; CPU time used 2 per core·ms.
+	w.prices = [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
+	info := w.net.Info()
+	w.prov, err = New(ctx, Config{
+		Store: w.store, Enclave: enc, Runtime: rt, Bundles: w.provNode, Host: w.provNode.Host(),
+		Chain: w.net.Client(), Payment: w.pay, Wallet: w.provider,
+		Pricing:   []PricingTable{{Token: info.Contracts.Token, Prices: w.prices, MinDisputePeriod: 2 * w.cycle}},
+		Capacity:  Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
+		MinRunway: 4 * time.Second, LowFunds: 20 * time.Second, BillingCycle: w.cycle, StopGrace: 2 * time.Second,
+		WorkDir: filepath.Join(dir, "work"), Logger: testLogger(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.start(t)
+	w.client = p2p.NewClient(w.pubNode.Host(), p2p.WithDomain(p2p.Domain{ChainID: info.ChainID, PaymentContract: info.Contracts.Payment}))
+	return w
+}
+
+func (w *world) start(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancelRun, w.runDone = cancel, make(chan error, 1)
+	go func() { w.runDone <- w.prov.Run(ctx) }()
+	t.Cleanup(w.stop)
+}
+
+func (w *world) stop() {
+	if w.cancelRun != nil {
+		w.cancelRun()
+		<-w.runDone
+		w.prov.Close()
+		w.cancelRun = nil
+	}
+}
+
+const helloManifest = `apiVersion: tpod.dev/v1
+kind: Pod
+metadata:
+  name: hello
+spec:
+  containers:
+  - name: web
+    image: podtest:latest
+    args: ["serve", "-addr", ":8080"]
+    ports:
+    - containerPort: 8080
+      expose: http
+    resources:
+      cpu: 250m
+      memory: 64Mi
+      storage: 64Mi
+  scale:
+    min: 1
+    max: 1
+`
+
+// publish builds the hello bundle for the provider's enclave and adds it to
+// the publisher's IPFS node.
+func (w *world) publish(t *testing.T) string {
+	t.Helper()
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	image, err := oci.LoadTar(img.Archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod, err := manifest.Load([]byte(helloManifest), "pod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := bundle.Build(&buf, pod, bundle.BuildOptions{
+		Recipients: []*ecdh.PublicKey{w.prov.cfg.Enclave.X25519Public()},
+		Images:     map[string]v1.Image{"podtest:latest": image},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.pubNode.Add(context.Background(), &buf, ipfs.AddOptions{Pin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.String()
+}
+
+// channel opens a channel with the provider's prices, pinning its enclave.
+func (w *world) channel(t *testing.T, amount int64, dispute uint64) p2p.Pod {
+	t.Helper()
+	ctx := context.Background()
+	var podID [32]byte
+	rand.Read(podID[:])
+	terms := payment.Terms{EnclaveSigner: w.prov.cfg.Enclave.Address(), MaxPerSecond: big.NewInt(1_000_000), Prices: w.prices}
+	if _, err := w.token.Approve(ctx, w.publisher, w.pay.Address(), big.NewInt(amount)); err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := w.pay.CreateChannel(ctx, w.publisher, w.provider.Address(), podID, w.token.Address(), terms.Binding(), dispute, big.NewInt(amount))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p2p.Pod{ChannelID: id, PodID: podID}
+}
+
+func (w *world) provision(t *testing.T, pod p2p.Pod, cid string) *p2p.PodStatus {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, pod, cid)
+	if err != nil {
+		t.Fatalf("provision: %v", err)
+	}
+	return st
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	c := http.Client{Timeout: 2 * time.Second}
+	var last error
+	for range 30 {
+		resp, err := c.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return string(b)
+			}
+			last = fmt.Errorf("status %d", resp.StatusCode)
+		} else {
+			last = err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("GET %s: %v", url, last)
+	return ""
+}
+
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %v waiting for %s", d, what)
+}
+
+// expectedEarnings is what the contract must have paid for a last claimed
+// receipt when every claim was below the caps: Σ usage × price from zero.
+func expectedEarnings(prices [usage.Len]*big.Int, v usage.Vector) *big.Int {
+	sum := new(big.Int)
+	for i := range v {
+		sum.Add(sum, new(big.Int).Mul(prices[i], new(big.Int).SetUint64(v[i])))
+	}
+	return sum
+}
+
+func TestProviderEndToEnd(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	cid := w.publish(t)
+	pod := w.channel(t, 50_000_000, 8)
+
+	st := w.provision(t, pod, cid)
+	if st.State != p2p.PodRunning || len(st.Endpoints) == 0 {
+		t.Fatalf("provision status %+v", st)
+	}
+	body := get(t, st.Endpoints[0].Address)
+	t.Logf("pod answered %q at %s", body, st.Endpoints[0].Address)
+
+	// A retried provision of the same bundle is idempotent; another bundle
+	// on the same channel is a conflict.
+	again := w.provision(t, pod, cid)
+	if again.BundleCID != cid {
+		t.Fatalf("retried provision: %+v", again)
+	}
+
+	// Claims appear on-chain and equal metered usage × prices.
+	waitFor(t, 6*w.cycle, "two claims", func() bool {
+		r, err := w.store.LastClaimed(ctx, pod.ChannelID)
+		return err == nil && r.Seq >= 2
+	})
+	claimed, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+	ch, err := w.pay.Channel(ctx, pod.ChannelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := expectedEarnings(w.prices, claimed.Usage); ch.Earned.Cmp(want) != 0 {
+		t.Fatalf("earned on chain %s, want %s for usage %v", ch.Earned, want, claimed.Usage)
+	}
+	if claimed.Usage[usage.CPUReserved] == 0 || claimed.Usage[usage.MemoryReserved] == 0 {
+		t.Fatalf("reserved counters did not advance: %v", claimed.Usage)
+	}
+	t.Logf("claimed receipt %d: usage %v, earned %s", claimed.Seq, claimed.Usage, ch.Earned)
+
+	// Status and logs over the authenticated manage protocol.
+	st, err = w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+	if err != nil || st.State != p2p.PodRunning {
+		t.Fatalf("status %+v %v", st, err)
+	}
+	// Another account cannot act on the pod.
+	if _, err := w.client.Status(ctx, w.provNode.ID(), w.provider, pod); err == nil {
+		t.Fatal("a stranger read the pod's status")
+	}
+
+	// Unlock: the provider's final claim lands inside the dispute period.
+	requested := uint64(time.Now().Unix())
+	if _, err := w.pay.RequestUnlock(ctx, w.publisher, pod.ChannelID, big.NewInt(1_000)); err != nil {
+		t.Fatal(err)
+	}
+	ch, _ = w.pay.Channel(ctx, pod.ChannelID)
+	unlockAt := ch.UnlockAt
+	waitFor(t, 4*w.cycle, "a claim after the unlock request", func() bool {
+		r, err := w.store.LastClaimed(ctx, pod.ChannelID)
+		return err == nil && r.Time > requested
+	})
+	claimed, _ = w.store.LastClaimed(ctx, pod.ChannelID)
+	if claimed.Time > unlockAt {
+		t.Fatalf("final claim of time %d after the dispute period ended at %d", claimed.Time, unlockAt)
+	}
+
+	// Delete: stop, final claim, removal.
+	del, err := w.client.Delete(ctx, w.provNode.ID(), w.publisher, pod)
+	if err != nil || del.State != p2p.PodDeleted {
+		t.Fatalf("delete: %+v %v", del, err)
+	}
+	if _, err := w.rt.Status(ctx, runtimeID(pod.ChannelID)); err == nil {
+		t.Fatal("the runtime still has the deleted pod")
+	}
+}
+
+func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	cid := w.publish(t)
+	// 250 millicores + 64 MiB reserved cost 314 a second; 6 s of runway
+	// passes the 4 s minimum and runs dry within a few cycles.
+	pod := w.channel(t, 314*6, 8)
+	st := w.provision(t, pod, cid)
+	if st.State != p2p.PodRunning {
+		t.Fatalf("provision status %+v", st)
+	}
+	start := time.Now()
+	waitFor(t, 3*w.cycle+6*time.Second, "the pod to stop for lack of funds", func() bool {
+		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+		return err == nil && st.State == p2p.PodStopped
+	})
+	t.Logf("stopped %v after provisioning", time.Since(start).Round(time.Millisecond))
+	st, _ = w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+	if !strings.Contains(st.Message, "funds") {
+		t.Fatalf("stop message %q does not say why", st.Message)
+	}
+	ch, _ := w.pay.Channel(ctx, pod.ChannelID)
+	if ch.Earned.Sign() == 0 {
+		t.Fatal("nothing was claimed before the stop")
+	}
+	// A deposit starts it again.
+	if _, err := w.token.Approve(ctx, w.publisher, w.pay.Address(), big.NewInt(1_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.pay.Deposit(ctx, w.publisher, pod.ChannelID, big.NewInt(1_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 3*w.cycle, "the pod to run again after a deposit", func() bool {
+		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+		return err == nil && st.State == p2p.PodRunning
+	})
+}
+
+func TestProviderRefusesBadOrders(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	cid := w.publish(t)
+
+	// Too little money for the minimum runway.
+	poor := w.channel(t, 10, 8)
+	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, poor, cid); err == nil || !strings.Contains(err.Error(), "runway") {
+		t.Fatalf("underfunded channel: %v", err)
+	}
+	// A dispute period under the provider's minimum.
+	short := w.channel(t, 50_000_000, 1)
+	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, short, cid); err == nil || !strings.Contains(err.Error(), "dispute") {
+		t.Fatalf("short dispute period: %v", err)
+	}
+	// A CID that is not a bundle.
+	junk, err := w.pubNode.Add(ctx, strings.NewReader("not a bundle"), ipfs.AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := w.channel(t, 50_000_000, 8)
+	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, ok, junk.String()); err == nil {
+		t.Fatal("a non-bundle was provisioned")
+	}
+	// Nothing ran and no capacity is held.
+	if n := len(w.prov.pods); n != 0 {
+		t.Fatalf("%d pods after refused orders", n)
+	}
+	if w.prov.used != (Reservation{}) {
+		t.Fatalf("capacity held after refused orders: %+v", w.prov.used)
+	}
+}

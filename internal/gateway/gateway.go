@@ -337,6 +337,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer p.release()
+	if r.ProtoMajor == 1 && r.Body != nil && r.Body != http.NoBody {
+		// Keep reading an upload while the pod's response streams back
+		// (echo, gRPC-web, ...); net/http's HTTP/1 server would stop.
+		http.NewResponseController(w).EnableFullDuplex()
+	}
 	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, hostport))
 	p.proxy.ServeHTTP(w, r)
 }

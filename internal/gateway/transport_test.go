@@ -53,18 +53,25 @@ func TestTransport(t *testing.T) {
 		}
 		cancelled <- struct{}{}
 	})
-	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) { io.Copy(w, r.Body) })
-	srv := httptest.NewUnstartedServer(mux)
-	srv.Config.IdleTimeout = 50 * time.Millisecond // the pod drops kept connections quickly
-	srv.Config.MaxHeaderBytes = 1 << 20
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		http.NewResponseController(w).EnableFullDuplex()
+		io.Copy(w, r.Body)
+	})
+	newServer := func(idle time.Duration) *net.TCPAddr {
+		srv := httptest.NewUnstartedServer(mux)
+		srv.Config.IdleTimeout = idle
+		srv.Config.MaxHeaderBytes = 1 << 20
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
 		}
+		srv.Start()
+		t.Cleanup(srv.Close)
+		return srv.Listener.Addr().(*net.TCPAddr)
 	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	a := srv.Listener.Addr().(*net.TCPAddr)
+	a := newServer(0)
+	drop := newServer(50 * time.Millisecond) // drops kept connections quickly
 
 	g, _ := startGateway(t, Config{})
 	if err := g.AddRoute(Route{PodID: "p", Hostnames: []string{"p.example.com"}, Host: a.IP.String(), HTTPPort: a.Port, Scale: Scale{Min: 1}}); err != nil {
@@ -98,6 +105,10 @@ func TestTransport(t *testing.T) {
 	}
 	// After the pod closed the kept connection, requests (also ones that
 	// cannot be replayed) still succeed.
+	if err := g.UpdateRoute(Route{PodID: "p", Hostnames: []string{"p.example.com"}, Host: drop.IP.String(), HTTPPort: drop.Port, Scale: Scale{Min: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	do("GET", "/", "")
 	for _, m := range []string{"GET", "DELETE", "POST"} {
 		time.Sleep(150 * time.Millisecond)
 		if resp, body := do(m, "/", ""); resp.StatusCode != 200 || body != m+" ok" {

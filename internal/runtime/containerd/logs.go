@@ -66,3 +66,27 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 		}
 	}
 }
+
+// maxLogBytes caps a container's log file; see capLog.
+const maxLogBytes = 16 << 20
+
+// capLog keeps a log file under max bytes: once larger, it is cut to its
+// last max/2 bytes. The shim appends with O_APPEND, so its writes continue
+// at the new end; lines written during the cut may be lost.
+func capLog(path string, max int64) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() <= max {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	tail := make([]byte, max/2)
+	n, _ := f.ReadAt(tail, fi.Size()-int64(len(tail)))
+	if err := f.Truncate(0); err != nil {
+		return
+	}
+	f.WriteAt(tail[:n], 0)
+}

@@ -18,8 +18,17 @@ import (
 // UsageAll and compares cpu-used with the CPU time the process measured
 // itself (getrusage inside the pod), and egress with bytes the test fetched.
 func TestMeterRealPod(t *testing.T) {
-	cfg := testConfig(t, "runc")
-	r := newTestRuntime(t, cfg)
+	for _, viaContainerd := range []bool{false, true} {
+		name := map[bool]string{false: "cgroupfs", true: "TaskMetrics"}[viaContainerd]
+		t.Run(name, func(t *testing.T) {
+			cfg := testConfig(t, "runc")
+			cfg.MetricsFromContainerd = viaContainerd
+			meterRealPod(t, newTestRuntime(t, cfg))
+		})
+	}
+}
+
+func meterRealPod(t *testing.T, r *Runtime) {
 	img, err := testimage.PodTest()
 	if err != nil {
 		t.Fatal(err)

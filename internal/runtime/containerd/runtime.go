@@ -74,6 +74,10 @@ type Config struct {
 	// GPUDevices are the host's GPU device nodes; nil detects /dev/nvidia[0-9]*.
 	// Use an empty non-nil slice to declare a host without GPUs.
 	GPUDevices []string
+	// MetricsFromContainerd makes UsageAll ask containerd (Task.Metrics via
+	// each shim) instead of reading cgroupfs directly; slower, but works when
+	// containerd runs on another machine or cgroups are not visible here.
+	MetricsFromContainerd bool
 	// Logger receives diagnostics (slog.Default() if nil).
 	Logger *slog.Logger
 	// Now is the clock (time.Now if nil).
@@ -82,15 +86,16 @@ type Config struct {
 
 // Runtime is the containerd backend of runtime.Runtime.
 type Runtime struct {
-	cfg    Config
-	client *client.Client
-	net    *network
-	log    *slog.Logger
-	now    func() time.Time
-	gpus   *gpuPool
-	runsc  string // wrapper script given to the shim as BinaryName (gVisor)
-	cancel context.CancelFunc
-	done   chan struct{}
+	cfg     Config
+	client  *client.Client
+	net     *network
+	log     *slog.Logger
+	now     func() time.Time
+	gpus    *gpuPool
+	runsc   string // wrapper script given to the shim as BinaryName (gVisor)
+	cgroups cgroupFS
+	cancel  context.CancelFunc
+	done    chan struct{}
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
@@ -126,12 +131,13 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{
-		cfg:   cfg,
-		log:   cfg.Logger.With("component", "runtime-containerd"),
-		now:   cfg.Now,
-		locks: map[string]*sync.Mutex{},
-		oom:   map[string]bool{},
-		disk:  map[string]diskSample{},
+		cfg:     cfg,
+		log:     cfg.Logger.With("component", "runtime-containerd"),
+		now:     cfg.Now,
+		locks:   map[string]*sync.Mutex{},
+		oom:     map[string]bool{},
+		disk:    map[string]diskSample{},
+		cgroups: newCgroupFS(),
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {

@@ -1,7 +1,10 @@
 package containerd
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	v1 "github.com/containerd/cgroups/v3/cgroup1/stats"
@@ -54,5 +57,20 @@ func TestCheckSubnetFree(t *testing.T) {
 	}
 	if err := checkSubnetFree("172.31.254.0/24", "x"); err != nil {
 		t.Fatalf("unused subnet refused: %v", err)
+	}
+}
+
+func TestCapLog(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.log")
+	data := bytes.Repeat([]byte("0123456789"), 100)
+	os.WriteFile(p, data, 0o600)
+	capLog(p, 2000)
+	if b, _ := os.ReadFile(p); len(b) != 1000 {
+		t.Fatalf("under the cap: %d bytes", len(b))
+	}
+	capLog(p, 500)
+	b, _ := os.ReadFile(p)
+	if !bytes.Equal(b, data[750:]) {
+		t.Fatalf("after cap: %d bytes %q", len(b), b[:10])
 	}
 }

@@ -75,6 +75,9 @@ func run(m *testing.M) int {
 		return m.Run()
 	}
 	env := &envtest.Environment{ControlPlaneStartTimeout: 2 * time.Minute}
+	// kind's service range, so that deploy/kubernetes' fixed registry
+	// cluster IP validates.
+	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", "10.96.0.0/16")
 	cfg, err := env.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "envtest:", err)

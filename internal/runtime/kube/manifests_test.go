@@ -1,0 +1,75 @@
+package kube
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/restmapper"
+	"sigs.k8s.io/yaml"
+)
+
+// TestDeployManifests submits every object of deploy/kubernetes to the API
+// server (server-side dry run: validated and admitted, not stored), so a
+// typo or an invalid field in the manifests fails here.
+func TestDeployManifests(t *testing.T) {
+	needCluster(t)
+	ctx := context.Background()
+	dc := discovery.NewDiscoveryClientForConfigOrDie(restCfg)
+	groups, err := restmapper.GetAPIGroupResources(dc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapper := restmapper.NewDiscoveryRESTMapper(groups)
+	dyn := dynamic.NewForConfigOrDie(restCfg)
+	dir := filepath.Join("..", "..", "..", "deploy", "kubernetes")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	n := 0
+	for _, f := range files {
+		if filepath.Base(f) == "kustomization.yaml" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, doc := range strings.Split(string(data), "\n---\n") {
+			var u unstructured.Unstructured
+			if err := yaml.Unmarshal([]byte(doc), &u.Object); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if len(u.Object) == 0 {
+				continue
+			}
+			gvk := u.GroupVersionKind()
+			m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", f, gvk, err)
+			}
+			var ri dynamic.ResourceInterface = dyn.Resource(m.Resource)
+			if m.Scope.Name() == meta.RESTScopeNameNamespace {
+				ri = dyn.Resource(m.Resource).Namespace(u.GetNamespace())
+			}
+			_, err = ri.Create(ctx, &u, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"})
+			if apierrors.IsAlreadyExists(err) { // created by TestMain
+				err = nil
+			}
+			if err != nil {
+				t.Errorf("%s: %s %s: %v", filepath.Base(f), gvk.Kind, u.GetName(), err)
+			}
+			n++
+		}
+	}
+	if n < 15 {
+		t.Errorf("only %d objects in deploy/kubernetes", n)
+	}
+	t.Logf("%d objects accepted", n)
+}

@@ -1,15 +1,30 @@
-# Trusted Pods. `make demo` runs the whole local network; `make test` runs the suite.
-# Both install what they need on a Debian machine (as root) through scripts/deps.sh.
+# Trusted Pods. `make demo` starts the embedded dev chain and walks a payment
+# channel through its life; `make test` runs the whole suite with real parts.
+# Both install what they need on a Debian machine (as root, with Go 1.26 on
+# PATH) through scripts/deps.sh. `make help` lists the targets.
 
 GO       ?= go
 BIN      := bin
 TPOD     := $(BIN)/tpod
 export PATH := $(CURDIR)/$(BIN)/tools:$(PATH)
 
-.PHONY: all build deps test test-short demo contracts proto generate check-generated bench fuzz clean
+.PHONY: all help build deps test test-short demo contracts proto generate check-generated bench fuzz clean
 
 all: build
 
+help:
+	@echo "make demo             dev chain + a payment channel's whole life (~25 s)"
+	@echo "make test             the whole suite with real services (root)"
+	@echo "make test-short       go test -short ./... without root services"
+	@echo "make build            bin/tpod"
+	@echo "make deps             install Debian/npm packages and Go tools"
+	@echo "make contracts        compile Solidity, regenerate Go bindings"
+	@echo "make check-generated  fail if generated code is stale"
+	@echo "make bench            benchmarks into docs/benchmarks.md"
+	@echo "make fuzz             run the fuzz targets for a while"
+	@echo "make clean            remove bin/"
+
+# build compiles the single tpod binary.
 build:
 	$(GO) build -o $(TPOD) ./cmd/tpod
 
@@ -26,6 +41,8 @@ test: deps
 test-short:
 	$(GO) test -short ./...
 
+# demo starts `tpod devnet up` in the background and drives a channel with
+# tpod's own commands (scripts/demo.sh); non-zero exit on any failure.
 demo: deps build
 	bash scripts/demo.sh
 

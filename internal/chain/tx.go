@@ -312,3 +312,12 @@ func (c *Client) WaitChainTime(ctx context.Context, t uint64, timeout time.Durat
 		}
 	}
 }
+
+// ResyncNonce makes the next transaction of addr ask the node for its nonce
+// again, e.g. after a reorg dropped transactions this client sent.
+func (c *Client) ResyncNonce(addr common.Address) {
+	acc := c.nonces.account(addr)
+	acc.mu.Lock()
+	acc.synced = false
+	acc.mu.Unlock()
+}

@@ -1,0 +1,62 @@
+package chain_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
+)
+
+func decoder() *chain.ErrorDecoder {
+	d := chain.NewErrorDecoder()
+	pa := contracts.NewPayment().GetABI()
+	ra := contracts.NewRegistry().GetABI()
+	d.Register("Payment", &pa)
+	d.Register("Registry", &ra)
+	return d
+}
+
+func TestDecodeRevert(t *testing.T) {
+	d := decoder()
+	pa := contracts.NewPayment().GetABI()
+	sel := pa.Errors["DisputePeriodNotOver"].ID
+	data := append(append(sel[:4:4], common.LeftPadBytes([]byte{7}, 32)...), common.LeftPadBytes([]byte{1, 0}, 32)...)
+	re := d.Decode(nil, data)
+	if got, want := re.Error(), "reverted: Payment: DisputePeriodNotOver(channelId=0x"+strings.Repeat("0", 62)+"07, unlockAt=256)"; got != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	// Error(string) and Panic(uint256).
+	reason := common.FromHex("0x08c379a0" + "0000000000000000000000000000000000000000000000000000000000000020" + "0000000000000000000000000000000000000000000000000000000000000003" + "6e6f700000000000000000000000000000000000000000000000000000000000")
+	if got := d.Decode(nil, reason).Error(); got != `reverted: Error("nop")` {
+		t.Fatalf("Error(string): %q", got)
+	}
+	panicData := common.FromHex("0x4e487b71" + "0000000000000000000000000000000000000000000000000000000000000011")
+	if got := d.Decode(nil, panicData).Error(); got != "reverted: Panic(code=17)" {
+		t.Fatalf("Panic: %q", got)
+	}
+	if got := d.Decode(nil, common.FromHex("0xdeadbeef")).Error(); got != "reverted: unknown error 0xdeadbeef" {
+		t.Fatalf("unknown: %q", got)
+	}
+	if got := d.Decode(nil, nil).Error(); got != "reverted: no reason given" {
+		t.Fatalf("empty: %q", got)
+	}
+}
+
+// FuzzDecodeRevert: revert data comes from the node, so it is untrusted.
+func FuzzDecodeRevert(f *testing.F) {
+	pa := contracts.NewPayment().GetABI()
+	for _, e := range pa.Errors {
+		f.Add(append(e.ID[:4:4], make([]byte, 64)...))
+	}
+	f.Add(common.FromHex("0x08c379a0ffffffff"))
+	f.Add(common.FromHex("0x4e487b71"))
+	f.Add([]byte{})
+	d := decoder()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		re := d.Decode(nil, data)
+		_ = re.Error()
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	ethereum "github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -176,7 +177,16 @@ func (e *env) deploy(from account, bin string, ctor []byte) common.Address {
 // the estimation error (with its revert data) and nothing is sent.
 func (e *env) send(from account, c *bind.BoundContract, data []byte) (*types.Receipt, error) {
 	e.t.Helper()
-	tx, err := bind.Transact(c, e.opts(from), data)
+	// Estimate, then add a margin: go-ethereum's estimate can fall short
+	// under the dev chain's Amsterdam rules (EIP-8037 state gas).
+	to := c.Address()
+	gas, err := e.client.EstimateGas(context.Background(), ethereum.CallMsg{From: from.addr, To: &to, Data: data})
+	if err != nil {
+		return nil, err
+	}
+	o := e.opts(from)
+	o.GasLimit = gas + gas/4
+	tx, err := bind.Transact(c, o, data)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +196,14 @@ func (e *env) send(from account, c *bind.BoundContract, data []byte) (*types.Rec
 		e.t.Fatalf("receipt: %v", err)
 	}
 	if r.Status != types.ReceiptStatusSuccessful {
-		e.t.Fatalf("transaction reverted after estimation succeeded")
+		to := tx.To()
+		_, cerr := e.client.CallContract(context.Background(), ethereum.CallMsg{From: from.addr, To: to, Data: data, Gas: tx.Gas()}, r.BlockNumber)
+		method := "?"
+		pa := paymentABI.GetABI()
+		if m, err := pa.MethodById(data); err == nil {
+			method = m.Name
+		}
+		e.t.Fatalf("%s reverted after estimation succeeded (gas limit %d, used %d): %s %v", method, tx.Gas(), r.GasUsed, revertName(cerr), cerr)
 	}
 	return r, nil
 }
@@ -222,10 +239,17 @@ func (e *env) now() uint64 {
 
 // advance moves the chain's clock forward by d and mines a block.
 func (e *env) advance(d time.Duration) {
-	if err := e.sim.AdjustTime(d); err != nil {
-		e.t.Fatal(err)
+	// The transaction pool drops mined transactions asynchronously after a
+	// block; AdjustTime refuses while it still lists any, so retry briefly.
+	var err error
+	for range 200 {
+		if err = e.sim.AdjustTime(d); err == nil {
+			e.sim.Commit()
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	e.sim.Commit()
+	e.t.Fatalf("adjust time: %v", err)
 }
 
 // token is a deployed ERC-20 with mint(address,uint256).

@@ -111,7 +111,8 @@ func newBundleBuildCmd(g *globals) *cobra.Command {
 
 Every image reference the manifest's containers use needs --image REF=PATH,
 where PATH is an OCI layout directory, an OCI layout tar or a docker save
-archive. Every secret a secret volume names needs --secret NAME=FILE; the
+archive, or containerd:///path/to/containerd.sock[?namespace=NS][&ref=NAME]
+for an image of a local containerd store (NAME defaults to REF). Every secret a secret volume names needs --secret NAME=FILE; the
 value is read from FILE, never from the command line. --recipient takes a
 recipient key (tpod-x25519:..., 64 hex digits) or a file holding one; repeat
 it to encrypt to several recipients.`,
@@ -142,6 +143,18 @@ it to encrypt to several recipients.`,
 				ref, src, ok := strings.Cut(s, "=")
 				if !ok || ref == "" || src == "" {
 					return usagef("--image %q: want REF=PATH", s)
+				}
+				if cs, ok, err := oci.ParseContainerdSource(src, ref); ok {
+					if err != nil {
+						return usagef("--image %s: %v", ref, err)
+					}
+					img, closer, err := oci.LoadContainerd(cmd.Context(), cs)
+					if err != nil {
+						return err
+					}
+					defer closer.Close()
+					opts.Images[ref] = img
+					continue
 				}
 				img, err := oci.Load(src, "")
 				if errors.Is(err, oci.ErrNotFound) || (err != nil && strings.Contains(err.Error(), "name one with a reference")) {

@@ -40,7 +40,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), goruntime.NumCPU(), cpuModel(), goruntime.Version(), load0)
 
 	b.WriteString("**Start latency** (medians; the test polls the pod IP every 5 ms; \"create\" includes network namespace + CNI ADD + container creation from an already-imported image):\n\n")
-	b.WriteString("| sandbox | create → first 200 | stopped → first 200 | runs | goal |\n|---|---|---|---|---|\n")
+	b.WriteString("| sandbox | create → first 200, median (min) | stopped → first 200, median (min) | runs | goal (medians) |\n|---|---|---|---|---|\n")
 	for _, sb := range []string{SandboxRunc, SandboxGVisor} {
 		cfg := testConfig(t, "bench-"+sb)
 		cfg.Sandbox = sb
@@ -51,12 +51,19 @@ func TestRuntimeBenchReport(t *testing.T) {
 		if sb == SandboxGVisor {
 			n = 7
 		}
-		create, wake := startLatency(t, r, img, n)
+		creates, wakes := startLatency(t, r, img, n)
 		goal := "≤ 150 ms / ≤ 100 ms"
 		if sb == SandboxGVisor {
 			goal = "(reported beside runc)"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s |\n", sb, ms(create), ms(wake), n, goal)
+		if sb == SandboxRunc {
+			verdict := "meets"
+			if median(creates) > 150*time.Millisecond || median(wakes) > 100*time.Millisecond {
+				verdict = "**misses** (under this load)"
+			}
+			goal += ": " + verdict
+		}
+		fmt.Fprintf(&b, "| %s | %s (%s) | %s (%s) | %d | %s |\n", sb, ms(median(creates)), ms(slices.Min(creates)), ms(median(wakes)), ms(slices.Min(wakes)), n, goal)
 	}
 
 	cfg := testConfig(t, "bench-meter")
@@ -89,7 +96,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 	}
 }
 
-func startLatency(t *testing.T, r *Runtime, img testimage.Image, n int) (create, wake time.Duration) {
+func startLatency(t *testing.T, r *Runtime, img testimage.Image, n int) (creates, wakes []time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	spec := func(i int) runtime.PodSpec {
@@ -104,7 +111,6 @@ func startLatency(t *testing.T, r *Runtime, img testimage.Image, n int) (create,
 		t.Fatal(err)
 	}
 	r.Delete(ctx, warm.ID, 0)
-	var creates, wakes []time.Duration
 	for i := range n {
 		s := spec(i)
 		t0 := time.Now()
@@ -135,7 +141,7 @@ func startLatency(t *testing.T, r *Runtime, img testimage.Image, n int) (create,
 		}
 	}
 	t.Logf("%s: create→200 %v; stopped→200 %v", r.cfg.Sandbox, creates, wakes)
-	return median(creates), median(wakes)
+	return creates, wakes
 }
 
 type meterCost struct {

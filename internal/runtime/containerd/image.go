@@ -25,6 +25,14 @@ const imagePrefix = "tpod.local/image@"
 // first if needed (skipped when Digest names an image already present), and
 // unpacks it for the overlayfs snapshotter.
 func (r *Runtime) ensureImage(ctx context.Context, im runtime.Image) (client.Image, error) {
+	if im.Digest != "" {
+		r.mu.Lock()
+		img, ok := r.images[im.Digest]
+		r.mu.Unlock()
+		if ok {
+			return img, nil
+		}
+	}
 	var img client.Image
 	var err error
 	switch {
@@ -55,6 +63,13 @@ func (r *Runtime) ensureImage(ctx context.Context, im runtime.Image) (client.Ima
 		if err := img.Unpack(ctx, snapshotter); err != nil {
 			return nil, fmt.Errorf("unpack image: %w", wrapErr(err))
 		}
+	}
+	if im.Digest != "" {
+		// Unpacked images are never removed by us, so the lookup can be
+		// skipped next time.
+		r.mu.Lock()
+		r.images[im.Digest] = img
+		r.mu.Unlock()
 	}
 	return img, nil
 }

@@ -21,9 +21,11 @@ func (r *Runtime) Leaks(ctx context.Context) ([]string, error) {
 	}
 	pods := map[string]bool{}
 	netnses := map[string]bool{}
+	veths := map[string]bool{}
 	for _, st := range states {
 		pods[st.Spec.ID] = true
 		netnses[filepath.Base(st.NetNS)] = true
+		veths[st.HostVeth] = true
 	}
 	podOf := func(cid string) string { pod, _, _ := strings.Cut(cid, "."); return pod }
 	var leaks []string
@@ -32,6 +34,12 @@ func (r *Runtime) Leaks(ctx context.Context) ([]string, error) {
 	for _, e := range ents {
 		if !netnses[e.Name()] {
 			leaks = append(leaks, "netns "+filepath.Join(r.net.nsDir, e.Name()))
+		}
+	}
+	ports, _ := os.ReadDir(filepath.Join("/sys/class/net", r.net.bridge, "brif"))
+	for _, p := range ports {
+		if !veths[p.Name()] {
+			leaks = append(leaks, "veth "+p.Name()+" on "+r.net.bridge)
 		}
 	}
 	// host-local keeps one file per allocated address holding the owner's ID.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func newNetwork(cfg Config) (*network, error) {
 				"type":        "bridge",
 				"bridge":      nc.Bridge,
 				"isGateway":   true,
-				"ipMasq":      !nc.NoMasquerade,
+				"ipMasq":      false, // one rule for the subnet instead, below
 				"hairpinMode": true,
 				"ipam": map[string]any{
 					"type":    "host-local",
@@ -104,6 +105,11 @@ func newNetwork(cfg Config) (*network, error) {
 				},
 			},
 		},
+	}
+	if !nc.NoMasquerade {
+		if err := ensureMasquerade(nc.Name, nc.Subnet); err != nil {
+			return nil, err
+		}
 	}
 	b, err := json.MarshalIndent(conf, "", "  ")
 	if err != nil {
@@ -210,6 +216,23 @@ func checkSubnetFree(subnet, bridge string) error {
 			return fmt.Errorf("pod subnet %s overlaps route %s on %s (remove a leftover bridge with `ip link del %s` or choose another subnet): %w",
 				subnet, route, f[0], f[0], runtime.ErrInvalid)
 		}
+	}
+	return nil
+}
+
+// ensureMasquerade installs one SNAT rule for the whole pod subnet (traffic
+// leaving it), once per network. The bridge plugin's own ipMasq would add
+// and remove a chain per pod, costing several iptables runs on every create
+// and delete.
+func ensureMasquerade(name, subnet string) error {
+	rule := []string{"-t", "nat", "POSTROUTING", "-s", subnet, "!", "-d", subnet,
+		"-m", "comment", "--comment", "tpod " + name, "-j", "MASQUERADE"}
+	with := func(op string) []string { return append([]string{rule[0], rule[1], op}, rule[2:]...) }
+	if exec.Command("iptables", with("-C")...).Run() == nil {
+		return nil
+	}
+	if out, err := exec.Command("iptables", with("-A")...).CombinedOutput(); err != nil {
+		return fmt.Errorf("iptables masquerade for %s: %v: %s", subnet, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

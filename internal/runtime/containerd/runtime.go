@@ -101,6 +101,8 @@ type Runtime struct {
 	locks map[string]*sync.Mutex
 	oom   map[string]bool // container IDs seen OOM-killed since their start
 	disk  map[string]diskSample
+	// images caches unpacked images by manifest digest.
+	images map[string]client.Image
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -138,6 +140,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		oom:     map[string]bool{},
 		disk:    map[string]diskSample{},
 		cgroups: newCgroupFS(),
+		images:  map[string]client.Image{},
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {

@@ -141,18 +141,23 @@ func frame(m proto.Message) []byte {
 
 // signedFrame is a framed SignedRequest for body, valid at fuzzNow.
 func signedFrame(op string, pod Pod, body proto.Message) []byte {
+	return frame(signedRequest(op, pod, body, uint64(fuzzNow.Add(time.Minute).Unix())))
+}
+
+// signedRequest is a SignedRequest for body signed by fuzzKey.
+func signedRequest(op string, pod Pod, body proto.Message, expiry uint64) *p2ppb.SignedRequest {
 	b, err := proto.Marshal(body)
 	if err != nil {
 		panic(err)
 	}
 	a := Authorization{Provider: fuzzSelf, PodID: pod.PodID, Op: op, PayloadHash: crypto.Keccak256Hash(b),
-		Expiry: uint64(fuzzNow.Add(time.Minute).Unix()), Nonce: [32]byte{byte(len(op))}}
+		Expiry: expiry, Nonce: [32]byte{byte(len(op))}}
 	sig, err := fuzzKey.SignDigest(a.Digest(newTestProvider().domain))
 	if err != nil {
 		panic(err)
 	}
-	return frame(&p2ppb.SignedRequest{Body: b, Auth: &p2ppb.Auth{Provider: a.Provider, PodId: a.PodID[:], Op: op,
-		PayloadHash: a.PayloadHash[:], Expiry: a.Expiry, Nonce: a.Nonce[:], Signature: sig}})
+	return &p2ppb.SignedRequest{Body: b, Auth: &p2ppb.Auth{Provider: a.Provider, PodId: a.PodID[:], Op: op,
+		PayloadHash: a.PayloadHash[:], Expiry: a.Expiry, Nonce: a.Nonce[:], Signature: sig}}
 }
 
 // responseTypes make an empty response message of each protocol.

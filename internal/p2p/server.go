@@ -314,11 +314,14 @@ func (s *Server) authorize(ctx context.Context, sr *p2ppb.SignedRequest, op stri
 		return common.Address{}, errorf(CodePayloadMismatch, "payload hash does not match the request body")
 	}
 	now := s.now()
-	if a.GetExpiry() < uint64(max(now.Unix(), 0)) {
-		return common.Address{}, errorf(CodeExpired, "authorization expired at %d, now %d", a.GetExpiry(), now.Unix())
-	}
-	if limit := now.Add(s.lim.MaxAuthValidity + s.lim.ClockSkew).Unix(); a.GetExpiry() > uint64(limit) {
+	if limit := now.Add(s.lim.MaxAuthValidity + s.lim.ClockSkew).Unix(); limit < 0 || a.GetExpiry() > uint64(limit) {
 		return common.Address{}, errorf(CodeInvalid, "authorization expiry %d is more than %s ahead", a.GetExpiry(), s.lim.MaxAuthValidity)
+	}
+	// Refused from the first instant after expiry, so a nonce store may
+	// forget a nonce as soon as its expiry is in the past.
+	expiry := time.Unix(int64(a.GetExpiry()), 0)
+	if now.After(expiry) {
+		return common.Address{}, errorf(CodeExpired, "authorization expired at %d, now %d", a.GetExpiry(), now.Unix())
 	}
 	nonce, err := bytes32(a.GetNonce(), "nonce")
 	if err != nil {
@@ -337,7 +340,7 @@ func (s *Server) authorize(ctx context.Context, sr *p2ppb.SignedRequest, op stri
 	if signer != publisher {
 		return common.Address{}, errorf(CodeUnauthorized, "signed by %s, not by the channel's publisher %s", signer, publisher)
 	}
-	fresh, err := s.cfg.Nonces.UseNonce(ctx, nonce, time.Unix(int64(a.GetExpiry()), 0))
+	fresh, err := s.cfg.Nonces.UseNonce(ctx, nonce, expiry)
 	if err != nil {
 		return common.Address{}, fmt.Errorf("record nonce: %v: %w", err, ErrUnavailable)
 	}

@@ -290,7 +290,7 @@ func TestLimits(t *testing.T) {
 	}
 	// With one request in flight, a second gets 503 with Retry-After.
 	slow := make(chan int)
-	go func() { code, _, _ := get(t, g, host, "/slow?d=500ms"); slow <- code }()
+	go func() { code, _, _ := get(t, g, host, "/slow?d=2s"); slow <- code }()
 	waitFor(t, "slow request in flight", 10*time.Second, func() bool { _, n, _ := g.PodState("p"); return n == 1 })
 	code, hdr, _ := get(t, g, host, "/")
 	if code != 503 || hdr.Get("Retry-After") == "" {
@@ -566,6 +566,10 @@ func TestStartFailure(t *testing.T) {
 			t.Errorf("within the failure backoff: %d, want 502", code)
 		}
 		clk.Add(time.Minute)
+		// A generous start timeout now: a loaded machine may start the process slowly.
+		if err := g.UpdateRoute(Route{PodID: "p", Host: "127.0.0.1", HTTPPort: b.port("p"), Scale: Scale{Min: 0, StartTimeout: 20 * time.Second}}); err != nil {
+			t.Fatal(err)
+		}
 		if code, _, _ := get(t, g, genHost(t, "p"), "/"); code != 200 {
 			t.Errorf("after fixing the pod: %d", code)
 		}

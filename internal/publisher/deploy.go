@@ -1,0 +1,679 @@
+package publisher
+
+import (
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/bundle"
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/manifest"
+	"github.com/trustedpods/tpod/internal/oci"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+// DeployRequest is what `tpod deploy` asks for.
+type DeployRequest struct {
+	// Manifest is the pod manifest file.
+	Manifest string
+	// Provider is the provider's account; zero picks the cheapest provider
+	// that fits (Filter applies).
+	Provider common.Address
+	Filter   Filter
+	// PeerAddrs, when set, replace the registry's addresses of the provider
+	// (multiaddrs, with or without /p2p/ID).
+	PeerAddrs []string
+	// Token to pay in (zero: Filter.Token, else the provider's first table).
+	Token common.Address
+	// Funds is the initial deposit (nil: one hour of the estimate, at least
+	// the provider's minimum deposit).
+	Funds *big.Int
+	// MaxPerSecond caps payment per second of receipt time (nil: default).
+	MaxPerSecond *big.Int
+	// DisputePeriod (0: the provider's minimum, at least one minute).
+	DisputePeriod time.Duration
+	// Policy is the attestation policy file ("" : the built-in policy,
+	// which accepts only simulated evidence and only with Insecure).
+	Policy string
+	// InsecureSimulated accepts simulated (unbacked) evidence.
+	InsecureSimulated bool
+	// Images maps image references to files (docker archive, OCI layout).
+	Images map[string]string
+	// Secrets maps secret names to files holding their values.
+	Secrets map[string]string
+	// NoApprove never raises the token allowance (fails when it is short).
+	NoApprove bool
+}
+
+// Deploy runs a deployment to the end. On failure the returned record (not
+// nil once the record exists) says how far it got; the error says how to
+// resume or cancel.
+func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	pod, err := loadManifest(req.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	// Check the inputs before anything leaves this machine.
+	if _, _, err := loadInputs(pod, req.Images, req.Secrets); err != nil {
+		return nil, err
+	}
+	totals := pod.Totals()
+	var offer *Offer
+	if req.Provider == (common.Address{}) {
+		f := req.Filter
+		if req.Token != (common.Address{}) {
+			f.Token = req.Token
+		}
+		offers, err := p.Providers(ctx, f, &totals)
+		if err != nil {
+			return nil, err
+		}
+		for i := range offers {
+			if offers[i].Fits {
+				offer = &offers[i]
+				break
+			}
+		}
+		if offer == nil {
+			return nil, fmt.Errorf("no active provider in the registry matches and fits the pod: %w", ErrNotFound)
+		}
+	} else {
+		offers, err := p.Provider(ctx, req.Provider, &totals)
+		if err != nil {
+			return nil, err
+		}
+		for i := range offers {
+			if req.Token == (common.Address{}) || offers[i].Token == req.Token {
+				offer = &offers[i]
+				break
+			}
+		}
+		if offer == nil {
+			return nil, fmt.Errorf("provider %s has no pricing table for token %s: %w", req.Provider.Hex(), req.Token.Hex(), ErrNotFound)
+		}
+		if !offer.Active {
+			return nil, fmt.Errorf("provider %s is deactivated: %w", req.Provider.Hex(), ErrNotFound)
+		}
+	}
+	var podID [32]byte
+	if _, err := rand.Read(podID[:]); err != nil {
+		return nil, err
+	}
+	h := pod.Hash()
+	rec := &Record{
+		ID: hex.EncodeToString(podID[:8]), Name: pod.Name, Step: StepNew, CreatedAt: time.Now().UTC(),
+		ChainID: p.cfg.Chain.ChainID().Uint64(), Payment: p.cfg.Payment.Address().Hex(),
+		Publisher: w.Address().Hex(),
+		Provider:  ProviderRef{Address: offer.Provider.Hex(), PeerID: offer.PeerID, Addrs: offer.Addrs, TEE: offer.TEE, Region: offer.Region},
+		Manifest:  absPath(req.Manifest), ManifestHash: hex.EncodeToString(h[:]),
+		Images: absPaths(req.Images), Secrets: absPaths(req.Secrets), Policy: absPath(req.Policy),
+		Insecure: req.InsecureSimulated, NoApprove: req.NoApprove,
+		Totals: Resources{CPUMilli: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
+		Token:  offer.Token.Hex(), DisputePeriod: uint64(req.DisputePeriod / time.Second),
+		PodID: hexutil.Encode(podID[:]),
+	}
+	if len(req.PeerAddrs) > 0 {
+		rec.Provider.Addrs = req.PeerAddrs
+	}
+	if p.cfg.Registry != nil {
+		rec.Registry = p.cfg.Registry.Address().Hex()
+	}
+	if req.Funds != nil {
+		rec.Funds = req.Funds.String()
+	}
+	if req.MaxPerSecond != nil {
+		rec.MaxPerSecond = req.MaxPerSecond.String()
+	}
+	cid := payment.ChannelID(w.Address(), offer.Provider, podID)
+	rec.ChannelID = hexutil.Encode(cid[:])
+	if err := p.cfg.State.Save(rec); err != nil {
+		return nil, err
+	}
+	return rec, p.run(ctx, rec, pod, offer)
+}
+
+// Resume continues an interrupted deployment from its record. Steps already
+// done on-chain are not repeated (the chain is checked, not only the record).
+func (p *Publisher) Resume(ctx context.Context, id string) (*Record, error) {
+	rec, err := p.cfg.State.Load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkRecord(rec); err != nil {
+		return rec, err
+	}
+	switch rec.Step {
+	case StepProvisioned:
+		return rec, nil
+	case StepDeleted, StepCancelled:
+		return rec, fmt.Errorf("deployment %s was %s; deploy again instead: %w", rec.ID, rec.Step, ErrInvalid)
+	}
+	pod, err := loadManifest(rec.Manifest)
+	if err != nil {
+		return rec, err
+	}
+	if h := pod.Hash(); hex.EncodeToString(h[:]) != rec.ManifestHash {
+		return rec, fmt.Errorf("manifest %s changed since the deploy started; cancel it (tpod pod cancel %s) and deploy again: %w", rec.Manifest, rec.ID, ErrInvalid)
+	}
+	offer := &Offer{Provider: common.HexToAddress(rec.Provider.Address), Token: common.HexToAddress(rec.Token)}
+	// Fresh registry data for the prices and addresses, unless pinned already.
+	if offers, err := p.Provider(ctx, offer.Provider, nil); err == nil {
+		for i := range offers {
+			if offers[i].Token == offer.Token {
+				o := offers[i]
+				offer = &o
+			}
+		}
+	}
+	return rec, p.run(ctx, rec, pod, offer)
+}
+
+// checkRecord refuses a record of another network or wallet.
+func (p *Publisher) checkRecord(rec *Record) error {
+	if rec.ChainID != p.cfg.Chain.ChainID().Uint64() || !strings.EqualFold(rec.Payment, p.cfg.Payment.Address().Hex()) {
+		return fmt.Errorf("deployment %s is on chain %d with Payment %s, not this network: %w", rec.ID, rec.ChainID, rec.Payment, ErrInvalid)
+	}
+	if p.cfg.Wallet != nil && !strings.EqualFold(rec.Publisher, p.cfg.Wallet.Address().Hex()) {
+		return fmt.Errorf("deployment %s belongs to %s, not the signing wallet %s: %w", rec.ID, rec.Publisher, p.cfg.Wallet.Address().Hex(), ErrInvalid)
+	}
+	return nil
+}
+
+// DeployError is a failed deploy: the step that failed and what the
+// publisher can do about it.
+type DeployError struct {
+	ID   string
+	Step string // the step that failed
+	// FundsLocked is true when a channel holds the publisher's funds.
+	FundsLocked bool
+	Err         error
+}
+
+func (e *DeployError) Error() string {
+	hint := "no funds were moved"
+	if e.FundsLocked {
+		hint = "your funds are in the channel, not lost"
+	}
+	return fmt.Sprintf("deployment %s failed while %s: %v\n  %s: resume with `tpod deploy --resume %s`, or cancel with `tpod pod cancel %s`",
+		e.ID, e.Step, e.Err, hint, e.ID, e.ID)
+}
+
+func (e *DeployError) Unwrap() error { return e.Err }
+
+// run performs the remaining steps of rec.
+func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, offer *Offer) (err error) {
+	w := p.cfg.Wallet
+	current := "starting"
+	defer func() {
+		if err != nil {
+			rec.LastError = err.Error()
+			p.cfg.State.Save(rec)
+			locked := rec.Reached(StepChannel)
+			err = &DeployError{ID: rec.ID, Step: current, FundsLocked: locked, Err: err}
+		}
+	}()
+	podID, _ := parse32(rec.PodID)
+	channelID, _ := parse32(rec.ChannelID)
+	providerAddr := common.HexToAddress(rec.Provider.Address)
+
+	// Does the channel exist already (a previous run created it even if we
+	// never saw the receipt)?
+	current = "reading the channel"
+	onChain, err := p.channelExists(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	if onChain && !rec.Reached(StepChannel) {
+		rec.Step = StepChannel
+		p.cfg.State.Save(rec)
+	}
+
+	// The publisher's own IPFS node, connected straight to the provider,
+	// lives until the provider fetched the bundle (Provision returned).
+	info, err := peerInfo(rec.Provider.PeerID, rec.Provider.Addrs)
+	if err != nil {
+		return err
+	}
+	current = "starting the local IPFS node"
+	var node *ipfs.Node
+	err = p.step(rec.ID, "ipfs", "starting an ephemeral IPFS node", func() error {
+		node, err = ipfs.NewNode(ctx, ipfs.Config{})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+	current = "connecting to the provider"
+	if err := p.step(rec.ID, "connect", "connecting to provider "+info.ID.String(), func() error {
+		return p.connect(ctx, node.Host(), info)
+	}); err != nil {
+		return err
+	}
+	client := p2p.NewClient(node.Host(), p2p.WithDomain(p.domain()))
+
+	// Fresh evidence, verified fail-closed.
+	current = "verifying the provider's attestation"
+	var att *Attested
+	if err := p.step(rec.ID, "attest", "verifying the provider's attestation", func() error {
+		att, err = p.attest(ctx, client, info.ID, rec.Policy, rec.Insecure)
+		return err
+	}); err != nil {
+		return err
+	}
+	if rec.EnclaveSigner != "" && rec.Reached(StepChannel) && !strings.EqualFold(rec.EnclaveSigner, att.Signer.Hex()) {
+		return fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner, att.Signer.Hex())
+	}
+	rec.EnclaveSigner, rec.X25519, rec.Measurement, rec.TEE = att.Signer.Hex(), hex.EncodeToString(att.X25519.Bytes()), att.Measurement, att.Kind
+	if !rec.Reached(StepAttested) {
+		rec.Step = StepAttested
+	}
+	p.cfg.State.Save(rec)
+
+	// Quote: the provider's prices must be those of its registry entry.
+	if !rec.Reached(StepQuoted) {
+		current = "getting a quote"
+		totals := pod.Totals()
+		var q *p2p.Quote
+		if err := p.step(rec.ID, "quote", "asking for a quote", func() error {
+			q, err = client.Quote(ctx, info.ID, p2p.QuoteRequest{
+				Resources: p2p.Resources{CPUMillis: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
+				Token:     common.HexToAddress(rec.Token),
+			})
+			return err
+		}); err != nil {
+			return err
+		}
+		if err := p.fixTerms(rec, q, offer, att, totals); err != nil {
+			return err
+		}
+		rec.Step = StepQuoted
+		p.cfg.State.Save(rec)
+	}
+
+	// Bundle: encrypted to the attested key, added to our node.
+	current = "building and uploading the bundle"
+	if err := p.step(rec.ID, "bundle", "encrypting the bundle to the enclave and adding it to IPFS", func() error {
+		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519)
+		rec.BundleCID = c
+		return err
+	}); err != nil {
+		return err
+	}
+	if !rec.Reached(StepUploaded) {
+		rec.Step = StepUploaded
+	}
+	p.cfg.State.Save(rec)
+
+	// Pay: allowance and channel.
+	if !rec.Reached(StepChannel) {
+		current = "opening the payment channel"
+		if err := p.openChannel(ctx, rec, w, providerAddr, podID, channelID); err != nil {
+			return err
+		}
+	}
+
+	// Provision.
+	current = "provisioning the pod"
+	var st *p2p.PodStatus
+	if err := p.step(rec.ID, "provision", "provider fetching the bundle and starting the pod", func() error {
+		st, err = client.Provision(ctx, info.ID, w, p2p.Pod{ChannelID: channelID, PodID: podID}, rec.BundleCID)
+		return err
+	}); err != nil {
+		return err
+	}
+	rec.Endpoints = endpoints(st)
+	rec.Step = StepProvisioned
+	rec.ProvisionedAt = time.Now().UTC()
+	rec.LastError = ""
+	return p.cfg.State.Save(rec)
+}
+
+func endpoints(st *p2p.PodStatus) []Endpoint {
+	var out []Endpoint
+	for _, e := range st.Endpoints {
+		out = append(out, Endpoint{Name: e.Name, Protocol: e.Protocol, Address: e.Address})
+	}
+	return out
+}
+
+func (p *Publisher) channelExists(ctx context.Context, id [32]byte) (bool, error) {
+	ch, err := p.cfg.Payment.Channel(ctx, id)
+	if err != nil {
+		return false, fmt.Errorf("read channel: %w", err)
+	}
+	return ch.Status != chain.StatusNone, nil
+}
+
+// fixTerms sets prices, funds, max per second and dispute period from the
+// quote, checked against the registry's table.
+func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attested, totals manifest.Totals) error {
+	if q.EnclaveSigner != att.Signer {
+		return fmt.Errorf("quote names enclave %s, but the attested enclave is %s", q.EnclaveSigner.Hex(), att.Signer.Hex())
+	}
+	if q.PaymentContract != p.cfg.Payment.Address() || q.ChainID != p.cfg.Chain.ChainID().Uint64() {
+		return fmt.Errorf("provider works with Payment %s on chain %d, not this network", q.PaymentContract.Hex(), q.ChainID)
+	}
+	if !q.Fits {
+		return fmt.Errorf("provider has no capacity for the pod: %s", q.CapacityReason)
+	}
+	token := common.HexToAddress(rec.Token)
+	var table *p2p.PriceQuote
+	for i := range q.Tables {
+		if q.Tables[i].Token == token {
+			table = &q.Tables[i]
+		}
+	}
+	if table == nil {
+		return fmt.Errorf("provider quotes no prices in token %s", token.Hex())
+	}
+	if offer != nil && offer.Prices[0] != nil {
+		for i := range table.Prices {
+			if table.Prices[i].Cmp(offer.Prices[i]) != 0 {
+				return fmt.Errorf("quoted price of %s is %s, the registry says %s", usage.Names[i], table.Prices[i], offer.Prices[i])
+			}
+		}
+	}
+	rec.Prices = make([]string, usage.Len)
+	for i, v := range table.Prices {
+		rec.Prices[i] = v.String()
+	}
+	min := table.MinDisputePeriod
+	if min < time.Minute {
+		min = time.Minute
+	}
+	if rec.DisputePeriod == 0 {
+		rec.DisputePeriod = uint64(min / time.Second)
+	} else if time.Duration(rec.DisputePeriod)*time.Second < table.MinDisputePeriod {
+		return fmt.Errorf("dispute period %ds is shorter than the provider's minimum %s", rec.DisputePeriod, table.MinDisputePeriod)
+	}
+	perSec, hourly := Estimate(totals, table.Prices)
+	if rec.Funds == "" {
+		f := new(big.Int).Set(hourly)
+		if table.MinDeposit != nil && f.Cmp(table.MinDeposit) < 0 {
+			f.Set(table.MinDeposit)
+		}
+		rec.Funds = f.String()
+	} else if funds, _ := new(big.Int).SetString(rec.Funds, 10); table.MinDeposit != nil && funds.Cmp(table.MinDeposit) < 0 {
+		return fmt.Errorf("funds %s are below the provider's minimum deposit %s (%s of runway): %w", funds, table.MinDeposit, q.MinRunway, ErrFunds)
+	}
+	if rec.MaxPerSecond == "" {
+		// Default cap: four times the estimated full rate plus 10 MiB/s of
+		// egress, so usage spikes are paid but a faulty meter cannot drain
+		// the channel at once.
+		full := new(big.Int).Div(hourly, big.NewInt(3600))
+		full.Add(full, perSec)
+		if pe := table.Prices[usage.NetworkEgress]; pe != nil {
+			full.Add(full, new(big.Int).Mul(pe, big.NewInt(10*1024)))
+		}
+		full.Mul(full, big.NewInt(4))
+		if full.Sign() == 0 {
+			full.SetInt64(1)
+		}
+		rec.MaxPerSecond = full.String()
+	}
+	return nil
+}
+
+// openChannel checks balance and allowance, approves if needed and creates
+// the channel, saving the record after each transaction.
+func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Wallet, provider common.Address, podID, channelID [32]byte) error {
+	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
+	funds, ok := new(big.Int).SetString(rec.Funds, 10)
+	if !ok {
+		return fmt.Errorf("funds %q: %w", rec.Funds, ErrInvalid)
+	}
+	bal, err := token.BalanceOf(ctx, w.Address())
+	if err != nil {
+		return fmt.Errorf("token balance: %w", err)
+	}
+	if bal.Cmp(funds) < 0 {
+		return fmt.Errorf("wallet %s holds %s of token %s, the deposit needs %s: %w", w.Address().Hex(), bal, rec.Token, funds, ErrFunds)
+	}
+	allow, err := token.Allowance(ctx, w.Address(), p.cfg.Payment.Address())
+	if err != nil {
+		return fmt.Errorf("token allowance: %w", err)
+	}
+	if allow.Cmp(funds) < 0 {
+		if rec.NoApprove {
+			return fmt.Errorf("allowance of Payment %s is %s, the deposit needs %s (--no-approve given; approve with `tpod token approve`): %w", p.cfg.Payment.Address().Hex(), allow, funds, ErrFunds)
+		}
+		if err := p.step(rec.ID, "approve", "approving "+funds.String()+" of the token", func() error {
+			r, err := token.Approve(ctx, w, p.cfg.Payment.Address(), funds)
+			if err == nil {
+				rec.ApproveTx = r.TxHash.Hex()
+			}
+			return err
+		}); err != nil {
+			return fmt.Errorf("approve: %w", err)
+		}
+	}
+	rec.Step = StepApproved
+	p.cfg.State.Save(rec)
+	terms, err := recordTerms(rec)
+	if err != nil {
+		return err
+	}
+	return p.step(rec.ID, "channel", "creating the payment channel", func() error {
+		id, r, err := p.cfg.Payment.CreateChannel(ctx, w, provider, podID, common.HexToAddress(rec.Token), terms.Binding(), rec.DisputePeriod, funds)
+		if err != nil {
+			// The transaction may have been mined although we lost the answer.
+			if ok, cerr := p.channelExists(context.WithoutCancel(ctx), channelID); cerr == nil && ok {
+				rec.Step = StepChannel
+				return nil
+			}
+			return fmt.Errorf("create channel: %w", err)
+		}
+		if id != channelID {
+			return fmt.Errorf("channel ID %x, expected %x", id, channelID)
+		}
+		rec.ChannelTx = r.TxHash.Hex()
+		rec.Step = StepChannel
+		return p.cfg.State.Save(rec)
+	})
+}
+
+func recordTerms(rec *Record) (payment.Terms, error) {
+	t := payment.Terms{EnclaveSigner: common.HexToAddress(rec.EnclaveSigner)}
+	var ok bool
+	if t.MaxPerSecond, ok = new(big.Int).SetString(rec.MaxPerSecond, 10); !ok {
+		return t, fmt.Errorf("max per second %q: %w", rec.MaxPerSecond, ErrInvalid)
+	}
+	if len(rec.Prices) != usage.Len {
+		return t, fmt.Errorf("record has %d prices: %w", len(rec.Prices), ErrInvalid)
+	}
+	for i, s := range rec.Prices {
+		if t.Prices[i], ok = new(big.Int).SetString(s, 10); !ok {
+			return t, fmt.Errorf("price %q: %w", s, ErrInvalid)
+		}
+	}
+	return t, nil
+}
+
+// Attested is a verified provider enclave.
+type Attested struct {
+	Kind        string
+	Signer      common.Address
+	X25519      *ecdh.PublicKey
+	Measurement string
+}
+
+// DefaultPolicy accepts only simulated evidence (and only with the insecure
+// option), any measurement, at most five minutes old.
+func DefaultPolicy() *attest.Policy {
+	return &attest.Policy{
+		Version: attest.PolicyVersion, Kinds: []attest.Kind{attest.KindSimulated},
+		MaxAge: attest.Duration(5 * time.Minute), Simulated: &attest.SimulatedPolicy{AnyMeasurement: true},
+	}
+}
+
+// attest asks for evidence bound to a random nonce and verifies it.
+func (p *Publisher) attest(ctx context.Context, c *p2p.Client, pid peer.ID, policyFile string, insecure bool) (*Attested, error) {
+	pol := DefaultPolicy()
+	if policyFile != "" {
+		var err error
+		if pol, err = attest.LoadPolicy(policyFile); err != nil {
+			return nil, fmt.Errorf("policy: %w", err)
+		}
+	}
+	nonce := make([]byte, 32)
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	ev, err := c.Attest(ctx, pid, nonce)
+	if err != nil {
+		return nil, fmt.Errorf("attest: %w", err)
+	}
+	parsed, err := attest.ParseEvidence(ev.Data)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: %w", err)
+	}
+	res, err := attest.Verify(ctx, parsed, pol, attest.VerifyOptions{Nonce: nonce, AllowInsecureSimulated: insecure, Now: p.cfg.Now})
+	if err != nil {
+		if parsed.Kind == attest.KindSimulated && !insecure {
+			return nil, fmt.Errorf("%w (the provider runs the simulated TEE, which proves nothing; pass --insecure-allow-simulated on a development network only)", err)
+		}
+		return nil, err
+	}
+	if !res.OK || res.X25519 == nil {
+		return nil, fmt.Errorf("attestation not verified: %w", attest.ErrAttestation)
+	}
+	if res.Signer != ev.Signer || string(res.X25519.Bytes()) != string(ev.EncryptionKey) {
+		return nil, fmt.Errorf("evidence keys differ from the keys the provider announced: %w", attest.ErrAttestation)
+	}
+	return &Attested{Kind: string(res.Kind), Signer: res.Signer, X25519: res.X25519, Measurement: hex.EncodeToString(res.Measurement)}, nil
+}
+
+func loadManifest(path string) (*manifest.Pod, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	if fi.Size() > manifest.MaxSize {
+		return nil, fmt.Errorf("manifest %s: larger than %d bytes: %w", path, manifest.MaxSize, ErrInvalid)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	return manifest.Load(b, path)
+}
+
+// loadInputs opens the images and reads the secrets the pod needs.
+func loadInputs(pod *manifest.Pod, images, secrets map[string]string) (map[string]v1.Image, map[string][]byte, error) {
+	imgs := map[string]v1.Image{}
+	for _, ref := range pod.Images() {
+		src, ok := images[ref]
+		if !ok {
+			return nil, nil, fmt.Errorf("image %s: no --image %s=PATH given: %w", ref, ref, ErrInvalid)
+		}
+		img, err := oci.Load(src, "")
+		if errors.Is(err, oci.ErrNotFound) || (err != nil && strings.Contains(err.Error(), "name one with a reference")) {
+			img, err = oci.Load(src, ref)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("image %s: %w", ref, err)
+		}
+		imgs[ref] = img
+	}
+	sec := map[string][]byte{}
+	for _, name := range pod.Secrets() {
+		src, ok := secrets[name]
+		if !ok {
+			return nil, nil, fmt.Errorf("secret %s: no --secret %s=FILE given: %w", name, name, ErrInvalid)
+		}
+		fi, err := os.Stat(src)
+		if err != nil {
+			return nil, nil, fmt.Errorf("secret %s: %w", name, err)
+		}
+		if fi.Size() > bundle.MaxSecretSize {
+			return nil, nil, fmt.Errorf("secret %s: larger than %d bytes: %w", name, bundle.MaxSecretSize, ErrInvalid)
+		}
+		v, err := os.ReadFile(src)
+		if err != nil {
+			return nil, nil, fmt.Errorf("secret %s: %w", name, err)
+		}
+		sec[name] = v
+	}
+	return imgs, sec, nil
+}
+
+// buildAndAdd encrypts the bundle to key and streams it into node.
+func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images, secrets map[string]string, key *ecdh.PublicKey) (string, error) {
+	imgs, sec, err := loadInputs(pod, images, secrets)
+	if err != nil {
+		return "", err
+	}
+	plan, err := bundle.NewPlan(pod, bundle.BuildOptions{Recipients: []*ecdh.PublicKey{key}, Images: imgs, Secrets: sec})
+	if err != nil {
+		return "", err
+	}
+	pr, pw := io.Pipe()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, err := plan.Write(pw)
+		pw.CloseWithError(err)
+	}()
+	c, err := node.Add(ctx, pr, ipfs.AddOptions{Pin: true})
+	pr.CloseWithError(errors.New("add stopped"))
+	wg.Wait()
+	if err != nil {
+		return "", fmt.Errorf("add bundle: %w", err)
+	}
+	return c.String(), nil
+}
+
+func parse32(s string) ([32]byte, error) {
+	var out [32]byte
+	b, err := hexutil.Decode(s)
+	if err != nil || len(b) != 32 {
+		return out, fmt.Errorf("%q is not 32 bytes of hex: %w", s, ErrInvalid)
+	}
+	copy(out[:], b)
+	return out, nil
+}
+
+func absPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	if a, err := absolute(p); err == nil {
+		return a
+	}
+	return p
+}
+
+func absPaths(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = absPath(v)
+	}
+	return out
+}

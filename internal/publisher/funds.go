@@ -1,0 +1,224 @@
+package publisher
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/manifest"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+// Funds is a deployment's channel as the chain has it, with the runway.
+type Funds struct {
+	Channel       string `json:"channel"`
+	Status        string `json:"status"`
+	Token         string `json:"token"`
+	Balance       string `json:"balance"`
+	Deposited     string `json:"deposited"`
+	Spent         string `json:"spent"`
+	UnlockAmount  string `json:"unlockAmount"`
+	UnlockAt      uint64 `json:"unlockAt,omitempty"`
+	DisputePeriod uint64 `json:"disputePeriod"`
+	// LastReceipt is the sequence number and time of the last claimed receipt.
+	LastReceiptSeq  uint64       `json:"lastReceiptSeq"`
+	LastReceiptTime uint64       `json:"lastReceiptTime,omitempty"`
+	Usage           usage.Vector `json:"usage"`
+	// BurnPerSecond is the estimated cost per second: the reserved
+	// resources at the channel's prices plus the average of the used
+	// counters so far; 0 when the pod is not running.
+	BurnPerSecond string `json:"burnPerSecond"`
+	// RunwaySeconds is Balance / BurnPerSecond (-1: unbounded).
+	RunwaySeconds int64 `json:"runwaySeconds"`
+}
+
+// Runway returns the runway as a duration; ok is false when unbounded.
+func (f *Funds) Runway() (time.Duration, bool) {
+	if f.RunwaySeconds < 0 {
+		return 0, false
+	}
+	return time.Duration(f.RunwaySeconds) * time.Second, true
+}
+
+// Funds reads the deployment's channel.
+func (p *Publisher) Funds(ctx context.Context, id string) (*Funds, error) {
+	rec, _, err := p.pod(id)
+	if err != nil {
+		return nil, err
+	}
+	return p.funds(ctx, rec)
+}
+
+func (p *Publisher) funds(ctx context.Context, rec *Record) (*Funds, error) {
+	cid, err := parse32(rec.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.cfg.Payment.State(ctx, cid)
+	if err != nil {
+		return nil, fmt.Errorf("channel %s: %w", rec.ChannelID, err)
+	}
+	ch := st.Channel
+	if ch.Status == chain.StatusNone {
+		return nil, fmt.Errorf("deployment %s has no channel on-chain (step %s): %w", rec.ID, rec.Step, ErrNotFound)
+	}
+	f := &Funds{
+		Channel: rec.ChannelID, Status: chain.StatusName(ch.Status), Token: ch.Token.Hex(),
+		Balance: TokenAmount(ch.Balance), Deposited: TokenAmount(st.DepositsTotal), Spent: TokenAmount(st.ClaimedTotal),
+		UnlockAmount: TokenAmount(ch.UnlockAmount), UnlockAt: ch.UnlockAt, DisputePeriod: ch.DisputePeriod,
+		LastReceiptSeq: st.Last.Seq, LastReceiptTime: st.Last.Time, Usage: st.Last.Usage,
+	}
+	burn := new(big.Int)
+	if rec.Step == StepProvisioned && ch.Status != chain.StatusClosed {
+		t := manifest.Totals{CPUMilli: rec.Totals.CPUMilli, MemoryMiB: rec.Totals.MemoryMiB, StorageMiB: rec.Totals.StorageMiB, GPUMilli: rec.Totals.GPUMilli}
+		perSec, _ := Estimate(t, st.Terms.Prices)
+		burn.Add(burn, perSec)
+		// Used counters: their average so far.
+		if !rec.ProvisionedAt.IsZero() && st.Last.Seq > 0 && st.Last.Time > uint64(rec.ProvisionedAt.Unix()) {
+			elapsed := new(big.Int).SetUint64(st.Last.Time - uint64(rec.ProvisionedAt.Unix()))
+			used := new(big.Int)
+			for _, i := range []int{usage.CPUUsed, usage.MemoryUsed, usage.NetworkEgress} {
+				if pr := st.Terms.Prices[i]; pr != nil {
+					used.Add(used, new(big.Int).Mul(pr, new(big.Int).SetUint64(st.Last.Usage[i])))
+				}
+			}
+			burn.Add(burn, used.Div(used, elapsed))
+		}
+	}
+	f.BurnPerSecond = burn.String()
+	f.RunwaySeconds = -1
+	if burn.Sign() > 0 && ch.Balance != nil {
+		r := new(big.Int).Div(ch.Balance, burn)
+		if r.IsInt64() {
+			f.RunwaySeconds = r.Int64()
+		}
+	}
+	return f, nil
+}
+
+func (p *Publisher) channelOf(id string) (*Record, [32]byte, error) {
+	rec, pod, err := p.pod(id)
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	if !rec.Reached(StepChannel) && rec.Step != StepCancelled {
+		return rec, pod.ChannelID, fmt.Errorf("deployment %s has no channel yet (step %s): %w", rec.ID, rec.Step, ErrInvalid)
+	}
+	return rec, pod.ChannelID, nil
+}
+
+// TxResult is a transaction the publisher sent.
+type TxResult struct {
+	Action  string `json:"action"`
+	ID      string `json:"id"`
+	Channel string `json:"channel"`
+	Amount  string `json:"amount,omitempty"`
+	Tx      string `json:"tx"`
+	Block   uint64 `json:"block"`
+}
+
+// Deposit adds amount to the channel, approving the token first if needed.
+func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*TxResult, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, cid, err := p.channelOf(id)
+	if err != nil {
+		return nil, err
+	}
+	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
+	bal, err := token.BalanceOf(ctx, w.Address())
+	if err != nil {
+		return nil, err
+	}
+	if bal.Cmp(amount) < 0 {
+		return nil, fmt.Errorf("wallet holds %s, the deposit needs %s: %w", bal, amount, ErrFunds)
+	}
+	allow, err := token.Allowance(ctx, w.Address(), p.cfg.Payment.Address())
+	if err != nil {
+		return nil, err
+	}
+	if allow.Cmp(amount) < 0 {
+		if err := p.step(rec.ID, "approve", "approving "+amount.String(), func() error {
+			_, err := token.Approve(ctx, w, p.cfg.Payment.Address(), amount)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	r, err := p.cfg.Payment.Deposit(ctx, w, cid, amount)
+	if err != nil {
+		return nil, err
+	}
+	return &TxResult{Action: "deposit", ID: rec.ID, Channel: rec.ChannelID, Amount: amount.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+}
+
+// Unlock requests amount back; the provider may still claim during the
+// dispute period, after which Withdraw pays out.
+func (p *Publisher) Unlock(ctx context.Context, id string, amount *big.Int) (*TxResult, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, cid, err := p.channelOf(id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.cfg.Payment.RequestUnlock(ctx, w, cid, amount)
+	if err != nil {
+		return nil, err
+	}
+	return &TxResult{Action: "unlock", ID: rec.ID, Channel: rec.ChannelID, Amount: amount.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+}
+
+// Withdraw pays out an unlock whose dispute period is over.
+func (p *Publisher) Withdraw(ctx context.Context, id string) (*TxResult, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, cid, err := p.channelOf(id)
+	if err != nil {
+		return nil, err
+	}
+	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
+	before, err := token.BalanceOf(ctx, w.Address())
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.cfg.Payment.WithdrawUnlocked(ctx, w, cid)
+	if err != nil {
+		return nil, err
+	}
+	after, err := token.BalanceOf(ctx, w.Address())
+	if err != nil {
+		return nil, err
+	}
+	return &TxResult{Action: "withdraw", ID: rec.ID, Channel: rec.ChannelID, Amount: new(big.Int).Sub(after, before).String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+}
+
+// Close unlocks the whole balance (the provider stops the pod when its
+// runway ends; use Delete to stop it at once).
+func (p *Publisher) Close(ctx context.Context, id string) (*TxResult, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, cid, err := p.channelOf(id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.cfg.Payment.Close(ctx, w, cid)
+	if err != nil {
+		return nil, err
+	}
+	return &TxResult{Action: "close", ID: rec.ID, Channel: rec.ChannelID, Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+}
+
+// List returns the local deployment records.
+func (p *Publisher) List() ([]*Record, error) { return p.cfg.State.List() }

@@ -1,0 +1,290 @@
+package publisher
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/p2p"
+)
+
+// PodStatus is a pod's state at its provider with its channel's funds.
+type PodStatus struct {
+	ID         string           `json:"id"`
+	Name       string           `json:"name"`
+	Step       string           `json:"step"`
+	State      string           `json:"state"`
+	Message    string           `json:"message,omitempty"`
+	BundleCID  string           `json:"bundleCid,omitempty"`
+	Endpoints  []Endpoint       `json:"endpoints,omitempty"`
+	Containers []ContainerState `json:"containers,omitempty"`
+	Warnings   []string         `json:"warnings,omitempty"`
+	Funds      *Funds           `json:"funds,omitempty"`
+	// Unreachable is set when the provider did not answer.
+	Unreachable string `json:"unreachable,omitempty"`
+}
+
+// ContainerState is one container's state.
+type ContainerState struct {
+	Name     string `json:"name"`
+	State    string `json:"state"`
+	Restarts uint32 `json:"restarts"`
+	ExitCode int32  `json:"exitCode"`
+}
+
+func (p *Publisher) pod(id string) (*Record, p2p.Pod, error) {
+	rec, err := p.cfg.State.Load(id)
+	if err != nil {
+		return nil, p2p.Pod{}, err
+	}
+	if err := p.checkRecord(rec); err != nil {
+		return nil, p2p.Pod{}, err
+	}
+	var pod p2p.Pod
+	if pod.ChannelID, err = parse32(rec.ChannelID); err != nil {
+		return nil, pod, err
+	}
+	if pod.PodID, err = parse32(rec.PodID); err != nil {
+		return nil, pod, err
+	}
+	return rec, pod, nil
+}
+
+// Status reports the pod at its provider (when reachable) and its funds.
+func (p *Publisher) Status(ctx context.Context, id string) (*PodStatus, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, pod, err := p.pod(id)
+	if err != nil {
+		return nil, err
+	}
+	out := &PodStatus{ID: rec.ID, Name: rec.Name, Step: rec.Step, State: "not provisioned", BundleCID: rec.BundleCID, Endpoints: rec.Endpoints}
+	if rec.Reached(StepChannel) {
+		if out.Funds, err = p.funds(ctx, rec); err != nil {
+			return nil, err
+		}
+	}
+	if rec.Step != StepProvisioned {
+		return out, nil
+	}
+	s, err := p.dialRecord(ctx, rec)
+	if err != nil {
+		out.State, out.Unreachable = "unknown", err.Error()
+		return out, nil
+	}
+	defer s.Close()
+	st, err := s.client.Status(ctx, s.peer, w, pod)
+	if err != nil {
+		out.State, out.Unreachable = "unknown", err.Error()
+		return out, nil
+	}
+	out.State, out.Message, out.BundleCID, out.Warnings = st.State.String(), st.Message, st.BundleCID, st.Warnings
+	if eps := endpoints(st); len(eps) > 0 {
+		out.Endpoints = eps
+	}
+	for _, c := range st.Containers {
+		out.Containers = append(out.Containers, ContainerState{Name: c.Name, State: c.State, Restarts: c.Restarts, ExitCode: c.ExitCode})
+	}
+	return out, nil
+}
+
+// LogLine is one log line.
+type LogLine struct {
+	Container string    `json:"container"`
+	Stream    string    `json:"stream"`
+	Time      time.Time `json:"time"`
+	Line      string    `json:"line"`
+}
+
+// Logs streams the pod's log lines to fn; with opts.Follow until ctx ends.
+func (p *Publisher) Logs(ctx context.Context, id string, opts p2p.LogOptions, fn func(LogLine) error) error {
+	w, err := p.wallet()
+	if err != nil {
+		return err
+	}
+	rec, pod, err := p.pod(id)
+	if err != nil {
+		return err
+	}
+	if rec.Step != StepProvisioned {
+		return fmt.Errorf("deployment %s is %s, not running: %w", rec.ID, rec.Step, ErrInvalid)
+	}
+	s, err := p.dialRecord(ctx, rec)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.client.Logs(ctx, s.peer, w, pod, opts, func(e p2p.LogEntry) error {
+		return fn(LogLine{Container: e.Container, Stream: e.Stream, Time: e.Time, Line: string(e.Line)})
+	})
+}
+
+// UpdateRequest replaces a running pod's bundle (same channel and terms).
+type UpdateRequest struct {
+	Manifest string
+	Images   map[string]string
+	Secrets  map[string]string
+	// Policy and InsecureSimulated as for deploy ("" keeps the deploy's).
+	Policy            string
+	InsecureSimulated bool
+}
+
+// Update re-attests the provider (the enclave must still be the one the
+// channel pinned), builds the new bundle and asks the provider to switch.
+func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*Record, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, pod, err := p.pod(id)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Step != StepProvisioned {
+		return rec, fmt.Errorf("deployment %s is %s, not running: %w", rec.ID, rec.Step, ErrInvalid)
+	}
+	m, err := loadManifest(req.Manifest)
+	if err != nil {
+		return rec, err
+	}
+	images := rec.Images
+	if len(req.Images) > 0 {
+		images = absPaths(req.Images)
+	}
+	secrets := rec.Secrets
+	if len(req.Secrets) > 0 {
+		secrets = absPaths(req.Secrets)
+	}
+	if _, _, err := loadInputs(m, images, secrets); err != nil {
+		return rec, err
+	}
+	policy := rec.Policy
+	if req.Policy != "" {
+		policy = absPath(req.Policy)
+	}
+	info, err := peerInfo(rec.Provider.PeerID, rec.Provider.Addrs)
+	if err != nil {
+		return rec, err
+	}
+	var node *ipfs.Node
+	if err := p.step(rec.ID, "ipfs", "starting an ephemeral IPFS node", func() error {
+		node, err = ipfs.NewNode(ctx, ipfs.Config{})
+		return err
+	}); err != nil {
+		return rec, err
+	}
+	defer node.Close()
+	if err := p.connect(ctx, node.Host(), info); err != nil {
+		return rec, err
+	}
+	client := p2p.NewClient(node.Host(), p2p.WithDomain(p.domain()))
+	var att *Attested
+	if err := p.step(rec.ID, "attest", "verifying the provider's attestation", func() error {
+		att, err = p.attest(ctx, client, info.ID, policy, req.InsecureSimulated || rec.Insecure)
+		return err
+	}); err != nil {
+		return rec, err
+	}
+	if att.Signer != common.HexToAddress(rec.EnclaveSigner) {
+		return rec, fmt.Errorf("the provider's enclave is now %s, the channel pinned %s: refusing to send the bundle", att.Signer.Hex(), rec.EnclaveSigner)
+	}
+	var cid string
+	if err := p.step(rec.ID, "bundle", "encrypting the new bundle and adding it to IPFS", func() error {
+		cid, err = buildAndAdd(ctx, node, m, images, secrets, att.X25519)
+		return err
+	}); err != nil {
+		return rec, err
+	}
+	var st *p2p.PodStatus
+	if err := p.step(rec.ID, "update", "provider fetching the new bundle and restarting the pod", func() error {
+		st, err = client.Update(ctx, info.ID, w, pod, cid)
+		return err
+	}); err != nil {
+		return rec, err
+	}
+	h := m.Hash()
+	rec.Manifest, rec.ManifestHash, rec.Images, rec.Secrets, rec.Policy = absPath(req.Manifest), fmt.Sprintf("%x", h[:]), images, secrets, policy
+	rec.BundleCID, rec.Name = cid, m.Name
+	t := m.Totals()
+	rec.Totals = Resources{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB, GPUMilli: t.GPUMilli}
+	if eps := endpoints(st); len(eps) > 0 {
+		rec.Endpoints = eps
+	}
+	return rec, p.cfg.State.Save(rec)
+}
+
+// Delete stops the pod at the provider (which bills it a last time) and
+// closes the channel: the rest of the funds can be withdrawn after the
+// dispute period (Withdraw). With force, a provider that cannot be reached
+// does not stop the channel from being closed.
+func (p *Publisher) Delete(ctx context.Context, id string, force bool) (*Record, error) {
+	w, err := p.wallet()
+	if err != nil {
+		return nil, err
+	}
+	rec, pod, err := p.pod(id)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Step == StepProvisioned {
+		err := p.step(rec.ID, "delete", "stopping the pod at the provider", func() error {
+			s, err := p.dialRecord(ctx, rec)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			_, err = s.client.Delete(ctx, s.peer, w, pod)
+			return err
+		})
+		if err != nil && !force {
+			return rec, fmt.Errorf("delete at the provider: %w (retry, or pass --force to close the channel anyway)", err)
+		}
+	}
+	if err := p.closeIfOpen(ctx, rec, pod.ChannelID); err != nil {
+		return rec, err
+	}
+	rec.Step = StepDeleted
+	return rec, p.cfg.State.Save(rec)
+}
+
+// Cancel abandons an unfinished deployment: when a channel was created it is
+// closed (funds withdrawable after the dispute period) and a pod the
+// provider may have started is deleted on a best-effort basis.
+func (p *Publisher) Cancel(ctx context.Context, id string) (*Record, error) {
+	rec, pod, err := p.pod(id)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Step == StepProvisioned {
+		return p.Delete(ctx, id, true)
+	}
+	if err := p.closeIfOpen(ctx, rec, pod.ChannelID); err != nil {
+		return rec, err
+	}
+	rec.Step = StepCancelled
+	return rec, p.cfg.State.Save(rec)
+}
+
+func (p *Publisher) closeIfOpen(ctx context.Context, rec *Record, channelID [32]byte) error {
+	w, err := p.wallet()
+	if err != nil {
+		return err
+	}
+	ch, err := p.cfg.Payment.Channel(ctx, channelID)
+	if err != nil {
+		return fmt.Errorf("read channel: %w", err)
+	}
+	if ch.Status != chain.StatusOpen {
+		return nil
+	}
+	return p.step(rec.ID, "close", "closing the channel (unlocks the rest after the dispute period)", func() error {
+		_, err := p.cfg.Payment.Close(ctx, w, channelID)
+		return err
+	})
+}

@@ -1,0 +1,193 @@
+// Package publisher is the publisher's client library of Trusted Pods: it finds
+// and ranks providers in the Registry, deploys a pod (attest, quote, encrypt,
+// upload, pay, provision), manages its life cycle and its channel's funds, and
+// keeps a local record of every deployment so an interrupted deploy can be
+// resumed or cancelled without losing funds (docs/publisher.md).
+package publisher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/p2p"
+)
+
+// Sentinel errors.
+var (
+	// ErrNotFound: no such provider or deployment.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: bad input.
+	ErrInvalid = errors.New("invalid")
+	// ErrOffline: the provider cannot be reached.
+	ErrOffline = errors.New("provider offline")
+	// ErrFunds: the wallet's balance or allowance is short.
+	ErrFunds = errors.New("insufficient funds")
+)
+
+// Config holds a Publisher's dependencies.
+type Config struct {
+	// Chain is a connected chain client; Payment and Registry are bound to it.
+	Chain    *chain.Client
+	Payment  *chain.Payment
+	Registry *chain.Registry
+	// Wallet signs transactions and pod requests (the publisher's account).
+	// Read-only operations (listing providers) work without it.
+	Wallet *chain.Wallet
+	// State keeps the deployment records.
+	State *State
+	// Progress, if set, is told about every long step.
+	Progress func(Event)
+	// ConnectTimeout bounds reaching a provider's peer (default 15 s).
+	ConnectTimeout time.Duration
+	Logger         *slog.Logger
+	Now            func() time.Time
+}
+
+// Event is a progress report.
+type Event struct {
+	Deployment string
+	Step       string
+	Message    string
+	// Done is set when the step finished; Elapsed is then its duration.
+	Done    bool
+	Elapsed time.Duration
+}
+
+// Publisher acts for one publisher wallet on one network.
+type Publisher struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a Publisher.
+func New(cfg Config) (*Publisher, error) {
+	if cfg.Chain == nil || cfg.Payment == nil {
+		return nil, fmt.Errorf("publisher: chain and payment contract are required: %w", ErrInvalid)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 15 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Publisher{cfg: cfg, log: cfg.Logger.With("component", "publisher")}, nil
+}
+
+func (p *Publisher) wallet() (*chain.Wallet, error) {
+	if p.cfg.Wallet == nil {
+		return nil, fmt.Errorf("no publisher wallet: %w", ErrInvalid)
+	}
+	return p.cfg.Wallet, nil
+}
+
+// step runs fn as a named step with progress events.
+func (p *Publisher) step(id, name, msg string, fn func() error) error {
+	start := time.Now()
+	if p.cfg.Progress != nil {
+		p.cfg.Progress(Event{Deployment: id, Step: name, Message: msg})
+	}
+	err := fn()
+	if err == nil && p.cfg.Progress != nil {
+		p.cfg.Progress(Event{Deployment: id, Step: name, Message: msg, Done: true, Elapsed: time.Since(start)})
+	}
+	return err
+}
+
+func (p *Publisher) domain() p2p.Domain {
+	return p2p.Domain{ChainID: p.cfg.Chain.ChainID().Uint64(), PaymentContract: p.cfg.Payment.Address()}
+}
+
+// peerInfo builds a provider's address info from its peer ID and addresses
+// (multiaddrs with or without a /p2p suffix).
+func peerInfo(peerID string, addrs []string) (peer.AddrInfo, error) {
+	var info peer.AddrInfo
+	if peerID != "" {
+		id, err := peer.Decode(peerID)
+		if err != nil {
+			return info, fmt.Errorf("provider peer ID %q: %w", peerID, ErrInvalid)
+		}
+		info.ID = id
+	}
+	for _, s := range addrs {
+		a, err := ma.NewMultiaddr(s)
+		if err != nil {
+			return info, fmt.Errorf("provider address %q: %v: %w", s, err, ErrInvalid)
+		}
+		tr, id := peer.SplitAddr(a)
+		if id != "" {
+			if info.ID != "" && id != info.ID {
+				return info, fmt.Errorf("provider address %q names peer %s, not %s: %w", s, id, info.ID, ErrInvalid)
+			}
+			info.ID = id
+		}
+		if tr != nil {
+			info.Addrs = append(info.Addrs, tr)
+		}
+	}
+	if info.ID == "" {
+		return info, fmt.Errorf("no provider peer ID: %w", ErrInvalid)
+	}
+	if len(info.Addrs) == 0 {
+		return info, fmt.Errorf("provider %s has no addresses: %w", info.ID, ErrInvalid)
+	}
+	return info, nil
+}
+
+// connect reaches the provider's peer from h.
+func (p *Publisher) connect(ctx context.Context, h host.Host, info peer.AddrInfo) error {
+	cctx, cancel := context.WithTimeout(ctx, p.cfg.ConnectTimeout)
+	defer cancel()
+	if err := h.Connect(cctx, info); err != nil {
+		return fmt.Errorf("connect to provider peer %s: %v: %w", info.ID, err, ErrOffline)
+	}
+	return nil
+}
+
+// session is a short-lived libp2p host connected to a deployment's provider.
+type session struct {
+	h      host.Host
+	client *p2p.Client
+	peer   peer.ID
+}
+
+func (s *session) Close() { s.h.Close() }
+
+func (p *Publisher) dialRecord(ctx context.Context, rec *Record) (*session, error) {
+	info, err := peerInfo(rec.Provider.PeerID, rec.Provider.Addrs)
+	if err != nil {
+		return nil, err
+	}
+	h, err := libp2p.New(libp2p.NoListenAddrs)
+	if err != nil {
+		return nil, fmt.Errorf("libp2p host: %w", err)
+	}
+	if err := p.connect(ctx, h, info); err != nil {
+		h.Close()
+		return nil, err
+	}
+	return &session{h: h, client: p2p.NewClient(h, p2p.WithDomain(p.domain())), peer: info.ID}, nil
+}
+
+// TokenAmount formats base units.
+func TokenAmount(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
+}
+
+func addrHex(a common.Address) string { return a.Hex() }

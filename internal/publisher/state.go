@@ -1,0 +1,249 @@
+package publisher
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RecordVersion is the version of the deployment record format (docs/publisher.md).
+const RecordVersion = 1
+
+// Deployment steps, in order. A record's Step is the last one completed.
+const (
+	StepNew         = "new"         // record created, pod ID chosen; nothing sent
+	StepAttested    = "attested"    // evidence verified, enclave keys known
+	StepQuoted      = "quoted"      // prices and terms fixed
+	StepUploaded    = "uploaded"    // bundle encrypted and added to IPFS
+	StepApproved    = "approved"    // token allowance raised
+	StepChannel     = "channel"     // channel created on-chain: funds are locked in it
+	StepProvisioned = "provisioned" // the provider runs the pod
+	StepDeleted     = "deleted"     // pod deleted at the provider, channel closed
+	StepCancelled   = "cancelled"   // deploy abandoned; channel (if any) closed
+)
+
+var stepOrder = map[string]int{StepNew: 0, StepAttested: 1, StepQuoted: 2, StepUploaded: 3, StepApproved: 4, StepChannel: 5, StepProvisioned: 6, StepDeleted: 7, StepCancelled: 7}
+
+// Reached reports whether the record got to step s.
+func (r *Record) Reached(s string) bool { return stepOrder[r.Step] >= stepOrder[s] }
+
+// ProviderRef is how a deployment reaches its provider.
+type ProviderRef struct {
+	Address string   `json:"address"`
+	PeerID  string   `json:"peerId"`
+	Addrs   []string `json:"addrs"`
+	TEE     string   `json:"tee"`
+	Region  string   `json:"region,omitempty"`
+}
+
+// Record is the local state of one deployment, saved after every step
+// (os.UserConfigDir()/tpod/deployments/ID.json, mode 0600).
+type Record struct {
+	Version   int       `json:"version"`
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Step      string    `json:"step"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	LastError string    `json:"lastError,omitempty"`
+
+	// Network the deployment lives on.
+	ChainID  uint64 `json:"chainId"`
+	Payment  string `json:"payment"`
+	Registry string `json:"registry,omitempty"`
+
+	Publisher string      `json:"publisher"`
+	Provider  ProviderRef `json:"provider"`
+
+	// Inputs, kept so a resume rebuilds the same bundle (paths, never secret values).
+	Manifest     string            `json:"manifest"`
+	ManifestHash string            `json:"manifestHash"`
+	Images       map[string]string `json:"images,omitempty"`
+	Secrets      map[string]string `json:"secrets,omitempty"`
+	Policy       string            `json:"policy,omitempty"`
+	Insecure     bool              `json:"insecureSimulated,omitempty"`
+	NoApprove    bool              `json:"noApprove,omitempty"`
+	Totals       Resources         `json:"resources"`
+
+	// Attestation.
+	EnclaveSigner string `json:"enclaveSigner,omitempty"`
+	X25519        string `json:"x25519,omitempty"`
+	Measurement   string `json:"measurement,omitempty"`
+	TEE           string `json:"tee,omitempty"`
+
+	// Terms.
+	Token         string   `json:"token"`
+	Prices        []string `json:"prices,omitempty"`
+	MaxPerSecond  string   `json:"maxPerSecond,omitempty"`
+	DisputePeriod uint64   `json:"disputePeriod,omitempty"`
+	Funds         string   `json:"funds,omitempty"`
+
+	PodID     string `json:"podId"`
+	ChannelID string `json:"channelId,omitempty"`
+	BundleCID string `json:"bundleCid,omitempty"`
+	ApproveTx string `json:"approveTx,omitempty"`
+	ChannelTx string `json:"channelTx,omitempty"`
+
+	Endpoints []Endpoint `json:"endpoints,omitempty"`
+	// ProvisionedAt is when the pod first ran.
+	ProvisionedAt time.Time `json:"provisionedAt,omitempty"`
+}
+
+// Resources are the totals a manifest reserves.
+type Resources struct {
+	CPUMilli   uint64 `json:"cpuMilli"`
+	MemoryMiB  uint64 `json:"memoryMiB"`
+	StorageMiB uint64 `json:"storageMiB"`
+	GPUMilli   uint64 `json:"gpuMilli"`
+}
+
+// Endpoint is a way to reach an exposed port of a pod.
+type Endpoint struct {
+	Name     string `json:"name"`
+	Protocol string `json:"protocol"`
+	Address  string `json:"address"`
+}
+
+// State is the directory of deployment records.
+type State struct{ Dir string }
+
+// DefaultStateDir is os.UserConfigDir()/tpod/deployments, or
+// $TPOD_STATE_DIR when set.
+func DefaultStateDir() (string, error) {
+	if d := os.Getenv("TPOD_STATE_DIR"); d != "" {
+		return d, nil
+	}
+	c, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no config directory for deployment state (set TPOD_STATE_DIR): %w", err)
+	}
+	return filepath.Join(c, "tpod", "deployments"), nil
+}
+
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Save writes rec atomically with mode 0600.
+func (s *State) Save(rec *Record) error {
+	if !validID(rec.ID) {
+		return fmt.Errorf("deployment ID %q: %w", rec.ID, ErrInvalid)
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("state dir: %w", err)
+	}
+	rec.Version = RecordVersion
+	rec.UpdatedAt = time.Now().UTC()
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.Dir, ".rec-*")
+	if err != nil {
+		return fmt.Errorf("save deployment %s: %w", rec.ID, err)
+	}
+	defer os.Remove(f.Name())
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("save deployment %s: %w", rec.ID, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), filepath.Join(s.Dir, rec.ID+".json"))
+}
+
+// Load reads a record by ID or unique ID prefix.
+func (s *State) Load(id string) (*Record, error) {
+	id = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(id), "0x"))
+	if !validID(id) {
+		return nil, fmt.Errorf("deployment ID %q: want hex digits: %w", id, ErrInvalid)
+	}
+	ents, err := os.ReadDir(s.Dir)
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	var match []string
+	for _, e := range ents {
+		n, ok := strings.CutSuffix(e.Name(), ".json")
+		if ok && strings.HasPrefix(n, id) {
+			match = append(match, n)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return nil, fmt.Errorf("deployment %s: no record in %s: %w", id, s.Dir, ErrNotFound)
+	case 1:
+	default:
+		return nil, fmt.Errorf("deployment %s is ambiguous (%s): %w", id, strings.Join(match, ", "), ErrInvalid)
+	}
+	return s.read(filepath.Join(s.Dir, match[0]+".json"))
+}
+
+func (s *State) read(path string) (*Record, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > 1<<20 {
+		return nil, fmt.Errorf("%s: larger than 1 MiB: %w", path, ErrInvalid)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, fmt.Errorf("%s: %v: %w", path, err, ErrInvalid)
+	}
+	if rec.Version != RecordVersion {
+		return nil, fmt.Errorf("%s: record version %d, want %d: %w", path, rec.Version, RecordVersion, ErrInvalid)
+	}
+	return &rec, nil
+}
+
+// List returns every record, oldest first.
+func (s *State) List() ([]*Record, error) {
+	ents, err := os.ReadDir(s.Dir)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*Record
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		rec, err := s.read(filepath.Join(s.Dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	return out, nil
+}
+
+func absolute(p string) (string, error) { return filepath.Abs(p) }

@@ -413,7 +413,7 @@ func TestIdleClock(t *testing.T) {
 	}
 	host := genHost(t, "p")
 	slow := make(chan int)
-	go func() { code, _, _ := get(t, g, host, "/slow?d=300ms"); slow <- code }()
+	go func() { code, _, _ := get(t, g, host, "/slow?d=2s"); slow <- code }()
 	waitFor(t, "request in flight", 10*time.Second, func() bool { _, n, _ := g.PodState("p"); return n == 1 })
 	clk.Add(time.Hour)
 	if s := g.SweepIdle(); len(s) != 0 {

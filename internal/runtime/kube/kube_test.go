@@ -99,12 +99,9 @@ func run(m *testing.M) int {
 }
 
 // installProvider creates tpod-system and the objects of
-// deploy/kubernetes/{rbac,admission-policy}.yaml, as an operator would.
+// deploy/kubernetes/{namespace,rbac,admission-policy}.yaml, as an operator would.
 func installProvider(ctx context.Context) error {
-	if _, err := admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "tpod-system"}}, metav1.CreateOptions{}); err != nil {
-		return err
-	}
-	for _, file := range []string{"rbac.yaml", "admission-policy.yaml"} {
+	for _, file := range []string{"namespace.yaml", "rbac.yaml", "admission-policy.yaml"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "..", "deploy", "kubernetes", file))
 		if err != nil {
 			return err
@@ -115,6 +112,8 @@ func installProvider(ctx context.Context) error {
 				return fmt.Errorf("%s: %w", file, err)
 			}
 			switch o := obj.(type) {
+			case *corev1.Namespace:
+				_, err = admin.CoreV1().Namespaces().Create(ctx, o, metav1.CreateOptions{})
 			case *corev1.ServiceAccount:
 				_, err = admin.CoreV1().ServiceAccounts(o.Namespace).Create(ctx, o, metav1.CreateOptions{})
 			case *rbacv1.ClusterRole:

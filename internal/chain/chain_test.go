@@ -352,3 +352,101 @@ func TestWaitFast(t *testing.T) {
 		t.Fatalf("send+wait took %v per transaction; polling too slow", per)
 	}
 }
+
+func TestPricingChange(t *testing.T) {
+	d := startDevnet(t)
+	ctx := context.Background()
+	info := d.Info()
+	c := dial(t, info.RPC.HTTP, chain.Config{})
+	pub := wallet(t, d, devnet.LabelPublisher)
+	prov := wallet(t, d, devnet.LabelProvider)
+	encl := wallet(t, d, devnet.LabelEnclave)
+	pay := chain.NewPayment(c, info.Contracts.Payment)
+	dom := payment.Domain{ChainID: c.ChainID(), Contract: pay.Address()}
+	id := openChannel(t, d, c, encl.Address(), 3600, 1_000_000)
+	if err := d.AdjustTime(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	st, err := pay.State(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipt := func(seq uint64, u usage.Vector) (payment.Receipt, []byte) {
+		r := payment.Receipt{ChannelID: id, Seq: seq, Time: st.Last.Time + seq, Usage: u}
+		sig, err := payment.SignReceipt(encl, dom, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, sig
+	}
+	var newPrices [7]*big.Int
+	for i := range newPrices {
+		newPrices[i] = big.NewInt(10)
+	}
+	if _, err := pay.ProposePricing(ctx, prov, id, newPrices); err != nil {
+		t.Fatal(err)
+	}
+	h := payment.PricesHash(newPrices)
+	if _, err := pay.ApplyPricing(ctx, prov, st.Claim(receipt(1, usage.Vector{10})), payment.Receipt{}.Binding(), nil, newPrices); !chain.IsRevert(err, "PricingNotAccepted") {
+		t.Fatalf("apply before accept: %v", err)
+	}
+	if _, err := pay.AcceptPricing(ctx, pub, id, h); err != nil {
+		t.Fatal(err)
+	}
+	lastOld, sigOld := receipt(1, usage.Vector{10})
+	firstNew, sigNew := receipt(2, usage.Vector{20})
+	if _, err := pay.ApplyPricing(ctx, prov, st.Claim(lastOld, sigOld), firstNew.Binding(), sigNew, newPrices); err != nil {
+		t.Fatal(err)
+	}
+	// State follows the pricing change: new prices, firstNew as baseline.
+	st2, err := pay.State(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st2.Last.Seq != 2 || st2.Terms.Prices[0].Int64() != 10 {
+		t.Fatalf("after pricing change: %+v", st2)
+	}
+	r3, sig3 := receipt(3, usage.Vector{25})
+	paid, _, err := pay.ClaimReceipt(ctx, prov, r3, sig3)
+	if err != nil || paid.Int64() != 50 {
+		t.Fatalf("claim at new prices: %v %v", paid, err)
+	}
+}
+
+func TestRegistry(t *testing.T) {
+	d := startDevnet(t)
+	ctx := context.Background()
+	info := d.Info()
+	c := dial(t, info.RPC.WS, chain.Config{})
+	prov := wallet(t, d, devnet.LabelProvider)
+	reg := chain.NewRegistry(c, info.Contracts.Registry)
+	var prices [7]*big.Int
+	for i := range prices {
+		prices[i] = big.NewInt(1)
+	}
+	pinfo := contracts.RegistryProviderInfo{PeerId: "12D3KooWtest", Addrs: []string{"/ip4/127.0.0.1/tcp/4001"}, TeeType: "simulated", Region: "local"}
+	pricing := []contracts.RegistryPricingTable{{Token: info.Contracts.Token, Prices: prices, MinDisputePeriod: 60}}
+	if _, err := reg.Register(ctx, prov, pinfo, pricing); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Register(ctx, prov, pinfo, pricing); !chain.IsRevert(err, "AlreadyRegistered") {
+		t.Fatalf("second register: %v", err)
+	}
+	pinfo.Region = "elsewhere"
+	if _, err := reg.Update(ctx, prov, pinfo, pricing); err != nil {
+		t.Fatal(err)
+	}
+	all, err := reg.ListAll(ctx)
+	if err != nil || len(all) != 1 || all[0].Info.Region != "elsewhere" || all[0].Owner != prov.Address() {
+		t.Fatalf("list: %+v %v", all, err)
+	}
+	if _, err := reg.Deactivate(ctx, prov); err != nil {
+		t.Fatal(err)
+	}
+	if active, err := reg.IsActive(ctx, prov.Address()); err != nil || active {
+		t.Fatalf("active after deactivate: %v %v", active, err)
+	}
+	if n, err := reg.Count(ctx); err != nil || n != 1 {
+		t.Fatalf("count %d %v", n, err)
+	}
+}

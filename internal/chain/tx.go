@@ -39,7 +39,7 @@ type Tx struct {
 	To       *common.Address // nil deploys Data as contract creation code
 	Data     []byte
 	Value    *big.Int
-	GasLimit uint64 // 0: estimate, plus a 20% margin
+	GasLimit uint64 // 0: estimate, plus 25% and 25,000
 }
 
 // nonceManager hands out nonces per account. Sends of one account are
@@ -88,7 +88,14 @@ func (c *Client) SendTx(ctx context.Context, w *Wallet, t Tx) (*types.Transactio
 			}
 			return nil, c.wrapRead("estimate gas", err)
 		}
-		gas = est + est/5
+		// Estimation runs on the latest block; the transaction runs in a
+		// later one, where block.timestamp differs and a storage write the
+		// estimate saw as a no-op (writing the same timestamp) costs up to
+		// 20,000 more. Unused gas is not charged, so be generous.
+		gas = est + est/4 + 25_000
+		if head, err := c.HeaderByNumber(ctx, nil); err == nil && head.GasLimit > 0 && gas > head.GasLimit {
+			gas = max(est, head.GasLimit)
+		}
 	}
 	head, err := c.HeaderByNumber(ctx, nil)
 	if err != nil {

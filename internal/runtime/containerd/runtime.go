@@ -167,6 +167,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	for _, st := range states {
 		r.gpus.claim(st.Spec.ID, st.GPUs)
 	}
+	r.removeOrphans(r.ctx(ctx), states)
 	wctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
 	go r.watchOOM(r.ctx(wctx))
@@ -519,6 +520,13 @@ func (r *Runtime) writeSecrets(spec runtime.PodSpec) error {
 			return fmt.Errorf("mount secrets tmpfs: %w", err)
 		}
 	}
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
 	for _, v := range spec.Volumes {
 		if v.Kind != runtime.Secret {
 			continue
@@ -559,7 +567,10 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 }
 
 func (r *Runtime) start(ctx context.Context, st *podState) error {
-	started := false
+	// A new run (and a new Since, which tells the meter that CPU counters
+	// restarted) begins only when no container was running; restarting one
+	// exited container of a running pod continues the run.
+	started, wasRunning := false, false
 	for _, c := range st.Spec.Containers {
 		cid := containerID(st.Spec.ID, c.Name)
 		cont, err := r.client.LoadContainer(ctx, cid)
@@ -572,6 +583,7 @@ func (r *Runtime) start(ctx context.Context, st *podState) error {
 				return wrapErr(err)
 			}
 			if s.Status == client.Running {
+				wasRunning = true
 				continue
 			}
 			if err := r.deleteTask(ctx, cont, task); err != nil {
@@ -595,7 +607,9 @@ func (r *Runtime) start(ctx context.Context, st *podState) error {
 		started = true
 	}
 	if started {
-		st.Since = r.now()
+		if !wasRunning {
+			st.Since = r.now()
+		}
 		st.Reason = ""
 		return r.save(st)
 	}
@@ -903,4 +917,31 @@ func wrapErr(err error) error {
 		return fmt.Errorf("%w: %w", runtime.ErrFailedPrecondition, err)
 	}
 	return err
+}
+
+// removeOrphans deletes containers labelled for a pod that no longer has a
+// state file (a Delete that failed half-way in an earlier process).
+func (r *Runtime) removeOrphans(ctx context.Context, states []*podState) {
+	known := map[string]bool{}
+	for _, st := range states {
+		known[st.Spec.ID] = true
+	}
+	conts, err := r.client.Containers(ctx, fmt.Sprintf("labels.%q", labelPod))
+	if err != nil {
+		r.log.Warn("list containers", "err", err)
+		return
+	}
+	orphans := map[string]bool{}
+	for _, c := range conts {
+		labels, err := c.Labels(ctx)
+		if err == nil && !known[labels[labelPod]] {
+			orphans[labels[labelPod]] = true
+		}
+	}
+	for id := range orphans {
+		r.log.Info("removing containers of a deleted pod", "pod", id)
+		if err := r.deleteContainers(ctx, &podState{Spec: runtime.PodSpec{ID: id}}); err != nil {
+			r.log.Warn("remove orphan containers", "pod", id, "err", err)
+		}
+	}
 }

@@ -80,9 +80,12 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		id := st.Spec.ID
 		u := runtime.Usage{Time: now, Since: st.Since, Reserved: st.Spec.Resources()}
 		for _, c := range st.Spec.Containers {
-			if m := metrics[containerID(id, c.Name)]; m.running {
+			// CPU of an exited container whose task is not yet deleted still
+			// counts, so the pod's total stays monotonic within a run.
+			m := metrics[containerID(id, c.Name)]
+			u.CPUNanos += m.cpu
+			if m.running {
 				u.Running = true
-				u.CPUNanos += m.cpu
 				u.MemoryWorkingSetBytes += m.ws
 			}
 		}

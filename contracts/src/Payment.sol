@@ -257,7 +257,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     /// channel's earnings, which only the provider can withdraw.
     function claim(Claim calldata c) external nonReentrant returns (uint256 paid) {
         bytes4 err;
-        (err, paid) = _claim(c);
+        (err, paid) = _claim(c, _domainSeparatorV4());
         if (err != 0) _revertClaim(err, c.receipt.channelId);
     }
 
@@ -268,9 +268,10 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     function claimMany(Claim[] calldata cs) external nonReentrant returns (uint256 totalPaid) {
         uint256 n = cs.length;
         if (n == 0) revert EmptyBatch();
+        bytes32 sep = _domainSeparatorV4();
         for (uint256 i; i < n; ++i) {
             Claim calldata c = cs[i];
-            (bytes4 err, uint256 paid) = _claim(c);
+            (bytes4 err, uint256 paid) = _claim(c, sep);
             if (err != 0) {
                 emit ClaimSkipped(c.receipt.channelId, err);
             } else {
@@ -357,7 +358,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
                 revert ReceiptMismatch(id);
             }
         } else {
-            (bytes4 err,) = _claim(lastOld);
+            (bytes4 err,) = _claim(lastOld, _domainSeparatorV4());
             if (err != 0) _revertClaim(err, id);
         }
         if (firstNew.channelId != id) revert ReceiptMismatch(id);
@@ -412,38 +413,140 @@ contract Payment is EIP712, ReentrancyGuardTransient {
 
     // ---- internals ----
 
-    function _claim(Claim calldata c) private returns (bytes4 err, uint256 paid) {
-        Receipt calldata r = c.receipt;
-        Channel storage ch = _channels[r.channelId];
-        bytes32 h = ch.stateHash;
-        if (h == 0) return (UnknownChannel.selector, 0);
-        if (h == CLOSED) return (ChannelAlreadyClosed.selector, 0);
-        if (_hashState(c.terms, c.last) != h) return (StateMismatch.selector, 0);
-        if (r.seq <= c.last.seq) return (SeqNotIncreasing.selector, 0);
-        if (r.time <= c.last.time) return (TimeNotIncreasing.selector, 0);
-        if (r.time > block.timestamp) return (ReceiptFromFuture.selector, 0);
-        uint256 cost;
-        for (uint256 i; i < USAGE_LEN; ++i) {
-            uint64 u = r.usage[i];
-            uint64 l = c.last.usage[i];
-            if (u < l) return (UsageDecreased.selector, 0);
-            cost += uint256(u - l) * c.terms.prices[i];
+    /// Checks and settles one claim; returns the selector of the error that
+    /// refuses it (0 if accepted) and the amount paid. Written in assembly
+    /// for gas (docs/contracts.md § Gas); the rules it applies, in order:
+    ///  1. the receipt's channel exists (UnknownChannel) and is not closed
+    ///     (ChannelAlreadyClosed);
+    ///  2. keccak256(abi.encode(terms, last)) equals the channel's stateHash
+    ///     (StateMismatch);
+    ///  3. receipt.seq > last.seq (SeqNotIncreasing), last.time < receipt.time
+    ///     (TimeNotIncreasing) ≤ block.timestamp (ReceiptFromFuture), and
+    ///     every usage counter ≥ the last one (UsageDecreased);
+    ///  4. the EIP-712 signature recovers to terms.enclaveSigner, low s
+    ///     (InvalidSignature);
+    ///  5. paid = min(Σ (usage[i] − last[i]) × prices[i],
+    ///     maxPerSecond × (time − lastTime), balance); balance −= paid,
+    ///     earned += paid, stateHash = keccak256(abi.encode(terms, receipt
+    ///     seq/time/usage)); emit Claimed.
+    /// Terms and last are raw calldata words checked by hash against values
+    /// that were clean when committed; receipt words are covered by the
+    /// enclave's signature over clean values. So no value is used with dirty
+    /// high bits, and the arithmetic cannot overflow (Δusage < 2^64,
+    /// prices and maxPerSecond < 2^128, balance + earned < 2^128).
+    function _claim(Claim calldata c, bytes32 domainSeparator) private returns (bytes4 err, uint256 paid) {
+        uint256 code;
+        bytes32 typeHash = RECEIPT_TYPEHASH;
+        bytes32 topic = Claimed.selector;
+        assembly ("memory-safe") {
+            function run(cl, base, sep, th, tp) -> rc, pd {
+                // Calldata layout of a Claim (30 words): terms @0 (signer,
+                // maxPerSecond, prices[7]), last @288 (seq, time, usage[7]),
+                // receipt @576 (channelId, seq, time, usage[7]), sigR @896, sigVS @928.
+                let id := calldataload(add(cl, 576))
+                mstore(0, id)
+                mstore(32, base)
+                let chs := keccak256(0, 64)
+                let h := sload(add(chs, 4))
+                if iszero(h) {
+                    rc := 1
+                    leave
+                }
+                if eq(h, 1) {
+                    rc := 2
+                    leave
+                }
+                let p := mload(0x40)
+                calldatacopy(p, cl, 576)
+                if iszero(eq(keccak256(p, 576), h)) {
+                    rc := 3
+                    leave
+                }
+                let rtime := calldataload(add(cl, 640))
+                let ltime := calldataload(add(cl, 320))
+                if iszero(gt(calldataload(add(cl, 608)), calldataload(add(cl, 288)))) {
+                    rc := 4
+                    leave
+                }
+                if iszero(gt(rtime, ltime)) {
+                    rc := 5
+                    leave
+                }
+                if gt(rtime, timestamp()) {
+                    rc := 6
+                    leave
+                }
+                let cost := 0
+                for { let i := 0 } lt(i, 224) { i := add(i, 32) } {
+                    let u := calldataload(add(add(cl, 672), i))
+                    let l := calldataload(add(add(cl, 352), i))
+                    if lt(u, l) {
+                        rc := 7
+                        leave
+                    }
+                    cost := add(cost, mul(sub(u, l), calldataload(add(add(cl, 64), i))))
+                }
+                {
+                    // EIP-712: keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(receipt)).
+                    calldatacopy(p, add(cl, 672), 224)
+                    let usageHash := keccak256(p, 224)
+                    mstore(p, th)
+                    calldatacopy(add(p, 32), add(cl, 576), 96)
+                    mstore(add(p, 128), usageHash)
+                    let structHash := keccak256(p, 160)
+                    mstore(p, 0x1901000000000000000000000000000000000000000000000000000000000000)
+                    mstore(add(p, 2), sep)
+                    mstore(add(p, 34), structHash)
+                    let digest := keccak256(p, 66)
+                    let vs := calldataload(add(cl, 928))
+                    let s := and(vs, 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
+                    if gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0) {
+                        rc := 8
+                        leave
+                    }
+                    mstore(p, digest)
+                    mstore(add(p, 32), add(shr(255, vs), 27))
+                    mstore(add(p, 64), calldataload(add(cl, 896)))
+                    mstore(add(p, 96), s)
+                    mstore(0, 0)
+                    pop(staticcall(gas(), 1, p, 128, 0, 32))
+                    let signer := mload(0)
+                    if or(iszero(signer), iszero(eq(signer, calldataload(cl)))) {
+                        rc := 8
+                        leave
+                    }
+                }
+                pd := cost
+                let capv := mul(calldataload(add(cl, 32)), sub(rtime, ltime))
+                if lt(capv, pd) { pd := capv }
+                let fundsSlot := add(chs, 3)
+                let funds := sload(fundsSlot)
+                let bal := and(funds, 0xffffffffffffffffffffffffffffffff)
+                if lt(bal, pd) { pd := bal }
+                // balance (low 128 bits) −= paid; earned (high 128 bits) += paid.
+                sstore(fundsSlot, add(sub(funds, pd), shl(128, pd)))
+                calldatacopy(p, cl, 288)
+                calldatacopy(add(p, 288), add(cl, 608), 288)
+                sstore(add(chs, 4), keccak256(p, 576))
+                mstore(p, calldataload(add(cl, 608)))
+                mstore(add(p, 32), rtime)
+                mstore(add(p, 64), pd)
+                log2(p, 96, tp, id)
+            }
+            code, paid := run(c, _channels.slot, domainSeparator, typeHash, topic)
         }
-        if (_recoverCompact(receiptDigest(r), c.sigR, c.sigVS) != c.terms.enclaveSigner) {
-            return (InvalidSignature.selector, 0);
-        }
+        if (code != 0) err = _claimError(code);
+    }
 
-        uint256 cap = uint256(c.terms.maxPerSecond) * (r.time - c.last.time);
-        paid = cost < cap ? cost : cap;
-        uint128 bal = ch.balance;
-        if (paid > bal) paid = bal;
-        unchecked {
-            // paid ≤ balance, and balance + earned never exceeds uint128 (see _pull).
-            ch.balance = bal - uint128(paid);
-            ch.earned += uint128(paid);
-        }
-        ch.stateHash = _hashNext(c.terms, r);
-        emit Claimed(r.channelId, r.seq, r.time, paid);
+    function _claimError(uint256 code) private pure returns (bytes4) {
+        if (code == 1) return UnknownChannel.selector;
+        if (code == 2) return ChannelAlreadyClosed.selector;
+        if (code == 3) return StateMismatch.selector;
+        if (code == 4) return SeqNotIncreasing.selector;
+        if (code == 5) return TimeNotIncreasing.selector;
+        if (code == 6) return ReceiptFromFuture.selector;
+        if (code == 7) return UsageDecreased.selector;
+        return InvalidSignature.selector;
     }
 
     // The hashes below read calldata directly: Terms, Baseline and Receipt are
@@ -457,16 +560,6 @@ contract Payment is EIP712, ReentrancyGuardTransient {
             let p := mload(0x40)
             calldatacopy(p, terms, 288)
             calldatacopy(add(p, 288), last, 288)
-            h := keccak256(p, 576)
-        }
-    }
-
-    /// keccak256(abi.encode(terms, Baseline(r.seq, r.time, r.usage))).
-    function _hashNext(Terms calldata terms, Receipt calldata r) private pure returns (bytes32 h) {
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            calldatacopy(p, terms, 288)
-            calldatacopy(add(p, 288), add(r, 32), 288)
             h := keccak256(p, 576)
         }
     }
@@ -499,14 +592,6 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         // Reject malleable signatures (EIP-2).
         if (uint256(s) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0) return address(0);
         if (v != 27 && v != 28) return address(0);
-        return ecrecover(digest, v, r, s);
-    }
-
-    /// Recovers the signer of an EIP-2098 compact signature; address(0) if malformed.
-    function _recoverCompact(bytes32 digest, bytes32 r, bytes32 vs) private pure returns (address) {
-        bytes32 s = vs & bytes32(0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF);
-        if (uint256(s) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0) return address(0);
-        uint8 v = uint8(uint256(vs) >> 255) + 27;
         return ecrecover(digest, v, r, s);
     }
 

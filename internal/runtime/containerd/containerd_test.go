@@ -240,3 +240,44 @@ func TestGVisorServesHTTP(t *testing.T) {
 	}
 	t.Logf("gVisor usage: %+v", u)
 }
+
+// TestNetworkRecreatedAfterReboot removes a stopped pod's network namespace
+// (as a reboot does, /run being tmpfs) and starts it again.
+func TestNetworkRecreatedAfterReboot(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	spec := runtime.PodSpec{ID: fmt.Sprintf("reboot-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), spec.ID, 0)
+	st, err := r.load(spec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a reboot leaves: no namespace (its CNI allocation is on disk).
+	if err := r.net.teardown(ctx, spec.ID, st.NetNS); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := r.Status(ctx, spec.ID)
+	if _, err := waitHTTP(ctx, "http://"+ps.IP+":8080/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Delete(ctx, spec.ID, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if leaks, _ := r.Leaks(ctx); len(leaks) > 0 {
+		t.Errorf("left behind: %v", leaks)
+	}
+}

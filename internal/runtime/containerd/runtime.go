@@ -20,10 +20,12 @@ import (
 
 	"github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/containerd/v2/pkg/cio"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"github.com/containerd/containerd/v2/pkg/oci"
 	"github.com/containerd/errdefs"
+	"github.com/containerd/typeurl/v2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/trustedpods/tpod/internal/runtime"
@@ -571,6 +573,9 @@ func (r *Runtime) start(ctx context.Context, st *podState) error {
 	// restarted) begins only when no container was running; restarting one
 	// exited container of a running pod continues the run.
 	started, wasRunning := false, false
+	if err := r.ensureNetwork(ctx, st); err != nil {
+		return err
+	}
 	for _, c := range st.Spec.Containers {
 		cid := containerID(st.Spec.ID, c.Name)
 		cont, err := r.client.LoadContainer(ctx, cid)
@@ -944,4 +949,60 @@ func (r *Runtime) removeOrphans(ctx context.Context, states []*podState) {
 			r.log.Warn("remove orphan containers", "pod", id, "err", err)
 		}
 	}
+}
+
+// ensureNetwork recreates a pod's network namespace when it is gone (the host
+// rebooted: StateDir is on tmpfs): CNI DEL of the old attachment, a new
+// namespace and address, and the containers' specs pointed at it. Secrets
+// cannot come back — they were only ever in memory — so a pod with secret
+// volumes needs an Update with its spec first.
+func (r *Runtime) ensureNetwork(ctx context.Context, st *podState) error {
+	if _, err := os.Stat(st.NetNS); err == nil {
+		return nil
+	}
+	for _, v := range st.Spec.Volumes {
+		if v.Kind == runtime.Secret && !isMountpoint(filepath.Join(r.stateDir(st.Spec.ID), "secrets")) {
+			return fmt.Errorf("pod %s: its secrets were lost with the host's memory; Update it with its spec: %w", st.Spec.ID, runtime.ErrFailedPrecondition)
+		}
+	}
+	r.log.Info("recreating the network of a pod", "pod", st.Spec.ID, "old", st.IP)
+	if err := r.net.teardown(ctx, st.Spec.ID, st.NetNS); err != nil {
+		r.log.Warn("release old network", "pod", st.Spec.ID, "err", err)
+	}
+	var err error
+	if st.NetNS, st.IP, st.HostVeth, err = r.net.setup(ctx, st.Spec.ID); err != nil {
+		return err
+	}
+	if err := r.save(st); err != nil {
+		return err
+	}
+	if _, err := r.writeEtc(st); err != nil {
+		return err
+	}
+	for _, c := range st.Spec.Containers {
+		cont, err := r.client.LoadContainer(ctx, containerID(st.Spec.ID, c.Name))
+		if err != nil {
+			return wrapErr(err)
+		}
+		spec, err := cont.Spec(ctx)
+		if err != nil {
+			return wrapErr(err)
+		}
+		for i, ns := range spec.Linux.Namespaces {
+			if ns.Type == specs.NetworkNamespace {
+				spec.Linux.Namespaces[i].Path = st.NetNS
+			}
+		}
+		if err := cont.Update(ctx, func(ctx context.Context, _ *client.Client, c *containers.Container) error {
+			a, err := typeurl.MarshalAny(spec)
+			if err != nil {
+				return err
+			}
+			c.Spec = a
+			return nil
+		}); err != nil {
+			return fmt.Errorf("point container %s at the new network: %w", cont.ID(), wrapErr(err))
+		}
+	}
+	return nil
 }

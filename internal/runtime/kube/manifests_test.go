@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestDeployManifests(t *testing.T) {
 	dyn := dynamic.NewForConfigOrDie(restCfg)
 	dir := filepath.Join("..", "..", "..", "deploy", "kubernetes")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	n := 0
+	docs := map[string][]byte{}
 	for _, f := range files {
 		if filepath.Base(f) == "kustomization.yaml" {
 			continue
@@ -42,6 +43,13 @@ func TestDeployManifests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		docs[f] = data
+	}
+	if data := renderLocal(t); data != nil {
+		docs["deploy/local (kustomize)"] = data
+	}
+	n := 0
+	for f, data := range docs {
 		for _, doc := range strings.Split(string(data), "\n---\n") {
 			var u unstructured.Unstructured
 			if err := yaml.Unmarshal([]byte(doc), &u.Object); err != nil {
@@ -90,4 +98,29 @@ func TestDeployManifests(t *testing.T) {
 		t.Errorf("only %d objects in deploy/kubernetes", n)
 	}
 	t.Logf("%d objects accepted", n)
+}
+
+// renderLocal renders the deploy/local overlay with kubectl's kustomize (if
+// kubectl is installed), with placeholder generated files in a copy.
+func renderLocal(t *testing.T) []byte {
+	kubectl, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Log("kubectl not installed: deploy/local overlay not rendered")
+		return nil
+	}
+	root := t.TempDir()
+	for _, d := range []string{"kubernetes", "local"} {
+		if err := os.CopyFS(filepath.Join(root, d), os.DirFS(filepath.Join("..", "..", "..", "deploy", d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := filepath.Join(root, "local", "generated")
+	os.MkdirAll(gen, 0o700)
+	os.WriteFile(filepath.Join(gen, "provider.key"), []byte("0x01"), 0o600)
+	os.WriteFile(filepath.Join(gen, "provider.yaml"), []byte("tee: simulated\n"), 0o600)
+	out, err := exec.Command(kubectl, "kustomize", filepath.Join(root, "local")).Output()
+	if err != nil {
+		t.Fatalf("kubectl kustomize deploy/local: %v", err)
+	}
+	return out
 }

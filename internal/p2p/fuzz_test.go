@@ -24,6 +24,11 @@ import (
 // validation, authorization, the test provider, response writing) over an
 // in-memory stream, so each input costs microseconds instead of a libp2p
 // round trip. The loopback tests cover the same handlers on real hosts.
+//
+//	go test -run '^$' -fuzz '^FuzzManageHandler$' -fuzzminimizetime 1s ./internal/p2p
+//
+// A short -fuzzminimizetime helps: each signed input costs a signature
+// recovery, so minimizing a new input with the default 60 s stalls progress.
 
 // memStream is the server's side of a stream whose client sent in. Reads
 // past in return EOF (the client closed its write side), except once the

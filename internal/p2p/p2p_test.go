@@ -53,8 +53,11 @@ func TestDigestMatchesGoEthereum(t *testing.T) {
 	if got := a.Digest(d); !bytes.Equal(got[:], want) {
 		t.Fatalf("digest %x, go-ethereum %x", got, want)
 	}
-	if got, want := requestTypeHash, crypto.Keccak256Hash([]byte(td.TypeHash("Request"))); got != want && !bytes.Equal(got[:], td.TypeHash("Request")) {
-		t.Fatalf("type hash %x, go-ethereum %x", got, td.TypeHash("Request"))
+	if enc := string(td.EncodeType("Request")); enc != RequestType {
+		t.Fatalf("type %q, go-ethereum %q", RequestType, enc)
+	}
+	if !bytes.Equal(requestTypeHash[:], td.TypeHash("Request")) {
+		t.Fatalf("type hash %x, go-ethereum %x", requestTypeHash, td.TypeHash("Request"))
 	}
 	// Sign and recover.
 	s := NewKeySigner(newKey(t))

@@ -35,7 +35,7 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages for the contracts, pinned by contracts/package-lock.json.
-if [[ -f contracts/package-lock.json && ! -d contracts/node_modules ]]; then
+if [[ -f contracts/package-lock.json && ( ! -d contracts/node_modules || contracts/package-lock.json -nt contracts/node_modules/.package-lock.json ) ]]; then
 	echo "deps: npm ci (contracts)"
 	(cd contracts && npm ci --no-audit --no-fund --loglevel=error)
 fi

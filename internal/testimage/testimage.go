@@ -76,7 +76,14 @@ func GoProgram(dir, binPath string, cmd []string) (Image, error) {
 		}
 	}
 
-	bin := filepath.Join(cache, key+".bin")
+	// Unique temporary names: test binaries of several packages may build
+	// the same image at once; the results are identical, the last rename wins.
+	binf, err := os.CreateTemp(cache, key+"-*.bin")
+	if err != nil {
+		return Image{}, err
+	}
+	binf.Close()
+	bin := binf.Name()
 	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
 	build.Dir = dir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
@@ -92,14 +99,24 @@ func GoProgram(dir, binPath string, cmd []string) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	tmp := archive + ".tmp"
+	tmpf, err := os.CreateTemp(cache, key+"-*.tar.tmp")
+	if err != nil {
+		return Image{}, err
+	}
+	tmpf.Close()
+	tmp := tmpf.Name()
+	defer os.Remove(tmp)
 	if err := WriteLayoutTar(tmp, img); err != nil {
 		return Image{}, err
 	}
 	if err := os.Rename(tmp, archive); err != nil {
 		return Image{}, err
 	}
-	if err := os.WriteFile(digestFile, []byte(d.String()), 0o644); err != nil {
+	dtmp := fmt.Sprintf("%s.%d", digestFile, os.Getpid())
+	if err := os.WriteFile(dtmp, []byte(d.String()), 0o644); err != nil {
+		return Image{}, err
+	}
+	if err := os.Rename(dtmp, digestFile); err != nil {
 		return Image{}, err
 	}
 	out := Image{Archive: archive, Digest: d.String()}

@@ -70,6 +70,7 @@ func newRoot(g *globals) *cobra.Command {
 		newTeeCmd(g),
 		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),
 		newKeyCmd(g), newManifestCmd(g), newBundleCmd(g),
+		newProvidersCmd(g), newDeployCmd(g), newPodCmd(g), newFundsCmd(g), newWatchCmd(g),
 	)
 	return root
 }

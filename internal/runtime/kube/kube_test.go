@@ -781,3 +781,75 @@ func TestRegistryArchives(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestQuotaEnforced: with the quota controller's part played (status
+// written), the API server refuses a replica beyond the pod's quota.
+func TestQuotaEnforced(t *testing.T) {
+	needCluster(t)
+	ctx := context.Background()
+	r := newRuntime(t, Config{Instance: "t4"})
+	spec := runtime.PodSpec{ID: "quota", Containers: []runtime.Container{{
+		Name: "c", Image: runtime.Image{Ref: "example.org/c:1"},
+		Resources: runtime.Resources{CPUMillis: 300, MemoryMiB: 100},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(ctx, "quota", 0)
+	ns, _ := r.Namespace(ctx, "quota")
+	q, err := admin.CoreV1().ResourceQuotas(ns).Get(ctx, objName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Status.Hard = q.Spec.Hard
+	q.Status.Used = corev1.ResourceList{}
+	for k := range q.Spec.Hard {
+		q.Status.Used[k] = resource.MustParse("0")
+	}
+	if _, err := admin.CoreV1().ResourceQuotas(ns).UpdateStatus(ctx, q, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx, "quota"); err != nil {
+		t.Fatal(err)
+	}
+	controllers{t: t, ns: ns, id: "quota"}.sync(ctx, "10.244.2.2")
+	d, _ := admin.AppsV1().Deployments(ns).Get(ctx, objName, metav1.GetOptions{})
+	// Two pods fit (max 1 + 1 for a rollout); a third, or a bigger one, does not.
+	big := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "big-"}, Spec: *d.Spec.Template.Spec.DeepCopy()}
+	big.Spec.Containers[0].Resources.Limits[corev1.ResourceCPU] = resource.MustParse("2")
+	big.Spec.Containers[0].Resources.Requests[corev1.ResourceCPU] = resource.MustParse("2")
+	if _, err := admin.CoreV1().Pods(ns).Create(ctx, big, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("pod above the limit range and quota admitted: %v", err)
+	}
+	second := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "second-"}, Spec: *d.Spec.Template.Spec.DeepCopy()}
+	if _, err := admin.CoreV1().Pods(ns).Create(ctx, second, metav1.CreateOptions{}); err != nil {
+		t.Errorf("second replica (rollout surge) refused: %v", err)
+	}
+	third := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "third-"}, Spec: *d.Spec.Template.Spec.DeepCopy()}
+	if _, err := admin.CoreV1().Pods(ns).Create(ctx, third, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("third replica admitted beyond the quota: %v", err)
+	}
+}
+
+func TestMeterIntegratesRate(t *testing.T) {
+	m := meter{runs: map[string]*meterRun{}}
+	t0 := time.Unix(1000, 0)
+	m.start("p", t0)
+	since, cpu := m.add("p", t0.Add(2*time.Second), true, PodMetrics{CPUNanoCores: 500_000_000})
+	if !since.Equal(t0) || cpu != 1_000_000_000 {
+		t.Fatalf("after 2 s at half a core: since %v cpu %d", since, cpu)
+	}
+	// A long gap counts at most 10 s.
+	_, cpu = m.add("p", t0.Add(62*time.Second), true, PodMetrics{CPUNanoCores: 1_000_000_000})
+	if cpu != 11_000_000_000 {
+		t.Fatalf("after a 60 s gap: cpu %d", cpu)
+	}
+	// Not running ends the run; running again starts a new one from zero.
+	if s, c := m.add("p", t0.Add(63*time.Second), false, PodMetrics{}); !s.IsZero() || c != 0 {
+		t.Fatalf("stopped: %v %d", s, c)
+	}
+	since, cpu = m.add("p", t0.Add(70*time.Second), true, PodMetrics{CPUNanoCores: 1})
+	if !since.Equal(t0.Add(70*time.Second)) || cpu != 0 {
+		t.Fatalf("new run: %v %d", since, cpu)
+	}
+}

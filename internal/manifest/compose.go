@@ -31,32 +31,41 @@ type composeXTpod struct {
 }
 
 type composeService struct {
-	Image       string             `json:"image"`
-	Command     stringOrList       `json:"command"`
-	Entrypoint  stringOrList       `json:"entrypoint"`
-	Environment json.RawMessage    `json:"environment"`
-	Ports       []composePort      `json:"ports"`
-	Expose      []json.RawMessage  `json:"expose"`
-	WorkingDir  string             `json:"working_dir"`
-	Volumes     []composeMount     `json:"volumes"`
-	Secrets     []composeSvcSecret `json:"secrets"`
-	Deploy      *struct {
-		Replicas  *int `json:"replicas"`
-		Resources struct {
-			Limits       composeRes `json:"limits"`
-			Reservations composeRes `json:"reservations"`
-		} `json:"resources"`
-	} `json:"deploy"`
-	Restart       string          `json:"restart"`
-	ContainerName string          `json:"container_name"`
-	DependsOn     json.RawMessage `json:"depends_on"`
-	Healthcheck   json.RawMessage `json:"healthcheck"`
-	Labels        json.RawMessage `json:"labels"`
+	Image         string             `json:"image"`
+	Command       stringOrList       `json:"command"`
+	Entrypoint    stringOrList       `json:"entrypoint"`
+	Environment   json.RawMessage    `json:"environment"`
+	Ports         []composePort      `json:"ports"`
+	Expose        []json.RawMessage  `json:"expose"`
+	WorkingDir    string             `json:"working_dir"`
+	Volumes       []composeMount     `json:"volumes"`
+	Secrets       []composeSvcSecret `json:"secrets"`
+	Deploy        *composeDeploy     `json:"deploy"`
+	Restart       string             `json:"restart"`
+	ContainerName string             `json:"container_name"`
+	DependsOn     json.RawMessage    `json:"depends_on"`
+	Healthcheck   json.RawMessage    `json:"healthcheck"`
+	Labels        json.RawMessage    `json:"labels"`
 	XTpod         *struct {
 		Expose    string   `json:"expose"`
 		Hostnames []string `json:"hostnames"`
 		Storage   string   `json:"storage"`
 	} `json:"x-tpod"`
+}
+
+// composeDeploy reads deploy leniently: placement, restart_policy and the
+// other orchestration keys have no meaning for one pod and are ignored.
+type composeDeploy struct {
+	Replicas  *int `json:"replicas"`
+	Resources struct {
+		Limits       composeRes `json:"limits"`
+		Reservations composeRes `json:"reservations"`
+	} `json:"resources"`
+}
+
+func (d *composeDeploy) UnmarshalJSON(b []byte) error {
+	type plain composeDeploy
+	return json.Unmarshal(b, (*plain)(d))
 }
 
 type composeRes struct {
@@ -70,15 +79,24 @@ type composeRes struct {
 	} `json:"devices"`
 }
 
+// composeVolume and composeSecretDecl are read leniently (driver, labels,
+// name and the like are ignored).
 type composeVolume struct {
 	XTpodSize string `json:"x-tpod-size"`
-	External  bool   `json:"external"`
+}
+
+func (v *composeVolume) UnmarshalJSON(b []byte) error {
+	type plain composeVolume
+	return json.Unmarshal(b, (*plain)(v))
 }
 
 type composeSecretDecl struct {
-	File        string `json:"file"`
-	Environment string `json:"environment"`
-	External    bool   `json:"external"`
+	File string `json:"file"`
+}
+
+func (v *composeSecretDecl) UnmarshalJSON(b []byte) error {
+	type plain composeSecretDecl
+	return json.Unmarshal(b, (*plain)(v))
 }
 
 // stringOrList is a Compose command: a list, or a string split like a shell

@@ -287,6 +287,7 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) error {
 	}
 	images, err := r.images(ctx, spec)
 	if err != nil {
+		r.forgetImages(ctx, spec.ID)
 		return err
 	}
 	nsObj := r.b.namespace("", spec, js)
@@ -295,15 +296,24 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) error {
 	nsObj.GenerateName = r.cfg.NamespacePrefix + spec.ID + "-"
 	created, err := r.client.CoreV1().Namespaces().Create(ctx, nsObj, metav1.CreateOptions{})
 	if err != nil {
+		r.forgetImages(ctx, spec.ID)
 		return apiErr("create namespace", err)
 	}
 	ns := created.Name
 	if err := r.writeObjects(ctx, ns, nil, spec, s, images, 30, false); err != nil {
 		// Leave nothing half-made behind.
 		_ = r.client.CoreV1().Namespaces().Delete(context.WithoutCancel(ctx), ns, metav1.DeleteOptions{})
+		r.forgetImages(ctx, spec.ID)
 		return err
 	}
 	return nil
+}
+
+// forgetImages drops what a failed Create left in the image store.
+func (r *Runtime) forgetImages(ctx context.Context, id string) {
+	if r.cfg.Images != nil {
+		_ = r.cfg.Images.Remove(context.WithoutCancel(ctx), id)
+	}
 }
 
 // writeObjects creates or updates every object of the pod in ns.

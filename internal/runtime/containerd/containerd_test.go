@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -279,5 +281,52 @@ func TestNetworkRecreatedAfterReboot(t *testing.T) {
 	}
 	if leaks, _ := r.Leaks(ctx); len(leaks) > 0 {
 		t.Errorf("left behind: %v", leaks)
+	}
+}
+
+// TestPodsIsolatedFromEachOther: pod A cannot reach pod B on the bridge; the
+// host can reach both, and a pod reaches its own address (hairpin).
+func TestPodsIsolatedFromEachOther(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ips := map[string]string{}
+	for _, name := range []string{"a", "b"} {
+		spec := runtime.PodSpec{ID: fmt.Sprintf("iso-%s-%d", name, time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+			Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+		}}}
+		if err := r.Create(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Delete(context.Background(), spec.ID, 0)
+		if err := r.Start(ctx, spec.ID); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := r.Status(ctx, spec.ID)
+		ips[name] = st.IP
+		if _, err := waitHTTP(ctx, "http://"+st.IP+":8080/"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fetch := func(from, to string) string {
+		c := &http.Client{Timeout: 5 * time.Second}
+		resp, err := c.Get("http://" + ips[from] + ":8080/fetch?url=http://" + ips[to] + ":8080/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.Status + " " + string(b)
+	}
+	if got := fetch("a", "b"); !strings.HasPrefix(got, "502") {
+		t.Errorf("pod a reached pod b: %s", got)
+	}
+	if got := fetch("a", "a"); !strings.HasPrefix(got, "200") {
+		t.Errorf("pod a cannot reach itself: %s", got)
 	}
 }

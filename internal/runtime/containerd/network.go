@@ -34,6 +34,10 @@ type NetworkConfig struct {
 	PluginDirs []string
 	// NoMasquerade turns off SNAT of the pods' outgoing traffic.
 	NoMasquerade bool
+	// AllowPodToPod lets pods reach each other across the bridge. By default
+	// every pod's bridge port is isolated: pods reach the host and (through
+	// NAT) the outside, but not one another.
+	AllowPodToPod bool
 }
 
 // cniTimeout bounds one CNI ADD or DEL.
@@ -49,6 +53,7 @@ type network struct {
 	ipamDir string
 	confDir string
 	bridge  string
+	isolate bool
 }
 
 // newNetwork writes our CNI config into DataDir/cni/net.d (a conf dir of our
@@ -81,6 +86,7 @@ func newNetwork(cfg Config) (*network, error) {
 		ipamDir: filepath.Join(cfg.DataDir, "cni", "ipam"),
 		confDir: filepath.Join(cfg.DataDir, "cni", "net.d"),
 		bridge:  nc.Bridge,
+		isolate: !nc.AllowPodToPod,
 	}
 	for _, d := range []string{n.nsDir, n.ipamDir, n.confDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -120,7 +126,7 @@ func newNetwork(cfg Config) (*network, error) {
 		return nil, err
 	}
 	n.cni, err = gocni.New(gocni.WithPluginDir(nc.PluginDirs), gocni.WithPluginConfDir(n.confDir),
-		gocni.WithMinNetworkCount(1), gocni.WithConfListFile(file))
+		gocni.WithMinNetworkCount(2), gocni.WithLoNetwork, gocni.WithConfListFile(file))
 	if err != nil {
 		return nil, fmt.Errorf("load cni config: %w", err)
 	}
@@ -143,19 +149,31 @@ func (n *network) setup(ctx context.Context, id string) (nsPath, ip, veth string
 		return "", "", "", fmt.Errorf("cni setup: %w", err)
 	}
 	for name, iface := range res.Interfaces {
+		// The host end of the pod's veth: a port of our bridge in the host
+		// namespace (go-cni's merged result does not mark it reliably).
 		if iface.Sandbox == "" && name != n.bridge {
-			veth = name
+			if _, err := os.Stat(filepath.Join("/sys/class/net", name, "brport")); err == nil {
+				veth = name
+			}
 		}
 		for _, c := range iface.IPConfigs {
-			if iface.Sandbox != "" && c.IP.To4() != nil {
+			if c.IP.To4() != nil && !c.IP.IsLoopback() {
 				ip = c.IP.String()
 			}
 		}
 	}
-	if ip == "" {
+	if ip == "" || (n.isolate && veth == "") {
 		n.cni.Remove(ctx, id, ns.GetPath())
 		ns.Remove()
-		return "", "", "", errors.New("cni setup returned no IPv4 address")
+		return "", "", "", errors.New("cni setup returned no IPv4 address or no host interface")
+	}
+	if n.isolate {
+		// Bridge port isolation: isolated ports do not forward to each other.
+		if out, err := exec.CommandContext(ctx, "bridge", "link", "set", "dev", veth, "isolated", "on").CombinedOutput(); err != nil {
+			n.cni.Remove(ctx, id, ns.GetPath())
+			ns.Remove()
+			return "", "", "", fmt.Errorf("isolate %s: %v: %s", veth, err, strings.TrimSpace(string(out)))
+		}
 	}
 	return ns.GetPath(), ip, veth, nil
 }

@@ -64,6 +64,7 @@ func RunWith(t *testing.T, newRuntime Factory, opts Options) {
 	}{
 		{"Errors", s.testErrors},
 		{"HTTPServer", s.testHTTP},
+		{"SharedNetwork", s.testShared},
 		{"OOMKill", s.testOOM},
 		{"CPUQuota", s.testCPU},
 		{"Logs", s.testLogs},
@@ -302,6 +303,24 @@ func (s *suite) testHTTP(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("List does not include %s", spec.ID)
+	}
+}
+
+// testShared: containers of one pod share its network namespace and reach
+// each other on localhost.
+func (s *suite) testShared(t *testing.T) {
+	spec := runtime.PodSpec{ID: s.id("shared"), Containers: []runtime.Container{
+		s.container("web", "serve"),
+		s.container("side", "serve", "-addr", ":9090"),
+	}}
+	s.create(t, spec)
+	st := s.start(t, spec.ID)
+	get(t, "http://"+st.IP+":8080/", 10*time.Second)
+	if got := get(t, "http://"+st.IP+":9090/fetch?url=http://localhost:8080/", 10*time.Second); got != "200" {
+		t.Errorf("sidecar fetching localhost:8080 got %q", got)
+	}
+	if len(st.Containers) != 2 || st.State != runtime.PodRunning {
+		t.Errorf("status %+v", st)
 	}
 }
 

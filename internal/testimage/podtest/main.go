@@ -106,6 +106,18 @@ func serve(addr string, ignoreTerm bool) {
 		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 		fmt.Fprint(w, ru.Utime.Nano()+ru.Stime.Nano())
 	})
+	// /fetch?url=U fetches U (1 s timeout) and answers with its status, or
+	// 502 and the error.
+	mux.HandleFunc("/fetch", func(w http.ResponseWriter, r *http.Request) {
+		c := &http.Client{Timeout: time.Second}
+		resp, err := c.Get(r.URL.Query().Get("url"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		resp.Body.Close()
+		fmt.Fprint(w, resp.StatusCode)
+	})
 	mux.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, os.Getenv(r.URL.Query().Get("name")))
 	})

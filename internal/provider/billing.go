@@ -127,15 +127,23 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vec
 		r.Time = max(r.Time, last.Time+1)
 	}
 	r.Time = max(r.Time, bk.base.Time+1)
+	sig, err := b.signStore(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return &store.Receipt{ChannelID: id, Seq: r.Seq, Time: r.Time, Usage: r.Usage, Signature: sig}, nil
+}
+
+// signStore has the enclave sign r and records it before anyone sees it.
+func (b *biller) signStore(ctx context.Context, r payment.Receipt) ([]byte, error) {
 	sig, err := payment.SignReceipt(b.signer, b.domain, r)
 	if err != nil {
 		return nil, fmt.Errorf("sign receipt: %w", err)
 	}
-	rec := store.Receipt{ChannelID: id, Seq: r.Seq, Time: r.Time, Usage: r.Usage, Signature: sig}
-	if err := b.store.AddReceipt(ctx, rec); err != nil {
+	if err := b.store.AddReceipt(ctx, store.Receipt{ChannelID: r.ChannelID, Seq: r.Seq, Time: r.Time, Usage: r.Usage, Signature: sig}); err != nil {
 		return nil, err
 	}
-	return &rec, nil
+	return sig, nil
 }
 
 // bill signs a receipt for every item and claims them in one transaction.

@@ -44,6 +44,8 @@ type FileConfig struct {
 	LowFunds     config.Duration `json:"lowFunds"`
 	BillingCycle config.Duration `json:"billingCycle"`
 	StopGrace    config.Duration `json:"stopGrace"`
+	// PricingNotice is how long publishers have to accept new prices.
+	PricingNotice config.Duration `json:"pricingNotice"`
 	// MaxBundleMiB caps a bundle fetched from IPFS.
 	MaxBundleMiB int64         `json:"maxBundleMiB"`
 	Gateway      GatewayConfig `json:"gateway"`
@@ -301,7 +303,7 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		Store: st, Enclave: enc, Runtime: rt, Bundles: bundles, Host: h, Chain: cc, Payment: pay, Registry: reg,
 		Wallet: wallet, Gateway: gw, Pricing: pricing, Capacity: fc.Capacity,
 		MinRunway: time.Duration(fc.MinRunway), LowFunds: time.Duration(fc.LowFunds), BillingCycle: time.Duration(fc.BillingCycle),
-		StopGrace: time.Duration(fc.StopGrace), MaxBundleSize: fc.MaxBundleMiB << 20,
+		StopGrace: time.Duration(fc.StopGrace), PricingNotice: time.Duration(fc.PricingNotice), MaxBundleSize: fc.MaxBundleMiB << 20,
 		WorkDir: filepath.Join(fc.DataDir, "work"), Region: fc.Region, Logger: log,
 	})
 	if err != nil {

@@ -89,6 +89,7 @@ type world struct {
 	rt        *containerd.Runtime
 	prices    [usage.Len]*big.Int
 	cycle     time.Duration
+	cfg       Config
 	cancelRun context.CancelFunc
 	runDone   chan error
 }
@@ -138,26 +139,32 @@ func newWorld(t *testing.T) *world {
 	// KiB of egress; CPU time used 2 per core·ms.
 	w.prices = [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
 	info := w.net.Info()
-	w.prov, err = New(ctx, Config{
+	w.cfg = Config{
 		Store: w.store, Enclave: enc, Runtime: rt, Bundles: w.provNode, Host: w.provNode.Host(),
 		Chain: w.net.Client(), Payment: w.pay, Wallet: w.provider,
 		Pricing:   []PricingTable{{Token: info.Contracts.Token, Prices: w.prices, MinDisputePeriod: 2 * w.cycle}},
 		Capacity:  Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
 		MinRunway: 4 * time.Second, LowFunds: 20 * time.Second, BillingCycle: w.cycle, StopGrace: 2 * time.Second,
 		WorkDir: filepath.Join(dir, "work"), Logger: testLogger(t),
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	w.start(t)
+	w.restart(t, w.cfg)
 	w.client = p2p.NewClient(w.pubNode.Host(), p2p.WithDomain(p2p.Domain{ChainID: info.ChainID, PaymentContract: info.Contracts.Payment}))
 	return w
 }
 
-func (w *world) start(t *testing.T) {
+// restart stops the running provider, if any, and runs a new one with cfg
+// on the same store, runtime, enclave and IPFS node: a provider restart.
+func (w *world) restart(t *testing.T, cfg Config) {
+	t.Helper()
+	w.stop()
+	p, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.prov = p
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancelRun, w.runDone = cancel, make(chan error, 1)
-	go func() { w.runDone <- w.prov.Run(ctx) }()
+	go func() { w.runDone <- p.Run(ctx) }()
 	t.Cleanup(w.stop)
 }
 
@@ -436,4 +443,79 @@ func TestProviderRefusesBadOrders(t *testing.T) {
 	if w.prov.used != (Reservation{}) {
 		t.Fatalf("capacity held after refused orders: %+v", w.prov.used)
 	}
+}
+
+func TestProviderRestartAndPricingChange(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	cid := w.publish(t)
+	pod := w.channel(t, 50_000_000, 8)
+	st := w.provision(t, pod, cid)
+	url := st.Endpoints[0].Address
+	waitFor(t, 4*w.cycle, "a first claim", func() bool {
+		_, err := w.store.LastClaimed(ctx, pod.ChannelID)
+		return err == nil
+	})
+	before, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+
+	// A restart with new prices: the pod keeps running, billing continues
+	// from where it was, and the provider proposes its new prices.
+	cfg := w.cfg
+	newPrices := w.prices
+	newPrices[usage.CPUReserved] = big.NewInt(3)
+	cfg.Pricing = []PricingTable{{Token: w.token.Address(), Prices: newPrices, MinDisputePeriod: 2 * w.cycle}}
+	cfg.PricingNotice = time.Hour
+	w.restart(t, cfg)
+	get(t, url)
+	waitFor(t, 4*w.cycle, "a pricing proposal", func() bool {
+		ch, err := w.pay.Channel(ctx, pod.ChannelID)
+		return err == nil && ch.PendingPricesHash == payment.PricesHash(newPrices)
+	})
+	waitFor(t, 2*w.cycle, "a price-change warning in the pod's status", func() bool {
+		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+		return err == nil && st.State == p2p.PodRunning && strings.Contains(strings.Join(st.Warnings, " "), "price change")
+	})
+	after, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+	if after.Seq < before.Seq {
+		t.Fatalf("claims went back after the restart: %d < %d", after.Seq, before.Seq)
+	}
+	// Old prices still apply until the publisher accepts: earnings so far
+	// equal usage × old prices.
+	ch, _ := w.pay.Channel(ctx, pod.ChannelID)
+	if want := expectedEarnings(w.prices, after.Usage); ch.Earned.Cmp(want) != 0 {
+		t.Fatalf("after restart: earned %s, want %s (a receipt paid twice or not at all)", ch.Earned, want)
+	}
+
+	// The publisher accepts; the provider switches over with the old/new
+	// baseline and later claims use the new prices.
+	if _, err := w.pay.AcceptPricing(ctx, w.publisher, pod.ChannelID, payment.PricesHash(newPrices)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*w.cycle, "the new prices to apply", func() bool {
+		s, err := w.pay.State(ctx, pod.ChannelID)
+		return err == nil && samePrices(s.Terms.Prices, newPrices)
+	})
+	s0, _ := w.pay.State(ctx, pod.ChannelID)
+	earned0, _ := w.pay.Channel(ctx, pod.ChannelID)
+	waitFor(t, 4*w.cycle, "a claim at the new prices", func() bool {
+		r, err := w.store.LastClaimed(ctx, pod.ChannelID)
+		return err == nil && r.Seq > s0.Last.Seq
+	})
+	r, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+	d, _ := r.Usage.Sub(s0.Last.Usage)
+	ch, _ = w.pay.Channel(ctx, pod.ChannelID)
+	got := new(big.Int).Sub(ch.Earned, earned0.Earned)
+	if want := expectedEarnings(newPrices, d); got.Cmp(want) != 0 {
+		t.Fatalf("claim after the switch paid %s, want %s at the new prices", got, want)
+	}
+
+	// A second change the publisher ignores stops the pod at the end of the
+	// notice.
+	cfg.Pricing[0].Prices[usage.MemoryReserved] = big.NewInt(5)
+	cfg.PricingNotice = 2 * w.cycle
+	w.restart(t, cfg)
+	waitFor(t, 15*w.cycle, "the pod to stop when the notice ends", func() bool {
+		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+		return err == nil && st.State == p2p.PodStopped && strings.Contains(st.Message, "new prices")
+	})
 }

@@ -15,12 +15,7 @@ import (
 
 // billAll signs and claims a receipt for every pod whose usage grew.
 func (p *Provider) billAll(ctx context.Context) {
-	p.mu.Lock()
-	pods := make([]*pod, 0, len(p.pods))
-	for _, pd := range p.pods {
-		pods = append(pods, pd)
-	}
-	p.mu.Unlock()
+	pods := p.podList()
 	var items []billItem
 	for _, pd := range pods {
 		if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
@@ -55,12 +50,7 @@ func (p *Provider) billAll(ctx context.Context) {
 // a graceful stop when it cannot pay for the next cycle or the publisher is
 // closing it, a start again after a deposit, removal once it is closed.
 func (p *Provider) watchFunds(ctx context.Context) {
-	p.mu.Lock()
-	pods := make([]*pod, 0, len(p.pods))
-	for _, pd := range p.pods {
-		pods = append(pods, pd)
-	}
-	p.mu.Unlock()
+	pods := p.podList()
 	for _, pd := range pods {
 		ch, err := p.cfg.Payment.Channel(ctx, pd.channel)
 		if err != nil {
@@ -81,11 +71,22 @@ func (p *Provider) watchFunds(ctx context.Context) {
 		}
 		rw := runway(avail, pd.rate)
 		var warnings []string
+		var repriceStop string
+		p.mu.Lock()
+		if r := pd.repricing; r != nil {
+			repriceStop = r.stop
+			if r.warning != "" {
+				warnings = append(warnings, r.warning)
+			}
+		}
+		p.mu.Unlock()
 		switch {
 		case ch.Status == chain.StatusClosing:
 			p.stopForFunds(ctx, pd, "the publisher closed the channel")
 		case rw < p.cfg.BillingCycle:
 			p.stopForFunds(ctx, pd, fmt.Sprintf("funds exhausted: balance %s, %s per second", avail, pd.rate))
+		case repriceStop != "":
+			p.stopForFunds(ctx, pd, repriceStop)
 		default:
 			if pd.unfunded {
 				p.resume(ctx, pd)

@@ -67,6 +67,9 @@ type Config struct {
 	BillingCycle time.Duration
 	// MeterInterval is how often pods are sampled (1 s).
 	MeterInterval time.Duration
+	// PricingNotice is how long a publisher has to accept new prices before
+	// the pod stops (24 h).
+	PricingNotice time.Duration
 	// StopGrace is the time between SIGTERM and SIGKILL.
 	StopGrace time.Duration
 	// MaxBundleSize caps a bundle fetched from IPFS.
@@ -101,6 +104,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.LowFunds <= 0 {
 		c.LowFunds = 2 * c.MinRunway
+	}
+	if c.PricingNotice <= 0 {
+		c.PricingNotice = 24 * time.Hour
 	}
 	if c.StopGrace <= 0 {
 		c.StopGrace = 10 * time.Second
@@ -162,6 +168,8 @@ type pod struct {
 	// unfunded marks a pod stopped because its channel ran dry; a deposit
 	// starts it again.
 	unfunded bool
+	// repricing is a pending pricing change, nil if none.
+	repricing *repricing
 }
 
 type scalePolicy struct {
@@ -301,7 +309,22 @@ func (p *Provider) billingLoop(ctx context.Context) error {
 // cycle bills every pod and acts on its channel's funds.
 func (p *Provider) cycle(ctx context.Context) {
 	p.billAll(ctx)
+	p.repriceAll(ctx)
 	p.watchFunds(ctx)
+	if _, err := p.cfg.Store.PruneNonces(ctx, p.cfg.Now()); err != nil {
+		p.log.Warn("prune nonces", "err", err)
+	}
+}
+
+// podList returns the pods, unordered.
+func (p *Provider) podList() []*pod {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pods := make([]*pod, 0, len(p.pods))
+	for _, pd := range p.pods {
+		pods = append(pods, pd)
+	}
+	return pods
 }
 
 // sample takes a metering round now, so that a final receipt covers usage up

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestKubeBenchReport measures each operation of the backend against the
@@ -27,7 +26,7 @@ func TestKubeBenchReport(t *testing.T) {
 	r := newRuntime(t, Config{Instance: "bench", Images: reg})
 	archive, img := imageArchive(t)
 	const n = 30
-	ops := []string{"Create (image push, 11 objects)", "Start", "Status", "Usage", "Stop", "Delete"}
+	ops := []string{"Create (image push, 12 objects)", "Start", "Status", "Usage", "Stop", "Delete"}
 	lat := map[string][]time.Duration{}
 	timed := func(op string, f func() error) {
 		start := time.Now()
@@ -76,7 +75,6 @@ func TestKubeBenchReport(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
 
 // replaceDocSection replaces the "## name" section of a markdown document
 // (up to the next "## " heading) or appends it.

@@ -254,6 +254,7 @@ func TestCreateChannelRejects(t *testing.T) {
 	f.expectRevert("ZeroAddress", f.pub, f.payment, create(f.prov.addr, f.tk.addr, noSigner, ether(1), pod))
 	f.expectRevert("ZeroAmount", f.pub, f.payment, create(f.prov.addr, f.tk.addr, terms, big.NewInt(0), pod))
 	f.expectRevert("InvalidTerms", f.pub, f.payment, create(f.prov.addr, f.tk.addr, noCap, ether(1), pod))
+	f.expectRevert("NotAContract", f.pub, f.payment, create(f.prov.addr, f.other.addr, terms, ether(1), pod))
 	// Without an allowance the token refuses.
 	f.expectRevert("ERC20InsufficientAllowance", f.other, f.payment, create(f.prov.addr, f.tk.addr, terms, ether(1), pod))
 	f.mustSend(f.pub, f.payment, create(f.prov.addr, f.tk.addr, terms, ether(1), pod))
@@ -581,4 +582,49 @@ func TestPricingChange(t *testing.T) {
 	if after.Earned.Cmp(before.Earned) != 0 || after.StateHash != payment.StateHash(ch.terms, ch.last) {
 		t.Fatalf("applyPricing from the baseline: %+v", after)
 	}
+}
+
+func TestBalanceOverflow(t *testing.T) {
+	f := newFixture(t)
+	max128 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
+	f.fund(f.tk, f.pub, max128)
+	ch := f.open(new(big.Int).Sub(max128, ether(1)))
+	bal := f.balanceOf(f.tk, f.domain.Contract)
+	before := f.channel(ch.id)
+	f.expectRevert("BalanceOverflow", f.pub, f.payment, paymentABI.PackDeposit(ch.id, ether(2)))
+	f.unchanged(ch, before, bal)
+	f.mustSend(f.pub, f.payment, paymentABI.PackDeposit(ch.id, ether(1)))
+	if c := f.channel(ch.id); c.Balance.Cmp(max128) != 0 {
+		t.Fatalf("balance %v, want 2^128-1", c.Balance)
+	}
+}
+
+func TestApplyPricingFirstNewRejects(t *testing.T) {
+	f := newFixture(t)
+	ch := f.open(ether(1))
+	newP := prices(3, 3, 3, 3, 3, 3, 3)
+	nb := payment.Terms{Prices: newP}.Binding().Prices
+	f.mustSend(f.prov, f.payment, paymentABI.PackProposePricing(ch.id, nb))
+	f.mustSend(f.pub, f.payment, paymentABI.PackAcceptPricing(ch.id, payment.PricesHash(newP)))
+	f.advance(10 * time.Second)
+	cur := payment.Receipt{ChannelID: ch.id, Seq: ch.last.Seq, Time: ch.last.Time, Usage: ch.last.Usage}
+	apply := func(lo payment.Receipt, last payment.Baseline, fn payment.Receipt) []byte {
+		return paymentABI.PackApplyPricing(payment.NewClaim(ch.terms, last, lo, nil), fn.Binding(), f.sign(f.enc, fn), nb)
+	}
+	fn := ch.next(f.now(), usage.Vector{1})
+	sameTime := fn
+	sameTime.Time = cur.Time
+	future := fn
+	future.Time = f.now() + 100
+	foreign := fn
+	foreign.ChannelID = randomPodID()
+	stale := ch.last
+	stale.Time--
+	staleCur := cur
+	staleCur.Time--
+	f.expectRevert("TimeNotIncreasing", f.prov, f.payment, apply(cur, ch.last, sameTime))
+	f.expectRevert("ReceiptFromFuture", f.prov, f.payment, apply(cur, ch.last, future))
+	f.expectRevert("ReceiptMismatch", f.prov, f.payment, apply(cur, ch.last, foreign))
+	f.expectRevert("StateMismatch", f.prov, f.payment, apply(staleCur, stale, fn))
+	f.mustSend(f.prov, f.payment, apply(cur, ch.last, fn))
 }

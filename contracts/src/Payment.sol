@@ -128,6 +128,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     // ---- errors ----
 
     error ZeroAddress();
+    error NotAContract(address token);
     error ZeroAmount();
     error InvalidTerms();
     error BalanceOverflow();
@@ -170,6 +171,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
         if (provider == address(0) || token == address(0) || terms.enclaveSigner == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
         if (terms.maxPerSecond == 0) revert InvalidTerms();
+        if (token.code.length == 0) revert NotAContract(token);
         channelId = channelIdOf(msg.sender, provider, podId);
         Channel storage ch = _channels[channelId];
         if (ch.status != Status.None) revert ChannelExists(channelId);

@@ -235,9 +235,10 @@ func webSpec(id, archive, digest string) runtime.PodSpec {
 // kubelet would: it creates the replicas a Deployment asks for and reports
 // their containers running.
 type controllers struct {
-	t  *testing.T
-	ns string
-	id string
+	t    *testing.T
+	ns   string
+	id   string
+	node string // node the replicas are bound to ("" for none)
 }
 
 func (c controllers) sync(ctx context.Context, ip string) []corev1.Pod {
@@ -257,6 +258,7 @@ func (c controllers) sync(ctx context.Context, ip string) []corev1.Pod {
 			ObjectMeta: metav1.ObjectMeta{GenerateName: "pod-", Labels: d.Spec.Template.Labels},
 			Spec:       d.Spec.Template.Spec,
 		}
+		p.Spec.NodeName = c.node
 		// Admission (PodSecurity baseline, LimitRanger, quota) checks it.
 		p, err := admin.CoreV1().Pods(c.ns).Create(ctx, p, metav1.CreateOptions{})
 		if err != nil {

@@ -29,6 +29,7 @@ func TestConformance(t *testing.T) {
 		Cycles: cycles,
 		Skip: map[string]string{
 			"HTTPServer":         needsContainers,
+			"SharedNetwork":      needsContainers,
 			"OOMKill":            needsContainers,
 			"CPUQuota":           needsContainers,
 			"Logs":               needsContainers,

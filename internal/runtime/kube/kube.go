@@ -502,14 +502,35 @@ func (r *Runtime) Update(ctx context.Context, spec runtime.PodSpec, grace time.D
 	if _, err := r.client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{}); err != nil {
 		return apiErr("update namespace", err)
 	}
+	// The replicas running now are the old ones: after the Deployment
+	// changes they go with the given grace rather than their own template's
+	// (new replicas, created after the change, are not in this list).
+	var running []string
+	if started {
+		running, err = r.podNames(ctx, ns.Name, spec.ID)
+		if err != nil {
+			return err
+		}
+	}
 	if err := r.writeObjects(ctx, ns.Name, &old, spec, s, images, seconds(grace), started); err != nil {
 		return err
 	}
-	if started {
-		// Old pods go with the given grace rather than the old template's.
-		return r.deletePods(ctx, ns.Name, spec.ID, grace, d.Spec.Template.Spec.Containers)
+	return r.deletePods(ctx, ns.Name, grace, running)
+}
+
+// podNames lists the live replicas of pod id.
+func (r *Runtime) podNames(ctx context.Context, ns, id string) ([]string, error) {
+	pods, err := r.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: id}).String()})
+	if err != nil {
+		return nil, apiErr("list pods", err)
 	}
-	return nil
+	var out []string
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp == nil {
+			out = append(out, p.Name)
+		}
+	}
+	return out, nil
 }
 
 // mergeNamespaceLabels keeps labels others set (kubernetes.io/metadata.name).
@@ -530,39 +551,16 @@ func seconds(d time.Duration) int64 {
 	return max(s, 0)
 }
 
-// deletePods deletes the pod's pods that run an older template with the
-// given grace, leaving those of the current template (nil: delete all).
-func (r *Runtime) deletePods(ctx context.Context, ns, id string, grace time.Duration, old []corev1.Container) error {
-	pods, err := r.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: id}).String()})
-	if err != nil {
-		return apiErr("list pods", err)
-	}
+// deletePods deletes the named replicas with the given grace.
+func (r *Runtime) deletePods(ctx context.Context, ns string, grace time.Duration, names []string) error {
 	g := seconds(grace)
-	for _, p := range pods.Items {
-		if p.DeletionTimestamp != nil {
-			continue
-		}
-		if old != nil && !sameImages(p.Spec.Containers, old) {
-			continue
-		}
-		err := r.client.CoreV1().Pods(ns).Delete(ctx, p.Name, metav1.DeleteOptions{GracePeriodSeconds: &g})
+	for _, name := range names {
+		err := r.client.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: &g})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return apiErr("delete pod", err)
 		}
 	}
 	return nil
-}
-
-func sameImages(a, b []corev1.Container) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Image != b[i].Image {
-			return false
-		}
-	}
-	return true
 }
 
 // Start scales the pod to its running replica count and, for a range, adds
@@ -617,7 +615,11 @@ func (r *Runtime) stop(ctx context.Context, ns string, d *appsv1.Deployment, spe
 		}
 	}
 	r.meter.stop(spec.ID)
-	return r.deletePods(ctx, ns, spec.ID, grace, nil)
+	names, err := r.podNames(ctx, ns, spec.ID)
+	if err != nil {
+		return err
+	}
+	return r.deletePods(ctx, ns, grace, names)
 }
 
 // Delete stops the pod and deletes its namespace, which removes every object

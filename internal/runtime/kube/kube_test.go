@@ -527,6 +527,12 @@ func TestLifecycleObjects(t *testing.T) {
 	if pvc, err := admin.CoreV1().PersistentVolumeClaims(nsName).Get(ctx, "vol-data", metav1.GetOptions{}); err != nil || pvc.UID != oldPVC {
 		t.Errorf("claim not kept across Update: %v", err)
 	}
+	if _, err := admin.CoreV1().Pods(nsName).Get(ctx, pods[0].Name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the old replica survived Update: %v", err)
+	}
+	if n := len(ctl.sync(ctx, "10.244.0.8")); n != 1 {
+		t.Errorf("%d replicas after Update", n)
+	}
 
 	// Stop: zero replicas, the old replica deleted.
 	if err := r.Stop(ctx, "web1", time.Second); err != nil {

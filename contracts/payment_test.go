@@ -254,6 +254,7 @@ func TestCreateChannelRejects(t *testing.T) {
 	f.expectRevert("ZeroAddress", f.pub, f.payment, create(f.prov.addr, f.tk.addr, noSigner, ether(1), pod))
 	f.expectRevert("ZeroAmount", f.pub, f.payment, create(f.prov.addr, f.tk.addr, terms, big.NewInt(0), pod))
 	f.expectRevert("InvalidTerms", f.pub, f.payment, create(f.prov.addr, f.tk.addr, noCap, ether(1), pod))
+	f.expectRevert("InvalidTerms", f.pub, f.payment, paymentABI.PackCreateChannel(f.prov.addr, pod, f.tk.addr, terms.Binding(), 366*86400+1, ether(1)))
 	f.expectRevert("NotAContract", f.pub, f.payment, create(f.prov.addr, f.other.addr, terms, ether(1), pod))
 	// Without an allowance the token refuses.
 	f.expectRevert("ERC20InsufficientAllowance", f.other, f.payment, create(f.prov.addr, f.tk.addr, terms, ether(1), pod))

@@ -592,9 +592,7 @@ func (m *propModel) check(step string) {
 			m.t.Fatalf("%s: Payment holds %v of token %s but owes %v", step, held, tk.addr, owed[tk.addr])
 		}
 	}
-	if m.rng.IntN(20) == 0 {
-		m.checkWallets()
-	}
+	m.checkWallets()
 }
 
 // checkWallets compares every party's token balances with what the rules paid them.

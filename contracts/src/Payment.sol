@@ -22,6 +22,9 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     /// Number of usage counters (v1 usage vector).
     uint256 public constant USAGE_LEN = 7;
 
+    /// Longest dispute period a channel may have (so unlock times cannot overflow).
+    uint64 public constant MAX_DISPUTE_PERIOD = 366 days;
+
     /// EIP-712 type hash of a usage receipt.
     bytes32 public constant RECEIPT_TYPEHASH =
         keccak256("Receipt(bytes32 channelId,uint64 seq,uint64 time,uint64[7] usage)");
@@ -170,7 +173,7 @@ contract Payment is EIP712, ReentrancyGuardTransient {
     ) external nonReentrant returns (bytes32 channelId) {
         if (provider == address(0) || token == address(0) || terms.enclaveSigner == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
-        if (terms.maxPerSecond == 0) revert InvalidTerms();
+        if (terms.maxPerSecond == 0 || disputePeriod > MAX_DISPUTE_PERIOD) revert InvalidTerms();
         if (token.code.length == 0) revert NotAContract(token);
         channelId = channelIdOf(msg.sender, provider, podId);
         Channel storage ch = _channels[channelId];

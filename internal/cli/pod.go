@@ -147,7 +147,9 @@ func newPodLogsCmd(g *globals) *cobra.Command {
 			ctx := cmd.Context()
 			if forDur > 0 {
 				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, forDur)
+				// Cancel rather than a deadline: a cancelled follow ends cleanly.
+				ctx, cancel = context.WithCancel(ctx)
+				defer time.AfterFunc(forDur, cancel).Stop()
 				defer cancel()
 			}
 			w := cmd.OutOrStdout()

@@ -40,7 +40,9 @@ type Offer struct {
 	AttestationCID   string              `json:"attestationCid,omitempty"`
 	Token            common.Address      `json:"token"`
 	Prices           [usage.Len]*big.Int `json:"prices"`
-	MinDisputePeriod time.Duration       `json:"minDisputePeriod"`
+	MinDisputePeriod time.Duration       `json:"-"`
+	// MinDisputeSeconds is MinDisputePeriod in seconds (JSON).
+	MinDisputeSeconds uint64 `json:"minDisputePeriodSeconds"`
 	// ReservedPerSecond is what the pod's reserved resources cost a second.
 	ReservedPerSecond *big.Int `json:"reservedPerSecond,omitempty"`
 	// Hourly is the estimated cost of an hour: reserved resources plus CPU
@@ -119,7 +121,7 @@ func offersOf(rp contracts.RegistryProvider, f Filter, totals *manifest.Totals) 
 		o := Offer{
 			Provider: rp.Owner, Active: rp.Active, PeerID: rp.Info.PeerId, Addrs: rp.Info.Addrs,
 			TEE: rp.Info.TeeType, Region: rp.Info.Region, Capacity: capRes, AttestationCID: rp.Info.AttestationCid,
-			Token: t.Token, MinDisputePeriod: time.Duration(t.MinDisputePeriod) * time.Second, Fits: true,
+			Token: t.Token, MinDisputePeriod: time.Duration(t.MinDisputePeriod) * time.Second, MinDisputeSeconds: t.MinDisputePeriod, Fits: true,
 		}
 		for i := range o.Prices {
 			o.Prices[i] = new(big.Int)

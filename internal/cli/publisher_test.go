@@ -1,0 +1,457 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/devnet"
+	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/provider"
+	"github.com/trustedpods/tpod/internal/runtime/containerd"
+	"github.com/trustedpods/tpod/internal/store"
+	"github.com/trustedpods/tpod/internal/testimage"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+// pubTestSubnet is this package's pod subnet (docs/development.md).
+const pubTestSubnet = "172.30.222.0/24"
+
+// pubWorld is a whole network in the test binary: the dev chain, a provider
+// (simulated TEE, embedded IPFS, containerd runtime) registered in the
+// Registry, and a second registered provider whose peer is offline.
+type pubWorld struct {
+	net      *devnet.Devnet
+	netFile  string
+	provider *provider.Provider
+	offline  string // account of the offline provider
+	hello    string // OCI layout tar of examples/hello
+}
+
+// pubContainerd returns the private containerd's settings or skips.
+func pubContainerd(t testing.TB) containerd.Config {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a private containerd (skipped with -short)")
+	}
+	addr := os.Getenv("TPOD_TEST_CONTAINERD")
+	if addr == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TPOD_TEST_CONTAINERD is not set: run scripts/testenv-containerd.sh start")
+		}
+		t.Skip("TPOD_TEST_CONTAINERD not set; eval \"$(scripts/testenv-containerd.sh start)\"")
+	}
+	if os.Getuid() != 0 {
+		t.Skip("needs root")
+	}
+	data, state := os.Getenv("TPOD_TEST_DATA"), os.Getenv("TPOD_TEST_STATE")
+	if data == "" || state == "" {
+		data, state = "/var/lib/tpod-test/data", "/run/tpod-test/tpod"
+	}
+	return containerd.Config{
+		Address: addr, Namespace: "tpod-test-cli",
+		DataDir: filepath.Join(data, "cli"), StateDir: filepath.Join(state, "cli"),
+		Network:    containerd.NetworkConfig{Name: "tpod-test-cli", Bridge: "tptcli0", Subnet: pubTestSubnet},
+		GPUDevices: []string{},
+		Logger:     slog.New(slog.DiscardHandler),
+	}
+}
+
+type tbLogWriter struct{ t testing.TB }
+
+func (w tbLogWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+func newPubWorld(t testing.TB) *pubWorld {
+	t.Helper()
+	cc := pubContainerd(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	w := &pubWorld{}
+	img, err := testimage.GoProgram("../../examples/hello", "/hello", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.hello = img.Archive
+
+	d, err := devnet.Start(ctx, devnet.Config{ExtraAccounts: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	w.net = d
+	info := d.Info()
+	w.netFile = filepath.Join(dir, "devnet.json")
+	if err := devnet.WriteInfo(w.netFile, info); err != nil {
+		t.Fatal(err)
+	}
+
+	rt, err := containerd.New(ctx, cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		infos, _ := rt.List(context.Background())
+		for _, in := range infos {
+			rt.Delete(context.Background(), in.Spec.ID, 0)
+		}
+		rt.Close()
+	})
+	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := ipfs.NewNode(ctx, ipfs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { node.Close() })
+	st, err := store.Open(ctx, filepath.Join(dir, "provider.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	provWallet, err := d.Wallet(devnet.LabelProvider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.Client()
+	pay := chain.NewPayment(c, info.Contracts.Payment)
+	pay.FromBlock = info.Contracts.Block
+	reg := chain.NewRegistry(c, info.Contracts.Registry)
+	// 1 unit per millicore·s and MiB·s reserved, 2 per core·ms used, 1 per KiB out.
+	prices := [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
+	logger := slog.New(slog.NewTextHandler(tbLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	w.provider, err = provider.New(ctx, provider.Config{
+		Store: st, Enclave: enc, Runtime: rt, Bundles: node, Host: node.Host(),
+		Chain: c, Payment: pay, Registry: reg, Wallet: provWallet,
+		Pricing:   []provider.PricingTable{{Token: info.Contracts.Token, Prices: prices, MinDisputePeriod: 10 * time.Second}},
+		Capacity:  provider.Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
+		MinRunway: 4 * time.Second, LowFunds: 20 * time.Second, BillingCycle: 2 * time.Second, StopGrace: time.Second,
+		WorkDir: filepath.Join(dir, "work"), Region: "eu-west", Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.provider.Run(runCtx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		w.provider.Close()
+	})
+	// Run registers the provider first; wait for the entry.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if ok, _ := reg.IsActive(ctx, provWallet.Address()); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the provider did not register")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// A second provider, registered but offline: its peer is closed.
+	ow, err := d.Wallet("dev4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oinfo := contracts.RegistryProviderInfo{PeerId: h.ID().String(), TeeType: "simulated", Region: "us-east",
+		Capacity: contracts.RegistryCapacity{CpuMillicores: 1000, MemoryMiB: 1024, StorageMiB: 1024}}
+	for _, a := range h.Addrs() {
+		oinfo.Addrs = append(oinfo.Addrs, a.String())
+	}
+	h.Close()
+	table := contracts.RegistryPricingTable{Token: info.Contracts.Token, MinDisputePeriod: 10}
+	for i := range table.Prices {
+		table.Prices[i] = big.NewInt(0)
+	}
+	if _, err := reg.Register(ctx, ow, oinfo, []contracts.RegistryPricingTable{table}); err != nil {
+		t.Fatal(err)
+	}
+	w.offline = ow.Address().Hex()
+	return w
+}
+
+var pubScriptMu sync.Mutex
+
+// pubEnv are the script variables the in-process tpod sees as its
+// environment (it reads TPOD_* at flag registration).
+var pubEnv = []string{"TPOD_STATE_DIR", "TPOD_NETWORK"}
+
+// TestPublisherScripts runs the publisher command scripts (deploy_*, pod_*,
+// funds_*, providers_*, watch_*) against one in-process network.
+func TestPublisherScripts(t *testing.T) {
+	w := newPubWorld(t)
+	var files []string
+	for _, pat := range []string{"deploy_*.txtar", "pod_*.txtar", "funds_*.txtar", "providers_*.txtar", "watch_*.txtar"} {
+		m, _ := filepath.Glob(filepath.Join("testdata", "script", pat))
+		for _, f := range m {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, abs)
+		}
+	}
+	hello, err := filepath.Abs("../../examples/hello/pod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Files: files,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("TPOD_NETWORK", w.netFile)
+			e.Setenv("TPOD_STATE_DIR", filepath.Join(e.WorkDir, "state"))
+			e.Setenv("RPC", w.net.Info().RPC.HTTP)
+			e.Setenv("PROVIDER", w.provider.Address().Hex())
+			e.Setenv("OFFLINE", w.offline)
+			e.Setenv("HELLO_IMAGE", w.hello)
+			e.Setenv("HELLO_POD", hello)
+			e.Setenv("TOKEN", w.net.Info().Contracts.Token.Hex())
+			// A proxy to the chain's RPC that scripts can take offline.
+			px := newRPCProxy(w.net.Info().RPC.HTTP)
+			e.Defer(px.Close)
+			e.Values["rpcproxy"] = px
+			e.Setenv("PROXY", px.URL)
+			// A webhook receiver.
+			hook := &webhook{}
+			hs := httptest.NewServer(hook)
+			e.Defer(hs.Close)
+			e.Values["webhook"] = hook
+			e.Setenv("WEBHOOK", hs.URL)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"tpod": func(ts *testscript.TestScript, neg bool, args []string) {
+				pubScriptMu.Lock()
+				defer pubScriptMu.Unlock()
+				wd, err := os.Getwd()
+				ts.Check(err)
+				ts.Check(os.Chdir(ts.Getenv("WORK")))
+				defer os.Chdir(wd)
+				for _, k := range pubEnv {
+					old, had := os.LookupEnv(k)
+					os.Setenv(k, ts.Getenv(k))
+					defer func() {
+						if had {
+							os.Setenv(k, old)
+						} else {
+							os.Unsetenv(k)
+						}
+					}()
+				}
+				code := Main(context.Background(), args, ts.Stdout(), ts.Stderr())
+				if neg && code == 0 {
+					ts.Fatalf("tpod %v succeeded unexpectedly", args)
+				}
+				if !neg && code != 0 {
+					ts.Fatalf("tpod %v exited %d", args, code)
+				}
+			},
+			"jsonvar": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: jsonvar NAME FIELD")
+				}
+				var m map[string]any
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile("stdout")), &m))
+				v, ok := m[args[1]]
+				if !ok {
+					ts.Fatalf("no field %q in stdout", args[1])
+				}
+				ts.Setenv(args[0], strings.TrimSpace(fmt.Sprint(v)))
+			},
+			// httpget URL SUBSTRING: GET until 200 (10 s), body must contain SUBSTRING.
+			"httpget": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: httpget URL SUBSTRING")
+				}
+				body, err := getUntil200(args[0], 10*time.Second)
+				if neg {
+					if err == nil {
+						ts.Fatalf("GET %s answered 200", args[0])
+					}
+					return
+				}
+				ts.Check(err)
+				if !strings.Contains(body, args[1]) {
+					ts.Fatalf("GET %s: body %q lacks %q", args[0], body, args[1])
+				}
+			},
+			// rpcproxy lose-after-tx N | heal: after forwarding N more
+			// transactions the chain "goes offline": the Nth's answer is
+			// lost and every later request fails until heal.
+			"rpcproxy": func(ts *testscript.TestScript, neg bool, args []string) {
+				px := ts.Value("rpcproxy").(*rpcProxy)
+				switch {
+				case len(args) == 2 && args[0] == "lose-after-tx":
+					var n int64
+					fmt.Sscan(args[1], &n)
+					px.loseAfter.Store(n)
+				case len(args) == 1 && args[0] == "heal":
+					px.loseAfter.Store(-1)
+					px.offline.Store(false)
+				default:
+					ts.Fatalf("usage: rpcproxy lose-after-tx N | heal")
+				}
+			},
+			// webhook received SUBSTRING: a POST whose body contains SUBSTRING arrived.
+			"webhook": func(ts *testscript.TestScript, neg bool, args []string) {
+				hook := ts.Value("webhook").(*webhook)
+				if len(args) != 2 || args[0] != "received" {
+					ts.Fatalf("usage: webhook received SUBSTRING")
+				}
+				got := hook.contains(args[1])
+				if got == neg {
+					ts.Fatalf("webhook received %q: %v", args[1], got)
+				}
+			},
+			// jsonvar_endpoint NAME ID: $NAME = the first endpoint of deployment ID.
+			"jsonvar_endpoint": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: jsonvar_endpoint NAME ID")
+				}
+				var rec struct {
+					Endpoints []struct{ Address string } `json:"endpoints"`
+				}
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(ts.Getenv("TPOD_STATE_DIR"), args[1]+".json"))), &rec))
+				if len(rec.Endpoints) == 0 {
+					ts.Fatalf("deployment %s has no endpoint", args[1])
+				}
+				ts.Setenv(args[0], rec.Endpoints[0].Address)
+			},
+			"advance": func(ts *testscript.TestScript, neg bool, args []string) {
+				dt, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				ts.Check(w.net.AdjustTime(dt))
+			},
+		},
+	})
+}
+
+func getUntil200(u string, d time.Duration) (string, error) {
+	c := http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(d)
+	var last error
+	for time.Now().Before(deadline) {
+		resp, err := c.Get(u)
+		if err == nil {
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return string(b), nil
+			}
+			last = fmt.Errorf("status %d", resp.StatusCode)
+		} else {
+			last = err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return "", fmt.Errorf("GET %s: %v", u, last)
+}
+
+// rpcProxy forwards JSON-RPC to the chain and can simulate the chain
+// going away in the middle of a deploy.
+type rpcProxy struct {
+	*httptest.Server
+	loseAfter atomic.Int64 // transactions still forwarded; -1 means never fail
+	offline   atomic.Bool
+}
+
+func newRPCProxy(target string) *rpcProxy {
+	u, _ := url.Parse(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	px := &rpcProxy{}
+	px.loseAfter.Store(-1)
+	px.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if px.offline.Load() {
+			hijackClose(w)
+			return
+		}
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		r.Body.Close()
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		r.ContentLength = int64(len(body))
+		if strings.Contains(string(body), "eth_sendRawTransaction") && px.loseAfter.Load() > 0 {
+			if px.loseAfter.Add(-1) == 0 {
+				// Forward, then lose the answer and go offline.
+				rec := httptest.NewRecorder()
+				rp.ServeHTTP(rec, r)
+				px.offline.Store(true)
+				hijackClose(w)
+				return
+			}
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	return px
+}
+
+func hijackClose(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if c, _, err := hj.Hijack(); err == nil {
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+			return
+		}
+	}
+	w.WriteHeader(http.StatusBadGateway)
+}
+
+// webhook records the bodies POSTed to it.
+type webhook struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" {
+		http.Error(w, "want a JSON POST", http.StatusBadRequest)
+		return
+	}
+	b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	h.mu.Lock()
+	h.bodies = append(h.bodies, string(b))
+	h.mu.Unlock()
+}
+
+func (h *webhook) contains(s string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, b := range h.bodies {
+		if strings.Contains(b, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -40,6 +40,7 @@ var (
 	ErrSeqNotIncreasing  = errors.New("SeqNotIncreasing: receipt seq is not greater than the last accepted one")
 	ErrTimeNotIncreasing = errors.New("TimeNotIncreasing: receipt time is not later than the last accepted one")
 	ErrUsageDecreased    = errors.New("UsageDecreased: a usage counter is below the last accepted one")
+	ErrReceiptFromFuture = errors.New("ReceiptFromFuture: receipt time is after the block time")
 	ErrInvalidSignature  = errors.New("InvalidSignature: receipt is not signed by the channel's enclave signer")
 )
 
@@ -218,6 +219,28 @@ func Settle(t Terms, last Baseline, r Receipt, balance *big.Int) (Settlement, er
 		paid = minBig(paid, balance)
 	}
 	return Settlement{Cost: cost, Cap: capv, Paid: new(big.Int).Set(paid)}, nil
+}
+
+// Verify applies every rule the contract applies to a claim of r against the
+// baseline last (except the commitment check, which needs the chain): seq and
+// time increasing, time not after blockTime, counters not decreasing, and a
+// signature by t.EnclaveSigner. It returns what the claim pays from balance.
+func Verify(d Domain, t Terms, last Baseline, r Receipt, sig []byte, blockTime uint64, balance *big.Int) (Settlement, error) {
+	if r.Seq > last.Seq && r.Time > last.Time && r.Time > blockTime {
+		return Settlement{}, ErrReceiptFromFuture
+	}
+	s, err := Settle(t, last, r, balance)
+	if err != nil {
+		return Settlement{}, err
+	}
+	signer, err := RecoverReceiptSigner(d, r, sig)
+	if err != nil {
+		return Settlement{}, err
+	}
+	if signer != t.EnclaveSigner {
+		return Settlement{}, fmt.Errorf("%w: signed by %s, the channel pins %s", ErrInvalidSignature, signer, t.EnclaveSigner)
+	}
+	return s, nil
 }
 
 // DevSigner signs with a secp256k1 private key held in memory. It is for

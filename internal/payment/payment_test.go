@@ -134,3 +134,25 @@ func FuzzRecoverReceiptSigner(f *testing.F) {
 		NewClaim(Terms{}, Baseline{}, testReceipt(), b)
 	})
 }
+
+func TestVerify(t *testing.T) {
+	s, _ := GenerateDevSigner()
+	other, _ := GenerateDevSigner()
+	terms := Terms{EnclaveSigner: s.Address(), MaxPerSecond: big.NewInt(1000), Prices: [usage.Len]*big.Int{big.NewInt(1)}}
+	last := Baseline{Seq: 6, Time: 1_699_999_990}
+	r := testReceipt()
+	sig, _ := SignReceipt(s, testDomain, r)
+	bad, _ := SignReceipt(other, testDomain, r)
+	if st, err := Verify(testDomain, terms, last, r, sig, r.Time, big.NewInt(100)); err != nil || st.Paid.Int64() != 1 {
+		t.Fatalf("valid receipt: %+v %v", st, err)
+	}
+	if _, err := Verify(testDomain, terms, last, r, sig, r.Time-1, nil); !errors.Is(err, ErrReceiptFromFuture) {
+		t.Fatalf("future: %v", err)
+	}
+	if _, err := Verify(testDomain, terms, last, r, bad, r.Time, nil); !errors.Is(err, ErrInvalidSignature) {
+		t.Fatalf("forged: %v", err)
+	}
+	if _, err := Verify(testDomain, terms, r.Baseline(), r, sig, r.Time, nil); !errors.Is(err, ErrSeqNotIncreasing) {
+		t.Fatalf("replay: %v", err)
+	}
+}

@@ -1,7 +1,6 @@
 package containerd
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -49,15 +48,20 @@ func (c cgroupFS) stats(ns, id string) (cpuNanos, workingSet uint64, running, ok
 	return cpuNanos, workingSet, running, true
 }
 
-// statField returns the value of "key value" in a cgroup stat file.
+// statField returns the value of "key value" in a cgroup stat file (keys
+// start a line).
 func statField(b []byte, key string) uint64 {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		k, v, found := bytes.Cut(sc.Bytes(), []byte{' '})
-		if found && string(k) == key {
-			n, _ := strconv.ParseUint(string(v), 10, 64)
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			j = len(b) - i
+		}
+		line := b[i : i+j]
+		if len(line) > len(key) && line[len(key)] == ' ' && string(line[:len(key)]) == key {
+			n, _ := strconv.ParseUint(string(line[len(key)+1:]), 10, 64)
 			return n
 		}
+		i += j + 1
 	}
 	return 0
 }

@@ -105,6 +105,8 @@ type Runtime struct {
 	disk  map[string]diskSample
 	// images caches unpacked images by manifest digest.
 	images map[string]client.Image
+	// stateCache holds decoded pod.json files (see load).
+	stateCache map[string]cachedState
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -135,14 +137,15 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{
-		cfg:     cfg,
-		log:     cfg.Logger.With("component", "runtime-containerd"),
-		now:     cfg.Now,
-		locks:   map[string]*sync.Mutex{},
-		oom:     map[string]bool{},
-		disk:    map[string]diskSample{},
-		cgroups: newCgroupFS(),
-		images:  map[string]client.Image{},
+		cfg:        cfg,
+		log:        cfg.Logger.With("component", "runtime-containerd"),
+		now:        cfg.Now,
+		locks:      map[string]*sync.Mutex{},
+		oom:        map[string]bool{},
+		disk:       map[string]diskSample{},
+		cgroups:    newCgroupFS(),
+		images:     map[string]client.Image{},
+		stateCache: map[string]cachedState{},
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
@@ -221,7 +224,44 @@ func (r *Runtime) logPath(id, name string) string {
 }
 func containerID(pod, name string) string { return pod + "." + name }
 
+// cachedState is a decoded pod.json and the modification time it had.
+type cachedState struct {
+	mtime time.Time
+	size  int64
+	st    podState
+}
+
+// load returns a copy of the pod's state. Decoded states are cached and
+// re-read when the file's mtime or size changes (the meter loads every pod
+// every second).
 func (r *Runtime) load(id string) (*podState, error) {
+	p := filepath.Join(r.podDir(id), "pod.json")
+	fi, err := os.Stat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	c, ok := r.stateCache[id]
+	r.mu.Unlock()
+	if ok && c.mtime.Equal(fi.ModTime()) && c.size == fi.Size() {
+		st := c.st
+		return &st, nil
+	}
+	st, err := r.read(id)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.stateCache[id] = cachedState{mtime: fi.ModTime(), size: fi.Size(), st: *st}
+	r.mu.Unlock()
+	cp := *st
+	return &cp, nil
+}
+
+func (r *Runtime) read(id string) (*podState, error) {
 	b, err := os.ReadFile(filepath.Join(r.podDir(id), "pod.json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
@@ -764,6 +804,7 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		r.gpus.release(id)
 		r.mu.Lock()
 		delete(r.disk, id)
+		delete(r.stateCache, id)
 		delete(r.locks, id)
 		r.mu.Unlock()
 	}

@@ -95,7 +95,12 @@ type ContainerdConfig struct {
 	// Address connects to an existing containerd; empty starts a private one
 	// under the data directory.
 	Address string `json:"address"`
-	Subnet  string `json:"subnet"`
+	// Namespace is the containerd namespace of the provider's pods ("tpod").
+	Namespace string `json:"namespace"`
+	// Subnet and Bridge are the pod network's; pick a subnet nothing else
+	// on the host uses.
+	Subnet string `json:"subnet"`
+	Bridge string `json:"bridge"`
 	// Sandbox is "runc" (default) or "gvisor".
 	Sandbox string `json:"sandbox"`
 }
@@ -344,14 +349,15 @@ func openRuntime(ctx context.Context, fc *FileConfig, log *slog.Logger, d *Daemo
 			addr = dmn.Address()
 		}
 		rt, err := containerd.New(ctx, containerd.Config{
-			Address: addr, DataDir: filepath.Join(fc.DataDir, "pods"),
+			Address: addr, Namespace: c.Namespace, DataDir: filepath.Join(fc.DataDir, "pods"),
 			StateDir: filepath.Join("/run/tpod", filepath.Base(fc.DataDir), "pods"),
-			Network:  containerd.NetworkConfig{Subnet: c.Subnet}, Sandbox: c.Sandbox,
+			Network:  containerd.NetworkConfig{Subnet: c.Subnet, Bridge: c.Bridge, Name: c.Bridge}, Sandbox: c.Sandbox,
 			Logger: log.With("component", "runtime"),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("containerd runtime: %w", err)
 		}
+		d.closers = append(d.closers, rt.Close)
 		return rt, nil
 	default:
 		return nil, fmt.Errorf("runtime.kind: %q is not supported (containerd): %w", fc.Runtime.Kind, config.ErrInvalid)

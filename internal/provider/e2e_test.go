@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/trustedpods/tpod/internal/attest"
@@ -137,7 +138,7 @@ func newWorld(t *testing.T) *world {
 
 	// 1 token unit per millicore·s and per MiB·s of reserved memory, 1 per
 	// KiB of egress; CPU time used 2 per core·ms.
-	w.prices = [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
+	w.prices = pricesOf(1, 1, 0, 0, 2, 0, 1)
 	info := w.net.Info()
 	w.cfg = Config{
 		Store: w.store, Enclave: enc, Runtime: rt, Bundles: w.provNode, Host: w.provNode.Host(),
@@ -202,6 +203,16 @@ spec:
 // the publisher's IPFS node.
 func (w *world) publish(t *testing.T) string {
 	t.Helper()
+	return w.publishTo(t, w.prov.cfg.Enclave.X25519Public().Bytes())
+}
+
+// publishTo builds the hello bundle for an enclave's X25519 key.
+func (w *world) publishTo(t *testing.T, x25519 []byte) string {
+	t.Helper()
+	key, err := ecdh.X25519().NewPublicKey(x25519)
+	if err != nil {
+		t.Fatal(err)
+	}
 	img, err := testimage.PodTest()
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +227,7 @@ func (w *world) publish(t *testing.T) string {
 	}
 	var buf bytes.Buffer
 	if _, err := bundle.Build(&buf, pod, bundle.BuildOptions{
-		Recipients: []*ecdh.PublicKey{w.prov.cfg.Enclave.X25519Public()},
+		Recipients: []*ecdh.PublicKey{key},
 		Images:     map[string]v1.Image{"podtest:latest": image},
 	}); err != nil {
 		t.Fatal(err)
@@ -231,10 +242,16 @@ func (w *world) publish(t *testing.T) string {
 // channel opens a channel with the provider's prices, pinning its enclave.
 func (w *world) channel(t *testing.T, amount int64, dispute uint64) p2p.Pod {
 	t.Helper()
+	return w.channelTo(t, w.prov.cfg.Enclave.Address(), amount, dispute)
+}
+
+// channelTo opens a channel with the world's prices pinning signer.
+func (w *world) channelTo(t *testing.T, signer common.Address, amount int64, dispute uint64) p2p.Pod {
+	t.Helper()
 	ctx := context.Background()
 	var podID [32]byte
 	rand.Read(podID[:])
-	terms := payment.Terms{EnclaveSigner: w.prov.cfg.Enclave.Address(), MaxPerSecond: big.NewInt(1_000_000), Prices: w.prices}
+	terms := payment.Terms{EnclaveSigner: signer, MaxPerSecond: big.NewInt(1_000_000), Prices: w.prices}
 	if _, err := w.token.Approve(ctx, w.publisher, w.pay.Address(), big.NewInt(amount)); err != nil {
 		t.Fatal(err)
 	}
@@ -254,6 +271,14 @@ func (w *world) provision(t *testing.T, pod p2p.Pod, cid string) *p2p.PodStatus 
 		t.Fatalf("provision: %v", err)
 	}
 	return st
+}
+
+func pricesOf(p ...int64) [usage.Len]*big.Int {
+	var out [usage.Len]*big.Int
+	for i := range out {
+		out[i] = big.NewInt(p[i])
+	}
+	return out
 }
 
 func get(t *testing.T, url string) string {

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -315,7 +316,11 @@ func TestPodsIsolatedFromEachOther(t *testing.T) {
 	}
 	fetch := func(from, to string) string {
 		c := &http.Client{Timeout: 5 * time.Second}
-		resp, err := c.Get("http://" + ips[from] + ":8080/fetch?url=http://" + ips[to] + ":8080/")
+		target := to
+		if ip, ok := ips[to]; ok {
+			target = ip + ":8080"
+		}
+		resp, err := c.Get("http://" + ips[from] + ":8080/fetch?url=http://" + target + "/")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,5 +333,17 @@ func TestPodsIsolatedFromEachOther(t *testing.T) {
 	}
 	if got := fetch("a", "a"); !strings.HasPrefix(got, "200") {
 		t.Errorf("pod a cannot reach itself: %s", got)
+	}
+	// The host's own services are out of reach: a listener of the test on
+	// the bridge address.
+	gw := ips["a"][:strings.LastIndexByte(ips["a"], '.')] + ".1"
+	ln, err := net.Listen("tcp", gw+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	if got := fetch("a", ln.Addr().String()); !strings.HasPrefix(got, "502") {
+		t.Errorf("pod reached a host service at %s: %s", ln.Addr(), got)
 	}
 }

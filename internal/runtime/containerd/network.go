@@ -34,6 +34,10 @@ type NetworkConfig struct {
 	PluginDirs []string
 	// NoMasquerade turns off SNAT of the pods' outgoing traffic.
 	NoMasquerade bool
+	// AllowHostAccess lets pods open connections to the host's own
+	// addresses. By default new connections from the pod network to the host
+	// are dropped (replies to connections the host opened pass).
+	AllowHostAccess bool
 	// AllowPodToPod lets pods reach each other across the bridge. By default
 	// every pod's bridge port is isolated: pods reach the host and (through
 	// NAT) the outside, but not one another.
@@ -114,6 +118,11 @@ func newNetwork(cfg Config) (*network, error) {
 	}
 	if !nc.NoMasquerade {
 		if err := ensureMasquerade(nc.Name, nc.Subnet); err != nil {
+			return nil, err
+		}
+	}
+	if !nc.AllowHostAccess {
+		if err := ensureHostBlocked(nc.Name, nc.Bridge); err != nil {
 			return nil, err
 		}
 	}
@@ -233,6 +242,25 @@ func checkSubnetFree(subnet, bridge string) error {
 		if route.Overlaps(want.Masked()) {
 			return fmt.Errorf("pod subnet %s overlaps route %s on %s (remove a leftover bridge with `ip link del %s` or choose another subnet): %w",
 				subnet, route, f[0], f[0], runtime.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// ensureHostBlocked drops new connections from the pods' bridge to the
+// host itself (the provider's own services), keeping replies to connections
+// the host opened (the gateway and health checks reach pods).
+func ensureHostBlocked(name, bridge string) error {
+	rules := [][]string{
+		{"-i", bridge, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-m", "comment", "--comment", "tpod " + name, "-j", "ACCEPT"},
+		{"-i", bridge, "-m", "comment", "--comment", "tpod " + name, "-j", "DROP"},
+	}
+	for _, r := range rules {
+		if exec.Command("iptables", append([]string{"-C", "INPUT"}, r...)...).Run() == nil {
+			continue
+		}
+		if out, err := exec.Command("iptables", append([]string{"-A", "INPUT"}, r...)...).CombinedOutput(); err != nil {
+			return fmt.Errorf("iptables host rule for %s: %v: %s", bridge, err, strings.TrimSpace(string(out)))
 		}
 	}
 	return nil

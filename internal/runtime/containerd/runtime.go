@@ -20,6 +20,7 @@ import (
 
 	"github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/contrib/seccomp"
 	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/containerd/containerd/v2/pkg/cio"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
@@ -441,6 +442,7 @@ func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runti
 			oci.WithImageConfig(img),
 			oci.WithHostname(spec.ID),
 			oci.WithNoNewPrivileges,
+			seccomp.WithDefaultProfile(),
 			oci.WithLinuxNamespace(specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: st.NetNS}),
 			oci.WithPidsLimit(int64(cmp0(c.Resources.Pids, defaultPids))),
 		}

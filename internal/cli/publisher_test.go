@@ -336,6 +336,10 @@ func TestPublisherScripts(t *testing.T) {
 					ts.Fatalf("webhook received %q: %v", args[1], got)
 				}
 			},
+			// jsonvar_first / jsonvar_last NAME FIELD: from the first or last
+			// element of the JSON array on stdout.
+			"jsonvar_first": func(ts *testscript.TestScript, neg bool, args []string) { jsonArrayVar(ts, args, true) },
+			"jsonvar_last":  func(ts *testscript.TestScript, neg bool, args []string) { jsonArrayVar(ts, args, false) },
 			// jsonvar_endpoint NAME ID: $NAME = the first endpoint of deployment ID.
 			"jsonvar_endpoint": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
@@ -357,6 +361,26 @@ func TestPublisherScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+func jsonArrayVar(ts *testscript.TestScript, args []string, first bool) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: jsonvar_first|jsonvar_last NAME FIELD")
+	}
+	var arr []map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile("stdout")), &arr))
+	if len(arr) == 0 {
+		ts.Fatalf("empty array on stdout")
+	}
+	m := arr[len(arr)-1]
+	if first {
+		m = arr[0]
+	}
+	v, ok := m[args[1]]
+	if !ok {
+		ts.Fatalf("no field %q", args[1])
+	}
+	ts.Setenv(args[0], fmt.Sprint(v))
 }
 
 func getUntil200(u string, d time.Duration) (string, error) {

@@ -208,13 +208,18 @@ type DeployError struct {
 	Step string // the step that failed
 	// FundsLocked is true when a channel holds the publisher's funds.
 	FundsLocked bool
-	Err         error
+	// Uncertain is set when a channel transaction may have been mined
+	// although its answer was lost.
+	Uncertain bool
+	Err       error
 }
 
 func (e *DeployError) Error() string {
 	hint := "no funds were moved"
 	if e.FundsLocked {
 		hint = "your funds are in the channel, not lost"
+	} else if e.Uncertain {
+		hint = "the channel transaction may or may not have been mined; a resume checks the chain and never pays twice"
 	}
 	return fmt.Sprintf("deployment %s failed while %s: %v\n  %s: resume with `tpod deploy --resume %s`, or cancel with `tpod pod cancel %s`",
 		e.ID, e.Step, e.Err, hint, e.ID, e.ID)
@@ -231,7 +236,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 			rec.LastError = err.Error()
 			p.cfg.State.Save(rec)
 			locked := rec.Reached(StepChannel)
-			err = &DeployError{ID: rec.ID, Step: current, FundsLocked: locked, Err: err}
+			err = &DeployError{ID: rec.ID, Step: current, FundsLocked: locked, Uncertain: !locked && rec.Reached(StepApproved), Err: err}
 		}
 	}()
 	podID, _ := parse32(rec.PodID)

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"math/big"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
@@ -66,8 +68,15 @@ func newTokenBalanceCmd(g *globals) *cobra.Command {
 			if g.output == "json" {
 				return chainWriteJSON(cmd.OutOrStdout(), out)
 			}
+			dec, derr := tok.Decimals(cmd.Context())
+			sym, serr := tok.Symbol(cmd.Context())
 			for _, b := range out {
-				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %s %s\n", b.Account, b.Address, b.Balance)
+				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %s %s", b.Account, b.Address, b.Balance)
+				if derr == nil && serr == nil {
+					v, _ := new(big.Int).SetString(b.Balance, 10)
+					fmt.Fprintf(cmd.OutOrStdout(), "  (%s %s)", formatUnits(v, dec), sym)
+				}
+				fmt.Fprintln(cmd.OutOrStdout())
 			}
 			return nil
 		},
@@ -148,4 +157,24 @@ func newTokenMintCmd(g *globals) *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "minted %s to %s; balance %s\n", amount, to.Hex(), bal)
 			return nil
 		})
+}
+
+// formatUnits renders base units as a decimal number of whole tokens.
+func formatUnits(v *big.Int, decimals uint8) string {
+	if v == nil {
+		return "0"
+	}
+	s := v.String()
+	if decimals == 0 {
+		return s
+	}
+	d := int(decimals)
+	if len(s) <= d {
+		s = strings.Repeat("0", d-len(s)+1) + s
+	}
+	whole, frac := s[:len(s)-d], strings.TrimRight(s[len(s)-d:], "0")
+	if frac == "" {
+		return whole
+	}
+	return whole + "." + frac
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 )
 
@@ -50,6 +51,13 @@ func TestChannelScripts(t *testing.T) {
 			e.Values["devnet"] = d
 			net := filepath.Join(e.WorkDir, "devnet.json")
 			if err := devnet.WriteInfo(net, d.Info()); err != nil {
+				return err
+			}
+			deployer, err := d.Wallet(devnet.LabelDeployer)
+			if err != nil {
+				return err
+			}
+			if err := chain.WriteKeyFile(filepath.Join(e.WorkDir, "deployer.hex"), deployer); err != nil {
 				return err
 			}
 			e.Setenv("NET", net)

@@ -70,3 +70,15 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatUnits(t *testing.T) {
+	for _, tc := range []struct {
+		v    int64
+		d    uint8
+		want string
+	}{{0, 18, "0"}, {1, 2, "0.01"}, {1500, 3, "1.5"}, {2000, 3, "2"}, {7, 0, "7"}} {
+		if got := formatUnits(big.NewInt(tc.v), tc.d); got != tc.want {
+			t.Errorf("formatUnits(%d, %d) = %q, want %q", tc.v, tc.d, got, tc.want)
+		}
+	}
+}

@@ -282,7 +282,32 @@ func (d *Devnet) Wallet(label string) (*chain.Wallet, error) { return d.info.Wal
 
 // AdjustTime mines an empty block dt later than the head, moving chain time
 // forward (e.g. past a dispute period). The transaction pool must be empty.
-func (d *Devnet) AdjustTime(dt time.Duration) error { return d.beacon.AdjustTime(dt) }
+//
+// The block producer of a period-0 chain runs in its own goroutine and is
+// not safe to drive concurrently, so this first waits for the transaction
+// pool to drain and the producer to go idle.
+func (d *Devnet) AdjustTime(dt time.Duration) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		pending, queued := d.eth.TxPool().Stats()
+		if pending == 0 && queued == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("adjust time: %d transactions still pending", pending+queued)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // let the producer finish its round
+	before := d.eth.BlockChain().CurrentBlock().Number.Uint64()
+	if err := d.beacon.AdjustTime(dt); err != nil {
+		return fmt.Errorf("adjust time: %w", err)
+	}
+	if after := d.eth.BlockChain().CurrentBlock().Number.Uint64(); after <= before {
+		return fmt.Errorf("adjust time: no block was sealed (head %d)", after)
+	}
+	return nil
+}
 
 // Close stops the node (and with it the block producer).
 func (d *Devnet) Close() error {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -387,6 +388,18 @@ func TestProviderEndToEnd(t *testing.T) {
 	claimed, _ = w.store.LastClaimed(ctx, pod.ChannelID)
 	if claimed.Time > unlockAt {
 		t.Fatalf("final claim of time %d after the dispute period ended at %d", claimed.Time, unlockAt)
+	}
+
+	// Metrics report the pod and its claims.
+	rec := httptest.NewRecorder()
+	w.prov.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{"tpod_provider_pods 1", "tpod_provider_provisions_total 1", "tpod_provider_meter_lag_seconds"} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(rec.Body.String(), "tpod_provider_claims_total 0") {
+		t.Error("metrics count no claims")
 	}
 
 	// Delete: stop, final claim, removal.

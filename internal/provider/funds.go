@@ -16,6 +16,17 @@ import (
 // billAll signs and claims a receipt for every pod whose usage grew.
 func (p *Provider) billAll(ctx context.Context) {
 	pods := p.podList()
+	if states, err := p.cfg.Store.LoadMeters(ctx); err == nil {
+		// Metering lag: how old the stalest pod's last sample is.
+		var lag time.Duration
+		now := p.cfg.Now()
+		for _, pd := range pods {
+			if st, ok := states[pd.rtID]; ok && !st.Last.IsZero() {
+				lag = max(lag, now.Sub(st.Last))
+			}
+		}
+		p.metrics.meterLag.Set(lag.Seconds())
+	}
 	var items []billItem
 	for _, pd := range pods {
 		if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {

@@ -37,7 +37,7 @@ func newMetrics() *metrics {
 	m.fundStops = f("fund_stops_total", "Pods stopped because their channel could not pay.")
 	m.wakes = f("wakes_total", "Pods started from zero by a request.")
 	m.meterLag = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "meter_lag_seconds",
-		Help: "How late the last metering pass started relative to its schedule."})
+		Help: "Age of the oldest last sample among the pods, read each billing cycle."})
 	m.runway = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "runway_seconds",
 		Help: "How long each pod's channel pays for its reserved resources."}, []string{"pod"})
 	m.reg.MustRegister(m.meterLag, m.runway)

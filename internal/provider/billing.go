@@ -31,6 +31,9 @@ type biller struct {
 
 	mu    sync.Mutex
 	books map[[32]byte]*book
+	// billing serialises bill: a final claim on delete and the cycle's claim
+	// must not sign receipts for one channel at the same time.
+	billing sync.Mutex
 }
 
 // book is what the provider tracks of a channel's settlement: the terms the
@@ -151,6 +154,8 @@ func (b *biller) signStore(ctx context.Context, r payment.Receipt) ([]byte, erro
 // chain could not be reached): receipts stay stored and the next cycle
 // claims a later one.
 func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, error) {
+	b.billing.Lock()
+	defer b.billing.Unlock()
 	results := make([]billResult, len(items))
 	var claims []contracts.PaymentClaim
 	index := map[[32]byte]int{}

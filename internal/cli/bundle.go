@@ -193,10 +193,11 @@ it to encrypt to several recipients.`,
 			h := plan.Pod().Hash()
 			res.PodHash = hex.EncodeToString(h[:])
 			if out != "" {
-				if err := bundleWriteFile(out, plan); err != nil {
+				c, err := bundleWriteFile(cmd.Context(), out, plan)
+				if err != nil {
 					return err
 				}
-				res.File = out
+				res.File, res.CID = out, c.String()
 			} else {
 				ctx := cmd.Context()
 				store, closeStore, err := ipf.open(ctx, false)
@@ -225,10 +226,10 @@ it to encrypt to several recipients.`,
 			if g.output == "json" {
 				return bundleWriteJSON(w, res)
 			}
-			if res.CID != "" {
+			if res.File == "" {
 				fmt.Fprintln(w, res.CID)
 			} else {
-				fmt.Fprintf(w, "%s: %d bytes, pod %s\n", res.File, res.Size, res.PodHash)
+				fmt.Fprintf(w, "%s: %d bytes, pod %s, cid %s\n", res.File, res.Size, res.PodHash, res.CID)
 			}
 			return nil
 		},
@@ -266,13 +267,26 @@ func recipientsOf(h *bundle.Header) []string {
 	return out
 }
 
-func bundleWriteFile(path string, plan *bundle.Plan) error {
+// bundleWriteFile writes the bundle to path (through a temporary file) and
+// returns the CID it will have on IPFS, computed on the way.
+func bundleWriteFile(ctx context.Context, path string, plan *bundle.Plan) (cid.Cid, error) {
 	tmp := path + ".partial"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return err
+		return cid.Undef, err
 	}
-	_, err = plan.Write(f)
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := plan.Write(io.MultiWriter(f, pw))
+		pw.CloseWithError(err)
+		errc <- err
+	}()
+	c, err := ipfs.ComputeCID(ctx, pr)
+	pr.CloseWithError(io.ErrClosedPipe) // unblocks the writer if hashing stopped early
+	if werr := <-errc; werr != nil && err == nil {
+		err = werr
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -281,8 +295,9 @@ func bundleWriteFile(path string, plan *bundle.Plan) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
+		return cid.Undef, err
 	}
-	return err
+	return c, nil
 }
 
 func bundleParseRecipient(s string) (*ecdh.PublicKey, error) {

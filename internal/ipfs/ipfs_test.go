@@ -138,3 +138,25 @@ func TestNoOutsideConnections(t *testing.T) {
 		}
 	}
 }
+
+// ComputeCID agrees with Add and stores nothing.
+func TestComputeCID(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kubo nodes")
+	}
+	ctx := context.Background()
+	data := make([]byte, 3<<20+7)
+	rand.Read(data)
+	want, err := ipfs.ComputeCID(ctx, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := newNode(t)
+	got, err := n.Add(ctx, bytes.NewReader(data), ipfs.AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("ComputeCID %s, Add %s", want, got)
+	}
+}

@@ -156,9 +156,12 @@ it to encrypt to several recipients.`,
 					opts.Images[ref] = img
 					continue
 				}
+				// The only image of the source, else the one named REF.
 				img, err := oci.Load(src, "")
-				if errors.Is(err, oci.ErrNotFound) || (err != nil && strings.Contains(err.Error(), "name one with a reference")) {
-					img, err = oci.Load(src, ref)
+				if err != nil {
+					if byRef, err2 := oci.Load(src, ref); err2 == nil {
+						img, err = byRef, nil
+					}
 				}
 				if err != nil {
 					return err

@@ -13,3 +13,4 @@ go test -count=1 -timeout 10m -run '^TestP2PBenchReport$' -v ./internal/p2p  # p
 go test -count=1 -timeout 20m -run '^TestBundleBenchReport$' -v ./internal/bundle  # bundles: encrypt+add 200 MiB vs plain add, 1 GiB peak memory
 go test -count=1 -timeout 10m -run '^TestContractGasBenchReport$' -v ./contracts  # contracts: gas of every Payment/Registry operation (Osaka and dev rules)
 (eval "$(bash scripts/testenv-kube.sh env)" && go test -count=1 -timeout 10m -run '^TestKubeBenchReport$' -v ./internal/runtime/kube)  # kubernetes: API-side latency of each backend operation (envtest)
+(eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 10m -run '^TestDeployBenchReport$' -v ./internal/cli)  # deploy: tpod deploy → first HTTP 200 on the in-process network, median of 9 (needs root + testenv-containerd.sh)

@@ -6,6 +6,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
 	"github.com/trustedpods/tpod/internal/oci"
 	"github.com/trustedpods/tpod/internal/oci/ocitest"
 )
@@ -90,5 +95,52 @@ func TestCorruptLayer(t *testing.T) {
 	}
 	if _, err := oci.WriteLayoutTar(&bytes.Buffer{}, got, ""); err == nil {
 		t.Fatal("corrupt layer accepted")
+	}
+}
+
+// Sources holding several images need a reference to pick one.
+func TestMultiImageSources(t *testing.T) {
+	a, err := oci.NewImage([]oci.File{{Path: "/a", Data: []byte("a")}}, oci.ImageConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := oci.NewImage([]oci.File{{Path: "/b", Data: []byte("b")}}, oci.ImageConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantB, _ := b.Digest()
+	dir := t.TempDir()
+	layoutDir := filepath.Join(dir, "layout")
+	if err := oci.WriteLayoutDir(layoutDir, a, "a:1"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := layout.FromPath(layoutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendImage(b, layout.WithAnnotations(map[string]string{oci.AnnotationRefName: "b:1"})); err != nil {
+		t.Fatal(err)
+	}
+	docker := filepath.Join(dir, "docker.tar")
+	ta, _ := name.NewTag("a:1")
+	tb, _ := name.NewTag("b:1")
+	if err := tarball.MultiWriteToFile(docker, map[name.Tag]v1.Image{ta: a, tb: b}); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{layoutDir, docker} {
+		if _, err := oci.Load(src, ""); err == nil {
+			t.Errorf("%s: loaded without a reference", src)
+		}
+		img, err := oci.Load(src, "b:1")
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if src == layoutDir {
+			if d, _ := img.Digest(); d != wantB {
+				t.Errorf("%s: got %s", src, d)
+			}
+		} else if cf, _ := img.ConfigFile(); cf == nil {
+			t.Errorf("%s: no config", src)
+		}
 	}
 }

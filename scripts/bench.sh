@@ -14,3 +14,4 @@ go test -count=1 -timeout 20m -run '^TestBundleBenchReport$' -v ./internal/bundl
 go test -count=1 -timeout 10m -run '^TestContractGasBenchReport$' -v ./contracts  # contracts: gas of every Payment/Registry operation (Osaka and dev rules)
 (eval "$(bash scripts/testenv-kube.sh env)" && go test -count=1 -timeout 10m -run '^TestKubeBenchReport$' -v ./internal/runtime/kube)  # kubernetes: API-side latency of each backend operation (envtest)
 (eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 10m -run '^TestDeployBenchReport$' -v ./internal/cli)  # deploy: tpod deploy → first HTTP 200 on the in-process network, median of 9 (needs root + testenv-containerd.sh)
+go test -count=1 -timeout 10m -run '^TestChainBenchReport$' -v ./internal/chain  # chain client: send+wait latency (HTTP, WS), concurrent nonces, channel state rebuild

@@ -280,7 +280,7 @@ func newChannelShowCmd(g *globals) *cobra.Command {
 				v.LastSeq, v.LastTime, v.LastUsage = st.Last.Seq, st.Last.Time, st.Last.Usage[:]
 				v.Claimed, v.Deposited = st.ClaimedTotal.String(), st.DepositsTotal.String()
 			} else if ch.Status != chain.StatusClosed {
-				fmt.Fprintf(cmd.ErrOrStderr(), "tpod: terms and last receipt unavailable: %v\n", err)
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: terms and last receipt unavailable: %v\n", err)
 			}
 			if g.output == "json" {
 				return chainWriteJSON(cmd.OutOrStdout(), v)

@@ -96,7 +96,7 @@ type world struct {
 	runDone   chan error
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...func(*Config)) *world {
 	t.Helper()
 	cc := containerdConfig(t, "provider")
 	ctx := context.Background()
@@ -148,6 +148,9 @@ func newWorld(t *testing.T) *world {
 		Capacity:  Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
 		MinRunway: 4 * time.Second, LowFunds: 20 * time.Second, BillingCycle: w.cycle, StopGrace: 2 * time.Second,
 		WorkDir: filepath.Join(dir, "work"), Logger: testLogger(t),
+	}
+	for _, o := range opts {
+		o(&w.cfg)
 	}
 	w.restart(t, w.cfg)
 	w.client = p2p.NewClient(w.pubNode.Host(), p2p.WithDomain(p2p.Domain{ChainID: info.ChainID, PaymentContract: info.Contracts.Payment}))
@@ -210,6 +213,13 @@ func (w *world) publish(t *testing.T) string {
 // publishTo builds the hello bundle for an enclave's X25519 key.
 func (w *world) publishTo(t *testing.T, x25519 []byte) string {
 	t.Helper()
+	return w.publishManifest(t, x25519, helloManifest)
+}
+
+// publishManifest builds a bundle of manifest (whose image is podtest:latest)
+// for an enclave's X25519 key.
+func (w *world) publishManifest(t *testing.T, x25519 []byte, manifestYAML string) string {
+	t.Helper()
 	key, err := ecdh.X25519().NewPublicKey(x25519)
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +232,7 @@ func (w *world) publishTo(t *testing.T, x25519 []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pod, err := manifest.Load([]byte(helloManifest), "pod.yaml")
+	pod, err := manifest.Load([]byte(manifestYAML), "pod.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/gateway"
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/usage"
+)
+
+const scaleToZeroManifest = `apiVersion: tpod.dev/v1
+kind: Pod
+metadata:
+  name: sleepy
+spec:
+  containers:
+  - name: web
+    image: podtest:latest
+    args: ["serve", "-addr", ":8080"]
+    ports:
+    - containerPort: 8080
+      expose: http
+    resources:
+      cpu: 250m
+      memory: 64Mi
+      storage: 64Mi
+  scale:
+    min: 0
+    max: 1
+    idleTimeout: 1s
+`
+
+func withGateway(c *Config) {
+	c.Gateway = &gateway.Config{HTTPAddr: "127.0.0.1:0", Domain: "pods.test", SweepInterval: 100 * time.Millisecond}
+}
+
+// viaGateway sends a request for host through the provider's gateway.
+func viaGateway(w *world, host string) (int, string, time.Duration, error) {
+	req, _ := http.NewRequest("GET", "http://"+w.prov.Gateway().HTTPAddr().String()+"/", nil)
+	req.Host = host
+	c := http.Client{Timeout: 10 * time.Second}
+	start := time.Now()
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, "", 0, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), time.Since(start), nil
+}
+
+func TestProviderScaleToZero(t *testing.T) {
+	w := newWorld(t, withGateway)
+	ctx := context.Background()
+	cid := w.publishManifest(t, w.prov.cfg.Enclave.X25519Public().Bytes(), scaleToZeroManifest)
+	pod := w.channel(t, 50_000_000, 8)
+	st := w.provision(t, pod, cid)
+	if len(st.Endpoints) == 0 || !strings.HasPrefix(st.Endpoints[0].Address, "http://") {
+		t.Fatalf("endpoints %+v", st.Endpoints)
+	}
+	host := st.Endpoints[0].Name
+	rtID := runtimeID(pod.ChannelID)
+
+	// Idle for its timeout: stopped, and reserved CPU and memory stop
+	// counting while storage goes on.
+	waitFor(t, 10*time.Second, "the idle pod to scale to zero", func() bool {
+		s, err := w.rt.Status(ctx, rtID)
+		return err == nil && s.State == runtime.PodStopped
+	})
+	time.Sleep(1500 * time.Millisecond) // let the meter take samples of the stopped pod
+	v1, _, err := w.prov.metering.Vector(ctx, rtID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2500 * time.Millisecond)
+	v2, _, _ := w.prov.metering.Vector(ctx, rtID)
+	if v2[usage.CPUReserved] != v1[usage.CPUReserved] || v2[usage.MemoryReserved] != v1[usage.MemoryReserved] {
+		t.Fatalf("reserved cpu/memory advanced while scaled to zero: %v → %v", v1, v2)
+	}
+	if v2[usage.StorageReserved] <= v1[usage.StorageReserved] {
+		t.Fatalf("reserved storage stopped while the data is kept: %v → %v", v1, v2)
+	}
+	st, _ = w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+	if st.State != p2p.PodScaledToZero {
+		t.Fatalf("status %v, want scaled to zero", st.State)
+	}
+
+	// The next request wakes it and is answered.
+	code, _, took, err := viaGateway(w, host)
+	if err != nil || code != 200 {
+		t.Fatalf("request to the scaled-to-zero pod: %d %v", code, err)
+	}
+	t.Logf("woken and answered in %v", took)
+	// An unknown host is not routed anywhere.
+	if code, _, _, _ := viaGateway(w, "nobody.pods.test"); code != http.StatusNotFound {
+		t.Fatalf("unknown host: %d, want 404", code)
+	}
+}
+
+// TestWakeFromZeroFigures runs 50 wakes (TPOD_WAKES to change) and reports
+// p50 and p99; it is a measurement, not a timed test, and runs only when
+// TPOD_BENCH is set (scripts/bench.sh).
+func TestWakeFromZeroFigures(t *testing.T) {
+	if os.Getenv("TPOD_BENCH") == "" {
+		t.Skip("a benchmark: set TPOD_BENCH=1 (scripts/bench.sh)")
+	}
+	w := newWorld(t, withGateway)
+	ctx := context.Background()
+	cid := w.publishManifest(t, w.prov.cfg.Enclave.X25519Public().Bytes(), scaleToZeroManifest)
+	pod := w.channel(t, 500_000_000, 8)
+	st := w.provision(t, pod, cid)
+	host := st.Endpoints[0].Name
+	rtID := runtimeID(pod.ChannelID)
+	n := 50
+	var took []time.Duration
+	for i := 0; i < n; i++ {
+		waitFor(t, 15*time.Second, "scale to zero", func() bool {
+			s, err := w.rt.Status(ctx, rtID)
+			return err == nil && s.State == runtime.PodStopped
+		})
+		code, _, d, err := viaGateway(w, host)
+		if err != nil || code != 200 {
+			t.Fatalf("wake %d: %d %v", i, code, err)
+		}
+		took = append(took, d)
+	}
+	slices.Sort(took)
+	p50, p99 := took[len(took)/2], took[len(took)*99/100]
+	t.Logf("wake from zero on containerd through the gateway, %d wakes: p50 %v, p99 %v", n, p50, p99)
+	if path := os.Getenv("TPOD_BENCH_REPORT"); path != "" {
+		line := fmt.Sprintf("| wake from zero, containerd + gateway (provider) | %d wakes | p50 %v | p99 %v |\n", n, p50.Round(time.Millisecond), p99.Round(time.Millisecond))
+		os.WriteFile(path, []byte(line), 0o644)
+	}
+}

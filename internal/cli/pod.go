@@ -270,7 +270,10 @@ func printEnded(g *globals, w io.Writer, rec *publisher.Record) error {
 		return pubWriteJSON(w, rec)
 	}
 	fmt.Fprintf(w, "deployment %s: %s\n", rec.ID, rec.Step)
-	if rec.Reached(publisher.StepChannel) || rec.ChannelTx != "" {
+	if !rec.ChannelClosed {
+		fmt.Fprintln(w, "no channel was created: no funds were moved")
+	}
+	if rec.ChannelClosed {
 		fmt.Fprintf(w, "the channel is closed; withdraw the rest after the dispute period (%ds) with: tpod funds withdraw %s\n", rec.DisputePeriod, rec.ID)
 	}
 	return nil

@@ -81,7 +81,7 @@ func TestDeployBenchReport(t *testing.T) {
 	var b strings.Builder
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(&b, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/cli -run TestDeployBenchReport` (scripts/bench.sh). Load average %s at the start (other builds share the machine).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(), strings.Fields(string(load)+" ?")[0])
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(), strings.Fields(string(load) + " ?")[0])
 	fmt.Fprintf(&b, "`tpod deploy -f examples/hello/pod.yaml` (run in-process: no process start) until the pod's endpoint answers 200, on the in-process network of the CLI tests: the embedded dev chain (a block per transaction), one provider with the simulated TEE, embedded IPFS and the containerd runtime (runc); the publisher starts its own ephemeral IPFS node each time. The hello image is 1 layer, ~%s.\n\n", imageSize(w.hello))
 	fmt.Fprintf(&b, "| figure | median | min | max | runs | goal |\n|---|---|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| deploy → first HTTP 200 | %s | %s | %s | %d | ≤ 3 s: %s |\n\n", ms(med), ms(minD(totals)), ms(maxD(totals)), runs, verdict)

@@ -280,6 +280,10 @@ func (p *Publisher) closeIfOpen(ctx context.Context, rec *Record, channelID [32]
 	if err != nil {
 		return fmt.Errorf("read channel: %w", err)
 	}
+	if ch.Status == chain.StatusNone {
+		return nil
+	}
+	rec.ChannelClosed = true
 	if ch.Status != chain.StatusOpen {
 		return nil
 	}

@@ -88,6 +88,11 @@ type Record struct {
 	ApproveTx string `json:"approveTx,omitempty"`
 	ChannelTx string `json:"channelTx,omitempty"`
 
+	// ChannelClosed is set once delete or cancel found the channel on-chain
+	// and closed it (or found it closed): its rest is withdrawable after the
+	// dispute period.
+	ChannelClosed bool `json:"channelClosed,omitempty"`
+
 	Endpoints []Endpoint `json:"endpoints,omitempty"`
 	// ProvisionedAt is when the pod first ran.
 	ProvisionedAt time.Time `json:"provisionedAt,omitempty"`

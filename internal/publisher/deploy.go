@@ -321,7 +321,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	// Bundle: encrypted to the attested key, added to our node.
 	current = "building and uploading the bundle"
 	if err := p.step(rec.ID, "bundle", "encrypting the bundle to the enclave and adding it to IPFS", func() error {
-		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519)
+		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519, p.byteProgress(rec.ID, "bundle", "encrypted"))
 		rec.BundleCID = c
 		return err
 	}); err != nil {
@@ -626,12 +626,12 @@ func loadInputs(pod *manifest.Pod, images, secrets map[string]string) (map[strin
 }
 
 // buildAndAdd encrypts the bundle to key and streams it into node.
-func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images, secrets map[string]string, key *ecdh.PublicKey) (string, error) {
+func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images, secrets map[string]string, key *ecdh.PublicKey, progress func(done, total int64)) (string, error) {
 	imgs, sec, err := loadInputs(pod, images, secrets)
 	if err != nil {
 		return "", err
 	}
-	plan, err := bundle.NewPlan(pod, bundle.BuildOptions{Recipients: []*ecdh.PublicKey{key}, Images: imgs, Secrets: sec})
+	plan, err := bundle.NewPlan(pod, bundle.BuildOptions{Recipients: []*ecdh.PublicKey{key}, Images: imgs, Secrets: sec, Progress: progress})
 	if err != nil {
 		return "", err
 	}
@@ -650,6 +650,21 @@ func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images
 		return "", fmt.Errorf("add bundle: %w", err)
 	}
 	return c.String(), nil
+}
+
+// byteProgress returns a bundle progress callback that reports at most twice
+// a second (large images take a while to encrypt and add).
+func (p *Publisher) byteProgress(id, step, verb string) func(done, total int64) {
+	if p.cfg.Progress == nil {
+		return nil
+	}
+	var last time.Time
+	return func(done, total int64) {
+		if now := time.Now(); now.Sub(last) >= 500*time.Millisecond && done < total {
+			last = now
+			p.cfg.Progress(Event{Deployment: id, Step: step, Message: fmt.Sprintf("%s %.1f of %.1f MiB", verb, float64(done)/(1<<20), float64(total)/(1<<20)), Bytes: done, Total: total})
+		}
+	}
 }
 
 func parse32(s string) ([32]byte, error) {

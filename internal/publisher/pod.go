@@ -196,7 +196,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	}
 	var cid string
 	if err := p.step(rec.ID, "bundle", "encrypting the new bundle and adding it to IPFS", func() error {
-		cid, err = buildAndAdd(ctx, node, m, images, secrets, att.X25519)
+		cid, err = buildAndAdd(ctx, node, m, images, secrets, att.X25519, p.byteProgress(rec.ID, "bundle", "encrypted"))
 		return err
 	}); err != nil {
 		return rec, err

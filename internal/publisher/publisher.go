@@ -62,6 +62,9 @@ type Event struct {
 	// Done is set when the step finished; Elapsed is then its duration.
 	Done    bool
 	Elapsed time.Duration
+	// Bytes and Total report progress within a step that moves data
+	// (Done is false, Message says how far).
+	Bytes, Total int64
 }
 
 // Publisher acts for one publisher wallet on one network.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -24,15 +25,23 @@ func newDevnetUpCmd(g *globals) *cobra.Command {
 	var cfg devnet.Config
 	var out string
 	var verbose bool
+	var po devnetProviderOptions
 	cmd := &cobra.Command{
 		Use:   "up",
-		Short: "Start the dev chain, deploy the contracts, fund dev accounts, write the devnet file and run until interrupted",
+		Short: "Start a whole local network: dev chain, IPFS, and a provider on containerd; run until interrupted",
 		Long: `Starts a go-ethereum dev node in this process with JSON-RPC over HTTP and
 WebSocket on 127.0.0.1, deploys TestToken, Registry and Payment, funds the dev
-accounts (deployer, publisher, provider, enclave, ...) with ETH and test tokens
-and writes the devnet file (mode 0600: it holds the dev keys; format in
-docs/devnet.md). Runs until interrupted (Ctrl-C / SIGTERM), then removes the
-file. The dev keys are public knowledge: use them on this devnet only.`,
+accounts (deployer, publisher, provider, enclave, ...) with ETH and test tokens,
+then runs a provider in the same process: an embedded IPFS node on 127.0.0.1,
+the SIMULATED TEE (development only), pods on containerd (a private one unless
+--containerd names a socket; needs root) and the HTTP gateway. The provider
+registers itself in the Registry.
+
+Writes the devnet file (mode 0600: it holds the dev keys; format in
+docs/devnet.md) that publisher commands read with --network FILE. Runs until
+interrupted (Ctrl-C / SIGTERM), then deletes the devnet's pods and removes the
+file. The dev keys are public knowledge: use them on this devnet only.
+--chain-only starts just the chain.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -46,6 +55,37 @@ file. The dev keys are public knowledge: use them on this devnet only.`,
 			}
 			defer d.Close()
 			info := d.Info()
+			if !po.chainOnly {
+				log := cfg.Logger
+				if log == nil {
+					log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+				}
+				if po.dataDir == "" {
+					po.dataDir = devnetProviderDir(cfg.DataDir)
+				}
+				dmn, section, stop, err := startDevnetProvider(ctx, d, po, log)
+				if err != nil {
+					return err
+				}
+				runErr := make(chan error, 1)
+				go func() { runErr <- dmn.Run(ctx) }()
+				defer func() {
+					if po.dataDir == "" || cfg.DataDir == "" {
+						// An ephemeral devnet leaves no pods behind.
+						dmn.Provider.DeleteAll(context.WithoutCancel(ctx))
+					}
+					stop()
+				}()
+				if info.Extra == nil {
+					info.Extra = map[string]any{}
+				}
+				info.Extra["provider"] = section
+				go func() {
+					if err := <-runErr; err != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "tpod: devnet provider: %v\n", err)
+					}
+				}()
+			}
 			if err := devnet.WriteInfo(out, info); err != nil {
 				return fmt.Errorf("write devnet file: %w", err)
 			}
@@ -71,6 +111,9 @@ file. The dev keys are public knowledge: use them on this devnet only.`,
 				for _, a := range info.Accounts {
 					fmt.Fprintf(w, "  %-10s%s\n", a.Label, a.Address.Hex())
 				}
+				if p, ok := info.Extra["provider"].(*DevnetProvider); ok {
+					fmt.Fprintf(w, "  provider  %s  peer %s (simulated TEE)\n  gateway   %s  (*.%s)\n", p.Address, p.PeerID, p.Gateway, p.Domain)
+				}
 				fmt.Fprintf(w, "devnet file %s (dev keys inside); Ctrl-C stops\n", out)
 			}
 			<-ctx.Done()
@@ -86,6 +129,12 @@ file. The dev keys are public knowledge: use them on this devnet only.`,
 	fl.IntVar(&cfg.ExtraAccounts, "accounts", 0, "extra funded dev accounts beyond deployer, publisher, provider and enclave")
 	fl.StringVar(&out, "out", "devnet.json", "where to write the devnet file")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "log progress to stderr")
+	fl.BoolVar(&po.chainOnly, "chain-only", false, "start only the chain (no IPFS, no provider)")
+	fl.StringVar(&po.containerd, "containerd", "", "containerd socket for the provider's pods (default: start a private containerd)")
+	fl.StringVar(&po.subnet, "subnet", "172.30.224.0/24", "pod network of the devnet's provider; nothing else may use it")
+	fl.StringVar(&po.gateway, "gateway", "127.0.0.1:8080", "listen address of the provider's HTTP gateway")
+	fl.StringVar(&po.domain, "domain", "pods.localhost", "pods get <id>.<domain> on the gateway")
+	fl.DurationVar(&po.cycle, "billing-cycle", 5*time.Second, "how often the provider signs and claims receipts")
 	return cmd
 }
 

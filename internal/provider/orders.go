@@ -403,3 +403,13 @@ func runtimeErr(what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// DeleteAll removes every pod the provider runs, each with its final claim.
+// A development network calls it on shutdown; a real provider never does.
+func (p *Provider) DeleteAll(ctx context.Context) {
+	for _, pd := range p.podList() {
+		if err := p.remove(ctx, pd); err != nil {
+			p.log.Warn("delete pod", "pod", pd.rtID, "err", err)
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/config"
+	"github.com/trustedpods/tpod/internal/devnet"
+	"github.com/trustedpods/tpod/internal/provider"
+)
+
+// devnetProviderOptions are the flags of `tpod devnet up` for its provider.
+type devnetProviderOptions struct {
+	chainOnly  bool
+	containerd string // socket of an existing containerd; "" starts a private one
+	subnet     string
+	gateway    string
+	domain     string
+	dataDir    string // "" = a temporary directory, removed on exit
+	cycle      time.Duration
+}
+
+// DevnetProvider is the "provider" section of the devnet file: how
+// publisher commands reach the devnet's provider (docs/devnet.md).
+type DevnetProvider struct {
+	Address string   `json:"address"`
+	PeerID  string   `json:"peerId"`
+	Addrs   []string `json:"addrs"`
+	Gateway string   `json:"gateway"`
+	Domain  string   `json:"domain"`
+	TEE     string   `json:"tee"`
+}
+
+// startDevnetProvider runs a provider inside the devnet process: an embedded
+// IPFS node, the simulated TEE, containerd, the HTTP gateway, paid in the
+// devnet's test token. It returns the daemon (already running) and the
+// devnet file's provider section.
+func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProviderOptions, log *slog.Logger) (*provider.Daemon, *DevnetProvider, func(), error) {
+	info := d.Info()
+	cleanup := func() {}
+	dir := o.dataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "tpod-devnet-")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		dir = tmp
+		cleanup = func() { os.RemoveAll(tmp) }
+	}
+	w, err := d.Wallet(devnet.LabelProvider)
+	if err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	bridge := "tpdev0"
+	fc := &provider.FileConfig{
+		DataDir: dir,
+		Region:  "devnet",
+		TEE:     "simulated",
+		Chain: provider.ChainConfig{RPC: info.RPC.HTTP, Payment: info.Contracts.Payment.Hex(), Registry: info.Contracts.Registry.Hex(),
+			FromBlock: info.Contracts.Block},
+		IPFS: provider.IPFSConfig{Listen: []string{"/ip4/127.0.0.1/tcp/0"}},
+		Runtime: provider.RuntimeConfig{Containerd: provider.ContainerdConfig{Address: o.containerd, Namespace: "tpod-devnet",
+			Subnet: o.subnet, Bridge: bridge}},
+		// Prices in TPT base units (18 decimals): a 250m / 64 MiB pod costs
+		// about 0.0011 TPT an hour reserved.
+		Pricing: []provider.PricingConfig{{Token: info.Contracts.Token.Hex(), MinDisputePeriod: config.Duration(4 * o.cycle),
+			Prices: map[string]string{"cpu": "1000000000", "memory": "1000000000", "storage": "0", "gpu": "0",
+				"cpu-used": "1000000000", "memory-used": "0", "egress": "1000000000"}}},
+		Capacity:     provider.Reservation{CPUMilli: 2000, MemoryMiB: 4096, StorageMiB: 20480},
+		MinRunway:    config.Duration(time.Minute),
+		LowFunds:     config.Duration(5 * time.Minute),
+		BillingCycle: config.Duration(o.cycle),
+		StopGrace:    config.Duration(5 * time.Second),
+		Gateway:      provider.GatewayConfig{HTTP: o.gateway, Domain: o.domain},
+	}
+	dmn, err := provider.StartDaemon(ctx, fc, provider.DaemonOptions{Logger: log, Wallet: w})
+	if err != nil {
+		cleanup()
+		return nil, nil, nil, fmt.Errorf("devnet provider: %w", err)
+	}
+	p := dmn.Provider
+	section := &DevnetProvider{Address: p.Address().Hex(), PeerID: p.PeerID(), TEE: "simulated", Domain: o.domain}
+	if dmn.Node != nil {
+		for _, a := range dmn.Node.Addrs() {
+			section.Addrs = append(section.Addrs, a.String())
+		}
+	}
+	if g := p.Gateway(); g != nil && g.HTTPAddr() != nil {
+		section.Gateway = "http://" + g.HTTPAddr().String()
+	}
+	return dmn, section, func() {
+		dmn.Close()
+		cleanup()
+	}, nil
+}
+
+// devnetRuntimeDir is where a devnet keeps pods when it has a data dir.
+func devnetProviderDir(chainDir string) string {
+	if chainDir == "" {
+		return ""
+	}
+	return filepath.Join(chainDir, "provider")
+}

@@ -658,7 +658,7 @@ func (p *Publisher) byteProgress(id, step, verb string) func(done, total int64) 
 	if p.cfg.Progress == nil {
 		return nil
 	}
-	var last time.Time
+	last := time.Now() // the first report after half a second: small bundles stay quiet
 	return func(done, total int64) {
 		if now := time.Now(); now.Sub(last) >= 500*time.Millisecond && done < total {
 			last = now

@@ -61,6 +61,10 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 	p, err := publisher.New(publisher.Config{
 		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: &publisher.State{Dir: dir},
 		Progress: func(e publisher.Event) {
+			if e.Step == "pick" {
+				fmt.Fprintf(errw, "  ! %s\n", e.Message)
+				return
+			}
 			if e.Total > 0 {
 				fmt.Fprintf(errw, "  … %s\n", e.Message)
 				return

@@ -98,7 +98,7 @@ func newPubWorld(t testing.TB) *pubWorld {
 	}
 	w.hello = img.Archive
 
-	d, err := devnet.Start(ctx, devnet.Config{ExtraAccounts: 6})
+	d, err := devnet.Start(ctx, devnet.Config{ExtraAccounts: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,14 +90,8 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 		if err != nil {
 			return nil, err
 		}
-		for i := range offers {
-			if offers[i].Fits {
-				offer = &offers[i]
-				break
-			}
-		}
-		if offer == nil {
-			return nil, fmt.Errorf("no active provider in the registry matches and fits the pod: %w", ErrNotFound)
+		if offer, err = p.pick(ctx, offers, req.Policy, req.InsecureSimulated); err != nil {
+			return nil, err
 		}
 	} else {
 		offers, err := p.Provider(ctx, req.Provider, &totals)
@@ -152,6 +146,47 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 		return nil, err
 	}
 	return rec, p.run(ctx, rec, pod, offer)
+}
+
+// maxCandidates bounds how many providers auto selection tries.
+const maxCandidates = 5
+
+// pick returns the cheapest offer that fits whose provider answers and
+// passes attestation; the others are skipped with a progress note. Nothing
+// is paid while picking.
+func (p *Publisher) pick(ctx context.Context, offers []Offer, policy string, insecure bool) (*Offer, error) {
+	var reasons []string
+	tried := 0
+	for i := range offers {
+		o := &offers[i]
+		if !o.Fits || tried == maxCandidates {
+			continue
+		}
+		tried++
+		err := p.probe(ctx, o, policy, insecure)
+		if err == nil {
+			return o, nil
+		}
+		reasons = append(reasons, fmt.Sprintf("%s: %v", o.Provider.Hex(), err))
+		if p.cfg.Progress != nil {
+			p.cfg.Progress(Event{Step: "pick", Message: fmt.Sprintf("skipping provider %s: %v", o.Provider.Hex(), err)})
+		}
+	}
+	if tried == 0 {
+		return nil, fmt.Errorf("no active provider in the registry matches and fits the pod: %w", ErrNotFound)
+	}
+	return nil, fmt.Errorf("no provider that fits the pod answered and passed attestation (%s): %w", strings.Join(reasons, "; "), ErrNotFound)
+}
+
+// probe connects to an offer's provider and verifies its attestation.
+func (p *Publisher) probe(ctx context.Context, o *Offer, policy string, insecure bool) error {
+	s, err := p.dialRecord(ctx, &Record{Provider: ProviderRef{PeerID: o.PeerID, Addrs: o.Addrs}})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, err = p.attest(ctx, s.client, s.peer, policy, insecure)
+	return err
 }
 
 // Resume continues an interrupted deployment from its record. Steps already
@@ -330,7 +365,10 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	if !rec.Reached(StepUploaded) {
 		rec.Step = StepUploaded
 	}
-	p.cfg.State.Save(rec)
+	// The record must be on disk before money moves.
+	if err := p.cfg.State.Save(rec); err != nil {
+		return err
+	}
 
 	// Pay: allowance and channel.
 	if !rec.Reached(StepChannel) {
@@ -476,7 +514,9 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 		}
 	}
 	rec.Step = StepApproved
-	p.cfg.State.Save(rec)
+	if err := p.cfg.State.Save(rec); err != nil {
+		return err
+	}
 	terms, err := recordTerms(rec)
 	if err != nil {
 		return err

@@ -26,53 +26,66 @@ func TestDeployBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH") == "" {
 		t.Skip("set TPOD_BENCH=1 (scripts/bench.sh)")
 	}
-	w := newPubWorld(t)
-	hello, _ := filepath.Abs("../../examples/hello/pod.yaml")
-	state := t.TempDir()
-	t.Setenv("TPOD_STATE_DIR", state)
-	t.Setenv("TPOD_NETWORK", w.netFile)
-	const runs = 9
-	var totals []time.Duration
-	steps := map[string][]time.Duration{}
-	stepRE := regexp.MustCompile(`✓ (.*) \(([0-9.]+[µm]?s)\)`)
-	client := http.Client{Timeout: time.Second}
-	for i := range runs {
-		var out, errb bytes.Buffer
-		start := time.Now()
-		code := Main(context.Background(), []string{"deploy", "-f", hello, "--provider", "provider", "--account", "publisher",
-			"--insecure-allow-simulated", "--image", "hello:latest=" + w.hello, "--funds", "1000000", "--dispute-period", "10s", "--output", "json"}, &out, &errb)
-		if code != 0 {
-			t.Fatalf("deploy %d: exit %d: %s", i, code, errb.String())
-		}
-		var rec publisher.Record
-		if err := json.Unmarshal(out.Bytes(), &rec); err != nil || len(rec.Endpoints) == 0 {
-			t.Fatalf("deploy %d: %v %s", i, err, out.String())
-		}
-		for {
-			resp, err := client.Get(rec.Endpoints[0].Address)
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					break
+	type result struct {
+		totals []time.Duration
+		steps  map[string][]time.Duration
+		image  string
+	}
+	measure := func(t *testing.T, period uint64, runs int) result {
+		w := newPubWorldPeriod(t, period)
+		hello, _ := filepath.Abs("../../examples/hello/pod.yaml")
+		t.Setenv("TPOD_STATE_DIR", t.TempDir())
+		t.Setenv("TPOD_NETWORK", w.netFile)
+		r := result{steps: map[string][]time.Duration{}, image: w.hello}
+		stepRE := regexp.MustCompile(`✓ (.*) \(([0-9.]+[µm]?s)\)`)
+		client := http.Client{Timeout: time.Second}
+		for i := range runs {
+			var out, errb bytes.Buffer
+			start := time.Now()
+			code := Main(context.Background(), []string{"deploy", "-f", hello, "--provider", "provider", "--account", "publisher",
+				"--insecure-allow-simulated", "--image", "hello:latest=" + w.hello, "--funds", "1000000", "--dispute-period", "10s", "--output", "json"}, &out, &errb)
+			if code != 0 {
+				t.Fatalf("deploy %d: exit %d: %s", i, code, errb.String())
+			}
+			var rec publisher.Record
+			if err := json.Unmarshal(out.Bytes(), &rec); err != nil || len(rec.Endpoints) == 0 {
+				t.Fatalf("deploy %d: %v %s", i, err, out.String())
+			}
+			for {
+				resp, err := client.Get(rec.Endpoints[0].Address)
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode == 200 {
+						break
+					}
+				}
+				if time.Since(start) > 30*time.Second {
+					t.Fatalf("deploy %d: no 200 from %s: %v", i, rec.Endpoints[0].Address, err)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			d := time.Since(start)
+			r.totals = append(r.totals, d)
+			for _, m := range stepRE.FindAllStringSubmatch(errb.String(), -1) {
+				if v, err := time.ParseDuration(m[2]); err == nil {
+					r.steps[m[1]] = append(r.steps[m[1]], v)
 				}
 			}
-			if time.Since(start) > 30*time.Second {
-				t.Fatalf("deploy %d: no 200 from %s: %v", i, rec.Endpoints[0].Address, err)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-		d := time.Since(start)
-		totals = append(totals, d)
-		for _, m := range stepRE.FindAllStringSubmatch(errb.String(), -1) {
-			if v, err := time.ParseDuration(m[2]); err == nil {
-				steps[m[1]] = append(steps[m[1]], v)
+			t.Logf("block period %ds: deploy %d → first 200: %s", period, i, d.Round(time.Millisecond))
+			if code := Main(context.Background(), []string{"pod", "delete", rec.ID, "--account", "publisher"}, &out, &errb); code != 0 {
+				t.Fatalf("delete: %s", errb.String())
 			}
 		}
-		t.Logf("deploy %d → first 200: %s", i, d.Round(time.Millisecond))
-		if code := Main(context.Background(), []string{"pod", "delete", rec.ID, "--account", "publisher"}, &out, &errb); code != 0 {
-			t.Fatalf("delete: %s", errb.String())
-		}
+		return r
 	}
+	const runs, slowRuns = 9, 5
+	var fast, slow result
+	t.Run("block-per-tx", func(t *testing.T) { fast = measure(t, 0, runs) })
+	t.Run("1s-blocks", func(t *testing.T) { slow = measure(t, 1, slowRuns) })
+	if len(fast.totals) != runs || len(slow.totals) != slowRuns {
+		t.Fatal("a measurement failed")
+	}
+	totals, steps := fast.totals, fast.steps
 	med := median(totals)
 	verdict := "meets the goal"
 	if med > 3*time.Second {
@@ -82,10 +95,16 @@ func TestDeployBenchReport(t *testing.T) {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(&b, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/cli -run TestDeployBenchReport` (scripts/bench.sh). Load average %s at the start (other builds share the machine).\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(), strings.Fields(string(load) + " ?")[0])
-	fmt.Fprintf(&b, "`tpod deploy -f examples/hello/pod.yaml` (run in-process: no process start) until the pod's endpoint answers 200, on the in-process network of the CLI tests: the embedded dev chain (a block per transaction), one provider with the simulated TEE, embedded IPFS and the containerd runtime (runc); the publisher starts its own ephemeral IPFS node each time. The hello image is 1 layer, ~%s.\n\n", imageSize(w.hello))
+	fmt.Fprintf(&b, "`tpod deploy -f examples/hello/pod.yaml` (run in-process: no process start) until the pod's endpoint answers 200, on the in-process network of the CLI tests: the embedded dev chain (a block per transaction), one provider with the simulated TEE, embedded IPFS and the containerd runtime (runc); the publisher starts its own ephemeral IPFS node each time. The hello image is 1 layer, ~%s.\n\n", imageSize(fast.image))
 	fmt.Fprintf(&b, "| figure | median | min | max | runs | goal |\n|---|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| deploy → first HTTP 200 | %s | %s | %s | %d | ≤ 3 s: %s |\n\n", ms(med), ms(minD(totals)), ms(maxD(totals)), runs, verdict)
-	fmt.Fprintf(&b, "Steps of the deploy (medians, as `tpod deploy` reports them on stderr):\n\n| step | median |\n|---|---|\n")
+	fmt.Fprintf(&b, "| deploy → first HTTP 200, a block per transaction | %s | %s | %s | %d | ≤ 3 s: %s |\n", ms(med), ms(minD(totals)), ms(maxD(totals)), runs, verdict)
+	smed := median(slow.totals)
+	sverdict := "meets the goal"
+	if smed > 3*time.Second {
+		sverdict = "**misses the goal**"
+	}
+	fmt.Fprintf(&b, "| deploy → first HTTP 200, a block every second (`tpod devnet up --period 1`, as `make demo`) | %s | %s | %s | %d | ≤ 3 s: %s |\n\n", ms(smed), ms(minD(slow.totals)), ms(maxD(slow.totals)), slowRuns, sverdict)
+	fmt.Fprintf(&b, "Steps of the deploy with a block per transaction (medians, as `tpod deploy` reports them on stderr):\n\n| step | median |\n|---|---|\n")
 	names := make([]string, 0, len(steps))
 	for n := range steps {
 		names = append(names, n)
@@ -102,7 +121,7 @@ func TestDeployBenchReport(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "| %s | %s |\n", label, v)
 	}
-	fmt.Fprintf(&b, "\nThe provider's part (fetch the bundle over bitswap, decrypt, import the image into containerd, create the network namespace and start the container) dominates; the two transactions cost one block each on the dev chain (a real chain adds its block time, twice). A `tpod` process adds its own start (~0.1 s) to these in-process figures.\n")
+	fmt.Fprintf(&b, "\nThe provider's part (fetch the bundle over bitswap, decrypt, import the image into containerd, create the network namespace and start the container) dominates; the two transactions (approve, createChannel) cost one block each, which with one-second blocks is what separates the two rows; a real chain adds its block time (and confirmations) twice. A `tpod` process adds its own start (~0.1 s) to these in-process figures.\n")
 	t.Log("\n" + b.String())
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
 		if err := writePubBenchSection("../../docs/benchmarks.md", "## Deploy", b.String()); err != nil {

@@ -86,7 +86,11 @@ func (w tbLogWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func newPubWorld(t testing.TB) *pubWorld {
+func newPubWorld(t testing.TB) *pubWorld { return newPubWorldPeriod(t, 0) }
+
+// newPubWorldPeriod starts the world with a dev chain sealing a block every
+// period seconds (0: a block per transaction).
+func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	t.Helper()
 	cc := pubContainerd(t)
 	ctx := context.Background()
@@ -98,7 +102,7 @@ func newPubWorld(t testing.TB) *pubWorld {
 	}
 	w.hello = img.Archive
 
-	d, err := devnet.Start(ctx, devnet.Config{ExtraAccounts: 7})
+	d, err := devnet.Start(ctx, devnet.Config{ExtraAccounts: 7, BlockPeriod: period})
 	if err != nil {
 		t.Fatal(err)
 	}

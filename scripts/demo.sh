@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# make demo: starts the embedded dev chain and walks a payment channel through
-# its life with tpod's own commands, printing balances at each step. Exits
-# non-zero on any failure. Needs bin/tpod (make demo builds it first).
+# make demo: the whole Trusted Pods network on this machine. Starts the devnet
+# (dev chain + IPFS + a provider with the simulated TEE on containerd), deploys
+# examples/hello (image built locally, no registry), fetches it over HTTP,
+# shows per-second usage and on-chain claims, shows a scale-to-zero wake,
+# deletes the pods, withdraws the rest and prints a summary of balances.
+# Exits non-zero if any step fails. Needs root and bin/tpod (make demo builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TPOD=${TPOD:-$PWD/bin/tpod}
 start=$SECONDS
 
-work=$(mktemp -d)
+work=$(mktemp -d /tmp/tpod-demo.XXXXXX)
 net=$work/devnet.json
+export TPOD_STATE_DIR=$work/deployments   # the publisher's local records
 devnet_pid=
 cleanup() {
 	if [[ -n $devnet_pid ]] && kill -0 "$devnet_pid" 2>/dev/null; then
@@ -18,92 +22,95 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'echo "demo: FAILED at line $LINENO" >&2; [[ -f $work/devnet.log ]] && tail -20 "$work/devnet.log" >&2' ERR
+trap 'echo "demo: FAILED at line $LINENO" >&2; [[ -f $work/devnet.log ]] && tail -30 "$work/devnet.log" >&2' ERR
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 t() { "$TPOD" --network "$net" "$@"; }
-# expect_fail ERRORNAME CMD...: the command must fail naming the error.
-expect_fail() {
-	local want=$1; shift
-	if "$@" 2>"$work/err"; then
-		echo "demo: '$*' succeeded but should have failed with $want" >&2
-		exit 1
-	fi
-	grep -q "$want" "$work/err" || { echo "demo: expected $want, got: $(cat "$work/err")" >&2; exit 1; }
-	echo "refused as expected: $(cat "$work/err")"
-}
-json_field() { sed -n "s/.*\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -1; }
-balances() {
-	t token balance publisher provider
-	if [[ -n ${ch:-} ]]; then
-		t channel show "$ch" -o json >"$work/show.json"
-		printf 'channel      status %s, balance %s, provider earnings %s\n' \
-			"$(json_field status <"$work/show.json")" "$(json_field balance <"$work/show.json")" "$(json_field earned <"$work/show.json")"
-	fi
-}
-token_sum() { t token balance publisher provider -o json | sed -n 's/.*"balance": "\([0-9]*\)".*/\1/p' | paste -sd+ | bc; }
+pub() { t --account publisher "$@"; }
+# get URL HOST: fetch through the gateway with the pod's hostname.
+get() { curl -fsS -m 20 --resolve "$2:$gw_port:127.0.0.1" "$1"; }
+balance_of() { t token balance "$1" -o json | jq -r '.[0].balance // .balance'; }
 
-step "Start the dev chain (in-process go-ethereum, a block every second)"
-"$TPOD" devnet up --http-port 0 --ws-port 0 --period 1 --out "$net" >"$work/devnet.log" 2>&1 &
+step "Build the example app's image locally (examples/hello: a static Go HTTP server; no registry)"
+go run ./examples/hello/build -o "$work/hello.tar"
+
+step "Start the devnet: dev chain, IPFS, and a provider (simulated TEE) on containerd"
+"$TPOD" devnet up --http-port 0 --ws-port 0 --period 1 --gateway 127.0.0.1:0 --billing-cycle 3s --out "$net" >"$work/devnet.log" 2>&1 &
 devnet_pid=$!
-"$TPOD" devnet wait --timeout 60s "$net"
+"$TPOD" devnet wait --timeout 120s "$net"
 cat "$work/devnet.log"
-sum_before=$(token_sum)
-balances
+gw=$(jq -r .extra.provider.gateway "$net")
+gw_port=${gw##*:}
+pub_before=$(balance_of publisher)
+prov_before=$(balance_of provider)
 
-step "Publisher opens a channel to the provider for one pod and deposits 1,000,000 base units"
-# Prices per unit of the usage vector (cpu, memory, storage, gpu, cpu-used,
-# memory-used, egress); the enclave key is the devnet's stand-in enclave.
-t channel create --account publisher --provider provider --enclave enclave \
-	--prices 1,1,0,0,2,1,3 --max-per-second 10000 --amount 1000000 --dispute-period 6s -o json >"$work/create.json"
-ch=$(json_field channel <"$work/create.json")
-echo "channel $ch"
-t channel show "$ch"
-balances
+step "Providers in the registry, ranked by the hourly cost of examples/hello/pod.yaml"
+for _ in $(seq 1 60); do
+	t providers list -f examples/hello/pod.yaml -o json | jq -e 'length > 0' >/dev/null 2>&1 && break
+	sleep 0.5
+done
+t providers list -f examples/hello/pod.yaml
 
-step "The enclave signs receipt 1 (cumulative usage); the provider claims it"
-t receipt sign --channel "$ch" --seq 1 --usage 1000,512,0,0,300,200,50 --out "$work/r1.json"
-t channel claim --account provider "$work/r1.json"
-balances
+step "Deploy: attest the provider, encrypt the bundle to its enclave, open a funded channel, provision"
+deploy_start=$(date +%s.%N)
+pub deploy -f examples/hello/pod.yaml --image "hello:latest=$work/hello.tar" --dispute-period 20s \
+	--insecure-allow-simulated -o json >"$work/deploy.json"
+id=$(jq -r .id "$work/deploy.json")
+pub pod status "$id" -o json >"$work/status.json"
+url=$(jq -r '.endpoints[0].address' "$work/status.json")
+host=$(jq -r '.endpoints[0].name' "$work/status.json")
+echo "deployment $id: $url"
 
-step "A receipt signed by another key is refused"
-t receipt sign --account publisher --channel "$ch" --seq 2 --usage 2000,1024,0,0,600,400,90 --out "$work/forged.json"
-expect_fail InvalidSignature t channel claim --account provider "$work/forged.json"
+step "Fetch it over HTTP through the provider's gateway"
+get "$url" "$host" | sed -n 's/<[^>]*>//g; /./p'
+printf 'deploy → first HTTP 200: %.2f s\n' "$(echo "$(date +%s.%N) - $deploy_start" | bc)"
 
-step "Receipt 2 is claimed"
-t receipt sign --channel "$ch" --seq 2 --usage 2000,1024,0,0,600,400,90 --out "$work/r2.json"
-t channel claim --account provider "$work/r2.json"
-expect_fail SeqNotIncreasing t channel claim --account provider "$work/r2.json"
-balances
+step "Per-second usage, enclave-signed receipts and on-chain claims (billing cycle 3 s)"
+sleep 4
+pub pod status "$id"
+sleep 4
+pub funds show "$id"
+spent=$(pub funds show "$id" -o json | jq -r .spent)
+[[ $spent != 0 ]] || { echo "demo: nothing was claimed" >&2; exit 1; }
 
-step "Publisher asks to take 500,000 back: the dispute period (6 s) starts"
-t channel unlock --account publisher "$ch" --amount 500000
-expect_fail DisputePeriodNotOver t channel withdraw --account publisher "$ch"
-balances
+step "Scale to zero: a pod that sleeps after 5 idle seconds and wakes on the next request"
+pub deploy -f examples/hello/pod-scale-to-zero.yaml --image "hello:latest=$work/hello.tar" --dispute-period 20s \
+	--insecure-allow-simulated -o json >"$work/sleepy.json"
+sid=$(jq -r .id "$work/sleepy.json")
+pub pod status "$sid" -o json >"$work/sleepy-status.json"
+surl=$(jq -r '.endpoints[0].address' "$work/sleepy-status.json")
+shost=$(jq -r '.endpoints[0].name' "$work/sleepy-status.json")
+get "$surl" "$shost" >/dev/null
+echo "waiting for it to scale to zero…"
+for _ in $(seq 1 40); do
+	state=$(pub pod status "$sid" -o json | jq -r .state)
+	[[ $state == scaled-to-zero || $state == scaled_to_zero || $state == "scaled to zero" ]] && break
+	sleep 0.5
+done
+echo "state: $state"
+[[ $state == *zero* ]] || { echo "demo: the pod did not scale to zero" >&2; exit 1; }
+wake_start=$(date +%s.%N)
+get "$surl" "$shost" >/dev/null
+printf 'request to the stopped pod answered in %.0f ms (woken by the gateway)\n' "$(echo "($(date +%s.%N) - $wake_start) * 1000" | bc)"
+echo "state: $(pub pod status "$sid" -o json | jq -r .state)"
 
-step "Inside the dispute period the provider still claims receipt 3"
-t receipt sign --channel "$ch" --seq 3 --usage 3000,1536,0,0,900,600,120 --out "$work/r3.json"
-t channel claim --account provider "$work/r3.json"
-balances
+step "Delete the pods (final claim), wait for the dispute period, withdraw the rest"
+pub pod delete "$id"
+pub pod delete "$sid"
+for d in "$id" "$sid"; do
+	ch=$(pub funds show "$d" -o json | jq -r .channel)
+	t channel withdraw --account publisher --wait "$ch"
+	t channel collect --account provider "$ch"
+done
 
-step "After the dispute period the publisher withdraws the unlocked funds"
-t channel withdraw --account publisher --wait "$ch"
-balances
-
-step "The provider collects its earnings"
-t channel collect --account provider "$ch"
-balances
-
-step "The publisher closes the channel; after the dispute period the rest comes back"
-t channel close --account publisher "$ch"
-t channel withdraw --account publisher --wait "$ch"
-balances
-t channel show "$ch"
-
-status=$(t channel show "$ch" -o json | json_field status)
-[[ $status == closed ]] || { echo "demo: channel is $status, want closed" >&2; exit 1; }
-sum_after=$(token_sum)
-[[ $sum_before == "$sum_after" ]] || { echo "demo: tokens were created or lost: $sum_before -> $sum_after" >&2; exit 1; }
-echo
-echo "demo: channel lifecycle complete; publisher + provider still hold $sum_after base units in total"
+step "Summary"
+pub_after=$(balance_of publisher)
+prov_after=$(balance_of provider)
+printf '%-10s %28s %28s %28s\n' account before after change
+printf '%-10s %28s %28s %28s\n' publisher "$pub_before" "$pub_after" "$(echo "$pub_after - $pub_before" | bc)"
+printf '%-10s %28s %28s %28s\n' provider "$prov_before" "$prov_after" "$(echo "$prov_after - $prov_before" | bc)"
+[[ $(echo "$pub_before + $prov_before == $pub_after + $prov_after" | bc) == 1 ]] ||
+	{ echo "demo: tokens were created or lost" >&2; exit 1; }
+[[ $(echo "$prov_after > $prov_before" | bc) == 1 ]] || { echo "demo: the provider was not paid" >&2; exit 1; }
+echo "the publisher paid exactly what the provider earned; the rest came back"
 echo "demo: OK in $((SECONDS - start)) s"

@@ -12,7 +12,7 @@ APT_PACKAGES=(
 	wrk                                                                  # gateway benchmark
 	nodejs npm                                                           # solc
 	curl ca-certificates git make
-	bc                                                                   # scripts/demo.sh arithmetic
+	bc jq                                                                # scripts/demo.sh arithmetic and JSON
 )
 
 missing=()

@@ -358,6 +358,20 @@ func TestPublisherScripts(t *testing.T) {
 				}
 				ts.Setenv(args[0], rec.Endpoints[0].Address)
 			},
+			// setstep ID STEP rewrites a deployment record's step (to replay a
+			// run whose last answer was lost).
+			"setstep": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: setstep ID STEP")
+				}
+				path := filepath.Join(ts.Getenv("TPOD_STATE_DIR"), args[0]+".json")
+				var m map[string]any
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
+				m["step"] = args[1]
+				b, err := json.Marshal(m)
+				ts.Check(err)
+				ts.Check(os.WriteFile(path, b, 0o600))
+			},
 			"advance": func(ts *testscript.TestScript, neg bool, args []string) {
 				dt, err := time.ParseDuration(args[0])
 				ts.Check(err)

@@ -382,7 +382,16 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	current = "provisioning the pod"
 	var st *p2p.PodStatus
 	if err := p.step(rec.ID, "provision", "provider fetching the bundle and starting the pod", func() error {
-		st, err = client.Provision(ctx, info.ID, w, p2p.Pod{ChannelID: channelID, PodID: podID}, rec.BundleCID)
+		pod := p2p.Pod{ChannelID: channelID, PodID: podID}
+		st, err = client.Provision(ctx, info.ID, w, pod, rec.BundleCID)
+		if errors.Is(err, p2p.ErrConflict) {
+			// A previous run's provision went through but its answer was
+			// lost: the provider runs the pod with that run's bundle.
+			if cur, serr := client.Status(ctx, info.ID, w, pod); serr == nil && cur.State != p2p.PodDeleted {
+				st, err = cur, nil
+				rec.BundleCID = cur.BundleCID
+			}
+		}
 		return err
 	}); err != nil {
 		return err

@@ -3,13 +3,13 @@ package contracts_test
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -145,11 +145,10 @@ func TestContractGasBenchReport(t *testing.T) {
 	osaka := measureGas(t, rulesOsaka)
 	dev := measureGas(t, rulesDev)
 	var sb strings.Builder
-	sb.WriteString("## Contract gas\n\n")
 	fmt.Fprintf(&sb, "`receipt.GasUsed` on go-ethereum's simulated backend (v1.17.10), contracts built by\n"+
 		"solc 0.8.37 (via-IR, optimizer 10000 runs, EVM cancun). Measured by `TestContractGasBenchReport` in\n"+
 		"`contracts/gas_test.go` (`scripts/bench.sh`) on %s, %d cores, %s. Gas does not depend on the machine.\n\n",
-		cpuModel(), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
+		benchdoc.CPUModel(), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
 	sb.WriteString("\"Osaka\" is the fork public networks run; \"dev\" is go-ethereum's dev chain, which also\n" +
 		"enables Amsterdam/Bogota (EIP-8037/8038 reprice state access and growth: rewriting a storage\n" +
 		"slot costs 10,100 gas instead of 2,900). The goals (DESIGN §8) are judged under Osaka.\n\n")
@@ -171,51 +170,7 @@ func TestContractGasBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return
 	}
-	if err := writeSection(filepath.Join("..", "docs", "benchmarks.md"), "## Contract gas", sb.String()); err != nil {
+	if err := benchdoc.WriteSection("## Contract gas", sb.String()); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				if _, v, ok := strings.Cut(line, ":"); ok {
-					return strings.TrimSpace(v)
-				}
-			}
-		}
-	}
-	return runtime.GOARCH
-}
-
-// writeSection replaces the section starting with heading (up to the next
-// "## " heading) in the markdown file, or appends it; it creates the file
-// with a "# Benchmarks" title if absent.
-func writeSection(path, heading, body string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	doc := string(old)
-	if doc == "" {
-		doc = "# Benchmarks\n"
-	}
-	body = strings.TrimRight(body, "\n") + "\n"
-	start := strings.Index(doc, heading+"\n")
-	if start < 0 {
-		doc = strings.TrimRight(doc, "\n") + "\n\n" + body
-	} else {
-		end := len(doc)
-		if i := strings.Index(doc[start+len(heading):], "\n## "); i >= 0 {
-			end = start + len(heading) + i + 1
-		}
-		sep := ""
-		if end < len(doc) {
-			sep = "\n"
-		}
-		doc = doc[:start] + body + sep + doc[end:]
-	}
-	return os.WriteFile(path, []byte(doc), 0o644)
 }

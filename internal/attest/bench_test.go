@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustedpods/tpod/internal/benchdoc"
 )
 
 func benchVerify(b *testing.B, q Quoter, pol *Policy, opts VerifyOptions) {
@@ -66,9 +66,8 @@ func TestAttestBenchReport(t *testing.T) {
 		{"parse + verify simulated evidence", BenchmarkVerifySimulated},
 	}
 	var sb strings.Builder
-	sb.WriteString("## attestation\n\n")
-	fmt.Fprintf(&sb, "`go test -run TestAttestBenchReport ./internal/attest` on %d cores, %s, load average %s at the start.\n\n",
-		runtime.NumCPU(), cpuModel(), loadAvg())
+	fmt.Fprintf(&sb, "`go test -run TestAttestBenchReport ./internal/attest` on %s, load average %s at the start.\n\n",
+		benchdoc.Machine(), benchdoc.LoadAvg())
 	sb.WriteString("| operation | time per op |\n|---|---|\n")
 	for _, r := range rows {
 		res := testing.Benchmark(r.f)
@@ -80,51 +79,7 @@ func TestAttestBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return
 	}
-	path := filepath.Join("..", "..", "docs", "benchmarks.md")
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
+	if err := benchdoc.WriteSection("## attestation", sb.String()); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte(replaceSection(string(old), "## attestation", sb.String())), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// replaceSection replaces the "## name" section of a markdown document (up
-// to the next "## " heading) or appends it.
-func replaceSection(doc, heading, section string) string {
-	if doc == "" {
-		doc = "# Benchmarks\n\nEach area rewrites its own section (scripts/bench.sh).\n"
-	}
-	start := strings.Index(doc, "\n"+heading+"\n")
-	if start < 0 {
-		return strings.TrimRight(doc, "\n") + "\n\n" + section
-	}
-	start++
-	end := strings.Index(doc[start+len(heading):], "\n## ")
-	if end < 0 {
-		return doc[:start] + section
-	}
-	end += start + len(heading) + 1
-	return doc[:start] + section + "\n" + doc[end:]
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.Index(l, ":"); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return runtime.GOARCH
-}
-
-func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
-	}
-	return "?"
 }

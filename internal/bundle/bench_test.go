@@ -25,6 +25,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/ipfs/go-cid"
 
+	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/manifest"
@@ -38,8 +39,6 @@ import (
 // the "## Bundles" section of docs/benchmarks.md with TPOD_BENCH_WRITE=1
 // (scripts/bench.sh). BenchmarkEncryptAdd and BenchmarkPlainAdd are the same
 // measurements for `go test -bench`.
-
-const benchDoc = "../../docs/benchmarks.md"
 
 // writeBenchImage writes an OCI layout directory holding one image whose
 // single (uncompressed) layer is a tar with one file of size random bytes:
@@ -309,7 +308,7 @@ func TestBundleBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH") == "" {
 		t.Skip("benchmark: set TPOD_BENCH=1 (scripts/bench.sh)")
 	}
-	load0 := loadAvg()
+	load0 := benchdoc.LoadAvg()
 	img := writeBenchImage(t, t.TempDir(), benchSize)
 	ctx := context.Background()
 
@@ -357,7 +356,7 @@ func TestBundleBenchReport(t *testing.T) {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/bundle -run TestBundleBenchReport` (scripts/bench.sh); load average %s at the start, %s at the end (other builds and tests shared the machine).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(), load0, loadAvg())
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), benchdoc.CPUModel(), runtime.Version(), load0, benchdoc.LoadAvg())
 	fmt.Fprintf(&sb, "**Encrypt + add a 200 MiB image to the embedded kubo node** (one incompressible 200 MiB layer in an OCI layout directory; the bundle streams through a pipe into `Add` with CIDv1, 1 MiB raw-leaf chunks, pinned, flatfs repo on disk; a fresh node and repository for each add; median of 3, alternating):\n\n")
 	fmt.Fprintf(&sb, "| what | time | throughput | CPU per MB (all cores) | goal |\n|---|---|---|---|---|\n")
 	fmt.Fprintf(&sb, "| add the image's OCI tar unencrypted | %.2f s | %.0f MB/s | %s | |\n", mp.wall.Seconds(), mp.mbps(), cpuPerMB(mp))
@@ -374,7 +373,7 @@ func TestBundleBenchReport(t *testing.T) {
 	section := sb.String()
 	t.Log("\n" + section)
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
-		if err := writeSection(benchDoc, "## Bundles", section); err != nil {
+		if err := benchdoc.WriteSection("## Bundles", section); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -386,48 +385,4 @@ func binSize() int64 {
 		return 0
 	}
 	return fi.Size()
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}
-
-// writeSection replaces the section starting at heading (up to the next
-// "## " heading) in the file, or appends it.
-func writeSection(path, heading, body string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	s := string(old)
-	section := heading + "\n\n" + strings.TrimRight(body, "\n") + "\n"
-	if i := strings.Index(s, heading+"\n"); i >= 0 {
-		rest := s[i+len(heading):]
-		end := len(s)
-		if j := strings.Index(rest, "\n## "); j >= 0 {
-			end = i + len(heading) + j + 1
-		}
-		s = s[:i] + section + "\n" + strings.TrimLeft(s[end:], "\n")
-		s = strings.TrimRight(s, "\n") + "\n"
-	} else {
-		s = strings.TrimRight(s, "\n") + "\n\n" + section
-	}
-	return os.WriteFile(path, []byte(s), 0o644)
 }

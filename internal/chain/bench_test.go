@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -41,11 +40,10 @@ func TestChainBenchReport(t *testing.T) {
 	to := common.HexToAddress("0x00000000000000000000000000000000000000ee")
 
 	var sb strings.Builder
-	sb.WriteString("## Chain client\n\n")
-	fmt.Fprintf(&sb, "`TPOD_BENCH=1 go test -run TestChainBenchReport ./internal/chain` on %d cores, %s. "+
+	fmt.Fprintf(&sb, "`TPOD_BENCH=1 go test -run TestChainBenchReport ./internal/chain` on %s. "+
 		"In-process devnet (go-ethereum dev node, a block per transaction) on 127.0.0.1; "+
 		"`devnet.Start` (node, deployment of 3 contracts, funding 3 accounts) took %s.\n\n",
-		runtime.NumCPU(), benchCPU(), startup.Round(time.Millisecond))
+		benchdoc.Machine(), startup.Round(time.Millisecond))
 	sb.WriteString("| operation | n | mean | p50 | p99 |\n|---|---|---|---|---|\n")
 	for _, tr := range []struct{ name, url string }{{"HTTP", info.RPC.HTTP}, {"WebSocket", info.RPC.WS}} {
 		c := dial(t, tr.url, chain.Config{})
@@ -124,43 +122,9 @@ func TestChainBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return
 	}
-	path := filepath.Join("..", "..", "docs", "benchmarks.md")
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(benchReplaceSection(string(old), "## Chain client", sb.String())), 0o644); err != nil {
+	if err := benchdoc.WriteSection("## Chain client", sb.String()); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func benchMS(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
-
-func benchReplaceSection(doc, heading, section string) string {
-	if doc == "" {
-		doc = "# Benchmarks\n"
-	}
-	start := strings.Index(doc, "\n"+heading+"\n")
-	if start < 0 {
-		return strings.TrimRight(doc, "\n") + "\n\n" + section
-	}
-	start++
-	end := strings.Index(doc[start+len(heading):], "\n## ")
-	if end < 0 {
-		return doc[:start] + section
-	}
-	end += start + len(heading) + 1
-	return doc[:start] + section + "\n" + doc[end:]
-}
-
-func benchCPU() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.Index(l, ":"); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return runtime.GOARCH
-}

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bufio"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/trustedpods/tpod/internal/benchdoc"
 )
 
 // The gateway's benchmark figures (DESIGN §8) are produced by
@@ -22,12 +23,11 @@ import (
 // TPOD_BENCH_WRITE=1. BenchmarkWake is the same wake loop for `go test -bench`.
 
 const (
-	benchWakes   = 60
-	wrkDuration  = "5s"
-	wrkRounds    = 3
-	wrkConns     = "50"
-	wrkThreads   = "2"
-	benchDocPath = "../../docs/benchmarks.md"
+	benchWakes  = 60
+	wrkDuration = "5s"
+	wrkRounds   = 3
+	wrkConns    = "50"
+	wrkThreads  = "2"
 )
 
 // wakeRig is a gateway with one scale-to-zero pod backed by a real process.
@@ -202,7 +202,7 @@ func TestGatewayBenchReport(t *testing.T) {
 		via := "http://" + g.HTTPAddr().String() + p.path
 		runWrk(t, direct, "", "3s", p.conns) // warm-up
 		runWrk(t, via, host, "3s", p.conns)
-		p.load = loadAvg()
+		p.load = benchdoc.LoadAvg()
 		// Alternate direct and gateway runs and keep the best of each, so
 		// that load from other processes on the machine weighs less.
 		var bd, bv, gv time.Duration
@@ -235,9 +235,8 @@ func TestGatewayBenchReport(t *testing.T) {
 		return "**misses the goal**"
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "## Gateway\n\n")
 	fmt.Fprintf(&sb, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/gateway -run TestGatewayBenchReport` (scripts/bench.sh).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version())
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), benchdoc.CPUModel(), runtime.Version())
 	fmt.Fprintf(&sb, "**Wake from zero, request → response** (%d wakes; the pod is a real process — the test binary re-executed as a small HTTP server on 127.0.0.1 — started by the Backend on the request, readiness by TCP connect, then the request forwarded; a new client connection per wake):\n\n", len(wakes))
 	fmt.Fprintf(&sb, "| p50 | p99 | max | goal |\n|---|---|---|---|\n| %s | %s | %s | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |\n\n", ms(wp50), ms(wp99), ms(wmax), verdict(wp50 <= 250*time.Millisecond && wp99 <= 500*time.Millisecond))
 	fmt.Fprintf(&sb, "This is the gateway's share of a wake with a process backend. The wake of a containerd-backed pod (task start in a kept network namespace, ~50–200 ms by VERIFIED.md) is to be added by the provider's runtime integration.\n\n")
@@ -260,7 +259,7 @@ func TestGatewayBenchReport(t *testing.T) {
 	section := sb.String()
 	t.Log("\n" + section)
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
-		if err := writeSection(benchDocPath, "## Gateway", section); err != nil {
+		if err := benchdoc.WriteSection("## Gateway", section); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -299,60 +298,3 @@ func perReq(cpu time.Duration, n float64) time.Duration {
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond)) }
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}
-
-// writeSection replaces the section starting with heading (up to the next
-// "## " heading) in the markdown file, or appends it.
-func writeSection(path, heading, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	doc := string(old)
-	if doc == "" {
-		doc = "# Benchmarks\n"
-	}
-	lines := strings.SplitAfter(doc, "\n")
-	start, end := -1, len(lines)
-	for i, l := range lines {
-		if start < 0 && strings.TrimSpace(l) == heading {
-			start = i
-		} else if start >= 0 && strings.HasPrefix(l, "## ") {
-			end = i
-			break
-		}
-	}
-	var out string
-	if start < 0 {
-		out = strings.TrimRight(doc, "\n") + "\n\n" + section
-	} else {
-		rest := strings.Join(lines[end:], "")
-		if rest != "" {
-			section += "\n"
-		}
-		out = strings.Join(lines[:start], "") + section + rest
-	}
-	return os.WriteFile(path, []byte(out), 0o644)
-}

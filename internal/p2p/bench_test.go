@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustedpods/tpod/internal/benchdoc"
 )
 
 // roundTrips are the calls measured: a new stream each time on a connection
@@ -59,10 +59,9 @@ func TestP2PBenchReport(t *testing.T) {
 	const n = 2000
 	names, calls := roundTrips(t)
 	var sb strings.Builder
-	sb.WriteString("## p2p\n\n")
-	fmt.Fprintf(&sb, "`TPOD_BENCH=1 go test -run TestP2PBenchReport ./internal/p2p` on %d cores, %s, load average %s at the start. "+
+	fmt.Fprintf(&sb, "`TPOD_BENCH=1 go test -run TestP2PBenchReport ./internal/p2p` on %s, load average %s at the start. "+
 		"Two go-libp2p hosts on 127.0.0.1 TCP (Noise, yamux), already connected; every request opens a new stream. %d sequential requests each.\n\n",
-		runtime.NumCPU(), cpuModel(), loadAvg(), n)
+		benchdoc.Machine(), benchdoc.LoadAvg(), n)
 	sb.WriteString("| request | mean | p50 | p99 |\n|---|---|---|---|\n")
 	for _, name := range names {
 		for range 100 { // warm up
@@ -90,53 +89,9 @@ func TestP2PBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return
 	}
-	path := filepath.Join("..", "..", "docs", "benchmarks.md")
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(replaceSection(string(old), "## p2p", sb.String())), 0o644); err != nil {
+	if err := benchdoc.WriteSection("## p2p", sb.String()); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f ms", float64(d)/1e6) }
-
-// replaceSection replaces the "## name" section of a markdown document (up
-// to the next "## " heading) or appends it.
-func replaceSection(doc, heading, section string) string {
-	if doc == "" {
-		doc = "# Benchmarks\n\nEach area rewrites its own section (scripts/bench.sh).\n"
-	}
-	start := strings.Index(doc, "\n"+heading+"\n")
-	if start < 0 {
-		return strings.TrimRight(doc, "\n") + "\n\n" + section
-	}
-	start++
-	end := strings.Index(doc[start+len(heading):], "\n## ")
-	if end < 0 {
-		return doc[:start] + section
-	}
-	end += start + len(heading) + 1
-	return doc[:start] + section + "\n" + doc[end:]
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.Index(l, ":"); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return runtime.GOARCH
-}
-
-func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
-	}
-	return "?"
-}

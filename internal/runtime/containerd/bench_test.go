@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/meter"
 	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/testimage"
@@ -44,10 +45,10 @@ func TestRuntimeBenchReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Stop() })
-	load0 := loadAvg()
+	load0 := benchdoc.LoadAvg()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %d cores (%s), Go %s, Debian containerd 1.6 + runc 1.1 / runsc 2022-12 (ptrace), cgroup v1, by `TPOD_BENCH=1 go test ./internal/runtime/containerd -run TestRuntimeBenchReport` (scripts/bench.sh). Load average %s at the start (other builds share the machine).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), goruntime.NumCPU(), cpuModel(), goruntime.Version(), load0)
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), goruntime.NumCPU(), benchdoc.CPUModel(), goruntime.Version(), load0)
 
 	b.WriteString("**Start latency** (medians; the test polls the pod IP every 5 ms; \"create\" includes network namespace + CNI ADD + container creation from an already-imported image):\n\n")
 	b.WriteString("| sandbox | create → first 200, median (min) | stopped → first 200, median (min) | runs | goal (medians) |\n|---|---|---|---|---|\n")
@@ -103,7 +104,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 	b.WriteString("\nThe meter process's cost per round: a state-file read, cgroup file reads and a sysfs counter read per pod, and a walk of each pod's writable layer every 10 s. Through containerd, every round costs a ttrpc call to each pod's shim for its task state and another for its cgroup statistics, which is why the direct path is the default.\n")
 	t.Log("\n" + b.String())
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
-		if err := writeBenchSection("../../../docs/benchmarks.md", "## Runtime", b.String()); err != nil {
+		if err := benchdoc.WriteSection("## Runtime", b.String()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -390,25 +391,6 @@ func memAvailable() uint64 {
 	return 0
 }
 
-func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "?"
-	}
-	return f[0]
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-	}
-	return "unknown CPU"
-}
-
 func median(d []time.Duration) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
@@ -416,25 +398,3 @@ func median(d []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/1e6) }
-
-// writeBenchSection replaces (or appends) the section starting at heading.
-func writeBenchSection(path, heading, body string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	doc := string(b)
-	section := heading + "\n\n" + strings.TrimRight(body, "\n") + "\n"
-	start := strings.Index(doc, heading+"\n")
-	if start < 0 {
-		doc = strings.TrimRight(doc, "\n") + "\n\n" + section
-	} else {
-		end := len(doc)
-		if i := strings.Index(doc[start+len(heading):], "\n## "); i >= 0 {
-			end = start + len(heading) + i + 1
-		}
-		doc = doc[:start] + section + "\n" + strings.TrimLeft(doc[end:], "\n")
-		doc = strings.TrimRight(doc, "\n") + "\n"
-	}
-	return os.WriteFile(path, []byte(doc), 0o644)
-}

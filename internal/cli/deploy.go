@@ -59,7 +59,7 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 	}
 	errw := cmd.ErrOrStderr()
 	p, err := publisher.New(publisher.Config{
-		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: &publisher.State{Dir: dir},
+		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: &publisher.State{Dir: dir}, PeerHints: f.peerHints(),
 		Progress: func(e publisher.Event) {
 			if e.Step == "pick" {
 				fmt.Fprintf(errw, "  ! %s\n", e.Message)
@@ -81,6 +81,31 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 		return nil, nil, err
 	}
 	return p, c.Close, nil
+}
+
+// peerHints reads the devnet file's extra.provider {address, addrs}
+// (docs/devnet.md): the devnet's provider is reachable there even before
+// its Registry entry is current.
+func (f *pubFlags) peerHints() map[common.Address][]string {
+	if f.info == nil {
+		return nil
+	}
+	prov, ok := f.info.Extra["provider"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	addr, _ := prov["address"].(string)
+	list, _ := prov["addrs"].([]any)
+	if !common.IsHexAddress(addr) || len(list) == 0 {
+		return nil
+	}
+	var addrs []string
+	for _, a := range list {
+		if s, ok := a.(string); ok {
+			addrs = append(addrs, s)
+		}
+	}
+	return map[common.Address][]string{common.HexToAddress(addr): addrs}
 }
 
 // tokenFilter is the --token flag, resolved when given.

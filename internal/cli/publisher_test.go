@@ -181,6 +181,18 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// The devnet file's extra.provider section (docs/devnet.md), as
+	// `tpod devnet up` writes it: publisher commands use it as address hints.
+	var hint []any
+	for _, a := range node.Addrs() {
+		hint = append(hint, a.String()+"/p2p/"+node.ID().String())
+	}
+	withExtra := *info
+	withExtra.Extra = map[string]any{"provider": map[string]any{"address": provWallet.Address().Hex(), "peerId": node.ID().String(), "addrs": hint, "tee": "simulated"}}
+	if err := devnet.WriteInfo(w.netFile, &withExtra); err != nil {
+		t.Fatal(err)
+	}
+
 	// A second provider, registered but offline: its peer is closed.
 	ow, err := d.Wallet("dev4")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/big"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -130,6 +131,8 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 	}
 	if len(req.PeerAddrs) > 0 {
 		rec.Provider.Addrs = req.PeerAddrs
+	} else {
+		rec.Provider.Addrs = p.withHints(offer.Provider, offer.Addrs)
 	}
 	if p.cfg.Registry != nil {
 		rec.Registry = p.cfg.Registry.Address().Hex()
@@ -178,9 +181,20 @@ func (p *Publisher) pick(ctx context.Context, offers []Offer, policy string, ins
 	return nil, fmt.Errorf("no provider that fits the pod answered and passed attestation (%s): %w", strings.Join(reasons, "; "), ErrNotFound)
 }
 
+// withHints adds the provider's hinted addresses to the registry's.
+func (p *Publisher) withHints(provider common.Address, addrs []string) []string {
+	out := append([]string(nil), addrs...)
+	for _, h := range p.cfg.PeerHints[provider] {
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // probe connects to an offer's provider and verifies its attestation.
 func (p *Publisher) probe(ctx context.Context, o *Offer, policy string, insecure bool) error {
-	s, err := p.dialRecord(ctx, &Record{Provider: ProviderRef{PeerID: o.PeerID, Addrs: o.Addrs}})
+	s, err := p.dialRecord(ctx, &Record{Provider: ProviderRef{PeerID: o.PeerID, Addrs: p.withHints(o.Provider, o.Addrs)}})
 	if err != nil {
 		return err
 	}

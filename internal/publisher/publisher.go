@@ -48,6 +48,9 @@ type Config struct {
 	State *State
 	// Progress, if set, is told about every long step.
 	Progress func(Event)
+	// PeerHints are extra libp2p addresses of providers known out of band
+	// (a devnet file's extra.provider), tried beside the Registry's.
+	PeerHints map[common.Address][]string
 	// ConnectTimeout bounds reaching a provider's peer (default 15 s).
 	ConnectTimeout time.Duration
 	Logger         *slog.Logger

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -284,6 +285,16 @@ func (w *world) provision(t *testing.T, pod p2p.Pod, cid string) *p2p.PodStatus 
 	return st
 }
 
+// podURL is the pod's first endpoint as the provider reports it now.
+func (w *world) podURL(t *testing.T, pod p2p.Pod) string {
+	t.Helper()
+	st, err := w.client.Status(context.Background(), w.provNode.ID(), w.publisher, pod)
+	if err != nil || len(st.Endpoints) == 0 {
+		t.Fatalf("status: %+v %v", st, err)
+	}
+	return st.Endpoints[0].Address
+}
+
 func pricesOf(p ...int64) [usage.Len]*big.Int {
 	var out [usage.Len]*big.Int
 	for i := range out {
@@ -399,6 +410,38 @@ func TestProviderEndToEnd(t *testing.T) {
 	if claimed.Time > unlockAt {
 		t.Fatalf("final claim of time %d after the dispute period ended at %d", claimed.Time, unlockAt)
 	}
+
+	// Restart: SIGTERM reaches the container, which logs it; the pod runs
+	// again.
+	if st, err := w.client.Restart(ctx, w.provNode.ID(), w.publisher, pod, "web"); err != nil || st.State != p2p.PodRunning {
+		t.Fatalf("restart: %+v %v", st, err)
+	}
+	get(t, w.podURL(t, pod))
+	var lines []string
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	err = w.client.Logs(lctx, w.provNode.ID(), w.publisher, pod, p2p.LogOptions{}, func(e p2p.LogEntry) error {
+		lines = append(lines, string(e.Line))
+		return nil
+	})
+	cancel()
+	if err != nil || !slices.Contains(lines, "SIGTERM, exiting") {
+		t.Fatalf("logs after a restart: %q %v", lines, err)
+	}
+	if _, err := w.client.Restart(ctx, w.provNode.ID(), w.publisher, pod, "nope"); err == nil {
+		t.Fatal("restart of an unknown container succeeded")
+	}
+
+	// Update to another bundle on the same channel: the pod serves the new
+	// one, its address kept.
+	cid2 := w.publishManifest(t, w.prov.cfg.Enclave.X25519Public().Bytes(), strings.Replace(helloManifest, "name: hello", "name: hello-v2", 1))
+	if cid2 == cid {
+		t.Fatal("the updated manifest gave the same bundle")
+	}
+	up, err := w.client.Update(ctx, w.provNode.ID(), w.publisher, pod, cid2)
+	if err != nil || up.BundleCID != cid2 || up.State != p2p.PodRunning {
+		t.Fatalf("update: %+v %v", up, err)
+	}
+	get(t, w.podURL(t, pod))
 
 	// Metrics report the pod and its claims.
 	rec := httptest.NewRecorder()

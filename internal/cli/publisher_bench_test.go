@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/publisher"
 )
 
@@ -92,9 +93,8 @@ func TestDeployBenchReport(t *testing.T) {
 		verdict = "**misses the goal**"
 	}
 	var b strings.Builder
-	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/cli -run TestDeployBenchReport` (scripts/bench.sh). Load average %s at the start (other builds share the machine).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(), strings.Fields(string(load) + " ?")[0])
+	fmt.Fprintf(&b, "Measured %s on %s, Go %s, by `TPOD_BENCH=1 go test ./internal/cli -run TestDeployBenchReport` (scripts/bench.sh). Load average %s at the end (other builds share the machine).\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchdoc.Machine(), runtime.Version(), benchdoc.LoadAvg())
 	fmt.Fprintf(&b, "`tpod deploy -f examples/hello/pod.yaml` (run in-process: no process start) until the pod's endpoint answers 200, on the in-process network of the CLI tests: the embedded dev chain (a block per transaction), one provider with the simulated TEE, embedded IPFS and the containerd runtime (runc); the publisher starts its own ephemeral IPFS node each time. The hello image is 1 layer, ~%s.\n\n", imageSize(fast.image))
 	fmt.Fprintf(&b, "| figure | median | min | max | runs | goal |\n|---|---|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| deploy → first HTTP 200, a block per transaction | %s | %s | %s | %d | ≤ 3 s: %s |\n", ms(med), ms(minD(totals)), ms(maxD(totals)), runs, verdict)
@@ -124,7 +124,7 @@ func TestDeployBenchReport(t *testing.T) {
 	fmt.Fprintf(&b, "\nThe provider's part (fetch the bundle over bitswap, decrypt, import the image into containerd, create the network namespace and start the container) dominates; the two transactions (approve, createChannel) cost one block each, which with one-second blocks is what separates the two rows; a real chain adds its block time (and confirmations) twice. A `tpod` process adds its own start (~0.1 s) to these in-process figures.\n")
 	t.Log("\n" + b.String())
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
-		if err := writePubBenchSection("../../docs/benchmarks.md", "## Deploy", b.String()); err != nil {
+		if err := benchdoc.WriteSection("## Deploy", b.String()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -174,38 +174,4 @@ func imageSize(p string) string {
 		return "?"
 	}
 	return fmt.Sprintf("%.1f MiB", float64(fi.Size())/(1<<20))
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if _, v, ok := strings.Cut(l, ":"); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return "unknown CPU"
-}
-
-// writePubBenchSection replaces (or appends) the section under heading.
-func writePubBenchSection(path, heading, body string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	doc := string(b)
-	section := heading + "\n\n" + strings.TrimRight(body, "\n") + "\n"
-	start := strings.Index(doc, heading+"\n")
-	if start < 0 {
-		doc = strings.TrimRight(doc, "\n") + "\n\n" + section
-	} else {
-		end := len(doc)
-		if i := strings.Index(doc[start+len(heading):], "\n## "); i >= 0 {
-			end = start + len(heading) + i + 1
-		}
-		doc = doc[:start] + section + "\n" + strings.TrimLeft(doc[end:], "\n")
-		doc = strings.TrimRight(doc, "\n") + "\n"
-	}
-	return os.WriteFile(path, []byte(doc), 0o644)
 }

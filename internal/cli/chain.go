@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ type chainFlags struct {
 
 func (f *chainFlags) register(cmd *cobra.Command, wallet bool) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.network, "network", os.Getenv("TPOD_NETWORK"), "devnet JSON file with RPC URLs, contract addresses and dev accounts (env TPOD_NETWORK)")
+	fl.StringVar(&f.network, "network", os.Getenv("TPOD_NETWORK"), "devnet JSON file with RPC URLs, contract addresses and dev accounts, or a name such as devnet for ./devnet.json (env TPOD_NETWORK)")
 	fl.StringVar(&f.rpc, "rpc", os.Getenv("TPOD_RPC"), "JSON-RPC endpoint, http(s):// or ws(s):// (env TPOD_RPC; default: from --network)")
 	fl.StringVar(&f.payment, "payment", "", "Payment contract address (default: from --network)")
 	fl.StringVar(&f.registry, "registry", "", "Registry contract address (default: from --network)")
@@ -55,12 +56,31 @@ func (f *chainFlags) register(cmd *cobra.Command, wallet bool) {
 	}
 }
 
+// resolveNetwork turns a --network value into a file: a path as given, or a
+// bare name such as "devnet" as NAME.json in the current directory (where
+// `tpod devnet up` writes it by default) or in the user config dir's tpod/.
+func resolveNetwork(v string) string {
+	if _, err := os.Stat(v); err == nil || strings.ContainsRune(v, os.PathSeparator) || strings.HasSuffix(v, ".json") {
+		return v
+	}
+	candidates := []string{v + ".json"}
+	if dir, err := os.UserConfigDir(); err == nil {
+		candidates = append(candidates, filepath.Join(dir, "tpod", v+".json"))
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(c); err == nil {
+			return c
+		}
+	}
+	return v
+}
+
 // load reads the --network file once.
 func (f *chainFlags) load() error {
 	if f.network == "" || f.info != nil {
 		return nil
 	}
-	info, err := devnet.ReadInfo(f.network)
+	info, err := devnet.ReadInfo(resolveNetwork(f.network))
 	if err != nil {
 		return fmt.Errorf("read network file: %w", err)
 	}

@@ -45,8 +45,27 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		return 2
 	}
+	var ce interface{ ExitCode() int }
+	if errors.As(err, &ce) {
+		return ce.ExitCode()
+	}
 	return 1
 }
+
+// exitError is an error with its own exit code, for outcomes a script tells
+// apart from failures (tpod watch: 3 when a runway is low).
+type exitError struct {
+	err  error
+	code int
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+func (e exitError) ExitCode() int { return e.code }
+
+// exitLowRunway is tpod watch's exit code when a runway fell below the
+// threshold.
+const exitLowRunway = 3
 
 func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{

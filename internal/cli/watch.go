@@ -61,14 +61,14 @@ non-zero (unless --keep-going). With --once it checks a single time.`,
 						}
 					}
 					if !keepGoing {
-						return fmt.Errorf("runway below %s for %d pod(s)", threshold, len(ws))
+						return exitError{fmt.Errorf("runway below %s for %d pod(s)", threshold, len(ws)), exitLowRunway}
 					}
 				} else if g.output != "json" {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s: every runway is above %s\n", time.Now().UTC().Format(time.RFC3339), threshold)
 				}
 				if once {
 					if warned {
-						return errors.New("runway below threshold")
+						return exitError{errors.New("runway below threshold"), exitLowRunway}
 					}
 					return nil
 				}

@@ -23,6 +23,7 @@ import (
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
+	"github.com/trustedpods/tpod/internal/runtime/kube"
 	"github.com/trustedpods/tpod/internal/store"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -85,9 +86,11 @@ type P2PConfig struct {
 
 // RuntimeConfig selects the pod runtime.
 type RuntimeConfig struct {
-	// Kind is "containerd" (default).
+	// Kind is "containerd" (default) or "kubernetes".
 	Kind       string           `json:"kind"`
 	Containerd ContainerdConfig `json:"containerd"`
+	// Kubernetes configures the cluster backend (docs/kubernetes.md).
+	Kubernetes kube.Options `json:"kubernetes"`
 }
 
 // ContainerdConfig configures the containerd backend.
@@ -359,8 +362,15 @@ func openRuntime(ctx context.Context, fc *FileConfig, log *slog.Logger, d *Daemo
 		}
 		d.closers = append(d.closers, rt.Close)
 		return rt, nil
+	case "kubernetes":
+		rt, stop, err := kube.Open(ctx, fc.Runtime.Kubernetes, filepath.Join(fc.DataDir, "registry"), log.With("component", "runtime"))
+		if err != nil {
+			return nil, fmt.Errorf("kubernetes runtime: %w", err)
+		}
+		d.closers = append(d.closers, stop)
+		return rt, nil
 	default:
-		return nil, fmt.Errorf("runtime.kind: %q is not supported (containerd): %w", fc.Runtime.Kind, config.ErrInvalid)
+		return nil, fmt.Errorf("runtime.kind: %q is not containerd or kubernetes: %w", fc.Runtime.Kind, config.ErrInvalid)
 	}
 }
 

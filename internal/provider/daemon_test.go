@@ -19,6 +19,7 @@ import (
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
+	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
 	"github.com/trustedpods/tpod/internal/store"
 )
 
@@ -97,7 +98,7 @@ stopGrace: 2s
 
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "provider", "run", "--config", cfgFile, "--log-level", "warn")
-		cmd.Stdout, cmd.Stderr = tWriter{t}, tWriter{t}
+		cmd.Stdout, cmd.Stderr = containerdtest.Writer(t), containerdtest.Writer(t)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

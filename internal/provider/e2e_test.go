@@ -6,13 +6,11 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,6 +29,7 @@ import (
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
+	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
 	"github.com/trustedpods/tpod/internal/store"
 	"github.com/trustedpods/tpod/internal/testimage"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -40,44 +39,19 @@ import (
 // with a namespace, bridge and subnet of this package's own.
 func containerdConfig(t *testing.T, name string) containerd.Config {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a private containerd (skipped with -short)")
-	}
-	addr := os.Getenv("TPOD_TEST_CONTAINERD")
-	if addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TPOD_TEST_CONTAINERD is not set: run scripts/testenv-containerd.sh start")
-		}
-		t.Skip("TPOD_TEST_CONTAINERD not set; eval \"$(scripts/testenv-containerd.sh start)\"")
-	}
-	if os.Getuid() != 0 {
-		t.Skip("needs root")
-	}
-	data, state := os.Getenv("TPOD_TEST_DATA"), os.Getenv("TPOD_TEST_STATE")
-	if data == "" || state == "" {
-		data, state = "/var/lib/tpod-test/data", "/run/tpod-test/tpod"
-	}
+	e := containerdtest.Require(t, name)
 	return containerd.Config{
-		Address:    addr,
-		Namespace:  "tpod-test-" + name,
-		DataDir:    filepath.Join(data, name),
-		StateDir:   filepath.Join(state, name),
-		Network:    containerd.NetworkConfig{Name: "tpod-test-" + name, Bridge: fmt.Sprintf("tpt%x", crc32.ChecksumIEEE([]byte(name))), Subnet: "172.30.221.0/24"},
+		Address:    e.Address,
+		Namespace:  e.Namespace,
+		DataDir:    e.DataDir,
+		StateDir:   e.StateDir,
+		Network:    containerd.NetworkConfig{Name: e.Network, Bridge: e.Bridge, Subnet: "172.30.221.0/24"},
 		GPUDevices: []string{},
 		Logger:     testLogger(t),
 	}
 }
 
-func testLogger(t *testing.T) *slog.Logger {
-	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-}
-
-type tWriter struct{ t *testing.T }
-
-func (w tWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
-}
+func testLogger(t *testing.T) *slog.Logger { return containerdtest.Logger(t, slog.LevelInfo) }
 
 // world is a whole network in one process: the dev chain, a provider with
 // its IPFS node, enclave (simulated TEE) and containerd runtime, and a

@@ -106,7 +106,7 @@ func (p *Provider) restore(ctx context.Context) error {
 	infos, err := p.cfg.Runtime.List(ctx)
 	if err == nil {
 		for _, in := range infos {
-			ch, ok := in.Spec.Labels[labelChannel]
+			ch, ok := in.Spec.Labels[runtime.LabelChannel]
 			if !ok {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"strconv"
 	"strings"
 
 	"github.com/trustedpods/tpod/internal/bundle"
@@ -18,13 +19,6 @@ func runtimeID(channelID [32]byte) string {
 	return "tp-" + hex.EncodeToString(channelID[:16])
 }
 
-// Labels the provider puts on runtime pods, so a restarted provider knows
-// which channel a pod it finds belongs to.
-const (
-	labelChannel = "tpod.channel"
-	labelPod     = "tpod.pod"
-)
-
 // podSpec translates a decrypted bundle into the runtime's pod spec.
 func podSpec(channelID, podID [32]byte, c *bundle.Contents) (runtime.PodSpec, error) {
 	m := c.Pod
@@ -34,9 +28,13 @@ func podSpec(channelID, podID [32]byte, c *bundle.Contents) (runtime.PodSpec, er
 	}
 	spec := runtime.PodSpec{
 		ID: runtimeID(channelID),
+		// A restarted provider knows from these which channel a pod it finds
+		// belongs to; the Kubernetes backend scales by them.
 		Labels: map[string]string{
-			labelChannel: hex.EncodeToString(channelID[:]),
-			labelPod:     hex.EncodeToString(podID[:]),
+			runtime.LabelChannel:  hex.EncodeToString(channelID[:]),
+			runtime.LabelPodID:    hex.EncodeToString(podID[:]),
+			runtime.LabelScaleMin: strconv.Itoa(m.Scale.Min),
+			runtime.LabelScaleMax: strconv.Itoa(max(m.Scale.Max, 1)),
 		},
 	}
 	for _, v := range m.Volumes {

@@ -7,6 +7,18 @@ import (
 	"strings"
 )
 
+// Keys of PodSpec.Labels that the provider sets and backends may act on.
+const (
+	// LabelChannel is the hex ID of the payment channel paying for the pod.
+	LabelChannel = "tpod.io/channel"
+	// LabelPodID is the publisher's podId, hex.
+	LabelPodID = "tpod.io/pod-id"
+	// LabelScaleMin ("0" or "1") and LabelScaleMax are the manifest's
+	// replica range; a backend that scales (Kubernetes) uses them.
+	LabelScaleMin = "tpod.io/scale-min"
+	LabelScaleMax = "tpod.io/scale-max"
+)
+
 // PodSpec is the runtime-level description of a pod. It is independent of
 // the publisher's manifest format; the provider translates one into the other.
 type PodSpec struct {

@@ -28,16 +28,16 @@ const (
 	LabelProvider = "tpod.io/provider"
 	// LabelPod carries the pod ID on the namespace and on every workload pod.
 	LabelPod = "tpod.io/pod"
-	// LabelChannel carries the payment channel of the pod on its namespace. The
-	// provider passes it in PodSpec.Labels under the same key. A channel ID too
-	// long for a label value is stored as "sha256-" + 40 hex digits of its hash;
-	// the full value is in the annotation of the same name.
-	LabelChannel = "tpod.io/channel"
+	// LabelChannel carries the payment channel of the pod on its namespace,
+	// from PodSpec.Labels. A channel ID too long for a label value is stored
+	// as "sha256-" + 40 hex digits of its hash; the full value is in the
+	// annotation of the same name.
+	LabelChannel = runtime.LabelChannel
 	// LabelScaleMin and LabelScaleMax, in PodSpec.Labels, set the replica range
 	// of a started pod (default 1..1). A pod with persistent volumes runs at most
 	// one replica, because its volumes are ReadWriteOnce.
-	LabelScaleMin = "tpod.io/scale-min"
-	LabelScaleMax = "tpod.io/scale-max"
+	LabelScaleMin = runtime.LabelScaleMin
+	LabelScaleMax = runtime.LabelScaleMax
 
 	annSpec    = "tpod.io/spec"    // JSON of PodSpec.WithoutSecrets()
 	annStarted = "tpod.io/started" // "true" once Start ran: tells created from stopped

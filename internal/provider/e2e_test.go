@@ -416,6 +416,21 @@ func TestProviderEndToEnd(t *testing.T) {
 		t.Fatalf("update: %+v %v", up, err)
 	}
 	get(t, w.podURL(t, pod))
+	// Metering and billing go on across the update: counters keep growing
+	// and every claim is still paid exactly once.
+	beforeUpdate, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+	waitFor(t, 4*w.cycle, "a claim after the update", func() bool {
+		r, err := w.store.LastClaimed(ctx, pod.ChannelID)
+		return err == nil && r.Seq > beforeUpdate.Seq
+	})
+	afterUpdate, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+	if !afterUpdate.Usage.GreaterOrEqual(beforeUpdate.Usage) || afterUpdate.Usage[usage.CPUReserved] <= beforeUpdate.Usage[usage.CPUReserved] {
+		t.Fatalf("usage after the update %v does not continue %v", afterUpdate.Usage, beforeUpdate.Usage)
+	}
+	ch, _ = w.pay.Channel(ctx, pod.ChannelID)
+	if want := expectedEarnings(w.prices, afterUpdate.Usage); ch.Earned.Cmp(want) != 0 {
+		t.Fatalf("after the update: earned %s, want %s", ch.Earned, want)
+	}
 
 	// Metrics report the pod and its claims.
 	rec := httptest.NewRecorder()

@@ -15,3 +15,4 @@ go test -count=1 -timeout 10m -run '^TestContractGasBenchReport$' -v ./contracts
 (eval "$(bash scripts/testenv-kube.sh env)" && go test -count=1 -timeout 10m -run '^TestKubeBenchReport$' -v ./internal/runtime/kube)  # kubernetes: API-side latency of each backend operation (envtest)
 (eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 10m -run '^TestDeployBenchReport$' -v ./internal/cli)  # deploy: tpod deploy → first HTTP 200 on the in-process network, median of 9 (needs root + testenv-containerd.sh)
 go test -count=1 -timeout 10m -run '^TestChainBenchReport$' -v ./internal/chain  # chain client: send+wait latency (HTTP, WS), concurrent nonces, channel state rebuild
+(eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 10m -run '^TestWakeFromZeroFigures$' -v ./internal/provider)  # provider: wake from zero on containerd through the gateway, 50 wakes (needs root + testenv-containerd.sh)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"net"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
 	"github.com/trustedpods/tpod/internal/runtime/runtimetest"
 	"github.com/trustedpods/tpod/internal/testimage"
 )
@@ -25,44 +25,20 @@ import (
 // scripts/testenv-containerd.sh started, or skips (fails under CI=true).
 func testConfig(t testing.TB, name string) Config {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a private containerd (skipped with -short)")
-	}
-	addr := os.Getenv("TPOD_TEST_CONTAINERD")
-	if addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TPOD_TEST_CONTAINERD is not set: run scripts/testenv-containerd.sh start")
-		}
-		t.Skip("TPOD_TEST_CONTAINERD not set; eval \"$(scripts/testenv-containerd.sh start)\"")
-	}
-	if os.Getuid() != 0 {
-		t.Skip("needs root")
-	}
-	data := os.Getenv("TPOD_TEST_DATA")
-	state := os.Getenv("TPOD_TEST_STATE")
-	if data == "" || state == "" {
-		data, state = "/var/lib/tpod-test/data", "/run/tpod-test/tpod"
-	}
+	e := containerdtest.Require(t, name)
 	subnet := os.Getenv("TPOD_TEST_SUBNET")
 	if subnet == "" {
 		subnet = "172.30.213.0/24"
 	}
 	return Config{
-		Address:    addr,
-		Namespace:  "tpod-test-" + name,
-		DataDir:    filepath.Join(data, name),
-		StateDir:   filepath.Join(state, name),
-		Network:    NetworkConfig{Name: "tpod-test-" + name, Bridge: fmt.Sprintf("tpt%x", crc32.ChecksumIEEE([]byte(name))), Subnet: subnet},
+		Address:    e.Address,
+		Namespace:  e.Namespace,
+		DataDir:    e.DataDir,
+		StateDir:   e.StateDir,
+		Network:    NetworkConfig{Name: e.Network, Bridge: e.Bridge, Subnet: subnet},
 		GPUDevices: []string{},
-		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Logger:     containerdtest.Logger(t, slog.LevelWarn),
 	}
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
 }
 
 // newTestRuntime returns a runtime and deletes pods an earlier, interrupted

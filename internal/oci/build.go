@@ -15,11 +15,12 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// File is one file of a single-layer image built by NewImage.
+// File is one file or directory of a single-layer image built by NewImage.
 type File struct {
 	Path string // absolute, e.g. "/server"
-	Mode int64  // e.g. 0o755
+	Mode int64  // e.g. 0o755; 0 means 0o644 for a file, 0o755 for a directory
 	Data []byte
+	Dir  bool // a directory (Data is ignored), e.g. "/tmp" with Mode 0o1777
 }
 
 // ImageConfig is the runtime configuration of an image built by NewImage.
@@ -50,6 +51,16 @@ func NewImage(files []File, cfg ImageConfig) (v1.Image, error) {
 			}
 		}
 		mode := f.Mode
+		if f.Dir {
+			if mode == 0 {
+				mode = 0o755
+			}
+			dirs[name] = true
+			if err := tw.WriteHeader(&tar.Header{Name: name + "/", Typeflag: tar.TypeDir, Mode: mode, ModTime: epoch}); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if mode == 0 {
 			mode = 0o644
 		}

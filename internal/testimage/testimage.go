@@ -6,7 +6,6 @@ package testimage
 
 import (
 	"archive/tar"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -17,14 +16,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
-	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/trustedpods/tpod/internal/oci"
 )
 
 // Image is a built image.
@@ -124,49 +119,19 @@ func GoProgram(dir, binPath string, cmd []string) (Image, error) {
 	return out, nil
 }
 
-// FromBinary returns an image with the file bin at binPath (mode 0755) as its
-// only content, entrypoint [binPath] and the given cmd.
+// FromBinary returns an image with the file bin at binPath (mode 0755) and
+// the directories /tmp and /etc (mode 1777) as its only content, entrypoint
+// [binPath], the given cmd and PATH=/.
 func FromBinary(bin, binPath string, cmd []string) (v1.Image, error) {
 	data, err := os.ReadFile(bin)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	hdr := &tar.Header{Name: binPath[1:], Mode: 0o755, Size: int64(len(data)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}
-	if err := tw.WriteHeader(hdr); err != nil {
-		return nil, err
-	}
-	tw.Write(data)
-	for _, d := range []string{"tmp/", "etc/"} {
-		tw.WriteHeader(&tar.Header{Name: d, Mode: 0o1777, Typeflag: tar.TypeDir, ModTime: time.Unix(0, 0)})
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	layerBytes := buf.Bytes()
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(layerBytes)), nil
-	}, tarball.WithMediaType(types.OCILayer))
-	if err != nil {
-		return nil, err
-	}
-	base := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
-	base = mutate.ConfigMediaType(base, types.OCIConfigJSON)
-	img, err := mutate.AppendLayers(base, layer)
-	if err != nil {
-		return nil, err
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return nil, err
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", runtime.GOARCH
-	cf.Config.Entrypoint = []string{binPath}
-	cf.Config.Cmd = cmd
-	cf.Config.Env = []string{"PATH=/"}
-	return mutate.ConfigFile(img, cf)
+	return oci.NewImage([]oci.File{
+		{Path: binPath, Mode: 0o755, Data: data},
+		{Path: "/tmp", Mode: 0o1777, Dir: true},
+		{Path: "/etc", Mode: 0o1777, Dir: true},
+	}, oci.ImageConfig{Entrypoint: []string{binPath}, Cmd: cmd, Env: []string{"PATH=/"}})
 }
 
 // WriteLayoutTar writes img as a tar of an OCI image layout to path.
@@ -176,11 +141,7 @@ func WriteLayoutTar(path string, img v1.Image) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	p, err := layout.Write(dir, empty.Index)
-	if err != nil {
-		return err
-	}
-	if err := p.AppendImage(img); err != nil {
+	if err := oci.WriteLayoutDir(dir, img, ""); err != nil {
 		return err
 	}
 	f, err := os.Create(path)

@@ -452,6 +452,44 @@ func TestProviderEndToEnd(t *testing.T) {
 	if _, err := w.rt.Status(ctx, runtimeID(pod.ChannelID)); err == nil {
 		t.Fatal("the runtime still has the deleted pod")
 	}
+	// The channel already paid for a pod: provisioning it again is refused
+	// (a fresh meter would start below the channel's baseline).
+	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, pod, cid); err == nil || !strings.Contains(err.Error(), "new channel") {
+		t.Fatalf("provision on a used channel: %v", err)
+	}
+}
+
+// TestProviderClaimsOrphanReceipts: a receipt stored for a channel without a
+// pod (its final claim failed when the pod was deleted) is claimed by a later
+// cycle, and then never again.
+func TestProviderClaimsOrphanReceipts(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	pod := w.channel(t, 50_000_000, 8)
+	st, err := w.pay.State(ctx, pod.ChannelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A receipt must be later than the channel's start (the dev chain's clock
+	// runs ahead of the wall clock when blocks come faster than one a second).
+	v := usage.Vector{1000, 500, 0, 0, 10, 0, 3}
+	r := payment.Receipt{ChannelID: pod.ChannelID, Seq: 1, Time: max(uint64(time.Now().Unix()), st.Last.Time+1), Usage: v}
+	if _, err := w.prov.bill.signStore(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	w.prov.billOrphans(ctx)
+	ch, _ := w.pay.Channel(ctx, pod.ChannelID)
+	if want := expectedEarnings(w.prices, v); ch.Earned.Cmp(want) != 0 {
+		t.Fatalf("earned %s, want %s", ch.Earned, want)
+	}
+	if un, _ := w.store.UnclaimedLast(ctx); len(un) != 0 {
+		t.Fatalf("still unclaimed: %+v", un)
+	}
+	w.prov.billOrphans(ctx) // nothing left: no second claim
+	ch2, _ := w.pay.Channel(ctx, pod.ChannelID)
+	if ch2.Earned.Cmp(ch.Earned) != 0 {
+		t.Fatal("an orphan receipt was paid twice")
+	}
 }
 
 func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
@@ -479,6 +517,17 @@ func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
 	if ch.Earned.Sign() == 0 {
 		t.Fatal("nothing was claimed before the stop")
 	}
+	// Neither a restart nor an update brings it back unpaid.
+	waitFor(t, 2*w.cycle, "a restart of the unfunded pod to be refused", func() bool {
+		_, err := w.client.Restart(ctx, w.provNode.ID(), w.publisher, pod, "")
+		if err != nil && strings.Contains(err.Error(), "busy") {
+			return false // the stop is still in progress
+		}
+		if err == nil || !strings.Contains(err.Error(), "deposit") {
+			t.Fatalf("restart of an unfunded pod: %v", err)
+		}
+		return true
+	})
 	// A deposit starts it again.
 	if _, err := w.token.Approve(ctx, w.publisher, w.pay.Address(), big.NewInt(1_000_000)); err != nil {
 		t.Fatal(err)

@@ -63,60 +63,72 @@ func (p *Provider) billAll(ctx context.Context) {
 func (p *Provider) watchFunds(ctx context.Context) {
 	pods := p.podList()
 	for _, pd := range pods {
-		ch, err := p.cfg.Payment.Channel(ctx, pd.channel)
-		if err != nil {
-			// Never act on a pod because the chain could not be read.
-			p.log.Warn("read channel", "pod", pd.rtID, "err", err)
-			continue
+		if p.begin(pd.channel) != nil {
+			continue // a publisher's request is changing the pod; next cycle
 		}
-		if ch.Status == chain.StatusClosed {
-			if err := p.remove(ctx, pd); err != nil {
-				p.log.Warn("remove pod of closed channel", "pod", pd.rtID, "err", err)
-			}
-			continue
-		}
-		// Funds the publisher asked back are not there to pay with.
-		avail := new(big.Int).Set(ch.Balance)
-		if ch.UnlockAt != 0 && ch.UnlockAmount != nil {
-			avail.Sub(avail, minBig(ch.UnlockAmount, avail))
-		}
-		rw := runway(avail, pd.rate)
-		var warnings []string
-		var repriceStop string
-		p.mu.Lock()
-		if r := pd.repricing; r != nil {
-			repriceStop = r.stop
-			if r.warning != "" {
-				warnings = append(warnings, r.warning)
-			}
-		}
-		p.mu.Unlock()
-		switch {
-		case ch.Status == chain.StatusClosing:
-			p.stopForFunds(ctx, pd, "the publisher closed the channel")
-		case rw < p.cfg.BillingCycle:
-			p.stopForFunds(ctx, pd, fmt.Sprintf("funds exhausted: balance %s, %s per second", avail, pd.rate))
-		case repriceStop != "":
-			p.stopForFunds(ctx, pd, repriceStop)
-		default:
-			if pd.unfunded {
-				p.resume(ctx, pd)
-			}
-			if rw < p.cfg.LowFunds {
-				warnings = append(warnings, fmt.Sprintf("low funds: %v of runway left (balance %s, %s per second); deposit to keep the pod running", rw.Truncate(time.Second), avail, pd.rate))
-			}
-		}
-		if ch.UnlockAt != 0 {
-			warnings = append(warnings, fmt.Sprintf("unlock of %s requested, due at %s", ch.UnlockAmount, time.Unix(int64(ch.UnlockAt), 0).UTC().Format(time.RFC3339)))
-		}
-		p.mu.Lock()
-		if len(warnings) > 0 && !slices.Equal(warnings, pd.warnings) {
-			p.log.Warn("pod warning", "pod", pd.rtID, "warnings", warnings)
-		}
-		pd.warnings = warnings
-		p.mu.Unlock()
-		p.metrics.setRunway(pd.rtID, rw)
+		p.watchChannel(ctx, pd)
+		p.end(pd.channel)
 	}
+}
+
+// watchChannel acts on one pod's channel; the caller holds its begin guard.
+func (p *Provider) watchChannel(ctx context.Context, pd *pod) {
+	ch, err := p.cfg.Payment.Channel(ctx, pd.channel)
+	if err != nil {
+		// Never act on a pod because the chain could not be read.
+		p.log.Warn("read channel", "pod", pd.rtID, "err", err)
+		return
+	}
+	if ch.Status == chain.StatusClosed {
+		if err := p.remove(ctx, pd); err != nil {
+			p.log.Warn("remove pod of closed channel", "pod", pd.rtID, "err", err)
+		}
+		return
+	}
+	// Funds the publisher asked back are not there to pay with.
+	avail := new(big.Int).Set(ch.Balance)
+	if ch.UnlockAt != 0 && ch.UnlockAmount != nil {
+		avail.Sub(avail, minBig(ch.UnlockAmount, avail))
+	}
+	p.mu.Lock()
+	rate := pd.rate
+	p.mu.Unlock()
+	rw := runway(avail, rate)
+	var warnings []string
+	var repriceStop string
+	p.mu.Lock()
+	if r := pd.repricing; r != nil {
+		repriceStop = r.stop
+		if r.warning != "" {
+			warnings = append(warnings, r.warning)
+		}
+	}
+	p.mu.Unlock()
+	switch {
+	case ch.Status == chain.StatusClosing:
+		p.stopForFunds(ctx, pd, "the publisher closed the channel")
+	case rw < p.cfg.BillingCycle:
+		p.stopForFunds(ctx, pd, fmt.Sprintf("funds exhausted: balance %s, %s per second", avail, rate))
+	case repriceStop != "":
+		p.stopForFunds(ctx, pd, repriceStop)
+	default:
+		if p.unfunded(pd) {
+			p.resume(ctx, pd)
+		}
+		if rw < p.cfg.LowFunds {
+			warnings = append(warnings, fmt.Sprintf("low funds: %v of runway left (balance %s, %s per second); deposit to keep the pod running", rw.Truncate(time.Second), avail, rate))
+		}
+	}
+	if ch.UnlockAt != 0 {
+		warnings = append(warnings, fmt.Sprintf("unlock of %s requested, due at %s", ch.UnlockAmount, time.Unix(int64(ch.UnlockAt), 0).UTC().Format(time.RFC3339)))
+	}
+	p.mu.Lock()
+	if len(warnings) > 0 && !slices.Equal(warnings, pd.warnings) {
+		p.log.Warn("pod warning", "pod", pd.rtID, "warnings", warnings)
+	}
+	pd.warnings = warnings
+	p.mu.Unlock()
+	p.metrics.setRunway(pd.rtID, rw)
 }
 
 // stopForFunds stops a pod gracefully (SIGTERM, then SIGKILL after the
@@ -130,6 +142,10 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 	pd.message = why
 	p.mu.Unlock()
 	if already {
+		// Keep it stopped whatever started it (it is a no-op when stopped).
+		if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			p.log.Warn("stop pod", "pod", pd.rtID, "err", err)
+		}
 		return
 	}
 	p.log.Warn("stopping pod", "pod", pd.rtID, "reason", why)
@@ -140,9 +156,7 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 		p.log.Warn("stop pod", "pod", pd.rtID, "err", err)
 	}
 	p.metrics.fundStops.Inc()
-	if err := p.cfg.Store.SetPodState(ctx, pd.channel, p2p.PodStopped.String(), why); err != nil {
-		p.log.Warn("store pod state", "pod", pd.rtID, "err", err)
-	}
+	p.persistState(ctx, pd)
 	// Bill what ran until the stop.
 	p.sample(ctx)
 	if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
@@ -165,9 +179,7 @@ func (p *Provider) resume(ctx context.Context, pd *pod) {
 	pd.state = p2p.PodRunning
 	pd.message = ""
 	p.mu.Unlock()
-	if err := p.cfg.Store.SetPodState(ctx, pd.channel, p2p.PodRunning.String(), ""); err != nil {
-		p.log.Warn("store pod state", "pod", pd.rtID, "err", err)
-	}
+	p.persistState(ctx, pd)
 	p.route(ctx, pd)
 	p.log.Info("pod funded again and started", "pod", pd.rtID)
 }

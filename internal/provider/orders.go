@@ -94,13 +94,17 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 	if err != nil {
 		return nil, err
 	}
+	if bk, err := p.bill.book(ctx, req.Pod.ChannelID); err == nil && bk.base.Seq != 0 {
+		// The channel already paid for a pod that was deleted: its baseline
+		// holds that pod's usage, which a new pod's meter would start below.
+		return nil, fmt.Errorf("this channel already paid for a pod (receipt %d); open a new channel: %w", bk.base.Seq, p2p.ErrConflict)
+	}
 	path, hdr, err := p.fetch(ctx, req.Pod.ChannelID, c)
 	if err != nil {
 		return nil, err
 	}
 	defer os.Remove(path)
-	res := Reservation{CPUMilli: hdr.Core.Resources.CPUMilli, MemoryMiB: hdr.Core.Resources.MemoryMiB,
-		StorageMiB: hdr.Core.Resources.StorageMiB, GPUMilli: hdr.Core.Resources.GPUMilli}
+	res := headerReservation(hdr)
 	rate := reservedRate(table.Prices, res)
 	if need := minDeposit(rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
 		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v (%s at %s per second): %w",
@@ -189,13 +193,20 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	if err != nil {
 		return runtimeErr("deploy pod", err)
 	}
-	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
+	pd.state = p2p.PodRunning
+	if pd.unfunded {
+		// Redeployed after a restart while its channel cannot pay: the pod
+		// exists again but stays stopped until a deposit.
+		pd.state = p2p.PodStopped
+	} else if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 		if !update {
 			p.cfg.Runtime.Delete(context.WithoutCancel(ctx), pd.rtID, 0)
+			return runtimeErr("start pod", err)
 		}
-		return runtimeErr("start pod", err)
+		// The runtime holds the new spec: record it, failed, and let the
+		// next cycle's reconcile start it.
+		pd.state, pd.message = p2p.PodFailed, "start after update failed: "+err.Error()
 	}
-	pd.state = p2p.PodRunning
 	rec := store.Pod{ChannelID: pd.channel, PodID: pd.id, Publisher: pd.publisher.Hex(), BundleCID: pd.bundleCID,
 		ManifestHash: contents.Pod.Hash(), State: pd.state.String(), Spec: encodeRecord(pd)}
 	if err := p.cfg.Store.PutPod(ctx, rec); err != nil {
@@ -226,7 +237,10 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	if pd == nil {
 		return nil, fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
 	}
-	table, _, balance, err := p.checkChannel(ctx, ref.ChannelID)
+	if p.unfunded(pd) {
+		return nil, fmt.Errorf("the pod is stopped: %s; deposit first: %w", p.message(pd), p2p.ErrInsufficientFunds)
+	}
+	table, terms, balance, err := p.checkChannel(ctx, ref.ChannelID)
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +249,13 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 		return nil, err
 	}
 	defer os.Remove(path)
-	res := Reservation{CPUMilli: hdr.Core.Resources.CPUMilli, MemoryMiB: hdr.Core.Resources.MemoryMiB,
-		StorageMiB: hdr.Core.Resources.StorageMiB, GPUMilli: hdr.Core.Resources.GPUMilli}
+	res := headerReservation(hdr)
 	rate := reservedRate(table.Prices, res)
 	if need := minDeposit(rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
 		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v: %w", balance, p.cfg.MinRunway, p2p.ErrInsufficientFunds)
+	}
+	if terms.MaxPerSecond.Cmp(rate) < 0 {
+		return nil, fmt.Errorf("maxPerSecond %s is below the updated pod's reserved cost of %s per second: %w", terms.MaxPerSecond, rate, p2p.ErrTermsMismatch)
 	}
 	// Capacity: the new reservation replaces the old one.
 	p.mu.Lock()
@@ -251,7 +267,9 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	p.used = p.used.Sub(pd.res).Add(res)
 	p.mu.Unlock()
 
+	p.mu.Lock()
 	next := *pd
+	p.mu.Unlock()
 	next.bundleCID, next.res, next.rate = bundleCID, res, rate
 	if err := p.deploy(ctx, &next, path, true); err != nil {
 		p.mu.Lock()
@@ -287,11 +305,15 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 	if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		return runtimeErr("stop pod", err)
 	}
-	// Final sample and claim: what ran until the stop is paid for.
-	p.sample(ctx)
-	if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
-		if _, err := p.bill.bill(ctx, []billItem{{Channel: pd.channel, Usage: v}}); err != nil {
-			p.log.Warn("final claim failed; the receipt is kept", "pod", pd.rtID, "err", err)
+	// Final sample and claim: what ran until the stop is paid for. The
+	// claim must not die with the publisher's request; if it fails anyway,
+	// the stored receipt is claimed by a later cycle (billOrphans).
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	p.sample(fctx)
+	if v, ok, _ := p.metering.Vector(fctx, pd.rtID); ok {
+		if _, err := p.bill.bill(fctx, []billItem{{Channel: pd.channel, Usage: v}}); err != nil {
+			p.log.Warn("final claim failed; a later cycle claims the stored receipt", "pod", pd.rtID, "err", err)
 		}
 	}
 	if err := p.cfg.Runtime.Delete(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
@@ -304,10 +326,13 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 		return err
 	}
 	p.mu.Lock()
-	delete(p.pods, pd.channel)
-	p.used = p.used.Sub(pd.res)
+	if p.pods[pd.channel] == pd {
+		delete(p.pods, pd.channel)
+		p.used = p.used.Sub(pd.res)
+	}
 	p.mu.Unlock()
 	p.bill.forget(pd.channel)
+	p.metrics.runway.DeleteLabelValues(pd.rtID)
 	p.log.Info("pod deleted", "pod", pd.rtID)
 	return nil
 }
@@ -315,9 +340,16 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 // Restart implements p2p.Service. The runtime restarts whole pods, so a
 // container name only has to exist.
 func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string) (*p2p.PodStatus, error) {
+	if err := p.begin(ref.ChannelID); err != nil {
+		return nil, err
+	}
+	defer p.end(ref.ChannelID)
 	pd := p.pod(ref.ChannelID)
 	if pd == nil {
 		return nil, fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
+	}
+	if p.unfunded(pd) {
+		return nil, fmt.Errorf("the pod is stopped: %s; deposit first: %w", p.message(pd), p2p.ErrInsufficientFunds)
 	}
 	if container != "" {
 		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
@@ -339,6 +371,28 @@ func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string
 		return nil, runtimeErr("start pod", err)
 	}
 	return p.status(ctx, pd), nil
+}
+
+// headerReservation is what a bundle's header says the pod reserves. GPUs
+// are handed out whole, so a fraction of one is reserved, quoted and metered
+// as a whole GPU.
+func headerReservation(h *bundle.Header) Reservation {
+	r := h.Core.Resources
+	return Reservation{CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, StorageMiB: r.StorageMiB, GPUMilli: wholeGPUs(r.GPUMilli)}
+}
+
+func wholeGPUs(milli uint64) uint64 { return (milli + 999) / 1000 * 1000 }
+
+func (p *Provider) unfunded(pd *pod) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return pd.unfunded
+}
+
+func (p *Provider) message(pd *pod) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return pd.message
 }
 
 // begin marks a channel as being changed; a concurrent change is refused.

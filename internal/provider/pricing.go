@@ -77,6 +77,9 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 		pd.repricing = &repricing{prices: table.Prices, proposedAt: now}
 		p.mu.Unlock()
 		p.log.Info("pricing change proposed", "pod", pd.rtID, "notice", p.cfg.PricingNotice)
+		// The channel read above predates the proposal (which clears any
+		// earlier acceptance): look again next cycle.
+		return fmt.Sprintf("price change proposed (hash %x): accept it before %s or the pod stops", want[:8], now.Add(p.cfg.PricingNotice).UTC().Format(time.RFC3339)), ""
 	}
 	p.mu.Lock()
 	if pd.repricing == nil {
@@ -109,6 +112,9 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 // settle), and a receipt one second later with the same usage starts the new
 // prices. Nothing is lost and nothing is paid twice.
 func (p *Provider) applyPricing(ctx context.Context, pd *pod, terms payment.Terms, prices [usage.Len]*big.Int) error {
+	// No receipt of the channel may be signed or claimed meanwhile.
+	p.bill.billing.Lock()
+	defer p.bill.billing.Unlock()
 	bk, err := p.bill.sync(ctx, pd.channel)
 	if err != nil {
 		return err
@@ -161,6 +167,18 @@ func samePrices(a, b [usage.Len]*big.Int) bool {
 		}
 	}
 	return true
+}
+
+// persistState stores a pod's state, reason and record (its unfunded flag
+// decides whether a restart starts it).
+func (p *Provider) persistState(ctx context.Context, pd *pod) {
+	p.mu.Lock()
+	st, msg := pd.state, pd.message
+	p.mu.Unlock()
+	if err := p.cfg.Store.SetPodState(ctx, pd.channel, st.String(), msg); err != nil {
+		p.log.Warn("store pod state", "pod", pd.rtID, "err", err)
+	}
+	p.persist(ctx, pd)
 }
 
 // persist rewrites a pod's stored record.

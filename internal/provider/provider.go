@@ -182,6 +182,11 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
+	// Nothing deploys yet: whatever is in the work directory is left from a
+	// crash mid-deploy (decrypted images among it) and goes.
+	if err := os.RemoveAll(cfg.WorkDir); err != nil {
+		return nil, fmt.Errorf("provider: clean work directory: %w", err)
+	}
 	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
@@ -308,9 +313,16 @@ func (p *Provider) billingLoop(ctx context.Context) error {
 
 // cycle bills every pod and acts on its channel's funds.
 func (p *Provider) cycle(ctx context.Context) {
+	p.reconcile(ctx)
 	p.billAll(ctx)
+	p.billOrphans(ctx)
 	p.repriceAll(ctx)
 	p.watchFunds(ctx)
+	if p.cfg.Registry != nil {
+		if err := p.register(ctx); err != nil {
+			p.log.Warn("registry update failed", "err", err)
+		}
+	}
 	if _, err := p.cfg.Store.PruneNonces(ctx, p.cfg.Now()); err != nil {
 		p.log.Warn("prune nonces", "err", err)
 	}

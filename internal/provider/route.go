@@ -12,7 +12,11 @@ import (
 
 // route tells the gateway where a pod's exposed ports are.
 func (p *Provider) route(ctx context.Context, pd *pod) {
-	if p.gw == nil || (pd.expose.HTTPPort == 0 && len(pd.expose.TCP) == 0) {
+	if p.gw == nil {
+		return
+	}
+	if pd.expose.HTTPPort == 0 && len(pd.expose.TCP) == 0 {
+		p.gw.RemoveRoute(pd.rtID) // an update may have dropped every exposed port
 		return
 	}
 	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
@@ -51,11 +55,16 @@ func (b gatewayBackend) Start(ctx context.Context, id string) (string, error) {
 	if pd == nil {
 		return "", fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
 	}
-	if pd.unfunded {
-		return "", fmt.Errorf("pod %s is stopped: %s", id, pd.message)
+	if b.p.unfunded(pd) {
+		return "", fmt.Errorf("pod %s is stopped: %s", id, b.p.message(pd))
 	}
 	if err := b.p.cfg.Runtime.Start(ctx, id); err != nil {
 		return "", err
+	}
+	if b.p.unfunded(pd) {
+		// Its funds ran out while it was starting.
+		b.p.cfg.Runtime.Stop(ctx, id, b.p.cfg.StopGrace)
+		return "", fmt.Errorf("pod %s is stopped: %s", id, b.p.message(pd))
 	}
 	st, err := b.p.cfg.Runtime.Status(ctx, id)
 	if err != nil {

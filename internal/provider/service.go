@@ -42,7 +42,7 @@ func (p *Provider) Attest(ctx context.Context, nonce []byte) (*p2p.Evidence, err
 // table, and whether they fit now.
 func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote, error) {
 	res := Reservation{CPUMilli: req.Resources.CPUMillis, MemoryMiB: req.Resources.MemoryMiB,
-		StorageMiB: req.Resources.StorageMiB, GPUMilli: req.Resources.GPUMilli}
+		StorageMiB: req.Resources.StorageMiB, GPUMilli: wholeGPUs(req.Resources.GPUMilli)}
 	p.mu.Lock()
 	free := p.cfg.Capacity.Sub(p.used)
 	p.mu.Unlock()

@@ -321,10 +321,10 @@ func (s *Store) LastReceipt(ctx context.Context, channelID [32]byte) (Receipt, e
 	return lastReceipt(ctx, s.db, channelID)
 }
 
-// LastClaimed returns the channel's last receipt that was claimed on-chain, or
-// ErrNotFound.
+// LastClaimed returns the channel's last receipt that was claimed on-chain
+// (its ClaimTx is a transaction hash, not a settled marker), or ErrNotFound.
 func (s *Store) LastClaimed(ctx context.Context, channelID [32]byte) (Receipt, error) {
-	r, err := scanReceipt(s.db.QueryRowContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE channel_id = ? AND claim_tx != '' ORDER BY seq DESC LIMIT 1`, hexOf(channelID)))
+	r, err := scanReceipt(s.db.QueryRowContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE channel_id = ? AND claim_tx LIKE '0x%' ORDER BY seq DESC LIMIT 1`, hexOf(channelID)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Receipt{}, fmt.Errorf("claimed receipts of channel %x: %w", channelID[:4], ErrNotFound)
 	}
@@ -334,7 +334,9 @@ func (s *Store) LastClaimed(ctx context.Context, channelID [32]byte) (Receipt, e
 	return r, nil
 }
 
-// MarkClaimed records that the receipt (channelID, seq) was claimed by tx.
+// MarkClaimed records that the receipt (channelID, seq) was claimed by the
+// transaction tx ("0x…"), or settles it with a marker that is not a hash
+// ("superseded", "abandoned: …") so that nobody tries to claim it again.
 func (s *Store) MarkClaimed(ctx context.Context, channelID [32]byte, seq uint64, tx string) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE receipts SET claim_tx = ? WHERE channel_id = ? AND seq = ?`, tx, hexOf(channelID), int64(seq))
 	if err != nil {
@@ -418,4 +420,24 @@ func decodeVector(s string) (usage.Vector, error) {
 		return v, fmt.Errorf("corrupt usage vector %q in store: %w", s, err)
 	}
 	return v, nil
+}
+
+// UnclaimedLast returns, for every channel whose newest receipt was not
+// claimed, that receipt.
+func (s *Store) UnclaimedLast(ctx context.Context) ([]Receipt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts r
+		WHERE claim_tx = '' AND seq = (SELECT MAX(seq) FROM receipts WHERE channel_id = r.channel_id)`)
+	if err != nil {
+		return nil, fmt.Errorf("unclaimed receipts: %w", err)
+	}
+	defer rows.Close()
+	var out []Receipt
+	for rows.Next() {
+		r, err := scanReceipt(rows)
+		if err != nil {
+			return nil, fmt.Errorf("unclaimed receipts: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

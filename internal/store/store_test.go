@@ -160,6 +160,20 @@ func TestReceipts(t *testing.T) {
 	if err != nil || c.Seq != 1 || c.ClaimTx != "0xtx" {
 		t.Fatalf("LastClaimed = %+v, %v", c, err)
 	}
+	// Channel 5's newest receipt (2) and channel 6's (1) are unclaimed.
+	un, err := s.UnclaimedLast(ctx)
+	if err != nil || len(un) != 2 {
+		t.Fatalf("UnclaimedLast = %+v, %v", un, err)
+	}
+	if err := s.MarkClaimed(ctx, ch, 2, "abandoned: ChannelAlreadyClosed"); err != nil {
+		t.Fatal(err)
+	}
+	if un, _ = s.UnclaimedLast(ctx); len(un) != 1 || un[0].ChannelID != [32]byte{6} {
+		t.Fatalf("UnclaimedLast after settling = %+v", un)
+	}
+	if c, _ := s.LastClaimed(ctx, ch); c.Seq != 1 {
+		t.Fatalf("a settled marker counts as a claim: %+v", c)
+	}
 }
 
 func TestNonces(t *testing.T) {

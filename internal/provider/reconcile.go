@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/trustedpods/tpod/internal/p2p"
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+// reconcile brings the runtime in line with what the provider promised:
+// a paid pod the runtime lost is deployed again from its bundle, a paid pod
+// that is stopped (and may not scale to zero) is started. Failures, like an
+// IPFS or runtime outage, are retried next cycle; nothing is torn down.
+func (p *Provider) reconcile(ctx context.Context) {
+	for _, pd := range p.podList() {
+		if p.begin(pd.channel) != nil {
+			continue
+		}
+		p.reconcilePod(ctx, pd)
+		p.end(pd.channel)
+	}
+}
+
+func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
+	if p.unfunded(pd) {
+		return
+	}
+	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+	switch {
+	case errors.Is(err, runtime.ErrNotFound):
+		p.log.Warn("reconcile: pod missing from the runtime, redeploying", "pod", pd.rtID)
+		if err := p.redeploy(ctx, pd); err != nil {
+			p.setState(pd, p2p.PodFailed, "redeploy failed (retrying): "+err.Error())
+			p.log.Warn("reconcile: redeploy", "pod", pd.rtID, "err", err)
+		}
+		return
+	case err != nil:
+		return // the runtime is unavailable: look again next cycle
+	}
+	if st.State == runtime.PodRunning {
+		p.mu.Lock()
+		failed := pd.state == p2p.PodFailed
+		p.mu.Unlock()
+		if failed {
+			p.setState(pd, p2p.PodRunning, "")
+			p.persistState(ctx, pd)
+		}
+		return
+	}
+	if pd.scale.toZero {
+		return // the gateway starts it on the next request
+	}
+	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
+		p.setState(pd, p2p.PodFailed, "start failed (retrying): "+err.Error())
+		p.log.Warn("reconcile: start", "pod", pd.rtID, "err", err)
+		return
+	}
+	p.setState(pd, p2p.PodRunning, "")
+	p.persistState(ctx, pd)
+	p.route(ctx, pd)
+	p.log.Info("reconcile: started pod", "pod", pd.rtID, "was", st.State)
+}
+
+// billOrphans claims receipts stored for channels that no longer have a pod:
+// a final claim that failed when the pod was deleted. A receipt the chain
+// has moved past, or whose channel is gone, is marked settled so that it is
+// not tried again.
+func (p *Provider) billOrphans(ctx context.Context) {
+	recs, err := p.cfg.Store.UnclaimedLast(ctx)
+	if err != nil {
+		p.log.Warn("orphan receipts", "err", err)
+		return
+	}
+	var items []billItem
+	seqs := map[[32]byte]uint64{}
+	for _, r := range recs {
+		if p.pod(r.ChannelID) != nil {
+			continue
+		}
+		items = append(items, billItem{Channel: r.ChannelID, Usage: r.Usage})
+		seqs[r.ChannelID] = r.Seq
+	}
+	if len(items) == 0 {
+		return
+	}
+	results, err := p.bill.bill(ctx, items)
+	if err != nil {
+		p.log.Warn("claim orphan receipts; retrying next cycle", "err", err)
+		return
+	}
+	for _, res := range results {
+		var settled string
+		switch {
+		case res.Paid != nil:
+			p.log.Info("claimed the final receipt of a deleted pod", "channel", fmt.Sprintf("%x", res.Channel[:8]), "paid", res.Paid)
+		case res.Skipped == "ChannelAlreadyClosed" || res.Skipped == "UnknownChannel":
+			settled = "abandoned: " + res.Skipped
+		case res.Err != nil:
+			settled = "abandoned: " + res.Err.Error()
+		case res.Receipt == nil && res.Skipped == "":
+			settled = "superseded" // the chain's baseline already covers it
+		}
+		if settled != "" {
+			if err := p.cfg.Store.MarkClaimed(ctx, res.Channel, seqs[res.Channel], settled); err != nil {
+				p.log.Warn("mark orphan receipt", "err", err)
+			}
+		}
+	}
+}

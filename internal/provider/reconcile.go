@@ -28,6 +28,9 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 		return
 	}
 	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+	if errors.Is(err, runtime.ErrNotFound) && p.listed(ctx, pd.rtID) {
+		return // a container is being replaced (a wake, an update): not lost
+	}
 	switch {
 	case errors.Is(err, runtime.ErrNotFound):
 		p.log.Warn("reconcile: pod missing from the runtime, redeploying", "pod", pd.rtID)
@@ -50,6 +53,11 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 		return
 	}
 	if pd.scale.toZero {
+		p.mu.Lock()
+		if pd.state == p2p.PodFailed {
+			pd.state, pd.message = p2p.PodScaledToZero, ""
+		}
+		p.mu.Unlock()
 		return // the gateway starts it on the next request
 	}
 	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
@@ -61,6 +69,21 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 	p.persistState(ctx, pd)
 	p.route(ctx, pd)
 	p.log.Info("reconcile: started pod", "pod", pd.rtID, "was", st.State)
+}
+
+// listed reports whether the runtime's list of pods holds id, or whether
+// the list could not be read (then nothing may be concluded).
+func (p *Provider) listed(ctx context.Context, id string) bool {
+	infos, err := p.cfg.Runtime.List(ctx)
+	if err != nil {
+		return true
+	}
+	for _, in := range infos {
+		if in.Spec.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // billOrphans claims receipts stored for channels that no longer have a pod:

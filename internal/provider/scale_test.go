@@ -147,7 +147,7 @@ A pod with `+"`scale.min: 0`"+` on containerd (runc), deployed by the provider a
 | %d | %v | %v | %v | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |
 `, time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchdoc.Machine(), n, p50.Round(time.Millisecond), p99.Round(time.Millisecond),
 			took[len(took)-1].Round(time.Millisecond), verdict(p50 <= 250*time.Millisecond && p99 <= 500*time.Millisecond))
-		if err := benchdoc.WriteSection("Wake from zero on containerd", body); err != nil {
+		if err := benchdoc.WriteSection("## Wake from zero on containerd", body); err != nil {
 			t.Fatal(err)
 		}
 	}

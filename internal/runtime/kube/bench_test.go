@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	goruntime "runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustedpods/tpod/internal/benchdoc"
 )
 
 // TestKubeBenchReport measures each operation of the backend against the
@@ -45,12 +45,11 @@ func TestKubeBenchReport(t *testing.T) {
 		timed(ops[5], func() error { return r.Delete(ctx, spec.ID, time.Second) })
 	}
 	var sb strings.Builder
-	sb.WriteString("## Kubernetes backend\n\n")
-	fmt.Fprintf(&sb, "`TPOD_BENCH=1 go test -run TestKubeBenchReport ./internal/runtime/kube` on %d cores, %s. "+
+	fmt.Fprintf(&sb, "`TPOD_BENCH=1 go test -run TestKubeBenchReport ./internal/runtime/kube` on %s. "+
 		"envtest: kube-apiserver v1.34.4 + etcd on 127.0.0.1, the backend impersonating the provider's service account "+
 		"(RBAC + admission policy). No kubelet, so this is the API side only: object writes and reads, not container start. "+
 		"Pod: two containers, persistent + emptyDir + secret volumes, a 2-layer image pushed to the in-process registry. %d pods, one after another.\n\n",
-		goruntime.NumCPU(), cpuModelName(), n)
+		benchdoc.Machine(), n)
 	sb.WriteString("| operation | mean | p50 | max |\n|---|---|---|---|\n")
 	for _, op := range ops {
 		l := lat[op]
@@ -66,40 +65,7 @@ func TestKubeBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return
 	}
-	path := filepath.Join("..", "..", "..", "docs", "benchmarks.md")
-	old, err := os.ReadFile(path)
-	if err != nil {
+	if err := benchdoc.WriteSection("## Kubernetes backend", sb.String()); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte(replaceDocSection(string(old), "## Kubernetes backend", sb.String())), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// replaceDocSection replaces the "## name" section of a markdown document
-// (up to the next "## " heading) or appends it.
-func replaceDocSection(doc, heading, section string) string {
-	start := strings.Index(doc, "\n"+heading+"\n")
-	if start < 0 {
-		return strings.TrimRight(doc, "\n") + "\n\n" + section
-	}
-	start++
-	end := strings.Index(doc[start+len(heading):], "\n## ")
-	if end < 0 {
-		return doc[:start] + section
-	}
-	end += start + len(heading) + 1
-	return doc[:start] + section + "\n" + doc[end:]
-}
-
-func cpuModelName() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "model name") {
-			if _, v, ok := strings.Cut(line, ":"); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return "unknown CPU"
 }

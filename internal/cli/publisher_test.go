@@ -31,6 +31,7 @@ import (
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/provider"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
+	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
 	"github.com/trustedpods/tpod/internal/store"
 	"github.com/trustedpods/tpod/internal/testimage"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -53,37 +54,14 @@ type pubWorld struct {
 // pubContainerd returns the private containerd's settings or skips.
 func pubContainerd(t testing.TB) containerd.Config {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a private containerd (skipped with -short)")
-	}
-	addr := os.Getenv("TPOD_TEST_CONTAINERD")
-	if addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TPOD_TEST_CONTAINERD is not set: run scripts/testenv-containerd.sh start")
-		}
-		t.Skip("TPOD_TEST_CONTAINERD not set; eval \"$(scripts/testenv-containerd.sh start)\"")
-	}
-	if os.Getuid() != 0 {
-		t.Skip("needs root")
-	}
-	data, state := os.Getenv("TPOD_TEST_DATA"), os.Getenv("TPOD_TEST_STATE")
-	if data == "" || state == "" {
-		data, state = "/var/lib/tpod-test/data", "/run/tpod-test/tpod"
-	}
+	e := containerdtest.Require(t, "cli")
 	return containerd.Config{
-		Address: addr, Namespace: "tpod-test-cli",
-		DataDir: filepath.Join(data, "cli"), StateDir: filepath.Join(state, "cli"),
-		Network:    containerd.NetworkConfig{Name: "tpod-test-cli", Bridge: "tptcli0", Subnet: pubTestSubnet},
+		Address: e.Address, Namespace: e.Namespace,
+		DataDir: e.DataDir, StateDir: e.StateDir,
+		Network:    containerd.NetworkConfig{Name: e.Network, Bridge: "tptcli0", Subnet: pubTestSubnet},
 		GPUDevices: []string{},
 		Logger:     slog.New(slog.DiscardHandler),
 	}
-}
-
-type tbLogWriter struct{ t testing.TB }
-
-func (w tbLogWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
 }
 
 func newPubWorld(t testing.TB) *pubWorld { return newPubWorldPeriod(t, 0) }
@@ -149,7 +127,7 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	reg := chain.NewRegistry(c, info.Contracts.Registry)
 	// 1 unit per millicore·s and MiB·s reserved, 2 per core·ms used, 1 per KiB out.
 	prices := [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
-	logger := slog.New(slog.NewTextHandler(tbLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := containerdtest.Logger(t, slog.LevelWarn)
 	w.provider, err = provider.New(ctx, provider.Config{
 		Store: st, Enclave: enc, Runtime: rt, Bundles: node, Host: node.Host(),
 		Chain: c, Payment: pay, Registry: reg, Wallet: provWallet,

@@ -19,15 +19,33 @@ import (
 	"github.com/trustedpods/tpod/internal/store"
 )
 
-// order is a validated request to run a bundle for a channel.
-type order struct {
-	ref    p2p.PodRef
-	cid    cid.Cid
-	token  [20]byte
-	terms  payment.Terms
-	rate   *big.Int
-	header *bundle.Header
-	path   string // the fetched, still encrypted bundle
+// fetched is a bundle fetched for a channel and checked against its funds.
+type fetched struct {
+	path string // the bundle, still encrypted, in the work directory
+	res  Reservation
+	rate *big.Int // reserved cost per second under the channel's prices
+}
+
+// order fetches a bundle for a channel and checks that the channel pays for
+// it: a balance of at least the minimum runway, and a maxPerSecond that
+// covers the reserved cost. The caller removes the file.
+func (p *Provider) order(ctx context.Context, channel [32]byte, c cid.Cid, table PricingTable, terms payment.Terms, balance *big.Int) (*fetched, error) {
+	path, hdr, err := p.fetch(ctx, channel, c)
+	if err != nil {
+		return nil, err
+	}
+	o := &fetched{path: path, res: headerReservation(hdr)}
+	o.rate = reservedRate(table.Prices, o.res)
+	if need := minDeposit(o.rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
+		os.Remove(path)
+		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v (%s at %s per second): %w",
+			balance, p.cfg.MinRunway, need, o.rate, p2p.ErrInsufficientFunds)
+	}
+	if terms.MaxPerSecond.Cmp(o.rate) < 0 {
+		os.Remove(path)
+		return nil, fmt.Errorf("maxPerSecond %s is below the pod's reserved cost of %s per second: %w", terms.MaxPerSecond, o.rate, p2p.ErrTermsMismatch)
+	}
+	return o, nil
 }
 
 // checkChannel validates a channel's on-chain terms against this provider:
@@ -99,26 +117,18 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 		// holds that pod's usage, which a new pod's meter would start below.
 		return nil, fmt.Errorf("this channel already paid for a pod (receipt %d); open a new channel: %w", bk.base.Seq, p2p.ErrConflict)
 	}
-	path, hdr, err := p.fetch(ctx, req.Pod.ChannelID, c)
+	o, err := p.order(ctx, req.Pod.ChannelID, c, table, terms, balance)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(path)
-	res := headerReservation(hdr)
-	rate := reservedRate(table.Prices, res)
-	if need := minDeposit(rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
-		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v (%s at %s per second): %w",
-			balance, p.cfg.MinRunway, need, rate, p2p.ErrInsufficientFunds)
-	}
-	if terms.MaxPerSecond.Cmp(rate) < 0 {
-		return nil, fmt.Errorf("maxPerSecond %s is below the pod's reserved cost of %s per second: %w", terms.MaxPerSecond, rate, p2p.ErrTermsMismatch)
-	}
+	defer os.Remove(o.path)
+	res, rate := o.res, o.rate
 	if err := p.reserve(res); err != nil {
 		return nil, err
 	}
 	pd := &pod{channel: req.Pod.ChannelID, id: req.Pod.PodID, publisher: req.Pod.Publisher, token: table.Token,
 		bundleCID: req.BundleCID, rtID: runtimeID(req.Pod.ChannelID), res: res, rate: rate, state: p2p.PodPending}
-	if err := p.deploy(ctx, pd, path, false); err != nil {
+	if err := p.deploy(ctx, pd, o.path, false); err != nil {
 		p.release(res)
 		return nil, err
 	}
@@ -244,19 +254,12 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	if err != nil {
 		return nil, err
 	}
-	path, hdr, err := p.fetch(ctx, ref.ChannelID, c)
+	o, err := p.order(ctx, ref.ChannelID, c, table, terms, balance)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(path)
-	res := headerReservation(hdr)
-	rate := reservedRate(table.Prices, res)
-	if need := minDeposit(rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
-		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v: %w", balance, p.cfg.MinRunway, p2p.ErrInsufficientFunds)
-	}
-	if terms.MaxPerSecond.Cmp(rate) < 0 {
-		return nil, fmt.Errorf("maxPerSecond %s is below the updated pod's reserved cost of %s per second: %w", terms.MaxPerSecond, rate, p2p.ErrTermsMismatch)
-	}
+	defer os.Remove(o.path)
+	res, rate := o.res, o.rate
 	// Capacity: the new reservation replaces the old one.
 	p.mu.Lock()
 	free := p.cfg.Capacity.Sub(p.used.Sub(pd.res))
@@ -271,7 +274,7 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	next := *pd
 	p.mu.Unlock()
 	next.bundleCID, next.res, next.rate = bundleCID, res, rate
-	if err := p.deploy(ctx, &next, path, true); err != nil {
+	if err := p.deploy(ctx, &next, o.path, true); err != nil {
 		p.mu.Lock()
 		p.used = p.used.Sub(res).Add(pd.res)
 		p.mu.Unlock()

@@ -99,7 +99,8 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 	}, nil
 }
 
-// devnetRuntimeDir is where a devnet keeps pods when it has a data dir.
+// devnetProviderDir is where a devnet with a data dir keeps its provider's
+// state (pods, store, enclave keys), so both survive a restart together.
 func devnetProviderDir(chainDir string) string {
 	if chainDir == "" {
 		return ""

@@ -17,6 +17,7 @@ import (
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/store"
+	"github.com/trustedpods/tpod/internal/usage"
 )
 
 // fetched is a bundle fetched for a channel and checked against its funds.
@@ -75,14 +76,8 @@ func (p *Provider) checkChannel(ctx context.Context, channelID [32]byte) (Pricin
 	if table == nil {
 		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("this provider does not accept token %s: %w", ch.Token, p2p.ErrTermsMismatch)
 	}
-	for i, want := range table.Prices {
-		got := terms.Prices[i]
-		if want == nil {
-			want = new(big.Int)
-		}
-		if got == nil || got.Cmp(want) != 0 {
-			return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel price of %s is %v, the provider's is %v: %w", usageName(i), got, want, p2p.ErrTermsMismatch)
-		}
+	if i := priceDiff(terms.Prices, table.Prices); i >= 0 {
+		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel price of %s is %v, the provider's is %v: %w", usage.Names[i], terms.Prices[i], table.Prices[i], p2p.ErrTermsMismatch)
 	}
 	if d := secondsDuration(ch.DisputePeriod); d < table.MinDisputePeriod {
 		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("dispute period %v is shorter than the provider's minimum %v: %w", d, table.MinDisputePeriod, p2p.ErrTermsMismatch)

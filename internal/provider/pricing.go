@@ -21,7 +21,6 @@ import (
 
 // repricing is the state of a pod's pending pricing change.
 type repricing struct {
-	prices     [usage.Len]*big.Int
 	proposedAt time.Time
 	warning    string // for the pod's status
 	stop       string // why the pod must stop, once the notice ran out
@@ -74,7 +73,7 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 			return "", ""
 		}
 		p.mu.Lock()
-		pd.repricing = &repricing{prices: table.Prices, proposedAt: now}
+		pd.repricing = &repricing{proposedAt: now}
 		p.mu.Unlock()
 		p.log.Info("pricing change proposed", "pod", pd.rtID, "notice", p.cfg.PricingNotice)
 		// The channel read above predates the proposal (which clears any
@@ -84,7 +83,7 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 	p.mu.Lock()
 	if pd.repricing == nil {
 		// Proposed before a restart: the notice runs from now.
-		pd.repricing = &repricing{prices: table.Prices, proposedAt: now}
+		pd.repricing = &repricing{proposedAt: now}
 	}
 	deadline := pd.repricing.proposedAt.Add(p.cfg.PricingNotice)
 	p.mu.Unlock()
@@ -153,7 +152,11 @@ func (p *Provider) table(token [20]byte) *PricingTable {
 	return nil
 }
 
-func samePrices(a, b [usage.Len]*big.Int) bool {
+func samePrices(a, b [usage.Len]*big.Int) bool { return priceDiff(a, b) < 0 }
+
+// priceDiff returns the first counter whose prices differ (nil counts as
+// 0), or -1 if none does.
+func priceDiff(a, b [usage.Len]*big.Int) int {
 	for i := range a {
 		x, y := a[i], b[i]
 		if x == nil {
@@ -163,10 +166,10 @@ func samePrices(a, b [usage.Len]*big.Int) bool {
 			y = new(big.Int)
 		}
 		if x.Cmp(y) != 0 {
-			return false
+			return i
 		}
 	}
-	return true
+	return -1
 }
 
 // persistState stores a pod's state, reason and record (its unfunded flag

@@ -15,7 +15,6 @@ import (
 	"github.com/trustedpods/tpod/internal/enclave"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
-	"github.com/trustedpods/tpod/internal/usage"
 )
 
 var _ p2p.Service = (*Provider)(nil)
@@ -280,8 +279,6 @@ func secondsDuration(s uint64) time.Duration {
 	}
 	return time.Duration(s) * time.Second
 }
-
-func usageName(i int) string { return usage.Names[i] }
 
 // String formats a reservation for messages.
 func (r Reservation) String() string {

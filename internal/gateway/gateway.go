@@ -151,6 +151,7 @@ type Gateway struct {
 
 	httpLn, httpsLn   net.Listener
 	httpSrv, httpsSrv *http.Server
+	fast              *fastServer // serves httpLn, hands off to httpSrv
 	bg                sync.WaitGroup
 	closeOnce         sync.Once
 }
@@ -204,6 +205,7 @@ func New(cfg Config) (*Gateway, error) {
 		p.SetHTTP1(true)
 		p.SetUnencryptedHTTP2(cfg.H2C)
 		g.httpSrv.Protocols = &p
+		g.fast = &fastServer{g: g, ln: ln, handoff: newHandoffListener(ln.Addr()), conns: map[*fastConn]struct{}{}}
 	}
 	if cfg.HTTPSAddr != "" {
 		ln, err := net.Listen("tcp", cfg.HTTPSAddr)
@@ -248,7 +250,7 @@ func (g *Gateway) HTTPSAddr() net.Addr {
 // Run serves until ctx ends, then shuts down: listeners close, requests in
 // flight get up to 5 s to finish.
 func (g *Gateway) Run(ctx context.Context) error {
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	serve := func(srv *http.Server, ln net.Listener) {
 		if srv == nil {
 			return
@@ -259,7 +261,14 @@ func (g *Gateway) Run(ctx context.Context) error {
 			}
 		})
 	}
-	serve(g.httpSrv, g.httpLn)
+	if g.fast != nil {
+		serve(g.httpSrv, g.fast.handoff)
+		g.bg.Go(func() {
+			if err := g.fast.serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		})
+	}
 	serve(g.httpsSrv, g.httpsLn)
 	g.bg.Go(func() { g.sweepLoop(ctx) })
 	var err error
@@ -285,6 +294,11 @@ func (g *Gateway) Close() error {
 
 func (g *Gateway) shutdown(ctx context.Context) {
 	g.closeOnce.Do(func() {
+		var fastDone chan struct{}
+		if g.fast != nil {
+			fastDone = make(chan struct{})
+			go func() { g.fast.shutdown(ctx.Done()); close(fastDone) }()
+		}
 		for _, srv := range []*http.Server{g.httpSrv, g.httpsSrv} {
 			if srv != nil {
 				if srv.Shutdown(ctx) != nil {
@@ -296,6 +310,9 @@ func (g *Gateway) shutdown(ctx context.Context) {
 			if ln != nil {
 				ln.Close()
 			}
+		}
+		if fastDone != nil {
+			<-fastDone
 		}
 		g.stop()
 		g.mu.Lock()

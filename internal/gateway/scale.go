@@ -82,6 +82,10 @@ type pod struct {
 	removed  bool
 	failErr  error     // last wake failure, answered at once until
 	failedAt time.Time // failedAt + Config.StartFailureBackoff
+
+	hostport string // cached host:HTTPPort of tryAcquire, for hpHost and hpPort
+	hpHost   string
+	hpPort   int
 }
 
 func (g *Gateway) newPod(r Route, names []string) *pod {
@@ -160,6 +164,22 @@ func (p *pod) acquire(ctx context.Context, port int) (string, error) {
 			return fail(t.err)
 		}
 	}
+}
+
+// tryAcquire is acquire for a running pod only, without waking or waiting:
+// the fast path leaves every other case to the slow path.
+func (p *pod) tryAcquire() (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.removed || p.state != stateRunning {
+		return "", false
+	}
+	if p.hostport == "" || p.hpHost != p.host || p.hpPort != p.route.HTTPPort {
+		p.hpHost, p.hpPort = p.host, p.route.HTTPPort
+		p.hostport = net.JoinHostPort(p.host, strconv.Itoa(p.route.HTTPPort))
+	}
+	p.inflight++
+	return p.hostport, true
 }
 
 // release ends one request in flight.

@@ -1,0 +1,687 @@
+package gateway
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The fast path serves plain-HTTP connections itself while their requests
+// are bodyless HTTP/1.1 requests for a running pod, and hands a connection
+// to net/http (with the bytes it has read) at its first request that is
+// anything else. See docs/gateway.md, "Fast path".
+
+const fastBufSize = 8 << 10 // a request head larger than this goes to net/http
+
+var (
+	fastReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, fastBufSize) }}
+	fastWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 8<<10) }}
+)
+
+// handoffListener feeds connections from the fast path to an http.Server.
+type handoffListener struct {
+	addr net.Addr
+	ch   chan net.Conn
+	done chan struct{}
+	once sync.Once
+}
+
+func newHandoffListener(addr net.Addr) *handoffListener {
+	return &handoffListener{addr: addr, ch: make(chan net.Conn), done: make(chan struct{})}
+}
+
+func (l *handoffListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ch:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *handoffListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *handoffListener) Addr() net.Addr { return l.addr }
+
+func (l *handoffListener) push(c net.Conn) {
+	select {
+	case l.ch <- c:
+	case <-l.done:
+		c.Close()
+	}
+}
+
+// prefixConn reads the bytes the fast path had buffered before the rest.
+type prefixConn struct {
+	net.Conn
+	prefix []byte
+}
+
+func (c *prefixConn) Read(p []byte) (int, error) {
+	if len(c.prefix) > 0 {
+		n := copy(p, c.prefix)
+		c.prefix = c.prefix[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
+// fastServer is the accept loop and connection set of the plain listener.
+type fastServer struct {
+	g       *Gateway
+	ln      net.Listener
+	handoff *handoffListener
+	closing atomic.Bool
+	wg      sync.WaitGroup
+
+	mu    sync.Mutex
+	conns map[*fastConn]struct{}
+}
+
+const (
+	connIdle int32 = iota
+	connActive
+	connClosed
+)
+
+type fastConn struct {
+	s       *fastServer
+	nc      net.Conn
+	state   atomic.Int32
+	backend atomic.Pointer[h1Conn] // the pod connection in use, closed on a forced shutdown
+	xff     []byte                 // "X-Forwarded-For: ip\r\n" or nil
+}
+
+func (s *fastServer) serve() error {
+	var delay time.Duration
+	for {
+		nc, err := s.ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return http.ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, errTemporary(err)) {
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		c := &fastConn{s: s, nc: nc}
+		if ip, _, err := net.SplitHostPort(nc.RemoteAddr().String()); err == nil {
+			c.xff = []byte("X-Forwarded-For: " + ip + "\r\n")
+		}
+		s.mu.Lock()
+		if s.closing.Load() {
+			s.mu.Unlock()
+			nc.Close()
+			return http.ErrServerClosed
+		}
+		s.conns[c] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go c.serve()
+	}
+}
+
+// errTemporary treats accept errors with Temporary() (EMFILE, ECONNABORTED) as
+// transient, like net/http.
+func errTemporary(err error) error {
+	if t, ok := err.(interface{ Temporary() bool }); ok && t.Temporary() {
+		return err
+	}
+	return errNever
+}
+
+var errNever = errors.New("never")
+
+// shutdown stops accepting, closes idle connections and waits for active
+// ones until ctx ends, then closes them too.
+func (s *fastServer) shutdown(done <-chan struct{}) {
+	s.closing.Store(true)
+	s.ln.Close()
+	s.closeIdle(false)
+	waited := make(chan struct{})
+	go func() { s.wg.Wait(); close(waited) }()
+	for {
+		select {
+		case <-waited:
+			return
+		case <-done:
+			s.closeIdle(true)
+			<-waited
+			return
+		case <-time.After(50 * time.Millisecond):
+			s.closeIdle(false) // connections that went idle meanwhile
+		}
+	}
+}
+
+func (s *fastServer) closeIdle(all bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if c.state.CompareAndSwap(connIdle, connClosed) || all {
+			c.state.Store(connClosed)
+			c.nc.Close()
+			if b := c.backend.Load(); b != nil {
+				b.nc.Close()
+			}
+		}
+	}
+}
+
+func (c *fastConn) remove() {
+	c.s.mu.Lock()
+	delete(c.s.conns, c)
+	c.s.mu.Unlock()
+	c.s.wg.Done()
+}
+
+func (c *fastConn) serve() {
+	br := fastReaders.Get().(*bufio.Reader)
+	bw := fastWriters.Get().(*bufio.Writer)
+	br.Reset(c.nc)
+	bw.Reset(deadlineWriter{c})
+	defer func() {
+		br.Reset(nil)
+		bw.Reset(nil)
+		fastReaders.Put(br)
+		fastWriters.Put(bw)
+	}()
+	g := c.s.g
+	var h reqHead
+	for first := true; ; first = false {
+		// Wait for the next request, then give its head a deadline.
+		if br.Buffered() == 0 {
+			if err := bw.Flush(); err != nil {
+				c.nc.Close()
+				c.remove()
+				return
+			}
+			if first {
+				c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
+			} else {
+				c.nc.SetReadDeadline(time.Now().Add(g.cfg.IdleTimeout))
+			}
+			if _, err := br.Peek(1); err != nil {
+				c.nc.Close()
+				c.remove()
+				return
+			}
+		}
+		if !first {
+			c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
+		}
+		n, ok := readHead(br)
+		if n < 0 { // read error or timeout within a head
+			bw.Flush()
+			c.nc.Close()
+			c.remove()
+			return
+		}
+		if !c.state.CompareAndSwap(connIdle, connActive) {
+			c.remove() // closed by shutdown
+			return
+		}
+		head, _ := br.Peek(n)
+		var p *pod
+		var hostport string
+		if ok && parseRequestHead(head, &h) {
+			p, hostport = g.fastRoute(h.host)
+		}
+		if p == nil {
+			// Not ours: net/http serves this request and the rest.
+			if bw.Flush() != nil {
+				c.nc.Close()
+				c.remove()
+				return
+			}
+			c.nc.SetDeadline(time.Time{})
+			pc := &prefixConn{Conn: c.nc}
+			if k := br.Buffered(); k > 0 {
+				b, _ := br.Peek(k)
+				pc.prefix = append([]byte(nil), b...)
+			}
+			c.remove()
+			c.s.handoff.push(pc)
+			return
+		}
+		keep := c.proxy(p, hostport, head, &h, bw)
+		p.release()
+		<-g.sem
+		br.Discard(n)
+		if !keep || h.close || c.s.closing.Load() {
+			bw.Flush()
+			c.nc.Close()
+			c.remove()
+			return
+		}
+		c.state.Store(connIdle)
+		if c.s.closing.Load() && c.state.CompareAndSwap(connIdle, connClosed) {
+			bw.Flush()
+			c.nc.Close()
+			c.remove()
+			return
+		}
+	}
+}
+
+// readHead waits until br holds a whole request head and returns its
+// length; ok is false if the head is not for the fast path (too large,
+// bare LF). n < 0: the connection failed.
+func readHead(br *bufio.Reader) (n int, ok bool) {
+	for {
+		b, _ := br.Peek(br.Buffered())
+		switch e := headEnd(b); {
+		case e > 0:
+			return e, true
+		case e < 0:
+			return len(b), false
+		}
+		if len(b) == br.Size() {
+			return len(b), false
+		}
+		if _, err := br.Peek(len(b) + 1); err != nil {
+			if b, _ := br.Peek(br.Buffered()); len(b) > 0 && headEnd(b) != 0 {
+				continue
+			}
+			return -1, false
+		}
+	}
+}
+
+// fastRoute takes a concurrency slot and a running pod's in-flight count,
+// or returns nil (the slow path then answers or wakes the pod).
+func (g *Gateway) fastRoute(host []byte) (*pod, string) {
+	select {
+	case g.sem <- struct{}{}:
+	default:
+		return nil, ""
+	}
+	g.mu.RLock()
+	var p *pod
+	if h, ok := simpleHost(host); ok {
+		p = g.hosts[string(h)] // no allocation for a map index
+	} else {
+		p = g.hosts[NormalizeHost(string(host))]
+	}
+	g.mu.RUnlock()
+	if p != nil {
+		if hp, ok := p.tryAcquire(); ok {
+			return p, hp
+		}
+	}
+	<-g.sem
+	return nil, ""
+}
+
+// simpleHost is NormalizeHost for a lower-case host without brackets: the
+// port and a trailing dot removed. ok is false for other hosts.
+func simpleHost(b []byte) ([]byte, bool) {
+	colon := -1
+	for i, c := range b {
+		switch {
+		case c == '[' || ('A' <= c && c <= 'Z'):
+			return nil, false
+		case c == ':':
+			if colon >= 0 {
+				return nil, false
+			}
+			colon = i
+		}
+	}
+	if colon >= 0 {
+		b = b[:colon]
+	}
+	if len(b) > 0 && b[len(b)-1] == '.' {
+		b = b[:len(b)-1]
+	}
+	return b, true
+}
+
+// deadlineWriter gives every write to the client a deadline.
+type deadlineWriter struct{ c *fastConn }
+
+func (w deadlineWriter) Write(p []byte) (int, error) {
+	w.c.nc.SetWriteDeadline(time.Now().Add(w.c.s.g.cfg.IdleTimeout))
+	return w.c.nc.Write(p)
+}
+
+var errBadResponse = errors.New("malformed response from pod")
+
+// proxy forwards one request and its response; it reports whether the
+// client connection can carry another request.
+func (c *fastConn) proxy(p *pod, hostport string, head []byte, h *reqHead, bw *bufio.Writer) bool {
+	t := p.transport
+	for attempt := 0; ; attempt++ {
+		bc := t.get(hostport)
+		reused := bc != nil
+		if bc == nil {
+			var err error
+			if bc, err = t.dial(c.s.g.base, hostport); err != nil {
+				return c.badGateway(p, err, bw)
+			}
+		}
+		c.backend.Store(bc)
+		keep, sent, err := c.roundTrip(bc, head, h, bw)
+		c.backend.Store(nil)
+		if err == nil {
+			return keep
+		}
+		bc.nc.Close()
+		if sent {
+			c.s.g.log.Debug("proxy", "pod", p.id, "err", err)
+			return false
+		}
+		if !reused || attempt > 0 || !h.replayable || errors.Is(err, errBadResponse) || c.s.closing.Load() {
+			return c.badGateway(p, err, bw)
+		}
+	}
+}
+
+func (c *fastConn) badGateway(p *pod, err error, bw *bufio.Writer) bool {
+	g := c.s.g
+	g.log.Debug("proxy", "pod", p.id, "err", err)
+	msg := "tpod gateway: pod " + p.id + " unreachable\n"
+	bw.WriteString("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nDate: ")
+	bw.WriteString(time.Now().UTC().Format(http.TimeFormat))
+	bw.WriteString("\r\nContent-Length: ")
+	bw.WriteString(strconv.Itoa(len(msg)))
+	bw.WriteString("\r\nConnection: close\r\n\r\n")
+	bw.WriteString(msg)
+	return false
+}
+
+const (
+	maxRespHead   = 1 << 20
+	maxChunkLine  = 4 << 10
+	maxTrailers   = 64 << 10
+	max1xxReplies = 16
+)
+
+// roundTrip writes the request to the pod and copies the response to bw.
+// sent reports whether any of the response went to the client (then an
+// error can only close the connection).
+func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writer) (keep, sent bool, err error) {
+	w := bc.bw
+	eol := indexCRLF(head)
+	w.Write(head[:eol+2]) // request line
+	for _, r := range h.hdr[:h.nhdr] {
+		w.Write(head[r[0]:r[1]])
+	}
+	if c.xff != nil {
+		w.Write(c.xff)
+	}
+	w.WriteString("X-Forwarded-Host: ")
+	w.Write(h.host)
+	w.WriteString("\r\nX-Forwarded-Proto: http\r\n\r\n")
+	if err := w.Flush(); err != nil {
+		return false, false, err
+	}
+
+	br := bc.br
+	bc.lr.n = maxRespHead
+	var r respHead
+	var line []byte
+	for replies := 0; ; replies++ {
+		if line, err = br.ReadSlice('\n'); err != nil {
+			if replies == 0 && err == io.EOF && br.Buffered() == 0 && len(line) == 0 {
+				return false, false, io.EOF // a reused connection the pod closed
+			}
+			return false, false, badResponse(err)
+		}
+		line, ok := trimCRLF(line)
+		if !ok {
+			return false, false, errBadResponse
+		}
+		status, minor, ok := parseStatusLine(line)
+		if !ok || status == http.StatusSwitchingProtocols || replies >= max1xxReplies {
+			return false, false, errBadResponse
+		}
+		r = respHead{status: status, contentLength: -1, close: minor == 0}
+		if status >= 200 {
+			// The client always gets HTTP/1.1 from the gateway.
+			cw.WriteString("HTTP/1.1")
+			cw.Write(line[8:])
+			cw.WriteString("\r\n")
+			break
+		}
+		// 1xx interim responses are dropped, as on the slow path.
+		for {
+			if line, err = br.ReadSlice('\n'); err != nil {
+				return false, false, badResponse(err)
+			}
+			if len(line) == 2 && line[0] == '\r' {
+				break
+			}
+		}
+	}
+	// Header lines are validated first and copied in a second pass over
+	// the buffered head, so that a malformed one still yields a 502.
+	var n int
+	for {
+		all, _ := br.Peek(br.Buffered())
+		if n = indexHeadEnd(all); n >= 0 {
+			break
+		}
+		if len(all) == br.Size() {
+			return false, false, errBadResponse // head larger than the buffer
+		}
+		if _, err := br.Peek(len(all) + 1); err != nil {
+			return false, false, badResponse(err)
+		}
+	}
+	hdrs, _ := br.Peek(n)
+	// hdrs: header lines through the blank line's CRLF.
+	for off := 0; off < len(hdrs)-2; {
+		e := indexCRLF(hdrs[off:])
+		line := hdrs[off : off+e]
+		if _, ok := respHeader(line, &r); !ok {
+			return false, false, errBadResponse
+		}
+		off += e + 2
+	}
+	bodyless := h.method[0] == 'H' && string(h.method) == "HEAD" || r.status == 204 || r.status == 304
+	if r.chunked && r.contentLength >= 0 && !bodyless {
+		return false, false, errBadResponse
+	}
+	for off := 0; off < len(hdrs)-2; {
+		e := indexCRLF(hdrs[off:])
+		line := hdrs[off : off+e]
+		off += e + 2
+		if keepHdr, _ := respHeader(line, &respHead{contentLength: -1}); !keepHdr {
+			continue
+		}
+		if r.nconn > 0 && r.connListed(headerName(line)) {
+			continue
+		}
+		if bodyless && eqFold(headerName(line), "transfer-encoding") {
+			continue
+		}
+		cw.Write(line)
+		cw.WriteString("\r\n")
+	}
+	closeDelimited := !bodyless && !r.chunked && r.contentLength < 0
+	if closeDelimited || h.close {
+		cw.WriteString("Connection: close\r\n")
+	}
+	cw.WriteString("\r\n")
+	br.Discard(n)
+	bc.lr.n = -1
+
+	// The body, by its framing; before a read that may block, what the
+	// client has been given is flushed so that streams are not held back.
+	sent = true
+	switch {
+	case bodyless:
+	case r.chunked:
+		if err := copyChunked(cw, br); err != nil {
+			return false, true, err
+		}
+	case r.contentLength >= 0:
+		if err := copyN(cw, br, r.contentLength); err != nil {
+			return false, true, err
+		}
+	default:
+		if err := copyN(cw, br, -1); err != nil {
+			return false, true, err
+		}
+		bc.nc.Close()
+		return false, true, nil
+	}
+	if r.close {
+		bc.nc.Close()
+	} else {
+		bc.t.put(bc)
+	}
+	return true, true, nil
+}
+
+func badResponse(err error) error {
+	if err == bufio.ErrBufferFull || err == errHeaderTooLarge {
+		return errBadResponse
+	}
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+func trimCRLF(line []byte) ([]byte, bool) {
+	if len(line) < 2 || line[len(line)-2] != '\r' {
+		return nil, false
+	}
+	return line[:len(line)-2], true
+}
+
+func indexCRLF(b []byte) int {
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '\r' && b[i+1] == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// indexHeadEnd returns the length of the header block b starts with
+// (through the blank line), -1 if incomplete. A bare CR or LF, or a line
+// starting with whitespace (obs-fold), makes the block malformed, which the
+// header check then reports.
+func indexHeadEnd(b []byte) int {
+	if len(b) >= 2 && b[0] == '\r' && b[1] == '\n' {
+		return 2
+	}
+	for i := 0; i+3 < len(b); i++ {
+		if b[i] == '\r' && b[i+1] == '\n' && b[i+2] == '\r' && b[i+3] == '\n' {
+			return i + 4
+		}
+	}
+	return -1
+}
+
+// fill makes br hold at least one byte, flushing w before it may block.
+func fill(w *bufio.Writer, br *bufio.Reader) error {
+	if br.Buffered() > 0 {
+		return nil
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err := br.Peek(1)
+	return err
+}
+
+// copyN copies n bytes (n < 0: until EOF) from br to w.
+func copyN(w *bufio.Writer, br *bufio.Reader, n int64) error {
+	for n != 0 {
+		if err := fill(w, br); err != nil {
+			if n < 0 && err == io.EOF {
+				return nil
+			}
+			return badResponse(err)
+		}
+		k := br.Buffered()
+		if n >= 0 && int64(k) > n {
+			k = int(n)
+		}
+		b, _ := br.Peek(k)
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		br.Discard(k)
+		if n > 0 {
+			n -= int64(k)
+		}
+	}
+	return nil
+}
+
+// readLine reads one CRLF-terminated line of at most max bytes and copies
+// it to w; it returns the line without CRLF, valid until the next read.
+func readLine(w *bufio.Writer, br *bufio.Reader, max int) ([]byte, error) {
+	if err := fill(w, br); err != nil {
+		return nil, badResponse(err)
+	}
+	line, err := br.ReadSlice('\n')
+	if err != nil || len(line) > max {
+		return nil, badResponse(err)
+	}
+	if _, err := w.Write(line); err != nil {
+		return nil, err
+	}
+	l, ok := trimCRLF(line)
+	if !ok || indexCRLF(l) >= 0 {
+		return nil, errBadResponse
+	}
+	return l, nil
+}
+
+// copyChunked copies a chunked body raw, checking its framing.
+func copyChunked(w *bufio.Writer, br *bufio.Reader) error {
+	for {
+		line, err := readLine(w, br, maxChunkLine)
+		if err != nil {
+			return err
+		}
+		size, ok := parseChunkSize(line)
+		if !ok {
+			return errBadResponse
+		}
+		if size == 0 {
+			break
+		}
+		if err := copyN(w, br, size); err != nil {
+			return err
+		}
+		if line, err = readLine(w, br, 2); err != nil || len(line) != 0 {
+			return errBadResponse
+		}
+	}
+	total := 0
+	for {
+		line, err := readLine(w, br, maxChunkLine)
+		if err != nil {
+			return err
+		}
+		if len(line) == 0 {
+			return nil
+		}
+		total += len(line)
+		var r respHead
+		if _, ok := respHeader(line, &r); !ok || total > maxTrailers {
+			return errBadResponse
+		}
+	}
+}

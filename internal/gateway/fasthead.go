@@ -159,7 +159,7 @@ func parseRequestHead(b []byte, h *reqHead) bool {
 	case "GET", "HEAD", "OPTIONS", "TRACE":
 		h.replayable = true
 	}
-	hosts := 0
+	hosts, lengths := 0, 0
 	for off := eol + 2; ; {
 		eol := bytes.Index(b[off:], crlf)
 		if eol < 0 {
@@ -188,7 +188,7 @@ func parseRequestHead(b []byte, h *reqHead) bool {
 			}
 			h.host = value
 		case eqFold(name, "content-length"):
-			if string(value) != "0" {
+			if lengths++; lengths > 1 || string(value) != "0" {
 				return false
 			}
 		case eqFold(name, "connection"):

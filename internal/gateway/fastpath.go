@@ -82,6 +82,9 @@ type fastServer struct {
 	handoff *handoffListener
 	closing atomic.Bool
 	wg      sync.WaitGroup
+	off     atomic.Bool // tests: hand every connection off
+
+	served, handedOff atomic.Int64 // requests served here, connections handed off
 
 	mu    sync.Mutex
 	conns map[*fastConn]struct{}
@@ -224,7 +227,7 @@ func (c *fastConn) serve() {
 		if !first {
 			c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
 		}
-		n, ok := readHead(br)
+		n, ok := readHead(br, g.cfg.MaxHeaderBytes)
 		if n < 0 { // read error or timeout within a head
 			bw.Flush()
 			c.nc.Close()
@@ -238,7 +241,7 @@ func (c *fastConn) serve() {
 		head, _ := br.Peek(n)
 		var p *pod
 		var hostport string
-		if ok && parseRequestHead(head, &h) {
+		if ok && !c.s.off.Load() && parseRequestHead(head, &h) {
 			p, hostport = g.fastRoute(h.host)
 		}
 		if p == nil {
@@ -255,9 +258,11 @@ func (c *fastConn) serve() {
 				pc.prefix = append([]byte(nil), b...)
 			}
 			c.remove()
+			c.s.handedOff.Add(1)
 			c.s.handoff.push(pc)
 			return
 		}
+		c.s.served.Add(1)
 		keep := c.proxy(p, hostport, head, &h, bw)
 		p.release()
 		<-g.sem
@@ -281,16 +286,19 @@ func (c *fastConn) serve() {
 // readHead waits until br holds a whole request head and returns its
 // length; ok is false if the head is not for the fast path (too large,
 // bare LF). n < 0: the connection failed.
-func readHead(br *bufio.Reader) (n int, ok bool) {
+func readHead(br *bufio.Reader, limit int) (n int, ok bool) {
+	limit = min(limit, br.Size())
 	for {
 		b, _ := br.Peek(br.Buffered())
 		switch e := headEnd(b); {
+		case e > limit:
+			return len(b), false // net/http answers 431 or serves it
 		case e > 0:
 			return e, true
 		case e < 0:
 			return len(b), false
 		}
-		if len(b) == br.Size() {
+		if len(b) >= limit {
 			return len(b), false
 		}
 		if _, err := br.Peek(len(b) + 1); err != nil {
@@ -434,69 +442,60 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 	br := bc.br
 	bc.lr.n = maxRespHead
 	var r respHead
-	var line []byte
+	var hdrs []byte // the header lines after the status line, through the blank line
+	var headLen int
+	var bodyless bool
 	for replies := 0; ; replies++ {
-		if line, err = br.ReadSlice('\n'); err != nil {
-			if replies == 0 && err == io.EOF && br.Buffered() == 0 && len(line) == 0 {
-				return false, false, io.EOF // a reused connection the pod closed
+		// The whole head is checked before any of it goes to the client,
+		// so that a malformed one still yields a 502.
+		var n int
+		for {
+			all, _ := br.Peek(br.Buffered())
+			if n = indexHeadEnd(all); n >= 0 {
+				break
 			}
-			return false, false, badResponse(err)
+			if len(all) == br.Size() {
+				return false, false, errBadResponse // head larger than the buffer
+			}
+			if _, err := br.Peek(len(all) + 1); err != nil {
+				if replies == 0 && err == io.EOF && len(all) == 0 {
+					return false, false, io.EOF // a reused connection the pod closed
+				}
+				return false, false, badResponse(err)
+			}
 		}
-		line, ok := trimCRLF(line)
-		if !ok {
-			return false, false, errBadResponse
-		}
-		status, minor, ok := parseStatusLine(line)
+		head, _ := br.Peek(n)
+		eol := indexCRLF(head)
+		status, minor, ok := parseStatusLine(head[:eol])
 		if !ok || status == http.StatusSwitchingProtocols || replies >= max1xxReplies {
 			return false, false, errBadResponse
 		}
+		if status < 200 {
+			// 1xx interim responses are dropped, as on the slow path.
+			br.Discard(n)
+			continue
+		}
 		r = respHead{status: status, contentLength: -1, close: minor == 0}
-		if status >= 200 {
-			// The client always gets HTTP/1.1 from the gateway.
-			cw.WriteString("HTTP/1.1")
-			cw.Write(line[8:])
-			cw.WriteString("\r\n")
-			break
-		}
-		// 1xx interim responses are dropped, as on the slow path.
-		for {
-			if line, err = br.ReadSlice('\n'); err != nil {
-				return false, false, badResponse(err)
+		hdrs = head[eol+2:]
+		for off := 0; off < len(hdrs)-2; {
+			e := indexCRLF(hdrs[off:])
+			if _, ok := respHeader(hdrs[off:off+e], &r); !ok {
+				return false, false, errBadResponse
 			}
-			if len(line) == 2 && line[0] == '\r' {
-				break
-			}
+			off += e + 2
 		}
-	}
-	// Header lines are validated first and copied in a second pass over
-	// the buffered head, so that a malformed one still yields a 502.
-	var n int
-	for {
-		all, _ := br.Peek(br.Buffered())
-		if n = indexHeadEnd(all); n >= 0 {
-			break
-		}
-		if len(all) == br.Size() {
-			return false, false, errBadResponse // head larger than the buffer
-		}
-		if _, err := br.Peek(len(all) + 1); err != nil {
-			return false, false, badResponse(err)
-		}
-	}
-	hdrs, _ := br.Peek(n)
-	// hdrs: header lines through the blank line's CRLF.
-	for off := 0; off < len(hdrs)-2; {
-		e := indexCRLF(hdrs[off:])
-		line := hdrs[off : off+e]
-		if _, ok := respHeader(line, &r); !ok {
+		bodyless = string(h.method) == "HEAD" || r.status == 204 || r.status == 304
+		if r.chunked && r.contentLength >= 0 && !bodyless {
 			return false, false, errBadResponse
 		}
-		off += e + 2
+		// The client always gets HTTP/1.1 from the gateway.
+		cw.WriteString("HTTP/1.1")
+		cw.Write(head[8:eol])
+		cw.WriteString("\r\n")
+		headLen = n
+		break
 	}
-	bodyless := h.method[0] == 'H' && string(h.method) == "HEAD" || r.status == 204 || r.status == 304
-	if r.chunked && r.contentLength >= 0 && !bodyless {
-		return false, false, errBadResponse
-	}
+	n := headLen
 	for off := 0; off < len(hdrs)-2; {
 		e := indexCRLF(hdrs[off:])
 		line := hdrs[off : off+e]

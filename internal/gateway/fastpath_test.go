@@ -1,0 +1,517 @@
+package gateway
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// rawPod is a pod that records what it received and answers each request
+// with the bytes respond returns (close: close the connection after).
+type rawPod struct {
+	mu    sync.Mutex
+	reqs  []string // "conn# METHOD target" per request
+	heads []http.Header
+	conns int
+}
+
+func newRawPod(t *testing.T, respond func(n int, r *http.Request) (resp string, close bool)) (*rawPod, int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	rp := &rawPod{}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			rp.mu.Lock()
+			rp.conns++
+			id := rp.conns
+			rp.mu.Unlock()
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					r, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, r.Body)
+					rp.mu.Lock()
+					n := len(rp.reqs)
+					rp.reqs = append(rp.reqs, fmt.Sprintf("%d %s %s", id, r.Method, r.RequestURI))
+					h := r.Header.Clone()
+					h.Set("Host", r.Host)
+					rp.heads = append(rp.heads, h)
+					rp.mu.Unlock()
+					resp, cl := respond(n, r)
+					c.Write([]byte(resp))
+					if cl {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return rp, ln.Addr().(*net.TCPAddr).Port
+}
+
+func (rp *rawPod) got() []string {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return slices.Clone(rp.reqs)
+}
+
+// rawGateway is a gateway with one running pod at port, and its host name.
+func rawGateway(t *testing.T, port int, cfg Config) (*Gateway, string) {
+	g, _ := startGateway(t, cfg)
+	if err := g.AddRoute(Route{PodID: "raw", Host: "127.0.0.1", HTTPPort: port, Scale: Scale{Min: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	return g, genHost(t, "raw")
+}
+
+// exchange writes raw to the gateway and reads n responses (HEAD for the
+// methods named in heads), then whatever else comes until the gateway closes
+// or a short quiet time.
+func exchange(t *testing.T, g *Gateway, raw string, methods ...string) ([]*http.Response, []string) {
+	t.Helper()
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	var resps []*http.Response
+	var bodies []string
+	for _, m := range methods {
+		resp, err := http.ReadResponse(br, &http.Request{Method: m})
+		if err != nil {
+			t.Fatalf("response %d: %v", len(resps)+1, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatalf("response %d body: %v", len(resps)+1, err)
+		}
+		resps = append(resps, resp)
+		bodies = append(bodies, string(b))
+	}
+	return resps, bodies
+}
+
+func TestFastPathMatchesSlowPath(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "%s %s %s host=%s\n", r.Method, r.RequestURI, r.Proto, r.Host)
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range r.Header {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		for _, k := range keys {
+			fmt.Fprintf(&sb, "%s: %q\n", k, r.Header[k])
+		}
+		w.Header().Set("Connection", "X-Hop")
+		w.Header().Set("X-Hop", "1")
+		w.Header().Set("Keep-Alive", "timeout=5")
+		w.Header().Set("X-Kept", "yes")
+		w.Header().Set("Content-Length", strconv.Itoa(sb.Len()))
+		io.WriteString(w, sb.String())
+	}))
+	t.Cleanup(srv.Close)
+	g, host := rawGateway(t, srv.Listener.Addr().(*net.TCPAddr).Port, Config{})
+	req := "GET /a/b%20c?x=1&y=2 HTTP/1.1\r\nHost: " + host + "\r\nConnection: keep-alive\r\nX-Forwarded-For: 6.6.6.6\r\n" +
+		"Forwarded: for=6.6.6.6\r\nX-Forwarded-Host: evil\r\nX-Forwarded-Proto: https\r\nX-Multi: a\r\nX-Multi: b\r\nAccept: */*\r\n\r\n"
+	run := func(off bool) (*http.Response, string) {
+		g.fast.off.Store(off)
+		resps, bodies := exchange(t, g, req, "GET")
+		return resps[0], bodies[0]
+	}
+	before := g.fast.served.Load()
+	fr, fb := run(false)
+	if g.fast.served.Load() != before+1 {
+		t.Fatal("not served by the fast path")
+	}
+	sr, sb := run(true)
+	if fb != sb {
+		t.Errorf("pod saw\nfast: %s\nslow: %s", fb, sb)
+	}
+	if !strings.Contains(fb, `X-Forwarded-For: ["127.0.0.1"]`) || !strings.Contains(fb, `X-Forwarded-Proto: ["http"]`) ||
+		!strings.Contains(fb, `X-Forwarded-Host: ["`+host+`"]`) || strings.Contains(fb, "Forwarded: [") && !strings.Contains(fb, "X-Forwarded") ||
+		strings.Contains(fb, "Connection") || strings.Contains(fb, "6.6.6.6") {
+		t.Errorf("forwarded headers: %s", fb)
+	}
+	for _, h := range []http.Header{fr.Header, sr.Header} {
+		h.Del("Date")
+	}
+	if fmt.Sprint(fr.StatusCode, fr.Header) != fmt.Sprint(sr.StatusCode, sr.Header) {
+		t.Errorf("client saw\nfast: %d %v\nslow: %d %v", fr.StatusCode, fr.Header, sr.StatusCode, sr.Header)
+	}
+	if fr.Header.Get("X-Hop") != "" || fr.Header.Get("Keep-Alive") != "" || fr.Header.Get("X-Kept") != "yes" {
+		t.Errorf("hop-by-hop response headers: %v", fr.Header)
+	}
+}
+
+func TestFastPathPipelinedAndSwitch(t *testing.T) {
+	rp, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		b := r.Method + " " + r.RequestURI
+		return "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(b)) + "\r\n\r\n" + b, false
+	})
+	g, host := rawGateway(t, port, Config{})
+	get := func(p string) string { return "GET " + p + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n" }
+	// Three pipelined requests, then one with a body that net/http takes
+	// over, then one more it serves.
+	raw := get("/1") + get("/2") + get("/3") +
+		"POST /4 HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 3\r\n\r\nxyz" + get("/5")
+	_, bodies := exchange(t, g, raw, "GET", "GET", "GET", "POST", "GET")
+	if want := "[GET /1 GET /2 GET /3 POST /4 GET /5]"; fmt.Sprint(bodies) != want {
+		t.Errorf("bodies %v, want %s", bodies, want)
+	}
+	if s, h := g.fast.served.Load(), g.fast.handedOff.Load(); s != 3 || h != 1 {
+		t.Errorf("fast %d handed off %d, want 3 and 1", s, h)
+	}
+	if n := len(rp.got()); n != 5 {
+		t.Errorf("pod got %v", rp.got())
+	}
+}
+
+func TestFastPathResponseFraming(t *testing.T) {
+	responses := map[string]string{
+		"/chunked": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n5;ext=1;q=\"a\"\r\nhello\r\n6\r\n world\r\n0\r\nX-T: v\r\n\r\n",
+		"/head":    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
+		"/204":     "HTTP/1.1 204 No Content\r\n\r\n",
+		"/304":     "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n",
+		"/cl":      "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+		"/100":     "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+	}
+	rp, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		if r.URL.Path == "/close" {
+			return "HTTP/1.1 200 OK\r\n\r\nuntil close", true
+		}
+		return responses[r.URL.Path], false
+	})
+	g, host := rawGateway(t, port, Config{})
+	req := func(m, p string) string { return m + " " + p + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n" }
+	raw := req("GET", "/chunked") + req("HEAD", "/head") + req("GET", "/204") + req("GET", "/304") + req("GET", "/100") + req("GET", "/cl")
+	resps, bodies := exchange(t, g, raw, "GET", "HEAD", "GET", "GET", "GET", "GET")
+	if bodies[0] != "hello world" || resps[0].Trailer.Get("X-T") != "v" {
+		t.Errorf("chunked: %q trailer %v", bodies[0], resps[0].Trailer)
+	}
+	if resps[1].ContentLength != 5 || bodies[1] != "" {
+		t.Errorf("HEAD: %d %q", resps[1].ContentLength, bodies[1])
+	}
+	if resps[2].StatusCode != 204 || resps[3].StatusCode != 304 || resps[3].Header.Get("ETag") != `"x"` {
+		t.Errorf("204/304: %d %d %v", resps[2].StatusCode, resps[3].StatusCode, resps[3].Header)
+	}
+	if resps[4].StatusCode != 200 || bodies[4] != "ok" || bodies[5] != "abc" {
+		t.Errorf("1xx then 200: %d %q; cl %q", resps[4].StatusCode, bodies[4], bodies[5])
+	}
+	// All six on one pod connection: each response was consumed exactly.
+	for _, r := range rp.got() {
+		if r[0] != '1' {
+			t.Errorf("pod connections: %v", rp.got())
+			break
+		}
+	}
+	// A close-delimited response: the gateway closes the client connection.
+	resps, bodies = exchange(t, g, req("GET", "/close")+req("GET", "/cl"), "GET")
+	if bodies[0] != "until close" || !resps[0].Close {
+		t.Errorf("close-delimited: %q close=%v", bodies[0], resps[0].Close)
+	}
+	// Connection: close from the client.
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /cl HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n")
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	all, err := io.ReadAll(c)
+	if err != nil || !bytes.Contains(all, []byte("Connection: close\r\n")) || !bytes.HasSuffix(all, []byte("abc")) {
+		t.Errorf("Connection: close: %v %q", err, all)
+	}
+}
+
+func TestFastPathMalformedRequests(t *testing.T) {
+	rp, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
+	})
+	g, host := rawGateway(t, port, Config{})
+	smuggle := "GET /smuggled HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
+	cases := map[string]string{
+		"cl+te":     "POST /a HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggle,
+		"two hosts": "GET /a HTTP/1.1\r\nHost: " + host + "\r\nHost: other\r\n\r\n" + smuggle,
+		"obs-fold":  "GET /a HTTP/1.1\r\nHost: " + host + "\r\nX-A: 1\r\n Content-Length: 30\r\n\r\n" + smuggle,
+		"bare lf":   "GET /a HTTP/1.1\nHost: " + host + "\nContent-Length: 0\n\n",
+		"cl 01":     "POST /a HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 01\r\n\r\nx",
+		"cl dup":    "POST /a HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+		"nul":       "GET /a HTTP/1.1\r\nHost: " + host + "\r\nX-A: a\x00b\r\n\r\n",
+		"http/1.0":  "GET /a HTTP/1.0\r\nHost: " + host + "\r\n\r\n",
+		"space":     "GET /a HTTP/1.1\r\nHost: " + host + "\r\nX-A : b\r\n\r\n",
+		"te only":   "GET /a HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggle,
+	}
+	served := g.fast.served.Load()
+	for name, raw := range cases {
+		c, err := net.Dial("tcp", g.HTTPAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, raw)
+		c.(*net.TCPConn).CloseWrite()
+		out, _ := io.ReadAll(c)
+		c.Close()
+		t.Logf("%s: %q", name, firstLine(out))
+	}
+	if g.fast.served.Load() != served {
+		t.Errorf("the fast path served %d malformed requests", g.fast.served.Load()-served)
+	}
+	for _, r := range rp.got() {
+		if strings.Contains(r, "smuggled") {
+			t.Errorf("pod got a smuggled request: %v", rp.got())
+		}
+	}
+}
+
+func firstLine(b []byte) string {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return string(b[:i])
+	}
+	return string(b)
+}
+
+func TestFastPathBadResponse(t *testing.T) {
+	rp, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		switch r.URL.Path {
+		case "/bad":
+			return "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx", false
+		case "/101":
+			return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", false
+		case "/fold":
+			return "HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nContent-Length: 0\r\n\r\n", false
+		case "/badchunk":
+			return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
+	})
+	g, host := rawGateway(t, port, Config{})
+	for _, path := range []string{"/bad", "/101", "/fold"} {
+		code, _, _ := get(t, g, host, "/ok")
+		if code != 200 {
+			t.Fatal(code)
+		}
+		if code, _, body := get(t, g, host, path); code != http.StatusBadGateway {
+			t.Errorf("%s: %d %q", path, code, body)
+		}
+	}
+	// After a bad chunk the client connection is cut (the head was sent).
+	req, _ := http.NewRequest("GET", "http://"+g.HTTPAddr().String()+"/badchunk", nil)
+	req.Host = host
+	if resp, err := client.Do(req); err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			t.Error("bad chunk: body read without error")
+		}
+	}
+	get(t, g, host, "/ok")
+	// Every bad response came on a pod connection that was then dropped: the
+	// request after each is on a new connection.
+	got := rp.got()
+	conn := func(r string) string { return strings.Fields(r)[0] }
+	for i := 1; i < len(got); i++ {
+		if prev := got[i-1]; !strings.HasSuffix(prev, "/ok") && conn(prev) == conn(got[i]) {
+			t.Errorf("pod connection reused after a bad response: %v", got)
+		}
+	}
+}
+
+func TestFastPathLimitsAndIdle(t *testing.T) {
+	b := newProcBackend(t)
+	clk := &fakeClock{t: time.Unix(1e9, 0)}
+	g, _ := startGateway(t, Config{Backend: b, Now: clk.Now, SweepInterval: time.Hour, MaxHeaderBytes: 1 << 10})
+	if _, err := b.Start(t.Context(), "p"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.AddRoute(Route{PodID: "p", Host: "127.0.0.1", HTTPPort: b.port("p"), Scale: Scale{Min: 0, IdleTimeout: time.Minute}}); err != nil {
+		t.Fatal(err)
+	}
+	host := genHost(t, "p")
+	waitFor(t, "pod up", 10*time.Second, func() bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(b.port("p")))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	// A head over MaxHeaderBytes (+ net/http's 4 KiB slack) gets 431 from
+	// net/http, within the fast path's buffer or not.
+	for _, n := range []int{6 << 10, 20 << 10} {
+		raw := "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Big: " + strings.Repeat("x", n) + "\r\n\r\n"
+		c, err := net.Dial("tcp", g.HTTPAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, raw)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		c.Close()
+		if err != nil || resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("%d-byte header: %v %v", n, resp, err)
+		}
+	}
+	// A request in flight on the fast path holds off the idle stop.
+	served := g.fast.served.Load()
+	slow := make(chan int)
+	go func() { code, _, _ := get(t, g, host, "/slow?d=1s"); slow <- code }()
+	waitFor(t, "request in flight", 10*time.Second, func() bool { _, n, _ := g.PodState("p"); return n == 1 })
+	clk.Add(time.Hour)
+	if s := g.SweepIdle(); len(s) != 0 {
+		t.Errorf("stopped with a request in flight: %v", s)
+	}
+	if code := <-slow; code != 200 {
+		t.Fatal(code)
+	}
+	if g.fast.served.Load() != served+1 {
+		t.Error("the slow request did not take the fast path")
+	}
+	clk.Add(time.Hour)
+	if s := g.SweepIdle(); fmt.Sprint(s) != "[p]" {
+		t.Errorf("sweep after the request: %v", s)
+	}
+}
+
+// fastHeaders collects the forwarded headers of a parsed head by canonical
+// name.
+func fastHeaders(head []byte, h *reqHead) http.Header {
+	out := http.Header{}
+	for _, r := range h.hdr[:h.nhdr] {
+		line := head[r[0] : r[1]-2]
+		i := bytes.IndexByte(line, ':')
+		k := textproto.CanonicalMIMEHeaderKey(string(line[:i]))
+		out[k] = append(out[k], string(trimOWS(line[i+1:])))
+	}
+	return out
+}
+
+func FuzzFastPathRequestHead(f *testing.F) {
+	for _, s := range []string{
+		"GET / HTTP/1.1\r\nHost: a.b\r\n\r\n",
+		"POST /x?y=1 HTTP/1.1\r\nHost: a.b:80\r\nContent-Length: 0\r\nConnection: close\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n",
+		"GET /%41 HTTP/1.1\r\nhost: A.B.\r\nX:  v \t\r\nx: w\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n x\r\n\r\n",
+		"GET / HTTP/1.1\nHost: a\n\n",
+		"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := headEnd(b)
+		if n <= 0 {
+			return
+		}
+		head := b[:n]
+		var h reqHead
+		if !parseRequestHead(head, &h) {
+			return
+		}
+		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
+		if err != nil {
+			t.Fatalf("fast path accepts what net/http rejects: %v\n%q", err, head)
+		}
+		if req.Method != string(h.method) || req.RequestURI != string(h.target) || req.Host != string(h.host) || req.Close != h.close {
+			t.Fatalf("differ: %s %s %s %v vs %s %s %s %v", req.Method, req.RequestURI, req.Host, req.Close, h.method, h.target, h.host, h.close)
+		}
+		if req.ContentLength > 0 || len(req.TransferEncoding) > 0 {
+			t.Fatalf("a body: %d %v", req.ContentLength, req.TransferEncoding)
+		}
+		want := req.Header.Clone()
+		got := fastHeaders(head, &h)
+		got.Del("Host")
+		for _, k := range []string{"Host", "Connection", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
+			want.Del(k)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("headers\nfast %v\nnet/http %v", got, want)
+		}
+	})
+}
+
+func FuzzFastPathResponse(f *testing.F) {
+	for _, s := range []string{
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close, X-A\r\n\r\n5;e=1\r\nhello\r\n0\r\nT: v\r\n\r\n",
+		"HTTP/1.0 204\r\n\r\n",
+		"HTTP/1.1 200 OK\r\n X: y\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		br := bufio.NewReaderSize(bytes.NewReader(b), 256)
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			return
+		}
+		l, ok := trimCRLF(line)
+		if !ok {
+			return
+		}
+		if _, _, ok := parseStatusLine(l); !ok {
+			return
+		}
+		r := respHead{contentLength: -1}
+		for {
+			line, err := br.ReadSlice('\n')
+			if err != nil {
+				return
+			}
+			l, ok := trimCRLF(line)
+			if !ok {
+				return
+			}
+			if len(l) == 0 {
+				break
+			}
+			if _, ok := respHeader(l, &r); !ok {
+				return
+			}
+		}
+		if !r.chunked {
+			return
+		}
+		var out bytes.Buffer
+		w := bufio.NewWriter(&out)
+		if copyChunked(w, br) != nil {
+			return
+		}
+		w.Flush()
+		// What the fast path accepted and copied is a chunked body to
+		// net/http too.
+		if _, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(out.Bytes()))); err != nil {
+			t.Fatalf("copied chunked body net/http rejects: %v\n%q", err, out.Bytes())
+		}
+	})
+}

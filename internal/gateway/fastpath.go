@@ -634,8 +634,11 @@ func readLine(w *bufio.Writer, br *bufio.Reader, max int) ([]byte, error) {
 		return nil, badResponse(err)
 	}
 	line, err := br.ReadSlice('\n')
-	if err != nil || len(line) > max {
+	if err != nil {
 		return nil, badResponse(err)
+	}
+	if len(line) > max {
+		return nil, errBadResponse
 	}
 	if _, err := w.Write(line); err != nil {
 		return nil, err

@@ -191,6 +191,7 @@ func TestGatewayBenchReport(t *testing.T) {
 		load       string
 		// CPU time per request
 		backendDirect, backendVia, gateway time.Duration
+		fast, handedOff                    int64 // requests the fast path served, connections handed to net/http
 	}
 	pairs := []*pair{
 		{name: "`/hello` (CPU-bound: no work in the pod)", path: "/hello", conns: wrkConns},
@@ -207,6 +208,7 @@ func TestGatewayBenchReport(t *testing.T) {
 		// that load from other processes on the machine weighs less.
 		var bd, bv, gv time.Duration
 		var nd, nv float64
+		fast0, off0 := g.fast.served.Load(), g.fast.handedOff.Load()
 		for range wrkRounds {
 			b0 := cpuOf(t, pid)
 			d := runWrk(t, direct, "", wrkDuration, p.conns)
@@ -222,6 +224,7 @@ func TestGatewayBenchReport(t *testing.T) {
 				p.v = v
 			}
 		}
+		p.fast, p.handedOff = g.fast.served.Load()-fast0, g.fast.handedOff.Load()-off0
 		p.backendDirect = perReq(bd, nd)
 		p.backendVia = perReq(bv, nv)
 		p.gateway = perReq(gv, nv)
@@ -249,6 +252,11 @@ func TestGatewayBenchReport(t *testing.T) {
 		fmt.Fprintf(&sb, "| | | gateway | %.0f | %s | %s | %s | %.0f %% (%s) | %s (%s) |\n", p.v.rps, ms(p.v.p50), ms(p.v.p90), ms(p.v.p99),
 			100*ratio, verdict(ratio >= 0.85), ms(added), verdict(added <= time.Millisecond))
 	}
+	fmt.Fprintf(&sb, "\nPath through the gateway (plain HTTP listener, docs/gateway.md \"Fast path\"):")
+	for _, p := range pairs {
+		fmt.Fprintf(&sb, " %s: %d requests on the fast path, %d connections handed to net/http;", p.path, p.fast, p.handedOff)
+	}
+	fmt.Fprintf(&sb, "\n")
 	fmt.Fprintf(&sb, "\nGoal (DESIGN §8): ≥ 85 %% of direct throughput and ≤ 1 ms added at p99.\n\n")
 	fmt.Fprintf(&sb, "CPU time per request (getrusage of the gateway, /proc stat of the backend process), which does not depend on how the cores are shared:\n\n")
 	fmt.Fprintf(&sb, "| path | backend, direct | backend, via gateway | gateway |\n|---|---|---|---|\n")

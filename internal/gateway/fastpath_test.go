@@ -515,3 +515,72 @@ func FuzzFastPathResponse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFastPath proxies sequential keep-alive requests to a minimal pod;
+// its allocs/op are the fast path's (the pod and client allocate nothing per
+// request).
+func BenchmarkFastPath(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello")
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				have := 0
+				for {
+					n, err := c.Read(buf[have:])
+					if err != nil {
+						return
+					}
+					have += n
+					for {
+						i := bytes.Index(buf[:have], []byte("\r\n\r\n"))
+						if i < 0 {
+							break
+						}
+						copy(buf, buf[i+4:have])
+						have -= i + 4
+						c.Write(resp)
+					}
+				}
+			}()
+		}
+	}()
+	g, _ := startGateway(b, Config{})
+	if err := g.AddRoute(Route{PodID: "raw", Host: "127.0.0.1", HTTPPort: ln.Addr().(*net.TCPAddr).Port, Scale: Scale{Min: 1}}); err != nil {
+		b.Fatal(err)
+	}
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	req := []byte("GET /hello HTTP/1.1\r\nHost: " + genHost(b, "raw") + "\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n")
+	out := make([]byte, 4096)
+	read := func() {
+		have := 0
+		for !bytes.HasSuffix(out[:have], []byte("hello")) {
+			n, err := c.Read(out[have:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			have += n
+		}
+	}
+	c.Write(req)
+	read()
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Write(req)
+		read()
+	}
+}

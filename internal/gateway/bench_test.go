@@ -252,11 +252,11 @@ func TestGatewayBenchReport(t *testing.T) {
 		fmt.Fprintf(&sb, "| | | gateway | %.0f | %s | %s | %s | %.0f %% (%s) | %s (%s) |\n", p.v.rps, ms(p.v.p50), ms(p.v.p90), ms(p.v.p99),
 			100*ratio, verdict(ratio >= 0.85), ms(added), verdict(added <= time.Millisecond))
 	}
-	fmt.Fprintf(&sb, "\nPath through the gateway (plain HTTP listener, docs/gateway.md \"Fast path\"):")
+	var served []string
 	for _, p := range pairs {
-		fmt.Fprintf(&sb, " %s: %d requests on the fast path, %d connections handed to net/http;", p.path, p.fast, p.handedOff)
+		served = append(served, fmt.Sprintf("%s (%s connections): %d requests on the fast path, %d connections handed to net/http", p.path, p.conns, p.fast, p.handedOff))
 	}
-	fmt.Fprintf(&sb, "\n")
+	fmt.Fprintf(&sb, "\nPath through the gateway (plain HTTP listener, docs/gateway.md \"Fast path\"): %s.\n", strings.Join(served, "; "))
 	fmt.Fprintf(&sb, "\nGoal (DESIGN §8): ≥ 85 %% of direct throughput and ≤ 1 ms added at p99.\n\n")
 	fmt.Fprintf(&sb, "CPU time per request (getrusage of the gateway, /proc stat of the backend process), which does not depend on how the cores are shared:\n\n")
 	fmt.Fprintf(&sb, "| path | backend, direct | backend, via gateway | gateway |\n|---|---|---|---|\n")

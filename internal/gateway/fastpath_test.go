@@ -3,6 +3,7 @@ package gateway
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -582,5 +583,68 @@ func BenchmarkFastPath(b *testing.B) {
 	for b.Loop() {
 		c.Write(req)
 		read()
+	}
+}
+
+func TestFastPathShutdown(t *testing.T) {
+	b := newProcBackend(t)
+	if _, err := b.Start(t.Context(), "p"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := New(Config{Backend: b, HTTPAddr: "127.0.0.1:0", Domain: domain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.AddRoute(Route{PodID: "p", Host: "127.0.0.1", HTTPPort: b.port("p"), Scale: Scale{Min: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	host := genHost(t, "p")
+	waitFor(t, "pod up", 10*time.Second, func() bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(b.port("p")))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	// An idle keep-alive connection and one with a slow request in flight.
+	idle, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	io.WriteString(idle, "GET /hello HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	ibr := bufio.NewReader(idle)
+	if resp, err := http.ReadResponse(ibr, nil); err != nil || resp.StatusCode != 200 {
+		t.Fatal(resp, err)
+	} else {
+		io.Copy(io.Discard, resp.Body)
+	}
+	busy, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	io.WriteString(busy, "GET /slow?d=500ms HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	waitFor(t, "request in flight", 10*time.Second, func() bool { _, n, _ := g.PodState("p"); return n == 1 })
+	served := g.fast.served.Load()
+	cancel()
+	// The idle connection is closed at once; the busy one gets its answer.
+	idle.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := ibr.ReadByte(); err != io.EOF {
+		t.Errorf("idle connection: %v, want EOF", err)
+	}
+	busy.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(busy), nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("request in flight during shutdown: %v %v", resp, err)
+	}
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
+	if served != 2 {
+		t.Errorf("fast path served %d, want 2", served)
 	}
 }

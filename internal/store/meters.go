@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/trustedpods/tpod/internal/meter"
@@ -37,17 +39,41 @@ func (s *Store) LoadMeters(ctx context.Context) (map[string]meter.State, error) 
 // refused with ErrConflict and nothing of the round is saved: a counter that
 // went backwards would let a receipt be signed twice for the same usage.
 func (s *Store) SaveMeters(ctx context.Context, states map[string]meter.State) error {
+	// One read of the stored vectors and one upsert per pod, prepared once
+	// (before the transaction takes the store's only connection): the meter
+	// saves every pod every second (docs/benchmarks.md § Runtime).
+	sel, up, err := s.meterStmts(ctx)
+	if err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	rows, err := tx.StmtContext(ctx, sel).QueryContext(ctx)
+	if err != nil {
+		return err
+	}
+	prev := make(map[string]string, len(states))
+	for rows.Next() {
+		var pod, state string
+		if err := rows.Scan(&pod, &state); err != nil {
+			rows.Close()
+			return err
+		}
+		if _, ok := states[pod]; ok {
+			prev[pod] = state
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	upsert := tx.StmtContext(ctx, up)
 	for pod, st := range states {
-		var old string
-		err := tx.QueryRowContext(ctx, `SELECT state FROM meters WHERE pod = ?`, pod).Scan(&old)
-		if err == nil {
-			var prev meter.State
-			if err := json.Unmarshal([]byte(old), &prev); err == nil && !st.Vector.GreaterOrEqual(prev.Vector) {
+		if old, ok := prev[pod]; ok {
+			var p meter.State
+			if err := json.Unmarshal([]byte(old), &p); err == nil && !st.Vector.GreaterOrEqual(p.Vector) {
 				return fmt.Errorf("save meter of pod %s: counters would decrease: %w", pod, ErrConflict)
 			}
 		}
@@ -55,12 +81,30 @@ func (s *Store) SaveMeters(ctx context.Context, states map[string]meter.State) e
 		if err != nil {
 			return fmt.Errorf("save meter of pod %s: %w", pod, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meters (pod, state) VALUES (?, ?)
-			ON CONFLICT(pod) DO UPDATE SET state = excluded.state`, pod, string(enc)); err != nil {
+		if _, err := upsert.ExecContext(ctx, pod, string(enc)); err != nil {
 			return fmt.Errorf("save meter of pod %s: %w", pod, err)
 		}
 	}
 	return tx.Commit()
+}
+
+// meterStmts prepares SaveMeters' statements on first use (a failure is
+// retried on the next call).
+func (s *Store) meterStmts(ctx context.Context) (sel, up *sql.Stmt, err error) {
+	s.meterMu.Lock()
+	defer s.meterMu.Unlock()
+	if s.meterSelect == nil {
+		if s.meterSelect, err = s.db.PrepareContext(ctx, `SELECT pod, state FROM meters`); err != nil {
+			return nil, nil, err
+		}
+	}
+	if s.meterUpsert == nil {
+		if s.meterUpsert, err = s.db.PrepareContext(ctx, `INSERT INTO meters (pod, state) VALUES (?, ?)
+			ON CONFLICT(pod) DO UPDATE SET state = excluded.state`); err != nil {
+			return nil, nil, err
+		}
+	}
+	return s.meterSelect, s.meterUpsert, nil
 }
 
 // DeleteMeter implements meter.Store.

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/trustedpods/tpod/internal/usage"
@@ -34,6 +35,10 @@ var (
 // Store is the provider's database. It is safe for concurrent use.
 type Store struct {
 	db *sql.DB
+
+	// The meter's statements, prepared once: it saves every pod every second.
+	meterMu                  sync.Mutex
+	meterSelect, meterUpsert *sql.Stmt
 }
 
 // schema is applied in order; PRAGMA user_version records how many steps ran.

@@ -5,13 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 )
 
-// cgroupStats reads a runc container's CPU time, working set and whether it
+// cgroupFS reads a runc container's CPU time, working set and whether it
 // has processes straight from cgroupfs: the cheap path of UsageAll. runc
 // puts a container of namespace ns at /<ns>/<id> (containerd's default
-// cgroupsPath) in every v1 hierarchy, or under the v2 root. ok is false when
-// the cgroup does not exist (no task, or a task already deleted).
+// cgroupsPath) in every v1 hierarchy, or under the v2 root.
 type cgroupFS struct {
 	root string // /sys/fs/cgroup
 	v2   bool
@@ -22,30 +22,135 @@ func newCgroupFS() cgroupFS {
 	return cgroupFS{root: "/sys/fs/cgroup", v2: err == nil}
 }
 
-func (c cgroupFS) stats(ns, id string) (cpuNanos, workingSet uint64, running, ok bool) {
+// stats reads one container's counters into scratch's buffer. ok is false
+// when the cgroup does not exist (no task, or a task already deleted).
+func (c cgroupFS) stats(s *scratch, ns, id string) (cpuNanos, workingSet uint64, running, ok bool) {
 	if c.v2 {
 		dir := filepath.Join(c.root, ns, id)
-		cpuStat, err := os.ReadFile(filepath.Join(dir, "cpu.stat"))
+		cpuStat, err := s.read(filepath.Join(dir, "cpu.stat"))
 		if err != nil {
 			return 0, 0, false, false
 		}
 		cpuNanos = statField(cpuStat, "usage_usec") * 1000
-		cur := readCounter(filepath.Join(dir, "memory.current"))
-		mstat, _ := os.ReadFile(filepath.Join(dir, "memory.stat"))
+		cur := s.counter(filepath.Join(dir, "memory.current"))
+		mstat, _ := s.read(filepath.Join(dir, "memory.stat"))
 		workingSet = sat(cur, statField(mstat, "inactive_file"))
-		running = readCounter(filepath.Join(dir, "pids.current")) > 0
+		running = s.counter(filepath.Join(dir, "pids.current")) > 0
 		return cpuNanos, workingSet, running, true
 	}
-	usage, err := os.ReadFile(filepath.Join(c.root, "cpuacct", ns, id, "cpuacct.usage"))
+	usage, err := s.read(filepath.Join(c.root, "cpuacct", ns, id, "cpuacct.usage"))
 	if err != nil {
 		return 0, 0, false, false
 	}
-	cpuNanos, _ = strconv.ParseUint(string(bytes.TrimSpace(usage)), 10, 64)
-	mem := readCounter(filepath.Join(c.root, "memory", ns, id, "memory.usage_in_bytes"))
-	mstat, _ := os.ReadFile(filepath.Join(c.root, "memory", ns, id, "memory.stat"))
+	cpuNanos = parseCounter(usage)
+	mem := s.counter(filepath.Join(c.root, "memory", ns, id, "memory.usage_in_bytes"))
+	mstat, _ := s.read(filepath.Join(c.root, "memory", ns, id, "memory.stat"))
 	workingSet = sat(mem, statField(mstat, "total_inactive_file"))
-	running = readCounter(filepath.Join(c.root, "pids", ns, id, "pids.current")) > 0
+	running = s.counter(filepath.Join(c.root, "pids", ns, id, "pids.current")) > 0
 	return cpuNanos, workingSet, running, true
+}
+
+// scratch reads small pseudo-files (cgroupfs, sysfs) into one reused
+// buffer. os.ReadFile allocates and zeroes a page-sized buffer per file
+// (sysfs reports 4096 bytes for every file) and registers each file with
+// the poller, and opening a cgroup file walks kernfs: at 1 Hz for hundreds
+// of pods that was most of the meter's CPU (docs/benchmarks.md § Runtime).
+// With keep set, files stay open between rounds and are re-read with
+// pread at offset 0, which regenerates their contents; a file whose cgroup
+// or device was removed fails with ENODEV and is opened afresh, so a
+// recreated cgroup at the same path is never read through a stale file.
+type scratch struct {
+	buf  []byte
+	keep bool
+	fds  map[string]int
+	used map[string]bool
+}
+
+func newScratch() *scratch { return &scratch{buf: make([]byte, 16<<10)} }
+
+func newKeepScratch() *scratch {
+	s := newScratch()
+	s.keep, s.fds, s.used = true, map[string]int{}, map[string]bool{}
+	return s
+}
+
+// read returns the file's contents, valid until the next read. Files longer
+// than the buffer are truncated: the stat files read here are a few KiB.
+func (s *scratch) read(path string) ([]byte, error) {
+	if fd, ok := s.fds[path]; ok {
+		if b, err := s.pread(fd); err == nil {
+			s.used[path] = true
+			return b, nil
+		}
+		syscall.Close(fd)
+		delete(s.fds, path)
+	}
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	b, err := s.pread(fd)
+	if err != nil || !s.keep {
+		syscall.Close(fd)
+	} else {
+		s.fds[path], s.used[path] = fd, true
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "read", Path: path, Err: err}
+	}
+	return b, nil
+}
+
+func (s *scratch) pread(fd int) ([]byte, error) {
+	n := 0
+	for n < len(s.buf) {
+		m, err := syscall.Pread(fd, s.buf[n:], int64(n))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return s.buf[:n], nil
+}
+
+// sweep closes the kept files not read since the last sweep (pods deleted).
+func (s *scratch) sweep() {
+	for p, fd := range s.fds {
+		if !s.used[p] {
+			syscall.Close(fd)
+			delete(s.fds, p)
+		}
+	}
+	clear(s.used)
+}
+
+// close closes every kept file.
+func (s *scratch) close() {
+	clear(s.used)
+	s.sweep()
+}
+
+// counter reads a file holding one decimal number; 0 if it cannot.
+func (s *scratch) counter(path string) uint64 {
+	b, err := s.read(path)
+	if err != nil {
+		return 0
+	}
+	return parseCounter(b)
+}
+
+func parseCounter(b []byte) uint64 {
+	n, _ := strconv.ParseUint(string(bytes.TrimSpace(b)), 10, 64)
+	return n
 }
 
 // statField returns the value of "key value" in a cgroup stat file (keys

@@ -1,6 +1,7 @@
 package containerd
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -108,3 +109,78 @@ func meterRealPod(t *testing.T, r *Runtime) {
 		t.Errorf("egress %d KiB after sending 1 MiB", d[usage.NetworkEgress])
 	}
 }
+
+// TestUsageAllFollowsRestarts checks UsageAll's cheap paths against the
+// slow ones: cgroup files kept open across rounds are reopened when a
+// restart recreates the cgroup, and the writable layer measured by our own
+// walk of the snapshot's upper directory matches containerd's figure.
+func TestUsageAllFollowsRestarts(t *testing.T) {
+	r := newTestRuntime(t, testConfig(t, "runc"))
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec := runtime.PodSpec{ID: fmt.Sprintf("usageall-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 64, StorageMiB: 64},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), spec.ID, 0)
+	usage := func(fresh bool) runtime.Usage {
+		t.Helper()
+		if fresh { // force the writable-layer walk
+			r.mu.Lock()
+			delete(r.disk, spec.ID)
+			r.mu.Unlock()
+		}
+		all, err := r.UsageAll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all[spec.ID]
+	}
+	for round := range 2 {
+		if err := r.Start(ctx, spec.ID); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := r.Status(ctx, spec.ID)
+		base := "http://" + st.IP + ":8080"
+		if _, err := waitHTTP(ctx, base+"/"); err != nil {
+			t.Fatal(err)
+		}
+		u := usage(false)
+		if !u.Running || u.CPUNanos == 0 || u.MemoryWorkingSetBytes == 0 {
+			t.Fatalf("round %d: running pod: %+v", round, u)
+		}
+		if round == 0 {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPut, base+"/file?path=/var/big.bin", bytes.NewReader(make([]byte, 1<<20)))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			u = usage(true)
+			su, err := r.client.SnapshotService(snapshotter).Usage(r.ctx(ctx), containerID(spec.ID, "web"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.WritableBytes < 1<<20 || diff(u.WritableBytes, uint64(su.Size)) > 64<<10 {
+				t.Errorf("writable layer: our walk %d bytes, containerd %d", u.WritableBytes, su.Size)
+			}
+		}
+		// No UsageAll between this stop and the next start: the next
+		// round reads through files opened on the old cgroups.
+		if err := r.Stop(ctx, spec.ID, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if u := usage(true); u.Running || u.WritableBytes < 1<<20 {
+		t.Fatalf("stopped pod: %+v", u)
+	}
+}
+
+func diff(a, b uint64) uint64 { return max(a, b) - min(a, b) }

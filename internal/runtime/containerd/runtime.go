@@ -104,10 +104,17 @@ type Runtime struct {
 	locks map[string]*sync.Mutex
 	oom   map[string]bool // container IDs seen OOM-killed since their start
 	disk  map[string]diskSample
+	// upperDirs caches each container's writable-layer directory.
+	upperDirs map[string]string
 	// images caches unpacked images by manifest digest.
 	images map[string]client.Image
+	// usageFiles keeps UsageAll's cgroup and sysfs files open between
+	// rounds; usageMu serializes UsageAll calls.
+	usageMu    sync.Mutex
+	usageFiles *scratch
 	// stateCache holds decoded pod.json files (see load).
-	stateCache map[string]cachedState
+	stateCache map[string]podState
+	listed     bool // stateCache holds every pod of the data dir
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -146,7 +153,9 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		disk:       map[string]diskSample{},
 		cgroups:    newCgroupFS(),
 		images:     map[string]client.Image{},
-		stateCache: map[string]cachedState{},
+		stateCache: map[string]podState{},
+		upperDirs:  map[string]string{},
+		usageFiles: newKeepScratch(),
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
@@ -184,6 +193,9 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 func (r *Runtime) Close() error {
 	r.cancel()
 	<-r.done
+	r.usageMu.Lock()
+	r.usageFiles.close()
+	r.usageMu.Unlock()
 	return r.client.Close()
 }
 
@@ -225,41 +237,29 @@ func (r *Runtime) logPath(id, name string) string {
 }
 func containerID(pod, name string) string { return pod + "." + name }
 
-// cachedState is a decoded pod.json and the modification time it had.
-type cachedState struct {
-	mtime time.Time
-	size  int64
-	st    podState
-}
-
-// load returns a copy of the pod's state. Decoded states are cached and
-// re-read when the file's mtime or size changes (the meter loads every pod
-// every second).
+// load returns a copy of the pod's state. The cache is written through by
+// save and dropped by Delete: this runtime is the only writer of its data
+// dir, and the meter loads every pod every second.
 func (r *Runtime) load(id string) (*podState, error) {
-	p := filepath.Join(r.podDir(id), "pod.json")
-	fi, err := os.Stat(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
 	r.mu.Lock()
 	c, ok := r.stateCache[id]
 	r.mu.Unlock()
-	if ok && c.mtime.Equal(fi.ModTime()) && c.size == fi.Size() {
-		st := c.st
-		return &st, nil
+	if ok {
+		return &c, nil
 	}
 	st, err := r.read(id)
 	if err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	r.stateCache[id] = cachedState{mtime: fi.ModTime(), size: fi.Size(), st: *st}
-	r.mu.Unlock()
+	r.cache(st)
 	cp := *st
 	return &cp, nil
+}
+
+func (r *Runtime) cache(st *podState) {
+	r.mu.Lock()
+	r.stateCache[st.Spec.ID] = *st
+	r.mu.Unlock()
 }
 
 func (r *Runtime) read(id string) (*podState, error) {
@@ -286,25 +286,41 @@ func (r *Runtime) save(st *podState) error {
 	if err := os.WriteFile(p+".tmp", b, 0o600); err != nil {
 		return err
 	}
-	return os.Rename(p+".tmp", p)
+	if err := os.Rename(p+".tmp", p); err != nil {
+		return err
+	}
+	r.cache(st)
+	return nil
 }
 
+// loadAll returns every pod's state, sorted by ID. The data dir is listed
+// once; after that the write-through cache is the list (the meter calls
+// this every second).
 func (r *Runtime) loadAll() ([]*podState, error) {
-	ents, err := os.ReadDir(filepath.Join(r.cfg.DataDir, "pods"))
-	if err != nil {
-		return nil, err
-	}
-	var out []*podState
-	for _, e := range ents {
-		st, err := r.load(e.Name())
-		if errors.Is(err, runtime.ErrNotFound) {
-			continue
-		}
+	r.mu.Lock()
+	listed := r.listed
+	r.mu.Unlock()
+	if !listed {
+		ents, err := os.ReadDir(filepath.Join(r.cfg.DataDir, "pods"))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, st)
+		for _, e := range ents {
+			if _, err := r.load(e.Name()); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+				return nil, err
+			}
+		}
+		r.mu.Lock()
+		r.listed = true
+		r.mu.Unlock()
 	}
+	r.mu.Lock()
+	out := make([]*podState, 0, len(r.stateCache))
+	for _, st := range r.stateCache {
+		out = append(out, &st)
+	}
+	r.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Spec.ID < out[j].Spec.ID })
 	return out, nil
 }
 
@@ -807,6 +823,9 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		r.mu.Lock()
 		delete(r.disk, id)
 		delete(r.stateCache, id)
+		for _, c := range st.Spec.Containers {
+			delete(r.upperDirs, containerID(id, c.Name))
+		}
 		delete(r.locks, id)
 		r.mu.Unlock()
 	}

@@ -5,10 +5,11 @@ import (
 	"syscall"
 )
 
-func statBlocks(info fs.FileInfo) (uint64, bool) {
+// statBlocks returns a file's allocated bytes, inode and link count.
+func statBlocks(info fs.FileInfo) (allocated, ino, nlink uint64, ok bool) {
 	st, ok := info.Sys().(*syscall.Stat_t)
 	if !ok {
-		return 0, false
+		return 0, 0, 0, false
 	}
-	return uint64(st.Blocks) * 512, true
+	return uint64(st.Blocks) * 512, st.Ino, uint64(st.Nlink), true
 }

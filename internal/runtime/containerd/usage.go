@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	v1 "github.com/containerd/cgroups/v3/cgroup1/stats"
 	v2 "github.com/containerd/cgroups/v3/cgroup2/stats"
@@ -66,7 +63,7 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 	}
 	u.VolumeBytes = diskUsage(filepath.Join(r.podDir(id), "volumes"))
 	if st.HostVeth != "" {
-		u.EgressBytes = readCounter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
+		u.EgressBytes = (&scratch{buf: make([]byte, 64)}).counter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
 	}
 	if limit := u.Reserved.StorageMiB << 20; limit > 0 && u.Running && u.WritableBytes+u.VolumeBytes > limit {
 		r.log.Info("storage limit exceeded, killing pod", "pod", id, "used", u.WritableBytes+u.VolumeBytes, "limit", limit)
@@ -131,30 +128,36 @@ func sat(a, b uint64) uint64 {
 	return a - b
 }
 
-// diskUsage sums the allocated size of the files under dir.
+// diskUsage sums the allocated size of dir and everything under it (as
+// containerd's snapshot usage does), counting a hard-linked file once. The
+// walk never follows symlinks.
 func diskUsage(dir string) uint64 {
 	var total uint64
+	var linked map[uint64]bool
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
-		if info, err := d.Info(); err == nil && !d.IsDir() {
-			if st, ok := statBlocks(info); ok {
-				total += st
-			} else {
-				total += uint64(info.Size())
-			}
+		info, err := d.Info()
+		if err != nil {
+			return nil
 		}
+		blocks, ino, nlink, ok := statBlocks(info)
+		if !ok {
+			total += uint64(info.Size())
+			return nil
+		}
+		if nlink > 1 {
+			if linked == nil {
+				linked = map[uint64]bool{}
+			}
+			if linked[ino] {
+				return nil
+			}
+			linked[ino] = true
+		}
+		total += blocks
 		return nil
 	})
 	return total
-}
-
-func readCounter(path string) uint64 {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	n, _ := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
-	return n
 }

@@ -2,11 +2,14 @@ package containerd
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/containerd/containerd/api/services/tasks/v1"
 	"github.com/containerd/containerd/api/types/task"
+	"github.com/containerd/containerd/v2/core/mount"
 
 	"github.com/trustedpods/tpod/internal/runtime"
 )
@@ -39,6 +42,10 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		running bool
 	}
 	metrics := map[string]cm{}
+	r.usageMu.Lock()
+	defer r.usageMu.Unlock()
+	sc := r.usageFiles
+	defer sc.sweep()
 	if r.cfg.Sandbox == SandboxRunc && !r.cfg.MetricsFromContainerd {
 		// Cheap path: read each container's cgroup directly. Asking
 		// containerd costs a round trip to every pod's shim (measured: about
@@ -46,7 +53,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		for _, st := range states {
 			for _, c := range st.Spec.Containers {
 				cid := containerID(st.Spec.ID, c.Name)
-				if cpu, ws, running, ok := r.cgroups.stats(r.cfg.Namespace, cid); ok {
+				if cpu, ws, running, ok := r.cgroups.stats(sc, r.cfg.Namespace, cid); ok {
 					metrics[cid] = cm{cpu, ws, running}
 				}
 			}
@@ -92,7 +99,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		d := r.diskUsage(ctx, st, now)
 		u.WritableBytes, u.VolumeBytes = d.writable, d.volume
 		if st.HostVeth != "" {
-			u.EgressBytes = readCounter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
+			u.EgressBytes = sc.counter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
 		}
 		if limit := u.Reserved.StorageMiB << 20; limit > 0 && u.Running && u.WritableBytes+u.VolumeBytes > limit {
 			over = append(over, id)
@@ -117,11 +124,8 @@ func (r *Runtime) diskUsage(ctx context.Context, st *podState, now time.Time) di
 		return d
 	}
 	d = diskSample{at: now}
-	sn := r.client.SnapshotService(snapshotter)
 	for _, c := range st.Spec.Containers {
-		if su, err := sn.Usage(ctx, containerID(st.Spec.ID, c.Name)); err == nil {
-			d.writable += uint64(max(su.Size, 0))
-		}
+		d.writable += r.writableUsage(ctx, containerID(st.Spec.ID, c.Name))
 	}
 	d.volume = diskUsage(filepath.Join(r.podDir(st.Spec.ID), "volumes"))
 	for _, c := range st.Spec.Containers {
@@ -131,4 +135,57 @@ func (r *Runtime) diskUsage(ctx context.Context, st *podState, now time.Time) di
 	r.disk[st.Spec.ID] = d
 	r.mu.Unlock()
 	return d
+}
+
+// writableUsage measures a container's writable layer. It walks the
+// snapshot's upper directory itself, found once through the snapshot's
+// mounts: asking containerd for the snapshot's usage costs a gRPC call, a
+// metadata transaction and the same walk inside containerd per pod.
+// A container recreated under the same key gets a new snapshot directory;
+// the old one is gone, so its path is looked up again.
+func (r *Runtime) writableUsage(ctx context.Context, cid string) uint64 {
+	r.mu.Lock()
+	dir, ok := r.upperDirs[cid]
+	r.mu.Unlock()
+	if ok {
+		if _, err := os.Lstat(dir); err == nil {
+			return diskUsage(dir)
+		}
+	}
+	sn := r.client.SnapshotService(snapshotter)
+	if mounts, err := sn.Mounts(ctx, cid); err == nil {
+		if dir := upperDir(mounts); dir != "" {
+			r.mu.Lock()
+			r.upperDirs[cid] = dir
+			r.mu.Unlock()
+			return diskUsage(dir)
+		}
+	}
+	r.mu.Lock()
+	delete(r.upperDirs, cid)
+	r.mu.Unlock()
+	if su, err := sn.Usage(ctx, cid); err == nil {
+		return uint64(max(su.Size, 0))
+	}
+	return 0
+}
+
+// upperDir returns the directory a container writes to: the upperdir of an
+// overlay mount, or the source of a bind mount (a snapshot without parents).
+func upperDir(mounts []mount.Mount) string {
+	if len(mounts) != 1 {
+		return ""
+	}
+	m := mounts[0]
+	switch m.Type {
+	case "overlay":
+		for _, o := range m.Options {
+			if dir, ok := strings.CutPrefix(o, "upperdir="); ok {
+				return dir
+			}
+		}
+	case "bind":
+		return m.Source
+	}
+	return ""
 }

@@ -92,7 +92,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 		name  string
 		c     meterCost
 		shims bool // the path calls the shims
-	}{{"cgroupfs directly (default under runc)", rep.cgroupfs, false}, {"`Task.Metrics` via containerd (gVisor, `MetricsFromContainerd`)", rep.containerd, true}} {
+	}{{"cgroupfs directly (the default, runc and gVisor)", rep.cgroupfs, false}, {"`Task.Metrics` via containerd (`MetricsFromContainerd`)", rep.containerd, true}} {
 		total := c.c.meterPct + max(c.c.containerdPct, 0)
 		shims := fmt.Sprintf("%+.2f %% (not contacted: noise)", c.c.shimsPct)
 		if c.shims {
@@ -110,7 +110,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 	b.WriteString("\n**Memory per idle pod** (runc, `podtest serve`, 200 pods): ")
 	fmt.Fprintf(&b, "%.1f MiB proportional set size (PSS) of its shim + %.1f MiB of its process = %.1f MiB; host MemAvailable fell by %.1f MiB per pod (noisy: other work shares the machine). Creating and starting the 200 pods 4 at a time took %s.\n",
 		rep.shimPSS, rep.podPSS, rep.shimPSS+rep.podPSS, rep.memPerPod, rep.createAll.Round(time.Second))
-	b.WriteString("\nThrough containerd, every round costs a ttrpc call to each pod's shim for its task state and another for its cgroup statistics, which is why the direct path is the default under runc.\n")
+	b.WriteString("\nThrough containerd, every round costs a ttrpc call to each pod's shim for its task state and another for its cgroup statistics, which is why the direct path is the default.\n")
 	t.Log("\n" + b.String())
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
 		if err := benchdoc.WriteSection("## Runtime", b.String()); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -184,3 +185,56 @@ func TestUsageAllFollowsRestarts(t *testing.T) {
 }
 
 func diff(a, b uint64) uint64 { return max(a, b) - min(a, b) }
+
+// TestUsageAllGVisorMatchesTaskMetrics checks that under gVisor the cgroup
+// UsageAll reads is the one the shim reports through Task.Metrics.
+func TestUsageAllGVisorMatchesTaskMetrics(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/runsc"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("runsc not installed")
+		}
+		t.Skip("runsc not installed")
+	}
+	cfg := testConfig(t, "gvisor")
+	cfg.Sandbox = SandboxGVisor
+	cfg.Network.Subnet = "172.30.214.0/24"
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec := runtime.PodSpec{ID: fmt.Sprintf("gvmeter-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "burn", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"burn", "-threads", "1"},
+		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 128},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), spec.ID, time.Second)
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	all, err := r.UsageAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := all[spec.ID]
+	viaShim, err := r.Usage(ctx, spec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cgroupfs %+v; Task.Metrics %+v", direct, viaShim)
+	if !direct.Running || !viaShim.Running || direct.CPUNanos == 0 || direct.MemoryWorkingSetBytes == 0 {
+		t.Fatalf("running gVisor pod: cgroupfs %+v, Task.Metrics %+v", direct, viaShim)
+	}
+	// The two reads are a few milliseconds apart on a pod burning half a core.
+	if d := diff(direct.CPUNanos, viaShim.CPUNanos); d > 50e6 || viaShim.CPUNanos < direct.CPUNanos {
+		t.Errorf("cpu: cgroupfs %d ns, Task.Metrics %d ns", direct.CPUNanos, viaShim.CPUNanos)
+	}
+	if d := diff(direct.MemoryWorkingSetBytes, viaShim.MemoryWorkingSetBytes); d > 4<<20 {
+		t.Errorf("working set: cgroupfs %d, Task.Metrics %d", direct.MemoryWorkingSetBytes, viaShim.MemoryWorkingSetBytes)
+	}
+}

@@ -25,12 +25,14 @@ type diskSample struct {
 	writable, volume uint64
 }
 
-// UsageAll implements runtime.UsageLister. Under runc it reads CPU, memory
-// and liveness of each container from cgroupfs (the same counters
-// Task.Metrics reports, without a round trip to each shim); under gVisor, or
-// with Config.MetricsFromContainerd, it makes two containerd calls for all
-// pods (task list and task metrics of our namespace). Egress is a sysfs read
-// per pod; disk usage is re-measured every 10 s per pod.
+// UsageAll implements runtime.UsageLister. It reads CPU, memory and
+// liveness of each container from cgroupfs: the same counters Task.Metrics
+// reports (the shim reads the cgroup at the container's cgroupsPath, where
+// runc puts the container and runsc its sandbox), without a round trip to
+// each shim. With Config.MetricsFromContainerd it makes two containerd
+// calls for all pods instead (task list and task metrics of our namespace).
+// Egress is a sysfs read per pod; disk usage is re-measured every 10 s per
+// pod.
 func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error) {
 	ctx = r.ctx(ctx)
 	states, err := r.loadAll()
@@ -46,7 +48,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 	defer r.usageMu.Unlock()
 	sc := r.usageFiles
 	defer sc.sweep()
-	if r.cfg.Sandbox == SandboxRunc && !r.cfg.MetricsFromContainerd {
+	if !r.cfg.MetricsFromContainerd {
 		// Cheap path: read each container's cgroup directly. Asking
 		// containerd costs a round trip to every pod's shim (measured: about
 		// a quarter of a core for 200 pods at 1 Hz; docs/benchmarks.md).

@@ -171,12 +171,7 @@ func TestGVisorServesHTTP(t *testing.T) {
 	cfg := testConfig(t, "gvisor")
 	cfg.Sandbox = SandboxGVisor
 	cfg.Network.Subnet = "172.30.214.0/24"
-	if _, err := os.Stat("/usr/bin/runsc"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("runsc not installed")
-		}
-		t.Skip("runsc not installed")
-	}
+	requireRunsc(t)
 	r := newTestRuntime(t, cfg)
 	cleanStale(t, r)
 	img, err := testimage.PodTest()
@@ -321,5 +316,17 @@ func TestPodsIsolatedFromEachOther(t *testing.T) {
 	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	if got := fetch("a", ln.Addr().String()); !strings.HasPrefix(got, "502") {
 		t.Errorf("pod reached a host service at %s: %s", ln.Addr(), got)
+	}
+}
+
+// requireRunsc skips a gVisor test where runsc is missing, except in CI,
+// which installs it.
+func requireRunsc(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat("/usr/bin/runsc"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("runsc not installed")
+		}
+		t.Skip("runsc not installed")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -31,29 +30,8 @@ func TestMeterRealPod(t *testing.T) {
 }
 
 func meterRealPod(t *testing.T, r *Runtime) {
-	img, err := testimage.PodTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	spec := runtime.PodSpec{ID: fmt.Sprintf("meter-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
-		Name: "burn", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest},
-		Args:      []string{"burn", "-threads", "2"},
-		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 64, StorageMiB: 32},
-	}}}
-	if err := r.Create(ctx, spec); err != nil {
-		t.Fatal(err)
-	}
-	defer r.Delete(context.Background(), spec.ID, 0)
-	if err := r.Start(ctx, spec.ID); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := r.Status(ctx, spec.ID)
-	base := "http://" + st.IP + ":8080"
-	if _, err := waitHTTP(ctx, base+"/"); err != nil {
-		t.Fatal(err)
-	}
+	ctx, spec := createTestPod(t, r, "meter", runtime.Resources{CPUMillis: 500, MemoryMiB: 64, StorageMiB: 32}, "burn", "-threads", "2")
+	base := startServing(t, ctx, r, spec.ID)
 	selfCPU := func() uint64 {
 		body, err := waitHTTP(ctx, base+"/cpu")
 		if err != nil {
@@ -117,20 +95,7 @@ func meterRealPod(t *testing.T, r *Runtime) {
 // walk of the snapshot's upper directory matches containerd's figure.
 func TestUsageAllFollowsRestarts(t *testing.T) {
 	r := newTestRuntime(t, testConfig(t, "runc"))
-	img, err := testimage.PodTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	spec := runtime.PodSpec{ID: fmt.Sprintf("usageall-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
-		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
-		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 64, StorageMiB: 64},
-	}}}
-	if err := r.Create(ctx, spec); err != nil {
-		t.Fatal(err)
-	}
-	defer r.Delete(context.Background(), spec.ID, 0)
+	ctx, spec := createTestPod(t, r, "usageall", runtime.Resources{CPUMillis: 500, MemoryMiB: 64, StorageMiB: 64}, "serve")
 	usage := func(fresh bool) runtime.Usage {
 		t.Helper()
 		if fresh { // force the writable-layer walk
@@ -145,14 +110,7 @@ func TestUsageAllFollowsRestarts(t *testing.T) {
 		return all[spec.ID]
 	}
 	for round := range 2 {
-		if err := r.Start(ctx, spec.ID); err != nil {
-			t.Fatal(err)
-		}
-		st, _ := r.Status(ctx, spec.ID)
-		base := "http://" + st.IP + ":8080"
-		if _, err := waitHTTP(ctx, base+"/"); err != nil {
-			t.Fatal(err)
-		}
+		base := startServing(t, ctx, r, spec.ID)
 		u := usage(false)
 		if !u.Running || u.CPUNanos == 0 || u.MemoryWorkingSetBytes == 0 {
 			t.Fatalf("round %d: running pod: %+v", round, u)
@@ -165,7 +123,7 @@ func TestUsageAllFollowsRestarts(t *testing.T) {
 			}
 			resp.Body.Close()
 			u = usage(true)
-			su, err := r.client.SnapshotService(snapshotter).Usage(r.ctx(ctx), containerID(spec.ID, "web"))
+			su, err := r.client.SnapshotService(snapshotter).Usage(r.ctx(ctx), containerID(spec.ID, "serve"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,30 +147,12 @@ func diff(a, b uint64) uint64 { return max(a, b) - min(a, b) }
 // TestUsageAllGVisorMatchesTaskMetrics checks that under gVisor the cgroup
 // UsageAll reads is the one the shim reports through Task.Metrics.
 func TestUsageAllGVisorMatchesTaskMetrics(t *testing.T) {
-	if _, err := os.Stat("/usr/bin/runsc"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("runsc not installed")
-		}
-		t.Skip("runsc not installed")
-	}
+	requireRunsc(t)
 	cfg := testConfig(t, "gvisor")
 	cfg.Sandbox = SandboxGVisor
 	cfg.Network.Subnet = "172.30.214.0/24"
 	r := newTestRuntime(t, cfg)
-	img, err := testimage.PodTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	spec := runtime.PodSpec{ID: fmt.Sprintf("gvmeter-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
-		Name: "burn", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"burn", "-threads", "1"},
-		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 128},
-	}}}
-	if err := r.Create(ctx, spec); err != nil {
-		t.Fatal(err)
-	}
-	defer r.Delete(context.Background(), spec.ID, time.Second)
+	ctx, spec := createTestPod(t, r, "gvmeter", runtime.Resources{CPUMillis: 500, MemoryMiB: 128}, "burn", "-threads", "1")
 	if err := r.Start(ctx, spec.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -237,4 +177,41 @@ func TestUsageAllGVisorMatchesTaskMetrics(t *testing.T) {
 	if d := diff(direct.MemoryWorkingSetBytes, viaShim.MemoryWorkingSetBytes); d > 4<<20 {
 		t.Errorf("working set: cgroupfs %d, Task.Metrics %d", direct.MemoryWorkingSetBytes, viaShim.MemoryWorkingSetBytes)
 	}
+}
+
+// createTestPod creates (not starts) a one-container pod of the podtest
+// image running args, deleted when the test ends.
+func createTestPod(t *testing.T, r *Runtime, prefix string, res runtime.Resources, args ...string) (context.Context, runtime.PodSpec) {
+	t.Helper()
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	spec := runtime.PodSpec{ID: fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: args[0], Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: args, Resources: res,
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Delete(context.Background(), spec.ID, time.Second) })
+	return ctx, spec
+}
+
+// startServing starts a podtest pod and returns its base URL once it answers.
+func startServing(t *testing.T, ctx context.Context, r *Runtime, id string) string {
+	t.Helper()
+	if err := r.Start(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.Status(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + st.IP + ":8080"
+	if _, err := waitHTTP(ctx, base+"/"); err != nil {
+		t.Fatal(err)
+	}
+	return base
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/oci"
@@ -341,6 +342,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 		return fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner, att.Signer.Hex())
 	}
 	rec.EnclaveSigner, rec.X25519, rec.Measurement, rec.TEE = att.Signer.Hex(), hex.EncodeToString(att.X25519.Bytes()), att.Measurement, att.Kind
+	rec.TLSBinding = att.tlsBinding()
 	if !rec.Reached(StepAttested) {
 		rec.Step = StepAttested
 	}
@@ -586,6 +588,16 @@ type Attested struct {
 	Signer      common.Address
 	X25519      *ecdh.PublicKey
 	Measurement string
+	// TLS is the gateway TLS key binding the evidence commits in its extra
+	// data (nil when it carries none or the extra data is not a binding).
+	TLS *gateway.Binding
+}
+
+func (a *Attested) tlsBinding() string {
+	if a.TLS == nil {
+		return ""
+	}
+	return a.TLS.String()
 }
 
 // DefaultPolicy accepts only simulated evidence (and only with the insecure
@@ -631,7 +643,17 @@ func (p *Publisher) attest(ctx context.Context, c *p2p.Client, pid peer.ID, poli
 	if res.Signer != ev.Signer || string(res.X25519.Bytes()) != string(ev.EncryptionKey) {
 		return nil, fmt.Errorf("evidence keys differ from the keys the provider announced: %w", attest.ErrAttestation)
 	}
-	return &Attested{Kind: string(res.Kind), Signer: res.Signer, X25519: res.X25519, Measurement: hex.EncodeToString(res.Measurement)}, nil
+	att := &Attested{Kind: string(res.Kind), Signer: res.Signer, X25519: res.X25519, Measurement: hex.EncodeToString(res.Measurement)}
+	if len(res.Extra) > 0 {
+		// Extra data that is not a gateway binding is another component's:
+		// it does not fail the attestation, it only means no TLS check.
+		if b, err := gateway.ParseBinding(res.Extra); err == nil {
+			att.TLS = &b
+		} else {
+			p.log.Debug("evidence extra data is not a gateway TLS binding", "err", err)
+		}
+	}
+	return att, nil
 }
 
 func loadManifest(path string) (*manifest.Pod, error) {

@@ -211,6 +211,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	h := m.Hash()
 	rec.Manifest, rec.ManifestHash, rec.Images, rec.Secrets, rec.Policy = absPath(req.Manifest), fmt.Sprintf("%x", h[:]), images, secrets, policy
 	rec.BundleCID, rec.Name = cid, m.Name
+	rec.TLSBinding = att.tlsBinding()
 	t := m.Totals()
 	rec.Totals = Resources{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB, GPUMilli: t.GPUMilli}
 	if eps := endpoints(st); len(eps) > 0 {

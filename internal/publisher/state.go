@@ -74,6 +74,11 @@ type Record struct {
 	X25519        string `json:"x25519,omitempty"`
 	Measurement   string `json:"measurement,omitempty"`
 	TEE           string `json:"tee,omitempty"`
+	// TLSBinding is the gateway TLS key binding from the verified
+	// evidence's extra data (hex SHA-256 of the key's DER
+	// SubjectPublicKeyInfo, docs/gateway.md); empty when the evidence
+	// carries none (a provider without HTTPS, or older records).
+	TLSBinding string `json:"tlsBinding,omitempty"`
 
 	// Terms.
 	Token         string   `json:"token"`

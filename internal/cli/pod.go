@@ -16,9 +16,9 @@ import (
 func newPodCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pod",
-		Short: "Manage deployed pods: list, status, logs, update, delete, cancel",
+		Short: "Manage deployed pods: list, status, logs, update, delete, cancel, verify-tls",
 	}
-	cmd.AddCommand(newPodListCmd(g), newPodStatusCmd(g), newPodLogsCmd(g), newPodUpdateCmd(g), newPodDeleteCmd(g), newPodCancelCmd(g))
+	cmd.AddCommand(newPodListCmd(g), newPodStatusCmd(g), newPodLogsCmd(g), newPodUpdateCmd(g), newPodDeleteCmd(g), newPodCancelCmd(g), newPodVerifyTLSCmd(g))
 	return cmd
 }
 

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"math/big"
 	"net"
@@ -28,6 +30,7 @@ import (
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/provider"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
@@ -358,6 +361,43 @@ func TestPublisherScripts(t *testing.T) {
 				var m map[string]any
 				ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
 				m["step"] = args[1]
+				b, err := json.Marshal(m)
+				ts.Check(err)
+				ts.Check(os.WriteFile(path, b, 0o600))
+			},
+			// tlsgateway NAME: an HTTPS server on 127.0.0.1 with a fresh
+			// gateway TLS identity (as the provider's gateway serves);
+			// $NAME_URL is its URL, $NAME_ADDR its address, $NAME_BINDING
+			// its key binding.
+			"tlsgateway": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: tlsgateway NAME")
+				}
+				id, err := gateway.NewTLSIdentity(gateway.TLSOptions{Domain: "pods.test"})
+				ts.Check(err)
+				def, err := id.Certificate("")
+				ts.Check(err)
+				srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+				srv.TLS = &tls.Config{Certificates: []tls.Certificate{*def}, GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) { return id.Certificate(h.ServerName) }}
+				srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+				srv.StartTLS()
+				ts.Defer(srv.Close)
+				ts.Setenv(args[0]+"_URL", srv.URL)
+				ts.Setenv(args[0]+"_ADDR", srv.Listener.Addr().String())
+				ts.Setenv(args[0]+"_BINDING", id.Binding().String())
+			},
+			// tlsrecord ID BINDING URL: records BINDING as deployment ID's
+			// attested gateway key and URL as its first https endpoint.
+			"tlsrecord": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: tlsrecord ID BINDING URL")
+				}
+				path := filepath.Join(ts.Getenv("TPOD_STATE_DIR"), args[0]+".json")
+				var m map[string]any
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
+				m["tlsBinding"] = args[1]
+				eps, _ := m["endpoints"].([]any)
+				m["endpoints"] = append([]any{map[string]any{"name": "web", "protocol": "https", "address": args[2]}}, eps...)
 				b, err := json.Marshal(m)
 				ts.Check(err)
 				ts.Check(os.WriteFile(path, b, 0o600))

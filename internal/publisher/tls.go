@@ -21,6 +21,9 @@ import (
 // TLS key, so there is nothing a TLS endpoint can be checked against.
 var ErrNoBinding = errors.New("no gateway TLS binding in the attestation")
 
+// ErrUnreachable: the TLS endpoint did not answer, or not with TLS.
+var ErrUnreachable = errors.New("TLS endpoint unreachable")
+
 // ErrNoHTTPSEndpoint: no HTTPS URL is recorded for the pod and none was given.
 var ErrNoHTTPSEndpoint = errors.New("no HTTPS endpoint known")
 
@@ -191,7 +194,7 @@ func checkTLS(ctx context.Context, rec *Record, opts TLSCheckOptions) (*TLSCheck
 			if errors.Is(err, gateway.ErrBinding) {
 				return nil, fmt.Errorf("%s (%s): the TLS key is not the attested enclave's gateway key: this may not be the attested enclave (or the provider restarted and has a new key: retry with --fresh): %w", rawURL, t, err)
 			}
-			return nil, fmt.Errorf("TLS handshake with %s (%s): %v (does it serve HTTPS?): %w", rawURL, t, err, ErrOffline)
+			return nil, fmt.Errorf("TLS handshake with %s (%s): %v (does it serve HTTPS?): %w", rawURL, t, err, ErrUnreachable)
 		}
 		cs := tc.ConnectionState()
 		tc.Close()
@@ -207,7 +210,7 @@ func checkTLS(ctx context.Context, rec *Record, opts TLSCheckOptions) (*TLSCheck
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("cannot reach %s (tried %s): %s: %w", rawURL, strings.Join(targets, ", "), strings.Join(dialErrs, "; "), ErrOffline)
+	return nil, fmt.Errorf("cannot reach %s (tried %s): %s: %w", rawURL, strings.Join(targets, ", "), strings.Join(dialErrs, "; "), ErrUnreachable)
 }
 
 // httpsTarget parses https://HOST[:PORT] into host and port.

@@ -118,7 +118,7 @@ func TestCheckTLS(t *testing.T) {
 	t.Run("plain http server", func(t *testing.T) {
 		u := "https://" + strings.TrimPrefix(plain.URL, "http://")
 		_, err := CheckTLS(ctx, rec(bound), TLSCheckOptions{URL: u})
-		if !errors.Is(err, ErrOffline) || errors.Is(err, gateway.ErrBinding) {
+		if !errors.Is(err, ErrUnreachable) || errors.Is(err, gateway.ErrBinding) {
 			t.Fatalf("plain HTTP server: %v", err)
 		}
 	})
@@ -129,7 +129,7 @@ func TestCheckTLS(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		ln.Close()
-		if _, err := CheckTLS(ctx, rec(bound), TLSCheckOptions{URL: "https://" + addr}); !errors.Is(err, ErrOffline) {
+		if _, err := CheckTLS(ctx, rec(bound), TLSCheckOptions{URL: "https://" + addr}); !errors.Is(err, ErrUnreachable) {
 			t.Fatalf("unreachable: %v", err)
 		}
 	})

@@ -113,6 +113,9 @@ file. The dev keys are public knowledge: use them on this devnet only.
 				}
 				if p, ok := info.Extra["provider"].(*DevnetProvider); ok {
 					fmt.Fprintf(w, "  provider  %s  peer %s (simulated TEE)\n  gateway   %s  (*.%s)\n", p.Address, p.PeerID, p.Gateway, p.Domain)
+					if p.GatewayHTTPS != "" {
+						fmt.Fprintf(w, "  https     %s  (key bound to the attestation)\n", p.GatewayHTTPS)
+					}
 				}
 				fmt.Fprintf(w, "devnet file %s (dev keys inside); Ctrl-C stops\n", out)
 			}
@@ -133,6 +136,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 	fl.StringVar(&po.containerd, "containerd", "", "containerd socket for the provider's pods (default: start a private containerd)")
 	fl.StringVar(&po.subnet, "subnet", "172.30.224.0/24", "pod network of the devnet's provider; nothing else may use it")
 	fl.StringVar(&po.gateway, "gateway", "127.0.0.1:8080", "listen address of the provider's HTTP gateway")
+	fl.StringVar(&po.https, "gateway-https", "", "listen address of the provider's HTTPS gateway (default: none); its enclave-generated key is bound to the attestation (tpod pod verify-tls)")
 	fl.StringVar(&po.domain, "domain", "pods.localhost", "pods get <id>.<domain> on the gateway")
 	fl.DurationVar(&po.cycle, "billing-cycle", 5*time.Second, "how often the provider signs and claims receipts")
 	return cmd

@@ -19,6 +19,7 @@ type devnetProviderOptions struct {
 	containerd string // socket of an existing containerd; "" starts a private one
 	subnet     string
 	gateway    string
+	https      string // TLS listen address of the gateway ("" for none)
 	domain     string
 	dataDir    string // "" = a temporary directory, removed on exit
 	cycle      time.Duration
@@ -31,8 +32,11 @@ type DevnetProvider struct {
 	PeerID  string   `json:"peerId"`
 	Addrs   []string `json:"addrs"`
 	Gateway string   `json:"gateway"`
-	Domain  string   `json:"domain"`
-	TEE     string   `json:"tee"`
+	// GatewayHTTPS is the gateway's TLS listener, when it has one; its key
+	// is bound to the attestation (tpod pod verify-tls).
+	GatewayHTTPS string `json:"gatewayHttps,omitempty"`
+	Domain       string `json:"domain"`
+	TEE          string `json:"tee"`
 }
 
 // startDevnetProvider runs a provider inside the devnet process: an embedded
@@ -76,7 +80,7 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 		LowFunds:     config.Duration(5 * time.Minute),
 		BillingCycle: config.Duration(o.cycle),
 		StopGrace:    config.Duration(5 * time.Second),
-		Gateway:      provider.GatewayConfig{HTTP: o.gateway, Domain: o.domain},
+		Gateway:      provider.GatewayConfig{HTTP: o.gateway, HTTPS: o.https, Domain: o.domain},
 	}
 	dmn, err := provider.StartDaemon(ctx, fc, provider.DaemonOptions{Logger: log, Wallet: w})
 	if err != nil {
@@ -92,6 +96,9 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 	}
 	if g := p.Gateway(); g != nil && g.HTTPAddr() != nil {
 		section.Gateway = "http://" + g.HTTPAddr().String()
+	}
+	if g := p.Gateway(); g != nil && g.HTTPSAddr() != nil {
+		section.GatewayHTTPS = "https://" + g.HTTPSAddr().String()
 	}
 	return dmn, section, func() {
 		dmn.Close()

@@ -49,9 +49,6 @@ func (noChannels) ChannelPublisher(context.Context, [32]byte, [32]byte) (common.
 }
 
 func TestVerifyTLSFresh(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a dev chain and a libp2p host")
-	}
 	ctx := context.Background()
 	d, err := devnet.Start(ctx, devnet.Config{})
 	if err != nil {

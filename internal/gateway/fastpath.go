@@ -2,10 +2,12 @@ package gateway
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -187,12 +189,26 @@ func (s *fastServer) closeIdle(all bool) {
 
 func (c *fastConn) remove() {
 	c.s.mu.Lock()
+	_, ok := c.s.conns[c]
 	delete(c.s.conns, c)
 	c.s.mu.Unlock()
-	c.s.wg.Done()
+	if ok {
+		c.s.wg.Done()
+	}
 }
 
 func (c *fastConn) serve() {
+	defer func() {
+		// As net/http does, a panic ends the connection, not the process.
+		if e := recover(); e != nil {
+			c.s.g.log.Error("fast path panic", "err", e, "stack", string(debug.Stack()))
+			c.nc.Close()
+			if b := c.backend.Load(); b != nil {
+				b.nc.Close()
+			}
+			c.remove()
+		}
+	}()
 	br := fastReaders.Get().(*bufio.Reader)
 	bw := fastWriters.Get().(*bufio.Writer)
 	br.Reset(c.nc)
@@ -263,9 +279,7 @@ func (c *fastConn) serve() {
 			return
 		}
 		c.s.served.Add(1)
-		keep := c.proxy(p, hostport, head, &h, bw)
-		p.release()
-		<-g.sem
+		keep := c.forward(p, hostport, head, &h, bw)
 		br.Discard(n)
 		if !keep || h.close || c.s.closing.Load() {
 			bw.Flush()
@@ -369,6 +383,17 @@ func (w deadlineWriter) Write(p []byte) (int, error) {
 
 var errBadResponse = errors.New("malformed response from pod")
 
+// forward proxies one request; the pod's in-flight count and the
+// concurrency slot taken by fastRoute are given back on every exit, a panic
+// included.
+func (c *fastConn) forward(p *pod, hostport string, head []byte, h *reqHead, bw *bufio.Writer) bool {
+	defer func() {
+		p.release()
+		<-c.s.g.sem
+	}()
+	return c.proxy(p, hostport, head, h, bw)
+}
+
 // proxy forwards one request and its response; it reports whether the
 // client connection can carry another request.
 func (c *fastConn) proxy(p *pod, hostport string, head []byte, h *reqHead, bw *bufio.Writer) bool {
@@ -383,14 +408,23 @@ func (c *fastConn) proxy(p *pod, hostport string, head []byte, h *reqHead, bw *b
 			}
 		}
 		c.backend.Store(bc)
+		if c.state.Load() == connClosed { // a forced shutdown that did not see bc
+			bc.nc.Close()
+		}
 		keep, sent, err := c.roundTrip(bc, head, h, bw)
 		c.backend.Store(nil)
 		if err == nil {
 			return keep
 		}
 		bc.nc.Close()
-		if sent {
+		if sent || errors.Is(err, errClientGone) {
 			c.s.g.log.Debug("proxy", "pod", p.id, "err", err)
+			// Part of the response went out: reset the connection so that
+			// the client cannot take what it got for the whole response
+			// (a body delimited by the close would look complete).
+			if tc, ok := c.nc.(*net.TCPConn); ok {
+				tc.SetLinger(0)
+			}
 			return false
 		}
 		if !reused || attempt > 0 || !h.replayable || errors.Is(err, errBadResponse) || c.s.closing.Load() {
@@ -435,6 +469,13 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 	w.WriteString("X-Forwarded-Host: ")
 	w.Write(h.host)
 	w.WriteString("\r\nX-Forwarded-Proto: http\r\n\r\n")
+	// No timeout for the pod's answer (long polls), but while the gateway
+	// waits, the reader checks every clientCheck that the client is still
+	// there; the deadlines are cleared before the connection is pooled.
+	now := time.Now()
+	bc.nc.SetWriteDeadline(now.Add(c.s.g.cfg.IdleTimeout))
+	bc.nc.SetReadDeadline(now.Add(clientCheck))
+	bc.lr.client = c.nc
 	if err := w.Flush(); err != nil {
 		return false, false, err
 	}
@@ -456,6 +497,11 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 			}
 			if len(all) == br.Size() {
 				return false, false, errBadResponse // head larger than the buffer
+			}
+			if cw.Buffered() > 0 { // a pipelined request's response
+				if cw.Flush() != nil {
+					return false, false, errClientGone
+				}
 			}
 			if _, err := br.Peek(len(all) + 1); err != nil {
 				if replies == 0 && err == io.EOF && len(all) == 0 {
@@ -540,9 +586,13 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 		bc.nc.Close()
 		return false, true, nil
 	}
-	if r.close {
+	// A pod that announces a body for a bodyless response may send it
+	// anyway, after the gateway looked: such a connection is not reused.
+	if r.close || bodyless && (r.chunked || r.contentLength > 0) {
 		bc.nc.Close()
 	} else {
+		bc.lr.client = nil
+		bc.nc.SetDeadline(time.Time{})
 		bc.t.put(bc)
 	}
 	return true, true, nil
@@ -627,33 +677,32 @@ func copyN(w *bufio.Writer, br *bufio.Reader, n int64) error {
 	return nil
 }
 
-// readLine reads one CRLF-terminated line of at most max bytes and copies
-// it to w; it returns the line without CRLF, valid until the next read.
-func readLine(w *bufio.Writer, br *bufio.Reader, max int) ([]byte, error) {
+// readLine reads one CRLF-terminated line of at most max bytes; it returns
+// the line with its CRLF (for writeLine once the caller has checked it) and
+// without, both valid until the next read.
+func readLine(w *bufio.Writer, br *bufio.Reader, max int) (raw, line []byte, err error) {
 	if err := fill(w, br); err != nil {
-		return nil, badResponse(err)
+		return nil, nil, badResponse(err)
 	}
-	line, err := br.ReadSlice('\n')
+	raw, err = br.ReadSlice('\n')
 	if err != nil {
-		return nil, badResponse(err)
+		return nil, nil, badResponse(err)
 	}
-	if len(line) > max {
-		return nil, errBadResponse
+	if len(raw) > max {
+		return nil, nil, errBadResponse
 	}
-	if _, err := w.Write(line); err != nil {
-		return nil, err
+	l, ok := trimCRLF(raw)
+	if !ok || bytes.IndexByte(l, '\r') >= 0 {
+		return nil, nil, errBadResponse
 	}
-	l, ok := trimCRLF(line)
-	if !ok || indexCRLF(l) >= 0 {
-		return nil, errBadResponse
-	}
-	return l, nil
+	return raw, l, nil
 }
 
-// copyChunked copies a chunked body raw, checking its framing.
+// copyChunked copies a chunked body raw, checking its framing; only lines
+// that passed the check are copied.
 func copyChunked(w *bufio.Writer, br *bufio.Reader) error {
 	for {
-		line, err := readLine(w, br, maxChunkLine)
+		raw, line, err := readLine(w, br, maxChunkLine)
 		if err != nil {
 			return err
 		}
@@ -661,29 +710,43 @@ func copyChunked(w *bufio.Writer, br *bufio.Reader) error {
 		if !ok {
 			return errBadResponse
 		}
+		if _, err := w.Write(raw); err != nil {
+			return err
+		}
 		if size == 0 {
 			break
 		}
 		if err := copyN(w, br, size); err != nil {
 			return err
 		}
-		if line, err = readLine(w, br, 2); err != nil || len(line) != 0 {
+		if raw, line, err = readLine(w, br, 2); err != nil {
+			return err
+		}
+		if len(line) != 0 {
 			return errBadResponse
+		}
+		if _, err := w.Write(raw); err != nil {
+			return err
 		}
 	}
 	total := 0
 	for {
-		line, err := readLine(w, br, maxChunkLine)
+		raw, line, err := readLine(w, br, maxChunkLine)
 		if err != nil {
+			return err
+		}
+		total += len(line)
+		var r respHead
+		if len(line) > 0 {
+			if _, ok := respHeader(line, &r); !ok || total > maxTrailers {
+				return errBadResponse
+			}
+		}
+		if _, err := w.Write(raw); err != nil {
 			return err
 		}
 		if len(line) == 0 {
 			return nil
-		}
-		total += len(line)
-		var r respHead
-		if _, ok := respHeader(line, &r); !ok || total > maxTrailers {
-			return errBadResponse
 		}
 	}
 }

@@ -6,15 +6,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/textproto"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -229,12 +232,10 @@ func TestFastPathResponseFraming(t *testing.T) {
 	if resps[4].StatusCode != 200 || bodies[4] != "ok" || bodies[5] != "abc" {
 		t.Errorf("1xx then 200: %d %q; cl %q", resps[4].StatusCode, bodies[4], bodies[5])
 	}
-	// All six on one pod connection: each response was consumed exactly.
-	for _, r := range rp.got() {
-		if r[0] != '1' {
-			t.Errorf("pod connections: %v", rp.got())
-			break
-		}
+	// Each response was consumed exactly: all on one pod connection, but
+	// for a new one after the HEAD whose response announced a body.
+	if got := rp.got(); fmt.Sprint(got) != "[1 GET /chunked 1 HEAD /head 2 GET /204 2 GET /304 2 GET /100 2 GET /cl]" {
+		t.Errorf("pod connections: %v", got)
 	}
 	// A close-delimited response: the gateway closes the client connection.
 	resps, bodies = exchange(t, g, req("GET", "/close")+req("GET", "/cl"), "GET")
@@ -260,7 +261,11 @@ func TestFastPathMalformedRequests(t *testing.T) {
 		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
 	})
 	g, host := rawGateway(t, port, Config{})
+	// After a head net/http rejects, it closes the connection: the bytes
+	// after it must never reach the pod. (After a head it accepts, as with
+	// a chunked body or a folded line, they are the next request.)
 	smuggle := "GET /smuggled HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
+	rejected := map[string]bool{"two hosts": true, "nul": true, "space": true}
 	cases := map[string]string{
 		"cl+te":     "POST /a HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggle,
 		"two hosts": "GET /a HTTP/1.1\r\nHost: " + host + "\r\nHost: other\r\n\r\n" + smuggle,
@@ -275,6 +280,9 @@ func TestFastPathMalformedRequests(t *testing.T) {
 	}
 	served := g.fast.served.Load()
 	for name, raw := range cases {
+		if rejected[name] {
+			raw += strings.Replace(smuggle, "/smuggled", "/smuggled-"+strings.ReplaceAll(name, " ", "-"), 1)
+		}
 		c, err := net.Dial("tcp", g.HTTPAddr().String())
 		if err != nil {
 			t.Fatal(err)
@@ -290,8 +298,8 @@ func TestFastPathMalformedRequests(t *testing.T) {
 		t.Errorf("the fast path served %d malformed requests", g.fast.served.Load()-served)
 	}
 	for _, r := range rp.got() {
-		if strings.Contains(r, "smuggled") {
-			t.Errorf("pod got a smuggled request: %v", rp.got())
+		if strings.Contains(r, "/smuggled-") {
+			t.Errorf("pod got a request after a rejected head: %v", rp.got())
 		}
 	}
 }
@@ -647,4 +655,249 @@ func TestFastPathShutdown(t *testing.T) {
 	if served != 2 {
 		t.Errorf("fast path served %d, want 2", served)
 	}
+}
+
+// podServer runs handle for each connection a pod accepts.
+func podServer(t *testing.T, handle func(c net.Conn, br *bufio.Reader)) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				handle(c, bufio.NewReader(c))
+			})
+		}
+	})
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// fastIdle reports whether the gateway holds no fast-path connection,
+// concurrency slot or in-flight request of pod id.
+func fastIdle(g *Gateway, id string) bool {
+	g.fast.mu.Lock()
+	conns := len(g.fast.conns)
+	g.fast.mu.Unlock()
+	_, inflight, _ := g.PodState(id)
+	return conns == 0 && len(g.sem) == 0 && inflight == 0
+}
+
+func TestFastPathClientGoneWhilePodSilent(t *testing.T) {
+	// A pod that reads requests and never answers; it returns when the
+	// gateway closes its connection.
+	port := podServer(t, func(c net.Conn, br *bufio.Reader) {
+		for {
+			if _, err := http.ReadRequest(br); err != nil {
+				return
+			}
+		}
+	})
+	g, host := rawGateway(t, port, Config{})
+	base := 0
+	for i := range 3 {
+		if i == 1 { // the gateway's own goroutines are up
+			base = runtime.NumGoroutine()
+		}
+		c, err := net.Dial("tcp", g.HTTPAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(c, "GET /hang HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+		waitFor(t, "request in flight", 5*time.Second, func() bool { _, n, _ := g.PodState("raw"); return n == 1 })
+		c.Close()
+		// The fast path notices within clientCheck and lets go of the
+		// slot, the in-flight count, the pod connection and its goroutine.
+		waitFor(t, "fast path to let go", 5*clientCheck, func() bool { return fastIdle(g, "raw") })
+	}
+	if g.fast.served.Load() != 3 {
+		t.Errorf("fast path served %d, want 3", g.fast.served.Load())
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// panicHandler is a slog handler that panics on the message "proxy", to
+// put a panic inside the fast path's proxying.
+type panicHandler struct{ slog.Handler }
+
+func (h panicHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h panicHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == "proxy" {
+		panic("test panic in proxy")
+	}
+	return h.Handler.Handle(ctx, r)
+}
+func (h panicHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return panicHandler{h.Handler.WithAttrs(a)}
+}
+
+func TestFastPathPanicReleases(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // the pod refuses connections: the 502 path logs "proxy"
+	log := slog.New(panicHandler{slog.NewTextHandler(testLogWriter{t}, nil)})
+	g, host := rawGateway(t, port, Config{Logger: log, MaxConcurrent: 1})
+	for range 2 {
+		c, err := net.Dial("tcp", g.HTTPAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+		out, _ := io.ReadAll(c)
+		c.Close()
+		t.Logf("after the panic the client got %q", out)
+		waitFor(t, "slot and in-flight count back", 5*time.Second, func() bool { return fastIdle(g, "raw") })
+	}
+	if g.fast.served.Load() != 2 {
+		t.Errorf("fast path served %d, want 2 (a slot leaked?)", g.fast.served.Load())
+	}
+}
+
+func TestFastPathTruncatedBodyResets(t *testing.T) {
+	// A body delimited by the pod's close, cut by a reset: the client must
+	// see an error, not a clean end of a shorter body.
+	port := podServer(t, func(c net.Conn, br *bufio.Reader) {
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\n\r\npartial")
+		time.Sleep(100 * time.Millisecond)
+		c.(*net.TCPConn).SetLinger(0)
+	})
+	g, host := rawGateway(t, port, Config{})
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	out, err := io.ReadAll(c)
+	if err == nil {
+		t.Errorf("client read %q and a clean close, want a reset", out)
+	}
+	if g.fast.served.Load() != 1 {
+		t.Error("not served by the fast path")
+	}
+}
+
+func TestCopyChunkedForwardsOnlyCheckedLines(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{"2\r\nok\r\n0\n\r\n", "2\r\nok\r\n"},                    // bare LF in the last-chunk line
+		{"2\r\nok\n0\r\n\r\n", "2\r\nok"},                        // bare LF after the data
+		{"2\r\nok\r\n0\r\nX: a\x01\r\n\r\n", "2\r\nok\r\n0\r\n"}, // bad trailer
+		{"2\r\nok\r\n0\r\nX: a\r\n\r\n", "2\r\nok\r\n0\r\nX: a\r\n\r\n"},
+	} {
+		var out bytes.Buffer
+		w := bufio.NewWriter(&out)
+		err := copyChunked(w, bufio.NewReader(strings.NewReader(tc.in)))
+		w.Flush()
+		if out.String() != tc.out || (err == nil) != (tc.in == tc.out) {
+			t.Errorf("%q: copied %q (%v), want %q", tc.in, out.String(), err, tc.out)
+		}
+	}
+}
+
+func TestFastPathPipelinedResponseNotHeldBack(t *testing.T) {
+	_, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(3 * time.Second)
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
+	})
+	g, host := rawGateway(t, port, Config{})
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /fast HTTP/1.1\r\nHost: "+host+"\r\n\r\nGET /slow HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	// The first response must not wait for the second.
+	c.SetReadDeadline(time.Now().Add(time.Second))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("first of two pipelined responses: %v", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if resp, err = http.ReadResponse(br, nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("second response: %v %v", resp, err)
+	}
+}
+
+func TestBodylessResponseWithLateBody(t *testing.T) {
+	// A pod that answers HEAD with the body anyway, a little later: the
+	// connection must not go back to the pool, on either path.
+	port := podServer(t, func(c net.Conn, br *bufio.Reader) {
+		for {
+			r, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+			if r.Method == "HEAD" {
+				time.Sleep(20 * time.Millisecond)
+			}
+			io.WriteString(c, "hello")
+		}
+	})
+	g, host := rawGateway(t, port, Config{})
+	for _, off := range []bool{false, true} {
+		g.fast.off.Store(off)
+		resps, _ := exchange(t, g, "HEAD / HTTP/1.1\r\nHost: "+host+"\r\n\r\n", "HEAD")
+		if resps[0].StatusCode != 200 {
+			t.Fatalf("HEAD: %d", resps[0].StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond) // the late body is in the pod connection now
+		code, _, body := get(t, g, host, "/")
+		if code != 200 || body != "hello" {
+			t.Errorf("slow path %v: GET after a HEAD with a late body: %d %q", off, code, body)
+		}
+	}
+}
+
+func TestCloseClosesPodConnections(t *testing.T) {
+	var open atomic.Int32
+	port := podServer(t, func(c net.Conn, br *bufio.Reader) {
+		open.Add(1)
+		defer open.Add(-1)
+		for {
+			if _, err := http.ReadRequest(br); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		}
+	})
+	g, host := rawGateway(t, port, Config{})
+	for _, off := range []bool{false, true} {
+		g.fast.off.Store(off)
+		if code, _, _ := get(t, g, host, "/"); code != 200 {
+			t.Fatal(code)
+		}
+	}
+	if open.Load() == 0 {
+		t.Fatal("no kept pod connection")
+	}
+	g.Close()
+	waitFor(t, "kept pod connections to close", 5*time.Second, func() bool { return open.Load() == 0 })
 }

@@ -296,6 +296,9 @@ func (g *Gateway) shutdown(ctx context.Context) {
 	g.closeOnce.Do(func() {
 		var fastDone chan struct{}
 		if g.fast != nil {
+			// Before the listener closes below: its accept loop then
+			// returns ErrServerClosed, not the close's error.
+			g.fast.closing.Store(true)
 			fastDone = make(chan struct{})
 			go func() { g.fast.shutdown(ctx.Done()); close(fastDone) }()
 		}
@@ -318,6 +321,7 @@ func (g *Gateway) shutdown(ctx context.Context) {
 		g.mu.Lock()
 		for _, p := range g.pods {
 			p.closeListeners()
+			p.transport.CloseIdleConnections() // kept connections to the pod
 		}
 		g.mu.Unlock()
 	})

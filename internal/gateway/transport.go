@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -41,25 +42,65 @@ type h1Conn struct {
 
 var errHeaderTooLarge = errors.New("response header too large")
 
-// limitReader caps the bytes read while armed (n ≥ 0).
+// limitReader caps the bytes read while armed (n ≥ 0). While client is
+// set (the fast path, which has no goroutine watching its client), a read
+// that waits clientCheck for the pod looks whether the client is still
+// there, and fails with errClientGone if not.
 type limitReader struct {
-	r io.Reader
-	n int64
+	r      net.Conn
+	n      int64
+	client net.Conn
 }
 
+// clientCheck is how often the fast path, waiting for a pod, checks its
+// client.
+const clientCheck = time.Second
+
+var errClientGone = errors.New("client went away")
+
 func (l *limitReader) Read(p []byte) (int, error) {
-	if l.n < 0 {
-		return l.r.Read(p)
-	}
 	if l.n == 0 {
 		return 0, errHeaderTooLarge
 	}
-	if int64(len(p)) > l.n {
+	if l.n > 0 && int64(len(p)) > l.n {
 		p = p[:l.n]
 	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	return n, err
+	for {
+		n, err := l.r.Read(p)
+		if n == 0 && l.client != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+			if clientGone(l.client) {
+				return 0, errClientGone
+			}
+			l.r.SetReadDeadline(time.Now().Add(clientCheck))
+			continue
+		}
+		if l.n > 0 {
+			l.n -= int64(n)
+		}
+		return n, err
+	}
+}
+
+// clientGone reports whether the client closed or reset its connection. It
+// peeks without blocking (and without the conn's read deadline): bytes the
+// client sent ahead mean it is still there.
+func clientGone(nc net.Conn) bool {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return true
+	}
+	gone := false
+	err = raw.Control(func(fd uintptr) {
+		var b [1]byte
+		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		gone = n == 0 && err == nil || // EOF
+			err != nil && !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR)
+	})
+	return err != nil || gone
 }
 
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -218,7 +259,11 @@ func (c *h1Conn) roundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		return fail(errors.New("pod switched protocols without an upgrade request"))
 	}
-	resp.Body = &h1Body{rc: resp.Body, c: c, stop: stop, reusable: !resp.Close && !req.Close && resp.ProtoAtLeast(1, 1)}
+	// A HEAD response that announces a body: a pod may send the body anyway,
+	// after the connection went back to the pool, so it is not reused.
+	reusable := !resp.Close && !req.Close && resp.ProtoAtLeast(1, 1) &&
+		(req.Method != http.MethodHead || resp.ContentLength == 0)
+	resp.Body = &h1Body{rc: resp.Body, c: c, stop: stop, reusable: reusable}
 	return resp, nil
 }
 

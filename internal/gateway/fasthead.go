@@ -114,8 +114,13 @@ func validHost(b []byte) bool {
 // headEnd returns the length of the head in b (through the blank line), 0 if
 // b does not hold a whole head yet, or -1 if b has a bare LF or CR, which the
 // fast path leaves to net/http.
-func headEnd(b []byte) int {
-	for i := 0; i < len(b); i++ {
+func headEnd(b []byte) int { return headEndFrom(b, 0) }
+
+// headEndFrom is headEnd for a b whose first from bytes were scanned before
+// (when b was shorter) without a result; it looks back only as far as the
+// checks at from need.
+func headEndFrom(b []byte, from int) int {
+	for i := max(from-3, 0); i < len(b); i++ {
 		switch b[i] {
 		case '\n':
 			if i == 0 || b[i-1] != '\r' {

@@ -302,9 +302,12 @@ func (c *fastConn) serve() {
 // bare LF). n < 0: the connection failed.
 func readHead(br *bufio.Reader, limit int) (n int, ok bool) {
 	limit = min(limit, br.Size())
+	scanned := 0 // a head trickling in is scanned once, not once per read
 	for {
 		b, _ := br.Peek(br.Buffered())
-		switch e := headEnd(b); {
+		e := headEndFrom(b, scanned)
+		scanned = len(b)
+		switch {
 		case e > limit:
 			return len(b), false // net/http answers 431 or serves it
 		case e > 0:

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -900,4 +901,31 @@ func TestCloseClosesPodConnections(t *testing.T) {
 	}
 	g.Close()
 	waitFor(t, "kept pod connections to close", 5*time.Second, func() bool { return open.Load() == 0 })
+}
+
+func TestHeadEndIncremental(t *testing.T) {
+	// readHead scans a head that trickles in once; the scan from where the
+	// last one stopped finds what a whole scan finds.
+	for _, h := range []string{
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\n\r\n",
+		"GET / HTTP/1.1\r\nX: \r\r\n\r\n",
+		"\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\n\r\n",
+	} {
+		b := []byte(h)
+		want := headEnd(b)
+		for k := 1; k < len(b); k++ {
+			if headEnd(b[:k]) == 0 {
+				if got := headEndFrom(b, k); got != want {
+					t.Errorf("%q scanned to %d: %d, want %d", h, k, got, want)
+				}
+			}
+		}
+		n, ok := readHead(bufio.NewReader(iotest.OneByteReader(strings.NewReader(h))), 1<<10)
+		if want > 0 && (n != want || !ok) || want < 0 && ok {
+			t.Errorf("%q byte by byte: %d %v, want %d", h, n, ok, want)
+		}
+	}
 }

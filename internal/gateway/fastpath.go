@@ -534,7 +534,7 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 			off += e + 2
 		}
 		bodyless = string(h.method) == "HEAD" || r.status == 204 || r.status == 304
-		if r.chunked && r.contentLength >= 0 && !bodyless {
+		if badFraming(&r, minor, bodyless) {
 			return false, false, errBadResponse
 		}
 		// The client always gets HTTP/1.1 from the gateway.
@@ -599,6 +599,13 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 		bc.t.put(bc)
 	}
 	return true, true, nil
+}
+
+// badFraming reports a response head whose body framing the fast path
+// refuses: chunked with a Content-Length, or chunked in HTTP/1.0 (RFC 9112
+// §6.1: faulty framing; net/http reads such a body until the close).
+func badFraming(r *respHead, minor int, bodyless bool) bool {
+	return r.chunked && (minor == 0 || r.contentLength >= 0 && !bodyless)
 }
 
 func badResponse(err error) error {

@@ -321,13 +321,15 @@ func TestFastPathBadResponse(t *testing.T) {
 			return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", false
 		case "/fold":
 			return "HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nContent-Length: 0\r\n\r\n", false
+		case "/te10":
+			return "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", false
 		case "/badchunk":
 			return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false
 		}
 		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
 	})
 	g, host := rawGateway(t, port, Config{})
-	for _, path := range []string{"/bad", "/101", "/fold"} {
+	for _, path := range []string{"/bad", "/101", "/fold", "/te10"} {
 		code, _, _ := get(t, g, host, "/ok")
 		if code != 200 {
 			t.Fatal(code)
@@ -476,6 +478,11 @@ func FuzzFastPathResponse(f *testing.F) {
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close, X-A\r\n\r\n5;e=1\r\nhello\r\n0\r\nT: v\r\n\r\n",
 		"HTTP/1.0 204\r\n\r\n",
 		"HTTP/1.1 200 OK\r\n X: y\r\n\r\n",
+		// Found in review: lines that fail the check are not copied.
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\n0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\x01\r\n\r\n",
+		"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx",
 	} {
 		f.Add([]byte(s))
 	}
@@ -485,11 +492,12 @@ func FuzzFastPathResponse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		l, ok := trimCRLF(line)
+		l0, ok := trimCRLF(line)
 		if !ok {
 			return
 		}
-		if _, _, ok := parseStatusLine(l); !ok {
+		status, minor, ok := parseStatusLine(l0) // l0 is gone after the next read
+		if !ok {
 			return
 		}
 		r := respHead{contentLength: -1}
@@ -509,15 +517,37 @@ func FuzzFastPathResponse(f *testing.F) {
 				return
 			}
 		}
+		// A head the fast path accepts, net/http reads with the same framing.
+		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(b)), &http.Request{Method: "GET"})
+		if err != nil {
+			t.Fatalf("fast path accepts a response head net/http rejects: %v\n%q", err, b)
+		}
+		if badFraming(&r, minor, false) {
+			return
+		}
+		if status >= 200 && status != 204 && status != 304 {
+			if r.chunked != (len(resp.TransferEncoding) == 1) || !r.chunked && resp.ContentLength != r.contentLength {
+				t.Fatalf("framing: fast chunked=%v length=%d, net/http %v %d\n%q", r.chunked, r.contentLength, resp.TransferEncoding, resp.ContentLength, b)
+			}
+			if resp.Close && !(r.close || minor == 0 || !r.chunked && r.contentLength < 0) {
+				t.Fatalf("net/http closes after the response, the fast path would keep the connection\n%q", b)
+			}
+		}
 		if !r.chunked {
 			return
 		}
+		bodyOff := len(b) - br.Buffered()
 		var out bytes.Buffer
 		w := bufio.NewWriter(&out)
-		if copyChunked(w, br) != nil {
+		err = copyChunked(w, br)
+		w.Flush()
+		if err != nil {
+			// What was copied is the start of the body, byte for byte.
+			if !bytes.HasPrefix(b[bodyOff:], out.Bytes()) {
+				t.Fatalf("copied %q of body %q", out.Bytes(), b[bodyOff:])
+			}
 			return
 		}
-		w.Flush()
 		// What the fast path accepted and copied is a chunked body to
 		// net/http too.
 		if _, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(out.Bytes()))); err != nil {

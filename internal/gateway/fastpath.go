@@ -688,7 +688,7 @@ func copyN(w *bufio.Writer, br *bufio.Reader, n int64) error {
 }
 
 // readLine reads one CRLF-terminated line of at most max bytes; it returns
-// the line with its CRLF (for writeLine once the caller has checked it) and
+// the line with its CRLF (to copy once the caller has checked it) and
 // without, both valid until the next read.
 func readLine(w *bufio.Writer, br *bufio.Reader, max int) (raw, line []byte, err error) {
 	if err := fill(w, br); err != nil {

@@ -437,6 +437,17 @@ func FuzzFastPathRequestHead(f *testing.F) {
 		"GET / HTTP/1.1\r\nHost: a\r\n x\r\n\r\n",
 		"GET / HTTP/1.1\nHost: a\n\n",
 		"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+		// Reviewed: framing look-alikes, padding, case, absolute form.
+		"GET / HTTP/1.1\r\nHost: a\r\nContent_Length: 5\r\nTransfer_Encoding: chunked\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\ncontent-length:  0 \t\r\n\r\n",
+		"connect / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET http://a/ HTTP/1.1\r\nHost: b\r\n\r\n",
+		"GET //b/c HTTP/1.1\r\nHost: a\r\n\r\n",
+		"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nX: \x80\xff\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: b\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}

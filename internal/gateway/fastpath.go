@@ -3,6 +3,7 @@ package gateway
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -88,6 +89,11 @@ type fastServer struct {
 
 	served, handedOff atomic.Int64 // requests served here, connections handed off
 
+	// dials ends when a shutdown's grace period does, so that a dial to a
+	// pod does not hold the shutdown for up to DialTimeout.
+	dials     context.Context
+	stopDials context.CancelFunc
+
 	mu    sync.Mutex
 	conns map[*fastConn]struct{}
 }
@@ -164,6 +170,7 @@ func (s *fastServer) shutdown(done <-chan struct{}) {
 		case <-waited:
 			return
 		case <-done:
+			s.stopDials()
 			s.closeIdle(true)
 			<-waited
 			return
@@ -406,7 +413,7 @@ func (c *fastConn) proxy(p *pod, hostport string, head []byte, h *reqHead, bw *b
 		reused := bc != nil
 		if bc == nil {
 			var err error
-			if bc, err = t.dial(c.s.g.base, hostport); err != nil {
+			if bc, err = t.dial(c.s.dials, hostport); err != nil {
 				return c.badGateway(p, err, bw)
 			}
 		}

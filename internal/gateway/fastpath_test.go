@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -968,5 +969,32 @@ func TestHeadEndIncremental(t *testing.T) {
 		if want > 0 && (n != want || !ok) || want < 0 && ok {
 			t.Errorf("%q byte by byte: %d %v, want %d", h, n, ok, want)
 		}
+	}
+}
+
+func TestFastPathShutdownDuringDial(t *testing.T) {
+	// A dial that hangs (a pod host dropping SYNs) ends with the grace
+	// period, not after DialTimeout.
+	g, host := rawGateway(t, 9, Config{DialTimeout: 30 * time.Second})
+	g.mu.RLock()
+	p := g.pods["raw"]
+	g.mu.RUnlock()
+	p.transport.dialer.ControlContext = func(ctx context.Context, _, _ string, _ syscall.RawConn) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	waitFor(t, "request in flight", 5*time.Second, func() bool { _, n, _ := g.PodState("raw"); return n == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	g.shutdown(ctx)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %v with a dial in flight", d)
 	}
 }

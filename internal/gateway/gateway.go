@@ -206,6 +206,7 @@ func New(cfg Config) (*Gateway, error) {
 		p.SetUnencryptedHTTP2(cfg.H2C)
 		g.httpSrv.Protocols = &p
 		g.fast = &fastServer{g: g, ln: ln, handoff: newHandoffListener(ln.Addr()), conns: map[*fastConn]struct{}{}}
+		g.fast.dials, g.fast.stopDials = context.WithCancel(base)
 	}
 	if cfg.HTTPSAddr != "" {
 		ln, err := net.Listen("tcp", cfg.HTTPSAddr)

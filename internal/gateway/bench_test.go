@@ -242,7 +242,7 @@ func TestGatewayBenchReport(t *testing.T) {
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), benchdoc.CPUModel(), runtime.Version())
 	fmt.Fprintf(&sb, "**Wake from zero, request → response** (%d wakes; the pod is a real process — the test binary re-executed as a small HTTP server on 127.0.0.1 — started by the Backend on the request, readiness by TCP connect, then the request forwarded; a new client connection per wake):\n\n", len(wakes))
 	fmt.Fprintf(&sb, "| p50 | p99 | max | goal |\n|---|---|---|---|\n| %s | %s | %s | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |\n\n", ms(wp50), ms(wp99), ms(wmax), verdict(wp50 <= 250*time.Millisecond && wp99 <= 500*time.Millisecond))
-	fmt.Fprintf(&sb, "This is the gateway's share of a wake with a process backend. The wake of a containerd-backed pod (task start in a kept network namespace, ~50–200 ms by VERIFIED.md) is to be added by the provider's runtime integration.\n\n")
+	fmt.Fprintf(&sb, "This is the gateway's share of a wake with a process backend; the whole wake of a containerd-backed pod through the provider is in § Wake from zero on containerd.\n\n")
 	fmt.Fprintf(&sb, "**Throughput, gateway vs direct** (`wrk -t%s -c%s -d%s --latency` unless noted, best of %d alternating runs each, keep-alive, 127.0.0.1, the same backend process; wrk, gateway and backend share the %d cores, so on the CPU-bound path the gateway competes with the backend and wrk for the same CPU):\n\n", wrkThreads, wrkConns, wrkDuration, wrkRounds, runtime.NumCPU())
 	fmt.Fprintf(&sb, "| path | load avg before | via | req/s | p50 | p90 | p99 | gateway/direct | p99 added |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, p := range pairs {

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"errors"
 	"crypto/ecdh"
 	"crypto/rand"
 	"fmt"
@@ -594,6 +595,32 @@ func TestProviderRestartAndPricingChange(t *testing.T) {
 	newPrices[usage.CPUReserved] = big.NewInt(3)
 	cfg.Pricing = []PricingTable{{Token: w.token.Address(), Prices: newPrices, MinDisputePeriod: 2 * w.cycle}}
 	cfg.PricingNotice = time.Hour
+
+	// Until a started provider has restored its pods it answers requests
+	// about them "unavailable, retry", not "not found".
+	w.stop()
+	early := cfg
+	early.RestoreWait = 200 * time.Millisecond
+	p, err := New(ctx, early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod); !errors.Is(err, p2p.ErrUnavailable) {
+		t.Fatalf("status before the restore: %v, want unavailable", err)
+	}
+	runCtx, stopRun := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- p.Run(runCtx) }()
+	waitFor(t, 10*time.Second, "the pod's status once restored", func() bool {
+		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
+		return err == nil && st.State == p2p.PodRunning
+	})
+	stopRun()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+
 	w.restart(t, cfg)
 	get(t, url)
 	waitFor(t, 4*w.cycle, "a pricing proposal", func() bool {

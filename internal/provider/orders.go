@@ -88,6 +88,9 @@ func (p *Provider) checkChannel(ctx context.Context, channelID [32]byte) (Pricin
 // Provision implements p2p.Service: validate the channel, fetch and decrypt
 // the bundle, deploy it and report the pod.
 func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2p.PodStatus, error) {
+	if err := p.waitRestored(ctx); err != nil {
+		return nil, err
+	}
 	c, err := cid.Decode(req.BundleCID)
 	if err != nil {
 		return nil, fmt.Errorf("bundle CID %q: %w", req.BundleCID, p2p.ErrInvalid)
@@ -230,6 +233,9 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 
 // Update implements p2p.Service: replace the pod's bundle, same channel.
 func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string) (*p2p.PodStatus, error) {
+	if err := p.waitRestored(ctx); err != nil {
+		return nil, err
+	}
 	c, err := cid.Decode(bundleCID)
 	if err != nil {
 		return nil, fmt.Errorf("bundle CID %q: %w", bundleCID, p2p.ErrInvalid)
@@ -281,6 +287,9 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 // Delete implements p2p.Service: stop the pod, bill it a last time, remove
 // it. The publisher then unlocks or closes the channel.
 func (p *Provider) Delete(ctx context.Context, ref p2p.PodRef) (*p2p.PodStatus, error) {
+	if err := p.waitRestored(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.begin(ref.ChannelID); err != nil {
 		return nil, err
 	}
@@ -338,6 +347,9 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 // Restart implements p2p.Service. The runtime restarts whole pods, so a
 // container name only has to exist.
 func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string) (*p2p.PodStatus, error) {
+	if err := p.waitRestored(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.begin(ref.ChannelID); err != nil {
 		return nil, err
 	}

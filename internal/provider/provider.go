@@ -72,6 +72,9 @@ type Config struct {
 	PricingNotice time.Duration
 	// StopGrace is the time between SIGTERM and SIGKILL.
 	StopGrace time.Duration
+	// RestoreWait is how long a request about pods waits for the restore
+	// after a start before it is answered "unavailable, retry" (5 s).
+	RestoreWait time.Duration
 	// MaxBundleSize caps a bundle fetched from IPFS.
 	MaxBundleSize int64
 	// WorkDir holds decrypted images while they are imported.
@@ -111,6 +114,9 @@ func (c *Config) setDefaults() error {
 	if c.StopGrace <= 0 {
 		c.StopGrace = 10 * time.Second
 	}
+	if c.RestoreWait <= 0 {
+		c.RestoreWait = 5 * time.Second
+	}
 	if c.MaxBundleSize <= 0 {
 		c.MaxBundleSize = 4 << 30
 	}
@@ -148,6 +154,12 @@ type Provider struct {
 
 	metrics     *metrics
 	metricsOnce sync.Once
+
+	// restored is closed once Run has matched the stored pods with the
+	// runtime (at once by New when the store holds none). Requests about
+	// pods wait for it: before, a stored pod would look unknown.
+	restored    chan struct{}
+	restoreOnce sync.Once
 }
 
 // pod is what the provider holds in memory about a pod it runs.
@@ -197,6 +209,10 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		pods:      map[[32]byte]*pod{},
 		deploying: map[[32]byte]bool{},
 		metrics:   newMetrics(),
+		restored:  make(chan struct{}),
+	}
+	if recs, err := cfg.Store.ListPods(ctx); err == nil && len(recs) == 0 {
+		p.markRestored()
 	}
 	if cfg.Gateway != nil {
 		gc := *cfg.Gateway
@@ -238,6 +254,28 @@ func (p *Provider) Close() error {
 	return p.server.Close()
 }
 
+func (p *Provider) markRestored() { p.restoreOnce.Do(func() { close(p.restored) }) }
+
+// waitRestored holds a request about pods until the restore after a start
+// is done, and answers "unavailable" after Config.RestoreWait or when ctx
+// ends first.
+func (p *Provider) waitRestored(ctx context.Context) error {
+	select {
+	case <-p.restored:
+		return nil
+	default:
+	}
+	t := time.NewTimer(p.cfg.RestoreWait)
+	defer t.Stop()
+	select {
+	case <-p.restored:
+		return nil
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return fmt.Errorf("the provider is restoring its pods after a restart; retry shortly: %w", p2p.ErrUnavailable)
+}
+
 // Gateway returns the provider's gateway, nil if it has none.
 func (p *Provider) Gateway() *gateway.Gateway { return p.gw }
 
@@ -275,7 +313,9 @@ func (p *Provider) ChannelPublisher(ctx context.Context, channelID, podID [32]by
 // Run restores pods from the store, then meters, bills and watches channels
 // until ctx is done.
 func (p *Provider) Run(ctx context.Context) error {
-	if err := p.restore(ctx); err != nil {
+	err := p.restore(ctx)
+	p.markRestored()
+	if err != nil {
 		return err
 	}
 	if p.cfg.Registry != nil {
@@ -291,7 +331,7 @@ func (p *Provider) Run(ctx context.Context) error {
 	if p.gw != nil {
 		g.Go(func() error { return p.gw.Run(ctx) })
 	}
-	err := g.Wait()
+	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

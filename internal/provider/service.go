@@ -40,6 +40,9 @@ func (p *Provider) Attest(ctx context.Context, nonce []byte) (*p2p.Evidence, err
 // Quote implements p2p.Service: what the resources cost under each pricing
 // table, and whether they fit now.
 func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote, error) {
+	if err := p.waitRestored(ctx); err != nil {
+		return nil, err
+	}
 	res := Reservation{CPUMilli: req.Resources.CPUMillis, MemoryMiB: req.Resources.MemoryMiB,
 		StorageMiB: req.Resources.StorageMiB, GPUMilli: wholeGPUs(req.Resources.GPUMilli)}
 	p.mu.Lock()
@@ -78,6 +81,9 @@ func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote,
 
 // Status implements p2p.Service.
 func (p *Provider) Status(ctx context.Context, ref p2p.PodRef) (*p2p.PodStatus, error) {
+	if err := p.waitRestored(ctx); err != nil {
+		return nil, err
+	}
 	pd := p.pod(ref.ChannelID)
 	if pd == nil {
 		return nil, fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
@@ -153,6 +159,9 @@ func (p *Provider) endpoints(pd *pod, podIP string) []p2p.Endpoint {
 
 // Logs implements p2p.Service: the pod's containers' output, line by line.
 func (p *Provider) Logs(ctx context.Context, ref p2p.PodRef, opts p2p.LogOptions, send func(p2p.LogEntry) error) error {
+	if err := p.waitRestored(ctx); err != nil {
+		return err
+	}
 	pd := p.pod(ref.ChannelID)
 	if pd == nil {
 		return fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)

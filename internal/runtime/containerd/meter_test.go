@@ -3,6 +3,7 @@ package containerd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -214,4 +215,49 @@ func startServing(t *testing.T, ctx context.Context, r *Runtime, id string) stri
 		t.Fatal(err)
 	}
 	return base
+}
+
+// TestSharedDataDir: a second process's Runtime on the same data dir (a
+// tool, a test's cleanup) sees the pods the first creates and deletes; the
+// meter's cached listing catches up within diskEvery.
+func TestSharedDataDir(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	owner, other := newTestRuntime(t, cfg), newTestRuntime(t, cfg)
+	if _, err := other.UsageAll(context.Background()); err != nil { // lists now
+		t.Fatal(err)
+	}
+	ctx, spec := createTestPod(t, owner, "shared", runtime.Resources{CPUMillis: 100, MemoryMiB: 32}, "serve")
+	has := func(r *Runtime) bool {
+		pods, err := r.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pods {
+			if p.Spec.ID == spec.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(other) {
+		t.Fatal("another runtime on the data dir does not list a new pod")
+	}
+	if _, err := owner.Status(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := owner.UsageAll(ctx); all[spec.ID].Time.IsZero() {
+		t.Error("the owner's meter does not see its own new pod at once")
+	}
+	if err := other.Delete(ctx, spec.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if has(owner) {
+		t.Fatal("a pod deleted by another runtime is still listed")
+	}
+	if _, err := owner.Status(ctx, spec.ID); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("status of a pod another runtime deleted: %v", err)
+	}
+	if all, _ := owner.UsageAll(ctx); !all[spec.ID].Time.IsZero() {
+		t.Error("the meter still reports a pod deleted by another runtime after a listing")
+	}
 }

@@ -113,8 +113,8 @@ type Runtime struct {
 	usageMu    sync.Mutex
 	usageFiles *scratch
 	// stateCache holds decoded pod.json files (see load).
-	stateCache map[string]podState
-	listed     bool // stateCache holds every pod of the data dir
+	stateCache map[string]cachedState
+	listedAt   time.Time // last loadAll (see meteredStates)
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -153,7 +153,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		disk:       map[string]diskSample{},
 		cgroups:    newCgroupFS(),
 		images:     map[string]client.Image{},
-		stateCache: map[string]podState{},
+		stateCache: map[string]cachedState{},
 		upperDirs:  map[string]string{},
 		usageFiles: newKeepScratch(),
 	}
@@ -237,28 +237,44 @@ func (r *Runtime) logPath(id, name string) string {
 }
 func containerID(pod, name string) string { return pod + "." + name }
 
-// load returns a copy of the pod's state. The cache is written through by
-// save and dropped by Delete: this runtime is the only writer of its data
-// dir, and the meter loads every pod every second.
+// cachedState is a decoded pod.json and the modification time it had.
+type cachedState struct {
+	mtime time.Time
+	size  int64
+	st    podState
+}
+
+// load returns a copy of the pod's state. Decoded states are cached,
+// written through by save, and re-read when the file's mtime or size
+// changes (another process may share the data dir: a tool, a test).
 func (r *Runtime) load(id string) (*podState, error) {
+	p := filepath.Join(r.podDir(id), "pod.json")
+	fi, err := os.Stat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
 	r.mu.Lock()
 	c, ok := r.stateCache[id]
 	r.mu.Unlock()
-	if ok {
-		return &c, nil
+	if ok && c.mtime.Equal(fi.ModTime()) && c.size == fi.Size() {
+		st := c.st
+		return &st, nil
 	}
 	st, err := r.read(id)
 	if err != nil {
 		return nil, err
 	}
-	r.cache(st)
+	r.cache(st, fi)
 	cp := *st
 	return &cp, nil
 }
 
-func (r *Runtime) cache(st *podState) {
+func (r *Runtime) cache(st *podState, fi os.FileInfo) {
 	r.mu.Lock()
-	r.stateCache[st.Spec.ID] = *st
+	r.stateCache[st.Spec.ID] = cachedState{mtime: fi.ModTime(), size: fi.Size(), st: *st}
 	r.mu.Unlock()
 }
 
@@ -289,37 +305,70 @@ func (r *Runtime) save(st *podState) error {
 	if err := os.Rename(p+".tmp", p); err != nil {
 		return err
 	}
-	r.cache(st)
+	if fi, err := os.Stat(p); err == nil {
+		r.cache(st, fi)
+	}
 	return nil
 }
 
-// loadAll returns every pod's state, sorted by ID. The data dir is listed
-// once; after that the write-through cache is the list (the meter calls
-// this every second).
+// loadAll returns every pod's state, sorted by ID, from the data dir.
 func (r *Runtime) loadAll() ([]*podState, error) {
-	r.mu.Lock()
-	listed := r.listed
-	r.mu.Unlock()
-	if !listed {
-		ents, err := os.ReadDir(filepath.Join(r.cfg.DataDir, "pods"))
+	ents, err := os.ReadDir(filepath.Join(r.cfg.DataDir, "pods"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*podState
+	listed := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		st, err := r.load(e.Name())
+		if errors.Is(err, runtime.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range ents {
-			if _, err := r.load(e.Name()); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-				return nil, err
-			}
-		}
-		r.mu.Lock()
-		r.listed = true
-		r.mu.Unlock()
+		out = append(out, st)
+		listed[st.Spec.ID] = true
 	}
 	r.mu.Lock()
-	out := make([]*podState, 0, len(r.stateCache))
-	for _, st := range r.stateCache {
-		out = append(out, &st)
+	var gone []string
+	for id := range r.stateCache {
+		if !listed[id] {
+			gone = append(gone, id)
+		}
+	}
+	r.listedAt = r.now()
+	r.mu.Unlock()
+	for _, id := range gone { // deleted by another process, or created since the listing
+		if _, err := os.Stat(filepath.Join(r.podDir(id), "pod.json")); errors.Is(err, os.ErrNotExist) {
+			r.mu.Lock()
+			delete(r.stateCache, id)
+			r.mu.Unlock()
+		}
+	}
+	return out, nil
+}
+
+// meteredStates is loadAll for the meter, which asks every second: between
+// listings of the data dir (every diskEvery) it answers from the cache,
+// which this runtime's own creates, saves and deletes keep exact. Only a
+// pod another process created or removed shows up or goes up to diskEvery
+// late.
+func (r *Runtime) meteredStates() ([]*podState, error) {
+	r.mu.Lock()
+	fresh := !r.listedAt.IsZero() && r.now().Sub(r.listedAt) < diskEvery && r.now().Sub(r.listedAt) >= 0
+	var out []*podState
+	if fresh {
+		out = make([]*podState, 0, len(r.stateCache))
+		for _, c := range r.stateCache {
+			st := c.st
+			out = append(out, &st)
+		}
 	}
 	r.mu.Unlock()
+	if !fresh {
+		return r.loadAll()
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Spec.ID < out[j].Spec.ID })
 	return out, nil
 }

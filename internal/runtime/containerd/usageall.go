@@ -35,7 +35,7 @@ type diskSample struct {
 // pod.
 func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error) {
 	ctx = r.ctx(ctx)
-	states, err := r.loadAll()
+	states, err := r.meteredStates()
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,9 @@ package provider
 import (
 	"bytes"
 	"context"
-	"errors"
 	"crypto/ecdh"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"

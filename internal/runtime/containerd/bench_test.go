@@ -79,7 +79,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 		fmt.Fprintf(&b, "| %s | %s (%s) | %s (%s) | %d | %s |\n", sb, ms(median(creates)), ms(slices.Min(creates)), ms(median(wakes)), ms(slices.Min(wakes)), n, goal)
 	}
 
-	b.WriteString("\nOn this shared machine medians move by tens of milliseconds between runs (several runs this session, load average 15–37: runc create 133–266 ms, wake 79–145 ms); the minimum shows the path without contention. The create path is: netns + CNI ADD (bridge, host-local, loopback) + bridge port isolation, container + overlay snapshot, task create + start (runc, default seccomp profile). A wake reuses the namespace and snapshot: task create + start only.\n")
+	b.WriteString("\nMedians move by tens of milliseconds with the machine's load: on a quiet machine three runs gave runc create 104–114 ms and wake 73–88 ms; with another build running (load average 2.8) 183 ms and 122 ms. The minimum shows the path without contention. The create path is: netns + CNI ADD (bridge, host-local, loopback) + bridge port isolation, container + overlay snapshot, task create + start (runc, default seccomp profile). A wake reuses the namespace and snapshot: task create + start only.\n")
 	cfg := testConfig(t, "bench-meter")
 	cfg.Address = d.Address()
 	cfg.Network.Subnet = "172.30.233.0/24"
@@ -105,7 +105,7 @@ func TestRuntimeBenchReport(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "| %s | %.2f %% | %+.2f %% | %s | %.2f %% of one core | %s | ≤ 5 %%: %s |\n", c.name, c.c.meterPct, c.c.containerdPct, shims, total, ms(c.c.round), verdict)
 	}
-	fmt.Fprintf(&b, "\nThe direct path makes no call to a shim or to containerd per round: it reads 4 cgroup files and 1 sysfs counter per pod through descriptors kept open between rounds (pread at offset 0 regenerates a pseudo-file; a file of a removed cgroup fails with ENODEV and is reopened), lists pods from an in-memory cache, and walks each writable layer itself every 10 s instead of asking containerd for the snapshot's usage. The 200 idle shims themselves used %.1f %% of a core without any metering (the Go runtime's background work in each `containerd-shim-runc-v2`; it moved between %.1f %% and %.1f %% across the idle windows), which is per-pod overhead of containerd, not metering: it is why the shims' column is noise for the direct path.\n",
+	fmt.Fprintf(&b, "\nThe direct path makes no call to a shim or to containerd per round: it reads 4 cgroup files and 1 sysfs counter per pod through descriptors kept open between rounds (pread at offset 0 regenerates a pseudo-file; a file of a removed cgroup fails with ENODEV and is reopened), lists pods from an in-memory cache, and walks each writable layer itself every 10 s instead of asking containerd for the snapshot's usage. The 200 idle shims themselves used %.1f %% of a core without any metering (the Go runtime's background work in each `containerd-shim-runc-v2`; it moved between %.1f %% and %.1f %% across the idle windows), which is per-pod overhead of containerd, not metering: it is why the shims' column is noise for the direct path. Three runs on a quiet machine gave a metering total of 2.1 %%, 2.5 %% and 3.5 %% of one core.\n",
 		rep.shimIdlePct, rep.shimIdleMin, rep.shimIdleMax)
 	b.WriteString("\n**Memory per idle pod** (runc, `podtest serve`, 200 pods): ")
 	fmt.Fprintf(&b, "%.1f MiB proportional set size (PSS) of its shim + %.1f MiB of its process = %.1f MiB; host MemAvailable fell by %.1f MiB per pod (noisy: other work shares the machine). Creating and starting the 200 pods 4 at a time took %s.\n",

@@ -232,6 +232,26 @@ func reservedRate(prices [usage.Len]*big.Int, r Reservation) *big.Int {
 	return rate
 }
 
+// usedRate is what a pod's used counters (CPU time, memory used, egress)
+// cost per second under prices, from their growth between two meter
+// readings dt apart; zero when dt is under a second or a counter went back
+// (a meter restored from an older store).
+func usedRate(prices [usage.Len]*big.Int, prev, cur usage.Vector, dt time.Duration) *big.Int {
+	rate := new(big.Int)
+	if dt < time.Second {
+		return rate
+	}
+	for _, i := range []int{usage.CPUUsed, usage.MemoryUsed, usage.NetworkEgress} {
+		if prices[i] == nil || cur[i] <= prev[i] {
+			continue
+		}
+		rate.Add(rate, new(big.Int).Mul(prices[i], new(big.Int).SetUint64(cur[i]-prev[i])))
+	}
+	// × 1000 ÷ dt in ms: whole seconds would round a 1.9 s interval to 1.
+	rate.Mul(rate, big.NewInt(1000))
+	return rate.Quo(rate, big.NewInt(dt.Milliseconds()))
+}
+
 // Reservation is what a pod reserves: the rates at which its reserved
 // counters advance while it runs.
 type Reservation struct {

@@ -164,3 +164,26 @@ func TestRunway(t *testing.T) {
 		t.Fatalf("zero rate runway %v", got)
 	}
 }
+
+func TestUsedRate(t *testing.T) {
+	var prices [usage.Len]*big.Int
+	prices[usage.CPUUsed] = big.NewInt(3)       // per core·ms
+	prices[usage.NetworkEgress] = big.NewInt(7) // per KiB
+	prices[usage.CPUReserved] = big.NewInt(1000)
+	var prev, cur usage.Vector
+	prev[usage.CPUUsed], cur[usage.CPUUsed] = 1000, 1000+2*500 // 500 core·ms a second over 2 s
+	prev[usage.NetworkEgress], cur[usage.NetworkEgress] = 10, 10+2*4
+	prev[usage.CPUReserved], cur[usage.CPUReserved] = 0, 1e9 // reserved counters are not used ones
+	if got, want := usedRate(prices, prev, cur, 2*time.Second), int64(500*3+4*7); got.Int64() != want {
+		t.Errorf("used rate %s, want %d", got, want)
+	}
+	if got := usedRate(prices, prev, cur, 1900*time.Millisecond); got.Int64() != (1000*3+8*7)*1000/1900 {
+		t.Errorf("used rate over 1.9 s: %s", got)
+	}
+	if got := usedRate(prices, cur, prev, 2*time.Second); got.Sign() != 0 {
+		t.Errorf("counters that went back: %s, want 0", got)
+	}
+	if got := usedRate(prices, prev, cur, 500*time.Millisecond); got.Sign() != 0 {
+		t.Errorf("under a second apart: %s, want 0", got)
+	}
+}

@@ -71,6 +71,35 @@ func (p *Provider) watchFunds(ctx context.Context) {
 	}
 }
 
+func (p *Provider) reservedRateOf(pd *pod) *big.Int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return pd.rate
+}
+
+// usedRateOf estimates what the pod's used counters cost per second now:
+// their growth since the previous funds check at the channel's prices. A
+// pod that works hard runs out sooner than its reservations alone say.
+func (p *Provider) usedRateOf(ctx context.Context, pd *pod) *big.Int {
+	terms, err := p.bill.terms(ctx, pd.channel)
+	if err != nil {
+		return new(big.Int)
+	}
+	v, ok, err := p.metering.Vector(ctx, pd.rtID)
+	if err != nil || !ok {
+		return new(big.Int)
+	}
+	now := p.cfg.Now()
+	p.mu.Lock()
+	prevAt, prev := pd.usedAt, pd.usedVec
+	pd.usedAt, pd.usedVec = now, v
+	p.mu.Unlock()
+	if prevAt.IsZero() {
+		return new(big.Int)
+	}
+	return usedRate(terms.Prices, prev, v, now.Sub(prevAt))
+}
+
 // watchChannel acts on one pod's channel; the caller holds its begin guard.
 func (p *Provider) watchChannel(ctx context.Context, pd *pod) {
 	ch, err := p.cfg.Payment.Channel(ctx, pd.channel)
@@ -90,9 +119,7 @@ func (p *Provider) watchChannel(ctx context.Context, pd *pod) {
 	if ch.UnlockAt != 0 && ch.UnlockAmount != nil {
 		avail.Sub(avail, minBig(ch.UnlockAmount, avail))
 	}
-	p.mu.Lock()
-	rate := pd.rate
-	p.mu.Unlock()
+	rate := new(big.Int).Add(p.reservedRateOf(pd), p.usedRateOf(ctx, pd))
 	rw := runway(avail, rate)
 	var warnings []string
 	var repriceStop string

@@ -182,6 +182,10 @@ type pod struct {
 	unfunded bool
 	// repricing is a pending pricing change, nil if none.
 	repricing *repricing
+	// usedAt and usedVec are the meter reading of the last funds check,
+	// from which the cost of the used counters per second is estimated.
+	usedAt  time.Time
+	usedVec usage.Vector
 }
 
 type scalePolicy struct {

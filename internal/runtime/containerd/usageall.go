@@ -144,7 +144,8 @@ func (r *Runtime) diskUsage(ctx context.Context, st *podState, now time.Time) di
 // mounts: asking containerd for the snapshot's usage costs a gRPC call, a
 // metadata transaction and the same walk inside containerd per pod.
 // A container recreated under the same key gets a new snapshot directory;
-// the old one is gone, so its path is looked up again.
+// the old one is gone, so its path is looked up again. Where the directory
+// is not visible (containerd on another machine) containerd measures.
 func (r *Runtime) writableUsage(ctx context.Context, cid string) uint64 {
 	r.mu.Lock()
 	dir, ok := r.upperDirs[cid]
@@ -157,12 +158,16 @@ func (r *Runtime) writableUsage(ctx context.Context, cid string) uint64 {
 	sn := r.client.SnapshotService(snapshotter)
 	if mounts, err := sn.Mounts(ctx, cid); err == nil {
 		if dir := upperDir(mounts); dir != "" {
-			r.mu.Lock()
-			r.upperDirs[cid] = dir
-			r.mu.Unlock()
-			return diskUsage(dir)
+			if _, err := os.Lstat(dir); err == nil {
+				r.mu.Lock()
+				r.upperDirs[cid] = dir
+				r.mu.Unlock()
+				return diskUsage(dir)
+			}
 		}
 	}
+	// No snapshot yet, or containerd's root is not visible here (it runs
+	// elsewhere): containerd measures.
 	r.mu.Lock()
 	delete(r.upperDirs, cid)
 	r.mu.Unlock()

@@ -55,23 +55,18 @@ func (c cgroupFS) stats(s *scratch, ns, id string) (cpuNanos, workingSet uint64,
 // (sysfs reports 4096 bytes for every file) and registers each file with
 // the poller, and opening a cgroup file walks kernfs: at 1 Hz for hundreds
 // of pods that was most of the meter's CPU (docs/benchmarks.md § Runtime).
-// With keep set, files stay open between rounds and are re-read with
+// From newScratch, files stay open between rounds and are re-read with
 // pread at offset 0, which regenerates their contents; a file whose cgroup
 // or device was removed fails with ENODEV and is opened afresh, so a
 // recreated cgroup at the same path is never read through a stale file.
 type scratch struct {
 	buf  []byte
-	keep bool
-	fds  map[string]int
+	fds  map[string]int // nil: close each file after reading it
 	used map[string]bool
 }
 
-func newScratch() *scratch { return &scratch{buf: make([]byte, 16<<10)} }
-
-func newKeepScratch() *scratch {
-	s := newScratch()
-	s.keep, s.fds, s.used = true, map[string]int{}, map[string]bool{}
-	return s
+func newScratch() *scratch {
+	return &scratch{buf: make([]byte, 16<<10), fds: map[string]int{}, used: map[string]bool{}}
 }
 
 // read returns the file's contents, valid until the next read. Files longer
@@ -93,7 +88,7 @@ func (s *scratch) read(path string) ([]byte, error) {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
 	b, err := s.pread(fd)
-	if err != nil || !s.keep {
+	if err != nil || s.fds == nil {
 		syscall.Close(fd)
 	} else {
 		s.fds[path], s.used[path] = fd, true

@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		images:     map[string]client.Image{},
 		stateCache: map[string]cachedState{},
 		upperDirs:  map[string]string{},
-		usageFiles: newKeepScratch(),
+		usageFiles: newScratch(),
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
@@ -356,7 +356,8 @@ func (r *Runtime) loadAll() ([]*podState, error) {
 // late.
 func (r *Runtime) meteredStates() ([]*podState, error) {
 	r.mu.Lock()
-	fresh := !r.listedAt.IsZero() && r.now().Sub(r.listedAt) < diskEvery && r.now().Sub(r.listedAt) >= 0
+	age := r.now().Sub(r.listedAt)
+	fresh := !r.listedAt.IsZero() && age >= 0 && age < diskEvery
 	var out []*podState
 	if fresh {
 		out = make([]*podState, 0, len(r.stateCache))

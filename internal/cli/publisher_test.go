@@ -357,13 +357,7 @@ func TestPublisherScripts(t *testing.T) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: setstep ID STEP")
 				}
-				path := filepath.Join(ts.Getenv("TPOD_STATE_DIR"), args[0]+".json")
-				var m map[string]any
-				ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
-				m["step"] = args[1]
-				b, err := json.Marshal(m)
-				ts.Check(err)
-				ts.Check(os.WriteFile(path, b, 0o600))
+				editRecord(ts, args[0], func(m map[string]any) { m["step"] = args[1] })
 			},
 			// tlsgateway NAME: an HTTPS server on 127.0.0.1 with a fresh
 			// gateway TLS identity (as the provider's gateway serves);
@@ -392,15 +386,11 @@ func TestPublisherScripts(t *testing.T) {
 				if len(args) != 3 {
 					ts.Fatalf("usage: tlsrecord ID BINDING URL")
 				}
-				path := filepath.Join(ts.Getenv("TPOD_STATE_DIR"), args[0]+".json")
-				var m map[string]any
-				ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
-				m["tlsBinding"] = args[1]
-				eps, _ := m["endpoints"].([]any)
-				m["endpoints"] = append([]any{map[string]any{"name": "web", "protocol": "https", "address": args[2]}}, eps...)
-				b, err := json.Marshal(m)
-				ts.Check(err)
-				ts.Check(os.WriteFile(path, b, 0o600))
+				editRecord(ts, args[0], func(m map[string]any) {
+					m["tlsBinding"] = args[1]
+					eps, _ := m["endpoints"].([]any)
+					m["endpoints"] = append([]any{map[string]any{"name": "web", "protocol": "https", "address": args[2]}}, eps...)
+				})
 			},
 			"advance": func(ts *testscript.TestScript, neg bool, args []string) {
 				dt, err := time.ParseDuration(args[0])
@@ -534,4 +524,15 @@ func (h *webhook) contains(s string) bool {
 		}
 	}
 	return false
+}
+
+// editRecord rewrites deployment id's state file through edit.
+func editRecord(ts *testscript.TestScript, id string, edit func(map[string]any)) {
+	path := filepath.Join(ts.Getenv("TPOD_STATE_DIR"), id+".json")
+	var m map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
+	edit(m)
+	b, err := json.Marshal(m)
+	ts.Check(err)
+	ts.Check(os.WriteFile(path, b, 0o600))
 }

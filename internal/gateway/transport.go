@@ -81,27 +81,9 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	}
 }
 
-// clientGone reports whether the client closed or reset its connection. It
-// peeks without blocking (and without the conn's read deadline): bytes the
-// client sent ahead mean it is still there.
-func clientGone(nc net.Conn) bool {
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		return false
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return true
-	}
-	gone := false
-	err = raw.Control(func(fd uintptr) {
-		var b [1]byte
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		gone = n == 0 && err == nil || // EOF
-			err != nil && !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR)
-	})
-	return err != nil || gone
-}
+// clientGone reports whether the client closed or reset its connection.
+// Bytes the client sent ahead mean it is still there.
+func clientGone(nc net.Conn) bool { return peek(nc) == peekClosed }
 
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme != "http" || req.Header.Get("Upgrade") != "" || req.Method == http.MethodConnect ||
@@ -205,25 +187,50 @@ func (t *h1Transport) CloseIdleConnections() {
 	t.std.CloseIdleConnections()
 }
 
-// alive peeks at a resting connection without blocking: EOF or unexpected
-// bytes mean it cannot carry another request.
+// alive reports whether a resting connection can carry another request:
+// EOF or unexpected bytes mean it cannot.
 func alive(nc net.Conn) bool {
+	switch peek(nc) {
+	case peekEmpty, peekUnknown:
+		return true
+	}
+	return false
+}
+
+type peekResult int
+
+const (
+	peekEmpty   peekResult = iota // open, nothing to read
+	peekData                      // bytes waiting
+	peekClosed                    // EOF, reset or unusable
+	peekUnknown                   // not a socket
+)
+
+// peek looks at nc's socket without blocking and without its deadlines.
+func peek(nc net.Conn) peekResult {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
-		return true
+		return peekUnknown
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return false
+		return peekClosed
 	}
-	ok = false
-	err = raw.Read(func(fd uintptr) bool {
+	res := peekClosed
+	err = raw.Control(func(fd uintptr) {
 		var b [1]byte
 		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		ok = n < 0 && (errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK))
-		return true
+		switch {
+		case n > 0:
+			res = peekData
+		case errors.Is(err, syscall.EAGAIN), errors.Is(err, syscall.EWOULDBLOCK), errors.Is(err, syscall.EINTR):
+			res = peekEmpty
+		}
 	})
-	return err == nil && ok
+	if err != nil {
+		return peekClosed
+	}
+	return res
 }
 
 var aLongTimeAgo = time.Unix(1, 0)

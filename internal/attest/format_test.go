@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -97,26 +98,29 @@ func TestEvidenceRoundTripAndStrictness(t *testing.T) {
 }
 
 func TestPolicyParse(t *testing.T) {
+	m48 := func(b string) string { return strings.Repeat(b, 48) }
 	good := `
 version: 1
 kinds: [sev-snp, tdx]
 max_age: 5m
 workloads: ["` + strings.Repeat("ab", 32) + `"]
 sev_snp:
-  measurements: ["` + strings.Repeat("42", 48) + `"]
+  measurements: ["` + m48("42") + `"]
   min_tcb: {bootloader: 3, tee: 0, snp: 8, microcode: 115}
   min_guest_svn: 1
 tdx:
   measurements:
-    - mrtd: "` + strings.Repeat("11", 48) + `"
-      rtmr0: "0x` + strings.Repeat("20", 48) + `"
+    - mrtd: "` + m48("11") + `"
+      rtmr0: "0x` + m48("20") + `"
+      rtmr1: "` + m48("21") + `"
+      rtmr2: "` + m48("22") + `"
   min_tee_tcb_svn: "` + strings.Repeat("01", 16) + `"
 `
 	p, err := ParsePolicy([]byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if time.Duration(p.MaxAge) != 5*time.Minute || p.SEVSNP.MinTCB.Microcode != 115 || len(p.TDX.Measurements[0].RTMR0) != 48 {
+	if time.Duration(p.MaxAge) != 5*time.Minute || p.SEVSNP.MinTCB.Microcode != 115 || len(p.TDX.Measurements[0].RTMR0) != 48 || p.AllowDebug {
 		t.Fatalf("parsed %+v", p)
 	}
 	// JSON is YAML too.
@@ -124,21 +128,43 @@ tdx:
 	if _, err := ParsePolicy(js); err != nil {
 		t.Fatalf("JSON form: %v", err)
 	}
-	bad := map[string]string{
-		"unknown field":     "version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nallow_debug: true\n",
-		"no kinds":          "version: 1\n",
-		"version":           "version: 2\nkinds: [simulated]\nsimulated: {any_measurement: true}\n",
-		"snp no meas":       "version: 1\nkinds: [sev-snp]\n",
-		"tdx no meas":       "version: 1\nkinds: [tdx]\ntdx: {measurements: []}\n",
-		"sim no meas":       "version: 1\nkinds: [simulated]\nsimulated: {}\n",
-		"bad measurement":   "version: 1\nkinds: [sev-snp]\nsev_snp: {measurements: [\"00\"]}\n",
-		"bad kind":          "version: 1\nkinds: [sgx]\n",
-		"bad duration":      "version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nmax_age: soon\n",
-		"bad workload size": "version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nworkloads: [\"00\"]\n",
+	if p, err := ParsePolicy([]byte("version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nallow_debug: true\n")); err != nil || !p.AllowDebug {
+		t.Fatalf("allow_debug: %v", err)
 	}
-	for name, s := range bad {
-		if _, err := ParsePolicy([]byte(s)); !errors.Is(err, ErrInvalid) {
-			t.Errorf("%s: ParsePolicy = %v, want ErrInvalid", name, err)
+	snpNoTCB := "version: 1\nkinds: [sev-snp]\nsev_snp: {measurements: [\"" + m48("42") + "\"]}\n"
+	tdx := func(rtmrs string) string {
+		return "version: 1\nkinds: [tdx]\ntdx:\n  measurements:\n    - {mrtd: \"" + m48("11") + "\"" + rtmrs + "}\n"
+	}
+	r := func(n int) string { return fmt.Sprintf(", rtmr%d: \"%s\"", n, m48("20")) }
+	// Each refusal names the field that is wrong.
+	bad := map[string]struct{ doc, field string }{
+		"unknown field":     {"version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nallow_everything: true\n", "allow_everything"},
+		"no kinds":          {"version: 1\n", "kinds"},
+		"version":           {"version: 2\nkinds: [simulated]\nsimulated: {any_measurement: true}\n", "version"},
+		"snp no meas":       {"version: 1\nkinds: [sev-snp]\n", "sev_snp.measurements"},
+		"snp no min_tcb":    {snpNoTCB, "sev_snp.min_tcb: missing"},
+		"tdx no meas":       {"version: 1\nkinds: [tdx]\ntdx: {measurements: []}\n", "tdx.measurements"},
+		"tdx mrtd only":     {tdx(""), "tdx.measurements[0].rtmr0: missing"},
+		"tdx no rtmr2":      {tdx(r(0) + r(1)), "tdx.measurements[0].rtmr2: missing"},
+		"tdx no rtmr1":      {tdx(r(0) + r(2)), "tdx.measurements[0].rtmr1: missing"},
+		"tdx short rtmr3":   {tdx(r(0)+r(1)+r(2)) + "", ""},
+		"sim no meas":       {"version: 1\nkinds: [simulated]\nsimulated: {}\n", "simulated.measurements"},
+		"bad measurement":   {"version: 1\nkinds: [sev-snp]\nsev_snp: {measurements: [\"00\"], min_tcb: {}}\n", "sev_snp.measurements[0]"},
+		"bad kind":          {"version: 1\nkinds: [sgx]\n", "kinds"},
+		"bad duration":      {"version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nmax_age: soon\n", "max_age"},
+		"bad workload size": {"version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nworkloads: [\"00\"]\n", "workloads[0]"},
+		"section not kind":  {"version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\n" + snpNoTCB[strings.Index(snpNoTCB, "sev_snp"):], "sev_snp: set, but kinds does not list sev-snp"},
+	}
+	for name, tc := range bad {
+		if tc.field == "" {
+			if _, err := ParsePolicy([]byte(tc.doc)); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		_, err := ParsePolicy([]byte(tc.doc))
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("%s: ParsePolicy = %v, want ErrInvalid naming %q", name, err, tc.field)
 		}
 	}
 }

@@ -37,8 +37,8 @@ func FuzzParseEvidence(f *testing.F) {
 func FuzzVerify(f *testing.F) {
 	evidenceSeeds(f)
 	pol := &Policy{Version: 1, Kinds: []Kind{KindSEVSNP, KindTDX, KindSimulated}, MaxAge: Duration(time.Hour),
-		SEVSNP:    &SNPPolicy{Measurements: []HexBytes{snpMeasurement}},
-		TDX:       &TDXPolicy{Measurements: []TDXMeasurement{{MRTD: tdxMRTD}}},
+		SEVSNP:    &SNPPolicy{Measurements: []HexBytes{snpMeasurement}, MinTCB: &SNPTCB{}},
+		TDX:       tdxPolicy().TDX,
 		Simulated: &SimulatedPolicy{AnyMeasurement: true}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev, err := ParseEvidence(data)
@@ -65,6 +65,8 @@ func FuzzParseSNPReport(f *testing.F) {
 func FuzzParseTDXQuote(f *testing.F) {
 	f.Add(realTDXQuote)
 	f.Add(realTDXQuote[:1000])
+	f.Add(realTDXQuoteV5)
+	f.Add(realTDXQuotePadded)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = ParseTDXQuote(data)
 	})

@@ -41,14 +41,21 @@ type Policy struct {
 	TDX *TDXPolicy `json:"tdx,omitempty"`
 	// Simulated holds the simulated TEE's rules.
 	Simulated *SimulatedPolicy `json:"simulated,omitempty"`
+	// AllowDebug accepts debuggable SEV-SNP and TDX guests, whose host can
+	// read their memory. Verify accepts them only with this set, and then
+	// says so loudly (a check reason and a Result warning). For trying real
+	// debug-enabled samples, never for production.
+	AllowDebug bool `json:"allow_debug,omitempty"`
 }
 
-// SNPPolicy is the SEV-SNP part of a policy. Debug guests are always refused.
+// SNPPolicy is the SEV-SNP part of a policy. Debug guests are refused unless
+// Policy.AllowDebug is set.
 type SNPPolicy struct {
 	// Measurements are the accepted launch measurements (48 bytes each).
 	Measurements []HexBytes `json:"measurements"`
 	// MinTCB is the lowest accepted reported TCB, component by component.
-	MinTCB SNPTCB `json:"min_tcb"`
+	// Required: a policy without it would accept any firmware.
+	MinTCB *SNPTCB `json:"min_tcb"`
 	// MinGuestSVN is the lowest accepted guest SVN.
 	MinGuestSVN uint32 `json:"min_guest_svn,omitempty"`
 }
@@ -61,7 +68,8 @@ type SNPTCB struct {
 	Microcode  uint8 `json:"microcode"`
 }
 
-// TDXPolicy is the TDX part of a policy. Debug TDs are always refused.
+// TDXPolicy is the TDX part of a policy. Debug TDs are refused unless
+// Policy.AllowDebug is set.
 type TDXPolicy struct {
 	// Measurements are the accepted MRTD/RTMR sets.
 	Measurements []TDXMeasurement `json:"measurements"`
@@ -73,9 +81,11 @@ type TDXPolicy struct {
 	MinPCESVN uint16 `json:"min_pce_svn,omitempty"`
 }
 
-// TDXMeasurement is one accepted TD: MRTD and RTMR0..3 (48 bytes each). An
-// RTMR left empty is not checked (RTMR3 is usually extended at run time);
-// MRTD is required.
+// TDXMeasurement is one accepted TD: MRTD and RTMR0..3 (48 bytes each).
+// MRTD and RTMR0–2 are required together: MRTD covers only the firmware, and
+// RTMR0–2 its configuration, the kernel, the initrd and the command line.
+// RTMR3 is optional (it is extended at run time); left empty it is not
+// checked.
 type TDXMeasurement struct {
 	MRTD  HexBytes `json:"mrtd"`
 	RTMR0 HexBytes `json:"rtmr0,omitempty"`
@@ -135,69 +145,108 @@ func LoadPolicy(path string) (*Policy, error) {
 	return p, nil
 }
 
-// Validate checks a policy's structure. A policy that accepts a kind must
-// say which measurements it accepts for it.
+// Validate checks a policy's structure and refuses the combinations that
+// would accept more than their author likely meant. Every error names the
+// field.
 func (p *Policy) Validate() error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: policy: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("%w: policy: %s: %s", ErrInvalid, field, fmt.Sprintf(format, args...))
 	}
 	if p.Version != PolicyVersion {
-		return bad("version %d is not supported (want %d)", p.Version, PolicyVersion)
+		return bad("version", "%d is not supported (want %d)", p.Version, PolicyVersion)
 	}
 	if len(p.Kinds) == 0 {
-		return bad("kinds is empty: list the accepted kinds")
+		return bad("kinds", "empty: list the accepted kinds")
 	}
 	if p.MaxAge < 0 {
-		return bad("max_age is negative")
+		return bad("max_age", "negative")
 	}
 	if len(p.Nonce) > MaxNonceSize {
-		return bad("nonce longer than %d bytes", MaxNonceSize)
+		return bad("nonce", "longer than %d bytes", MaxNonceSize)
 	}
-	for _, w := range p.Workloads {
+	for i, w := range p.Workloads {
 		if len(w) != WorkloadSize {
-			return bad("workload hash is %d bytes, want %d", len(w), WorkloadSize)
+			return bad(fmt.Sprintf("workloads[%d]", i), "%d bytes, want %d", len(w), WorkloadSize)
 		}
 	}
 	for _, k := range p.Kinds {
-		switch k {
-		case KindSEVSNP:
-			if p.SEVSNP == nil || len(p.SEVSNP.Measurements) == 0 {
-				return bad("sev-snp is accepted but sev_snp.measurements is empty")
-			}
-			for _, m := range p.SEVSNP.Measurements {
-				if len(m) != 48 {
-					return bad("sev-snp measurement is %d bytes, want 48", len(m))
-				}
-			}
-		case KindTDX:
-			if p.TDX == nil || len(p.TDX.Measurements) == 0 {
-				return bad("tdx is accepted but tdx.measurements is empty")
-			}
-			for _, m := range p.TDX.Measurements {
-				if len(m.MRTD) != 48 {
-					return bad("tdx mrtd is %d bytes, want 48", len(m.MRTD))
-				}
-				for _, r := range [][]byte{m.RTMR0, m.RTMR1, m.RTMR2, m.RTMR3} {
-					if len(r) != 0 && len(r) != 48 {
-						return bad("tdx rtmr is %d bytes, want 48 or absent", len(r))
-					}
-				}
-			}
-			if n := len(p.TDX.MinTEETCBSVN); n != 0 && n != 16 {
-				return bad("tdx min_tee_tcb_svn is %d bytes, want 16", n)
-			}
-		case KindSimulated:
-			if p.Simulated == nil || (len(p.Simulated.Measurements) == 0 && !p.Simulated.AnyMeasurement) {
-				return bad("simulated is accepted but simulated.measurements is empty (set any_measurement to accept every binary)")
-			}
-			for _, m := range p.Simulated.Measurements {
-				if len(m) != SimulatedMeasurementSize {
-					return bad("simulated measurement is %d bytes, want %d", len(m), SimulatedMeasurementSize)
-				}
-			}
-		default:
-			return bad("unknown kind %q", k)
+		if k != KindSEVSNP && k != KindTDX && k != KindSimulated {
+			return bad("kinds", "unknown kind %q", k)
 		}
+	}
+	// A section for a kind the policy does not accept is a mistake: its
+	// author believes it is enforced.
+	for _, sec := range []struct {
+		kind Kind
+		name string
+		set  bool
+	}{{KindSEVSNP, "sev_snp", p.SEVSNP != nil}, {KindTDX, "tdx", p.TDX != nil}, {KindSimulated, "simulated", p.Simulated != nil}} {
+		if sec.set && !p.accepts(sec.kind) {
+			return bad(sec.name, "set, but kinds does not list %s", sec.kind)
+		}
+	}
+	if p.accepts(KindSEVSNP) {
+		if err := p.SEVSNP.validate(bad); err != nil {
+			return err
+		}
+	}
+	if p.accepts(KindTDX) {
+		if err := p.TDX.validate(bad); err != nil {
+			return err
+		}
+	}
+	if p.accepts(KindSimulated) {
+		s := p.Simulated
+		if s == nil || (len(s.Measurements) == 0 && !s.AnyMeasurement) {
+			return bad("simulated.measurements", "empty, but simulated is accepted (set any_measurement to accept every binary)")
+		}
+		for i, m := range s.Measurements {
+			if len(m) != SimulatedMeasurementSize {
+				return bad(fmt.Sprintf("simulated.measurements[%d]", i), "%d bytes, want %d", len(m), SimulatedMeasurementSize)
+			}
+		}
+	}
+	return nil
+}
+
+type badField func(field, format string, args ...any) error
+
+func (s *SNPPolicy) validate(bad badField) error {
+	if s == nil || len(s.Measurements) == 0 {
+		return bad("sev_snp.measurements", "empty, but sev-snp is accepted")
+	}
+	for i, m := range s.Measurements {
+		if len(m) != 48 {
+			return bad(fmt.Sprintf("sev_snp.measurements[%d]", i), "%d bytes, want 48", len(m))
+		}
+	}
+	if s.MinTCB == nil {
+		return bad("sev_snp.min_tcb", "missing: a SEV-SNP policy must set the minimum TCB (bootloader, tee, snp, microcode), or it accepts firmware with known vulnerabilities")
+	}
+	return nil
+}
+
+func (t *TDXPolicy) validate(bad badField) error {
+	if t == nil || len(t.Measurements) == 0 {
+		return bad("tdx.measurements", "empty, but tdx is accepted")
+	}
+	for i, m := range t.Measurements {
+		for _, r := range []struct {
+			name     string
+			v        []byte
+			required bool
+		}{{"mrtd", m.MRTD, true}, {"rtmr0", m.RTMR0, true}, {"rtmr1", m.RTMR1, true}, {"rtmr2", m.RTMR2, true}, {"rtmr3", m.RTMR3, false}} {
+			field := fmt.Sprintf("tdx.measurements[%d].%s", i, r.name)
+			switch {
+			case len(r.v) == 0 && r.required:
+				return bad(field, "missing: a TDX policy must pin mrtd and rtmr0, rtmr1, rtmr2 together (MRTD covers only the firmware; the RTMRs hold its configuration, the kernel, the initrd and the command line)")
+			case len(r.v) != 0 && len(r.v) != 48:
+				return bad(field, "%d bytes, want 48", len(r.v))
+			}
+		}
+	}
+	if n := len(t.MinTEETCBSVN); n != 0 && n != 16 {
+		return bad("tdx.min_tee_tcb_svn", "%d bytes, want 16", n)
 	}
 	return nil
 }
@@ -230,7 +279,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		return err
+		// The JSON decoder does not name the field of a text unmarshaler's
+		// error; max_age is the only duration of a policy.
+		return fmt.Errorf("max_age %q is not a duration such as 10m", b)
 	}
 	*d = Duration(v)
 	return nil

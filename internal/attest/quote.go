@@ -171,10 +171,13 @@ func (q *tdxQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, S
 	if err != nil {
 		return nil, SNPCerts{}, fmt.Errorf("tdx quote: %w", err)
 	}
-	if _, err := ParseTDXQuote(raw); err != nil {
+	parsed, err := ParseTDXQuote(raw)
+	if err != nil {
 		return nil, SNPCerts{}, fmt.Errorf("tdx quote: %w", err)
 	}
-	return raw, SNPCerts{}, nil
+	// Evidence carries the quote without the zero padding of the guest's
+	// quote buffer (see MaxTDXPaddedQuote).
+	return trimTDXPadding(raw, parsed), SNPCerts{}, nil
 }
 
 // SimulatedQuoter returns the quoter of the simulated TEE. Its reports are

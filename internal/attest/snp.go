@@ -30,11 +30,17 @@ func ParseSNPReport(raw []byte) (*spb.Report, error) {
 
 // verifySNP runs the SEV-SNP checks: the endorsement certificate chains to
 // AMD's root for the product line, the report signature, go-sev-guest's full
-// verification, measurement, debug policy and TCB.
-func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, opts VerifyOptions, now time.Time) *hwReport {
+// verification, then (on an authenticated report only) measurement, debug
+// policy and TCB.
+func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *Policy, opts VerifyOptions, now time.Time) *hwReport {
 	rep, err := ParseSNPReport(ev.Report)
 	if err != nil {
 		c.fail(CheckFormat, "%v", err)
+		return nil
+	}
+	sp := pol.SEVSNP
+	if sp == nil || sp.MinTCB == nil {
+		c.fail(CheckPolicy, "policy has no sev_snp section with min_tcb")
 		return nil
 	}
 	info, err := sevabi.ParseSignerInfo(rep.GetSignerInfo())
@@ -42,36 +48,37 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, op
 		c.fail(CheckFormat, "sev-snp signer info: %v", err)
 		return nil
 	}
+	hw := &hwReport{reportData: rep.GetReportData(), measurement: rep.GetMeasurement()}
 
 	// Certificate chain: the endorsement key (VCEK or VLEK) certificate must
 	// chain to a trusted ASK/ARK; the ASK/ARK in the evidence are not used.
 	ek, err := snpChain(ev, rep, info.SigningKey, opts, now)
-	c.result(CheckCertChain, err, fmt.Sprintf("%v certificate chains to AMD's root", info.SigningKey))
+	if !c.result(CheckCertChain, err, fmt.Sprintf("%v certificate chains to AMD's root", info.SigningKey)) {
+		c.skip(CheckSignature, "no trusted endorsement key")
+		c.unauthenticated("no trusted endorsement key")
+		return hw
+	}
 
 	// Signature: the report is signed by the endorsement key, and
 	// go-sev-guest's complete verification agrees (product line and name,
 	// certificate extensions and issuer, chain to the trusted roots).
-	if ek != nil {
-		err = sevverify.SnpReportSignature(ev.Report, ek)
-		if err == nil {
-			att := &spb.Attestation{Report: rep, CertificateChain: &spb.CertificateChain{
-				VcekCert: ev.Certs.VCEK, VlekCert: ev.Certs.VLEK, AskCert: ev.Certs.ASK, ArkCert: ev.Certs.ARK,
-			}}
-			vopts := &sevverify.Options{DisableCertFetching: true, Now: now, TrustedRoots: opts.SNPRoots}
-			if verr := sevverify.SnpAttestationContext(ctx, att, vopts); verr != nil {
-				err = fmt.Errorf("go-sev-guest verification: %w", verr)
-			}
+	err = sevverify.SnpReportSignature(ev.Report, ek)
+	if err == nil {
+		att := &spb.Attestation{Report: rep, CertificateChain: &spb.CertificateChain{
+			VcekCert: ev.Certs.VCEK, VlekCert: ev.Certs.VLEK, AskCert: ev.Certs.ASK, ArkCert: ev.Certs.ARK,
+		}}
+		vopts := &sevverify.Options{DisableCertFetching: true, Now: now, TrustedRoots: opts.SNPRoots}
+		if verr := sevverify.SnpAttestationContext(ctx, att, vopts); verr != nil {
+			err = fmt.Errorf("go-sev-guest verification: %w", verr)
 		}
-		c.result(CheckSignature, err, "report signed by the endorsement key (ECDSA P-384); go-sev-guest verification passed")
-	} else {
-		c.fail(CheckSignature, "not checked: no trusted endorsement key")
 	}
+	if !c.result(CheckSignature, err, "report signed by the endorsement key (ECDSA P-384); go-sev-guest verification passed") {
+		c.unauthenticated("the report's signature failed")
+		return hw
+	}
+	hw.authentic = true
 
-	if pol == nil {
-		c.fail(CheckMeasurement, "policy has no sev_snp section")
-		return nil
-	}
-	if containsMeasurement(pol.Measurements, rep.GetMeasurement()) {
+	if containsMeasurement(sp.Measurements, rep.GetMeasurement()) {
 		c.pass(CheckMeasurement, "launch measurement %x… accepted", rep.GetMeasurement()[:8])
 	} else {
 		c.fail(CheckMeasurement, "launch measurement %x is not accepted by the policy", rep.GetMeasurement())
@@ -81,27 +88,26 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, op
 	switch {
 	case err != nil:
 		c.fail(CheckDebug, "guest policy: %v", err)
-	case gp.Debug:
-		c.fail(CheckDebug, "guest policy allows debugging (policy bit 19): the host can read guest memory")
-	default:
+	case !gp.Debug:
 		c.pass(CheckDebug, "guest policy forbids debugging")
+	case pol.AllowDebug:
+		c.pass(CheckDebug, "ALLOWED BY POLICY (allow_debug): guest policy allows debugging (policy bit 19): the host can read guest memory")
+		c.warn("the guest is DEBUGGABLE (SEV-SNP guest policy bit 19): its host can read its memory and keys; accepted only because the policy says allow_debug: true")
+	default:
+		c.fail(CheckDebug, "guest policy allows debugging (policy bit 19): the host can read guest memory (a policy may accept this only with allow_debug: true)")
 	}
 
 	got := kds.DecomposeTCBVersion(kds.TCBVersion(rep.GetReportedTcb()))
-	floor := pol.MinTCB
+	floor := *sp.MinTCB
 	var ekTCB error
-	if ek != nil {
-		// The endorsement key is derived from the reported TCB: its
-		// certificate must name the same TCB (and, for a VCEK, the same chip).
-		if exts, err := kds.CertificateExtensions(ek, info.SigningKey); err != nil {
-			ekTCB = fmt.Errorf("%v certificate extensions: %v", info.SigningKey, err)
-		} else if uint64(exts.TCBVersion) != rep.GetReportedTcb() {
-			ekTCB = fmt.Errorf("reported TCB %#x differs from the TCB %#x of the %v certificate", rep.GetReportedTcb(), uint64(exts.TCBVersion), info.SigningKey)
-		} else if info.SigningKey == sevabi.VcekReportSigner && len(exts.HWID) > 0 && !bytes.Equal(exts.HWID, rep.GetChipId()) {
-			ekTCB = fmt.Errorf("chip ID in the report differs from the VCEK's hardware ID")
-		}
-	} else {
-		ekTCB = errors.New("not checked: no trusted endorsement key")
+	// The endorsement key is derived from the reported TCB: its certificate
+	// must name the same TCB (and, for a VCEK, the same chip).
+	if exts, err := kds.CertificateExtensions(ek, info.SigningKey); err != nil {
+		ekTCB = fmt.Errorf("%v certificate extensions: %v", info.SigningKey, err)
+	} else if uint64(exts.TCBVersion) != rep.GetReportedTcb() {
+		ekTCB = fmt.Errorf("reported TCB %#x differs from the TCB %#x of the %v certificate", rep.GetReportedTcb(), uint64(exts.TCBVersion), info.SigningKey)
+	} else if info.SigningKey == sevabi.VcekReportSigner && len(exts.HWID) > 0 && !bytes.Equal(exts.HWID, rep.GetChipId()) {
+		ekTCB = fmt.Errorf("chip ID in the report differs from the VCEK's hardware ID")
 	}
 	switch {
 	case ekTCB != nil:
@@ -109,13 +115,13 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *SNPPolicy, op
 	case got.BlSpl < floor.Bootloader || got.TeeSpl < floor.TEE || got.SnpSpl < floor.SNP || got.UcodeSpl < floor.Microcode:
 		c.fail(CheckTCB, "reported TCB bootloader=%d tee=%d snp=%d microcode=%d is below the minimum %d/%d/%d/%d",
 			got.BlSpl, got.TeeSpl, got.SnpSpl, got.UcodeSpl, floor.Bootloader, floor.TEE, floor.SNP, floor.Microcode)
-	case rep.GetGuestSvn() < pol.MinGuestSVN:
-		c.fail(CheckTCB, "guest SVN %d is below the minimum %d", rep.GetGuestSvn(), pol.MinGuestSVN)
+	case rep.GetGuestSvn() < sp.MinGuestSVN:
+		c.fail(CheckTCB, "guest SVN %d is below the minimum %d", rep.GetGuestSvn(), sp.MinGuestSVN)
 	default:
 		c.pass(CheckTCB, "reported TCB bootloader=%d tee=%d snp=%d microcode=%d, guest SVN %d",
 			got.BlSpl, got.TeeSpl, got.SnpSpl, got.UcodeSpl, rep.GetGuestSvn())
 	}
-	return &hwReport{reportData: rep.GetReportData(), measurement: rep.GetMeasurement()}
+	return hw
 }
 
 // snpChain verifies the endorsement key certificate against the trusted

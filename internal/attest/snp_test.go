@@ -98,7 +98,7 @@ func snpPolicy() *Policy {
 		Version: PolicyVersion,
 		Kinds:   []Kind{KindSEVSNP},
 		MaxAge:  Duration(10 * time.Minute),
-		SEVSNP:  &SNPPolicy{Measurements: []HexBytes{snpMeasurement}, MinGuestSVN: 2},
+		SEVSNP:  &SNPPolicy{Measurements: []HexBytes{snpMeasurement}, MinTCB: &SNPTCB{}, MinGuestSVN: 2},
 	}
 }
 
@@ -161,7 +161,7 @@ func TestSNPTampered(t *testing.T) {
 			}}},
 		{name: "tcb below minimum", check: CheckTCB, want: "below the minimum",
 			q:   &fakeSNP{signer: s},
-			pol: func(p *Policy) { p.SEVSNP.MinTCB = SNPTCB{SNP: 8} }},
+			pol: func(p *Policy) { p.SEVSNP.MinTCB = &SNPTCB{SNP: 8} }},
 		{name: "tcb differs from vcek", check: CheckTCB, want: "differs from the TCB",
 			q: &fakeSNP{signer: s, before: func(r *spb.Report) {
 				v, _ := kds.ComposeTCBParts(kds.TCBParts{SnpSpl: 20, UcodeSpl: 200})
@@ -195,8 +195,7 @@ func TestSNPTampered(t *testing.T) {
 			q: &fakeSNP{signer: s}, pol: func(p *Policy) { p.Workloads = []HexBytes{testWorkload} }},
 		{name: "kind not accepted", check: CheckKind, want: "does not accept",
 			q: &fakeSNP{signer: s}, pol: func(p *Policy) {
-				p.Kinds = []Kind{KindTDX}
-				p.TDX = &TDXPolicy{Measurements: []TDXMeasurement{{MRTD: make([]byte, 48)}}}
+				*p = *tdxPolicy()
 			}},
 		{name: "no freshness", check: CheckNonce, want: "nothing shows the evidence is fresh",
 			q: &fakeSNP{signer: s}, opts: func(o *VerifyOptions) { o.Nonce = nil }, pol: func(p *Policy) { p.MaxAge = 0 }},
@@ -241,30 +240,61 @@ func TestSNPRealSampleAgainstAMDRoots(t *testing.T) {
 		Report: realSNPReport, Certs: SNPCerts{VCEK: realSNPVCEK},
 	}
 	ev.Statement, _ = k.sign(ev.StatementDigest())
-	pol := &Policy{Version: 1, Kinds: []Kind{KindSEVSNP}, SEVSNP: &SNPPolicy{Measurements: []HexBytes{rep.GetMeasurement()}}}
-	res, err := Verify(context.Background(), ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)})
+	tcb := kds.DecomposeTCBVersion(kds.TCBVersion(rep.GetReportedTcb()))
+	pol := &Policy{Version: 1, Kinds: []Kind{KindSEVSNP}, AllowDebug: true, MaxAge: Duration(time.Hour), SEVSNP: &SNPPolicy{
+		Measurements: []HexBytes{rep.GetMeasurement()},
+		MinTCB:       &SNPTCB{Bootloader: tcb.BlSpl, TEE: tcb.TeeSpl, SNP: tcb.SnpSpl, Microcode: tcb.UcodeSpl},
+	}}
+	opts := VerifyOptions{Nonce: testNonce, Now: at(when.Add(time.Minute))}
+	res, err := Verify(context.Background(), ev, pol, opts)
 	for _, c := range res.Checks {
-		t.Logf("%-12s ok=%v %s", c.Name, c.OK, c.Reason)
+		t.Logf("%-12s %-11s %s", c.Name, c.Status, c.Reason)
 	}
-	for _, name := range []string{CheckCertChain, CheckSignature, CheckMeasurement, CheckTCB} {
-		if c := res.Check(name); c == nil || !c.OK {
-			t.Fatalf("real AMD sample: check %s failed: %+v", name, c)
+	// Every check passes except the report-data binding: the sample was not
+	// made by tpod, so its report_data binds nothing of ours.
+	for _, c := range res.Checks {
+		if c.Name != CheckReportData && !c.OK {
+			t.Fatalf("real AMD sample: check %s failed: %+v", c.Name, c)
 		}
 	}
-	// The sample comes from a debuggable test VM: the policy refuses it.
-	if c := res.Check(CheckDebug); c == nil || c.OK {
-		t.Fatalf("debug check on the debuggable sample: %+v", c)
-	}
-	// The sample was not made by tpod: its report_data binds nothing of ours.
-	if c := res.Check(CheckReportData); c == nil || c.OK || err == nil {
+	if c := res.Check(CheckReportData); c == nil || c.Status != StatusFailed || err == nil {
 		t.Fatalf("report-data check on a foreign report: %+v, err %v", c, err)
 	}
+	// The sample comes from a debuggable test VM: accepted, loudly.
+	if c := res.Check(CheckDebug); !strings.Contains(c.Reason, "ALLOWED BY POLICY") || len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], "DEBUGGABLE") {
+		t.Fatalf("debug allowed quietly: %+v, warnings %q", c, res.Warnings)
+	}
 
-	// One flipped bit in the signed part and the real roots reject it.
+	// The default (no allow_debug) refuses it for debug.
+	pol.AllowDebug = false
+	mustFail(t, ev, pol, opts, CheckDebug, "guest policy allows debugging")
+	pol.AllowDebug = true
+
+	// Past max_age at a fixed time: refused, the age named.
+	mustFail(t, ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when.Add(2 * time.Hour))}, CheckAge, "2h0m0s old, more than max_age 1h0m0s")
+
+	// Another measurement pinned: refused, the value named.
+	other := *pol
+	other.SEVSNP = &SNPPolicy{Measurements: []HexBytes{bytes.Repeat([]byte{1}, 48)}, MinTCB: pol.SEVSNP.MinTCB}
+	mustFail(t, ev, &other, opts, CheckMeasurement, hex.EncodeToString(rep.GetMeasurement()))
+
+	// One flipped bit in the signed part and the real roots reject it; the
+	// checks of its fields are not checked rather than ok.
 	bad := bytes.Clone(realSNPReport)
 	bad[0x90] ^= 1
 	ev.Report = bad
-	mustFail(t, ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)}, CheckSignature, "signature")
+	res = mustFail(t, ev, pol, opts, CheckSignature, "signature")
+	for _, name := range []string{CheckMeasurement, CheckDebug, CheckTCB, CheckReportData} {
+		if c := res.Check(name); c == nil || c.Status != StatusNotChecked || c.OK {
+			t.Errorf("after a signature failure, %s is %+v, want not checked", name, c)
+		}
+	}
+	// Without the VCEK the chain fails, and the signature is not checked.
+	ev.Report, ev.Certs = realSNPReport, SNPCerts{}
+	res = mustFail(t, ev, pol, opts, CheckCertChain, "lacks the VCEK")
+	if c := res.Check(CheckSignature); c.Status != StatusNotChecked {
+		t.Errorf("signature after a chain failure: %+v", c)
+	}
 }
 
 func TestSNPFakeVLEK(t *testing.T) {

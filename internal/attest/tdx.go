@@ -38,8 +38,39 @@ func IntelRoots() *x509.CertPool {
 	return p
 }
 
-// ParseTDXQuote parses a raw TDX quote v4 (untrusted input).
-func ParseTDXQuote(raw []byte) (*tpb.QuoteV4, error) {
+// TDXQuote is a parsed TDX quote, version 4 or 5.
+type TDXQuote struct {
+	// Version is the quote format version (4 or 5).
+	Version int
+	// Quote is go-tdx-guest's form (*tdx.QuoteV4 or *tdx.QuoteV5), what its
+	// verifier takes.
+	Quote any
+	// Header and SignedData are common to both versions.
+	Header     *tpb.Header
+	SignedData *tpb.Ecdsa256BitQuoteV4AuthData
+	// Body holds the TD report fields common to both versions (a v5 body of
+	// type 3, TDX 1.5, adds TEE_TCB_SVN2 and MRSERVICETD, which the policy
+	// does not use).
+	Body *tpb.TDQuoteBody
+	// Padding is the number of zero bytes that followed the quote.
+	Padding int
+}
+
+// MaxTDXPaddedQuote bounds a quote with its zero padding. Linux's TDX guest
+// driver asks the host for a quote in a zeroed shared buffer
+// (GET_QUOTE_BUF_SIZE: 8 KiB, 16 KiB in newer kernels) and configfs-tsm's
+// outblob (like the older TDX_CMD_GET_QUOTE ioctl) returns the length the
+// host's quote service wrote in the buffer header. Some quote services report
+// more than the quote: the quote is then followed by zeros from the buffer
+// (go-tdx-guest's testdata/ccel/cos-113-tdx-quote.dat, taken through
+// configfs-tsm on Google Cloud, is 4,935 bytes of quote and 3,065 zeros).
+const MaxTDXPaddedQuote = 16 << 10
+
+// ParseTDXQuote parses a raw TDX quote, version 4 or 5 (untrusted input).
+// Bytes after the quote's signed data are refused unless they are the zero
+// padding described at MaxTDXPaddedQuote: nothing signs them, so accepting
+// them would let anyone append data to a genuine quote.
+func ParseTDXQuote(raw []byte) (*TDXQuote, error) {
 	if len(raw) > maxBlobSize {
 		return nil, fmt.Errorf("%w: tdx quote too large", ErrInvalid)
 	}
@@ -48,23 +79,62 @@ func ParseTDXQuote(raw []byte) (*tpb.QuoteV4, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: tdx quote: %v", ErrInvalid, err)
 	}
-	v4, ok := q.(*tpb.QuoteV4)
-	if !ok {
-		return nil, fmt.Errorf("%w: tdx quote: %T is not a v4 quote", ErrInvalid, q)
+	out := &TDXQuote{Quote: q}
+	var extra []byte
+	switch v := q.(type) {
+	case *tpb.QuoteV4:
+		out.Version, out.Header, out.SignedData, out.Body, extra = 4, v.GetHeader(), v.GetSignedData(), v.GetTdQuoteBody(), v.GetExtraBytes()
+	case *tpb.QuoteV5:
+		b := v.GetTdQuoteBodyDescriptor().GetTdQuoteBodyV5()
+		out.Version, out.Header, out.SignedData, extra = 5, v.GetHeader(), v.GetSignedData(), v.GetExtraBytes()
+		out.Body = &tpb.TDQuoteBody{
+			TeeTcbSvn: b.GetTeeTcbSvn(), MrSeam: b.GetMrSeam(), MrSignerSeam: b.GetMrSignerSeam(),
+			SeamAttributes: b.GetSeamAttributes(), TdAttributes: b.GetTdAttributes(), Xfam: b.GetXfam(),
+			MrTd: b.GetMrTd(), MrConfigId: b.GetMrConfigId(), MrOwner: b.GetMrOwner(),
+			MrOwnerConfig: b.GetMrOwnerConfig(), Rtmrs: b.GetRtmrs(), ReportData: b.GetReportData(),
+		}
+	default:
+		return nil, fmt.Errorf("%w: tdx quote: %T is not a v4 or v5 quote", ErrInvalid, q)
 	}
-	if err := tdxabi.CheckQuoteV4(v4); err != nil {
+	if err := libCall(func() error { return tdxabi.CheckQuote(q) }); err != nil {
 		return nil, fmt.Errorf("%w: tdx quote: %v", ErrInvalid, err)
 	}
-	return v4, nil
+	if len(extra) > 0 {
+		if !allZero(extra) {
+			return nil, fmt.Errorf("%w: tdx quote: %d bytes of trailing data after the signed quote (only zero padding is accepted)", ErrInvalid, len(extra))
+		}
+		if len(raw) > MaxTDXPaddedQuote {
+			return nil, fmt.Errorf("%w: tdx quote: %d bytes with zero padding, more than the %d a TDX guest's quote buffer holds", ErrInvalid, len(raw), MaxTDXPaddedQuote)
+		}
+		out.Padding = len(extra)
+	}
+	return out, nil
+}
+
+// trimTDXPadding returns the quote without its zero padding.
+func trimTDXPadding(raw []byte, q *TDXQuote) []byte { return raw[:len(raw)-q.Padding] }
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // verifyTDX runs the TDX checks: the PCK chain ends at Intel's root, the
 // quote and QE report signatures (go-tdx-guest), MRTD/RTMRs, debug attribute
-// and TCB SVNs.
-func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *TDXPolicy, opts VerifyOptions, now time.Time) *hwReport {
+// and TCB SVNs. The last three run only on an authenticated quote.
+func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *Policy, opts VerifyOptions, now time.Time) *hwReport {
 	q, err := ParseTDXQuote(ev.Report)
 	if err != nil {
 		c.fail(CheckFormat, "%v", err)
+		return nil
+	}
+	tp := pol.TDX
+	if tp == nil {
+		c.fail(CheckPolicy, "policy has no tdx section")
 		return nil
 	}
 	roots := opts.TDXRoots
@@ -72,7 +142,7 @@ func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *TDXPolicy, op
 		roots = IntelRoots()
 	}
 
-	chain, err := tdxverify.ExtractChainFromQuote(q)
+	chain, err := tdxverify.ExtractChainFromQuote(q.Quote)
 	if err == nil {
 		inter := x509.NewCertPool()
 		inter.AddCert(chain.IntermediateCertificate)
@@ -83,55 +153,62 @@ func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *TDXPolicy, op
 	}
 	chainOK := c.result(CheckCertChain, err, "PCK certificate chains to Intel's SGX root")
 
-	if chainOK {
-		ts := &tdxverify.TimeSet{PckCertChain: now, TcbInfo: now, QeIdentity: now, PckCrl: now, RootCaCrl: now}
-		err = tdxverify.TdxQuoteContext(ctx, q, &tdxverify.Options{Now: ts, TrustedRoots: roots})
-		if err != nil {
-			err = fmt.Errorf("go-tdx-guest verification: %w", err)
-		}
-		c.result(CheckSignature, err, "quote signed by the attestation key, QE report signed by the PCK key and bound to it (go-tdx-guest)")
-	} else {
-		c.fail(CheckSignature, "not checked: no trusted PCK certificate")
+	body := q.Body
+	hw := &hwReport{reportData: body.GetReportData(), measurement: body.GetMrTd()}
+	if !chainOK {
+		c.skip(CheckSignature, "no trusted PCK certificate")
+		c.unauthenticated("no trusted PCK certificate")
+		return hw
 	}
+	ts := &tdxverify.TimeSet{PckCertChain: now, TcbInfo: now, QeIdentity: now, PckCrl: now, RootCaCrl: now}
+	err = tdxverify.TdxQuoteContext(ctx, q.Quote, &tdxverify.Options{Now: ts, TrustedRoots: roots})
+	if err != nil {
+		err = fmt.Errorf("go-tdx-guest verification: %w", err)
+	}
+	if !c.result(CheckSignature, err, fmt.Sprintf("quote v%d signed by the attestation key, QE report signed by the PCK key and bound to it (go-tdx-guest)", q.Version)) {
+		c.unauthenticated("the quote's signature failed")
+		return hw
+	}
+	hw.authentic = true
 
-	body := q.GetTdQuoteBody()
-	if pol == nil {
-		c.fail(CheckMeasurement, "policy has no tdx section")
-		return nil
-	}
-	if reason, ok := tdxMeasurementAccepted(pol.Measurements, body); ok {
+	if reason, ok := tdxMeasurementAccepted(tp.Measurements, body); ok {
 		c.pass(CheckMeasurement, "%s", reason)
 	} else {
 		c.fail(CheckMeasurement, "%s", reason)
 	}
 
-	if attrs := body.GetTdAttributes(); len(attrs) == 8 && attrs[0]&0x01 == 0 {
+	attrs := body.GetTdAttributes()
+	switch {
+	case len(attrs) != 8:
+		c.fail(CheckDebug, "TD attributes are %d bytes, want 8", len(attrs))
+	case attrs[0]&0x01 == 0:
 		c.pass(CheckDebug, "TD attributes forbid debugging")
-	} else {
-		c.fail(CheckDebug, "TD attributes %x allow debugging (TUD.DEBUG): the host can read TD memory", attrs)
+	case pol.AllowDebug:
+		c.pass(CheckDebug, "ALLOWED BY POLICY (allow_debug): TD attributes %x allow debugging (TUD.DEBUG): the host can read TD memory", attrs)
+		c.warn("the TD is DEBUGGABLE (TD_ATTRIBUTES.DEBUG): its host can read its memory and keys; accepted only because the policy says allow_debug: true")
+	default:
+		c.fail(CheckDebug, "TD attributes %x allow debugging (TUD.DEBUG): the host can read TD memory (a policy may accept this only with allow_debug: true)", attrs)
 	}
 
 	svn := body.GetTeeTcbSvn()
 	// The QE's SVN is in its report (signed by the PCK key); the PCE's in the
 	// PCK certificate's SGX extension.
-	qe := uint16(q.GetSignedData().GetCertificationData().GetQeReportCertificationData().GetQeReport().GetIsvSvn())
-	pce := binary.LittleEndian.Uint16(q.GetHeader().GetPceSvn())
-	if chain != nil && chain.PCKCertificate != nil {
-		if exts, err := pcs.PckCertificateExtensions(chain.PCKCertificate); err == nil {
-			pce = exts.TCB.PCESvn
-		}
+	qe := uint16(q.SignedData.GetCertificationData().GetQeReportCertificationData().GetQeReport().GetIsvSvn())
+	pce := binary.LittleEndian.Uint16(q.Header.GetPceSvn())
+	if exts, err := pcs.PckCertificateExtensions(chain.PCKCertificate); err == nil {
+		pce = exts.TCB.PCESvn
 	}
 	switch {
-	case !svnAtLeast(svn, pol.MinTEETCBSVN):
-		c.fail(CheckTCB, "TEE_TCB_SVN %x is below the minimum %x", svn, []byte(pol.MinTEETCBSVN))
-	case qe < pol.MinQESVN:
-		c.fail(CheckTCB, "QE SVN %d is below the minimum %d", qe, pol.MinQESVN)
-	case pce < pol.MinPCESVN:
-		c.fail(CheckTCB, "PCE SVN %d is below the minimum %d", pce, pol.MinPCESVN)
+	case !svnAtLeast(svn, tp.MinTEETCBSVN):
+		c.fail(CheckTCB, "TEE_TCB_SVN %x is below the minimum %x", svn, []byte(tp.MinTEETCBSVN))
+	case qe < tp.MinQESVN:
+		c.fail(CheckTCB, "QE SVN %d is below the minimum %d", qe, tp.MinQESVN)
+	case pce < tp.MinPCESVN:
+		c.fail(CheckTCB, "PCE SVN %d is below the minimum %d", pce, tp.MinPCESVN)
 	default:
 		c.pass(CheckTCB, "TEE_TCB_SVN %x, QE SVN %d, PCE SVN %d", svn, qe, pce)
 	}
-	return &hwReport{reportData: body.GetReportData(), measurement: body.GetMrTd()}
+	return hw
 }
 
 func svnAtLeast(got, min []byte) bool {

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	_ "embed"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -24,10 +25,36 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Real TDX quote from go-tdx-guest's testdata (Sapphire Rapids E4).
+// Real TDX quote v4 from go-tdx-guest's testdata (Sapphire Rapids E4). Its
+// authors appended 39 bytes of text after the signed data
+// ("\nextra bytes(only for testing purpose)\n"): realTDXQuoteSigned is the
+// quote without them.
 //
 //go:embed testdata/tdx-spr-e4-quote.dat
 var realTDXQuote []byte
+
+// Real TDX quote v5 (TDX 1.5 body) from go-tdx-guest's testdata.
+//
+//go:embed testdata/tdx-quote-v5.dat
+var realTDXQuoteV5 []byte
+
+var realTDXQuoteSigned = func() []byte {
+	q, err := tdxabi.QuoteToProto(realTDXQuote)
+	if err != nil {
+		panic(err)
+	}
+	return realTDXQuote[:len(realTDXQuote)-len(q.(*tpb.QuoteV4).GetExtraBytes())]
+}()
+
+// realTDXQuoteV4 parses the signed part of the v4 sample.
+func realTDXQuoteV4(t testing.TB) *tpb.QuoteV4 {
+	t.Helper()
+	q, err := ParseTDXQuote(realTDXQuoteSigned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Quote.(*tpb.QuoteV4)
+}
 
 // tdxPKI is a FAKE Intel PKI: root, PCK platform CA and PCK certificate
 // with Intel's names, which only tests trust.
@@ -39,10 +66,7 @@ type tdxPKI struct {
 
 func newTDXPKI(t testing.TB, notBefore time.Time) *tdxPKI {
 	t.Helper()
-	real, err := ParseTDXQuote(realTDXQuote)
-	if err != nil {
-		t.Fatal(err)
-	}
+	real := realTDXQuoteV4(t)
 	realPCK, _ := pem.Decode(real.GetSignedData().GetCertificationData().GetQeReportCertificationData().GetPckCertificateChainData().GetPckCertChain())
 	rc, err := x509.ParseCertificate(realPCK.Bytes)
 	if err != nil {
@@ -141,11 +165,11 @@ func (f fatalErr) Fatal(args ...any) {
 }
 
 func (f *fakeTDX) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
-	base, err := ParseTDXQuote(realTDXQuote)
+	base, err := ParseTDXQuote(realTDXQuoteSigned)
 	if err != nil {
 		return nil, SNPCerts{}, err
 	}
-	q := proto.Clone(base).(*tpb.QuoteV4)
+	q := proto.Clone(base.Quote.(*tpb.QuoteV4)).(*tpb.QuoteV4)
 	body := q.GetTdQuoteBody()
 	body.ReportData = bytes.Clone(rd[:])
 	body.MrTd = bytes.Clone(tdxMRTD)
@@ -206,7 +230,7 @@ func tdxPolicy() *Policy {
 		Kinds:   []Kind{KindTDX},
 		MaxAge:  Duration(10 * time.Minute),
 		TDX: &TDXPolicy{
-			Measurements: []TDXMeasurement{{MRTD: tdxMRTD, RTMR0: tdxRTMR0}},
+			Measurements: []TDXMeasurement{{MRTD: tdxMRTD, RTMR0: tdxRTMR0, RTMR1: make([]byte, 48), RTMR2: make([]byte, 48)}},
 			MinTEETCBSVN: []byte{3, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 		},
 	}
@@ -281,35 +305,105 @@ func TestTDXTampered(t *testing.T) {
 	}
 }
 
-func TestTDXRealSampleAgainstIntelRoot(t *testing.T) {
-	q, err := ParseTDXQuote(realTDXQuote)
+// Real quote v4 taken through configfs-tsm on Google Cloud (go-tdx-guest's
+// testdata/ccel/cos-113-tdx-quote.dat): 4,935 bytes of quote, then zero
+// padding to 8,000 bytes.
+//
+//go:embed testdata/tdx-cos-quote-padded.dat
+var realTDXQuotePadded []byte
+
+// Real Intel evidence (v4, v5, and a zero-padded v4 from configfs-tsm)
+// verifies against Intel's real root, offline, at a fixed time, with a policy
+// pinning its MRTD and RTMR0–2.
+func TestTDXRealSamplesAgainstIntelRoot(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		raw     []byte
+		when    time.Time
+		version int
+		padding int
+	}{
+		{"v4", realTDXQuoteSigned, time.Date(2023, time.July, 1, 1, 0, 0, 0, time.UTC), 4, 0},
+		{"v5", realTDXQuoteV5, time.Date(2026, time.February, 3, 1, 0, 0, 0, time.UTC), 5, 0},
+		{"v4 zero-padded", realTDXQuotePadded, time.Date(2024, time.August, 1, 0, 0, 0, 0, time.UTC), 4, 8000 - 4935},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := ParseTDXQuote(tc.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.Version != tc.version || q.Padding != tc.padding {
+				t.Fatalf("version %d padding %d, want %d and %d", q.Version, q.Padding, tc.version, tc.padding)
+			}
+			k := newTestKeys(t)
+			ev := &Evidence{Kind: KindTDX, Signer: k.addr, X25519: k.x, Nonce: testNonce, IssuedAt: tc.when, Report: tc.raw}
+			ev.Statement, _ = k.sign(ev.StatementDigest())
+			r := q.Body.GetRtmrs()
+			pol := &Policy{Version: 1, Kinds: []Kind{KindTDX}, AllowDebug: q.Body.GetTdAttributes()[0]&1 != 0, TDX: &TDXPolicy{
+				Measurements: []TDXMeasurement{{MRTD: q.Body.GetMrTd(), RTMR0: r[0], RTMR1: r[1], RTMR2: r[2]}},
+			}}
+			opts := VerifyOptions{Nonce: testNonce, Now: at(tc.when)}
+			res, err := Verify(context.Background(), ev, pol, opts)
+			for _, c := range res.Checks {
+				t.Logf("%-12s %-11s %s", c.Name, c.Status, c.Reason)
+			}
+			for _, c := range res.Checks {
+				if c.Name != CheckReportData && !c.OK {
+					t.Fatalf("real Intel sample: check %s failed: %+v", c.Name, c)
+				}
+			}
+			// The sample was not made by tpod: its report_data binds nothing of ours.
+			if c := res.Check(CheckReportData); c == nil || c.Status != StatusFailed || err == nil {
+				t.Fatalf("report-data check on a foreign quote: %+v, err %v", c, err)
+			}
+
+			// A flipped bit in MRTD: the signature fails, and the checks of
+			// the quote's fields say "not checked", not "ok".
+			bad := bytes.Clone(tc.raw)
+			mrtd := bytes.Index(bad, q.Body.GetMrTd())
+			bad[mrtd] ^= 1
+			ev.Report = bad
+			res = mustFail(t, ev, pol, opts, CheckSignature, "go-tdx-guest")
+			for _, name := range []string{CheckMeasurement, CheckDebug, CheckTCB, CheckReportData} {
+				if c := res.Check(name); c == nil || c.Status != StatusNotChecked || c.OK {
+					t.Errorf("after a signature failure, %s is %+v, want not checked", name, c)
+				}
+			}
+		})
+	}
+}
+
+// Bytes after the signed quote are refused unless they are zero padding.
+func TestTDXQuoteTrailingData(t *testing.T) {
+	// go-tdx-guest's v4 sample carries 39 unsigned bytes after its signed data.
+	_, err := ParseTDXQuote(realTDXQuote)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "39 bytes of trailing data") {
+		t.Fatalf("quote with trailing text: %v", err)
+	}
+	for name, raw := range map[string][]byte{
+		"v4 + one byte":      append(bytes.Clone(realTDXQuoteSigned), 1),
+		"v5 + text":          append(bytes.Clone(realTDXQuoteV5), "appended"...),
+		"padded + late byte": append(bytes.Clone(realTDXQuotePadded[:7999]), 1),
+		"zeros past 16 KiB":  append(bytes.Clone(realTDXQuoteSigned), make([]byte, MaxTDXPaddedQuote)...),
+	} {
+		if _, err := ParseTDXQuote(raw); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: ParseTDXQuote = %v, want ErrInvalid", name, err)
+		}
+	}
+	// Through Verify: the format check names it.
+	k := newTestKeys(t)
+	ev := &Evidence{Kind: KindTDX, Signer: k.addr, X25519: k.x, Nonce: testNonce, IssuedAt: testNow, Report: realTDXQuote}
+	ev.Statement, _ = k.sign(ev.StatementDigest())
+	mustFail(t, ev, tdxPolicy(), VerifyOptions{Nonce: testNonce, Now: at(testNow)}, CheckFormat, "trailing data")
+
+	// The quoter hands out the quote without its padding.
+	q, err := ParseTDXQuote(realTDXQuotePadded)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := newTestKeys(t)
-	when := time.Date(2023, time.July, 1, 1, 0, 0, 0, time.UTC)
-	ev := &Evidence{Kind: KindTDX, Signer: k.addr, X25519: k.x, Nonce: testNonce, IssuedAt: when, Report: realTDXQuote}
-	ev.Statement, _ = k.sign(ev.StatementDigest())
-	body := q.GetTdQuoteBody()
-	pol := &Policy{Version: 1, Kinds: []Kind{KindTDX}, TDX: &TDXPolicy{
-		Measurements: []TDXMeasurement{{MRTD: body.GetMrTd(), RTMR0: body.GetRtmrs()[0], RTMR1: body.GetRtmrs()[1], RTMR2: body.GetRtmrs()[2]}},
-	}}
-	res, err := Verify(context.Background(), ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)})
-	for _, c := range res.Checks {
-		t.Logf("%-12s ok=%v %s", c.Name, c.OK, c.Reason)
+	if got := trimTDXPadding(realTDXQuotePadded, q); len(got) != 4935 {
+		t.Fatalf("trimmed quote is %d bytes", len(got))
 	}
-	for _, name := range []string{CheckCertChain, CheckSignature, CheckMeasurement, CheckTCB} {
-		if c := res.Check(name); c == nil || !c.OK {
-			t.Fatalf("real Intel sample: check %s failed: %+v", name, c)
-		}
-	}
-	if c := res.Check(CheckReportData); c == nil || c.OK || err == nil {
-		t.Fatalf("report-data check on a foreign quote: %+v, err %v", c, err)
-	}
-	bad := bytes.Clone(realTDXQuote)
-	bad[48+200] ^= 1 // inside the TD quote body (MRTD)
-	ev.Report = bad
-	mustFail(t, ev, pol, VerifyOptions{Nonce: testNonce, Now: at(when)}, CheckSignature, "go-tdx-guest")
 }
 
 // The Intel root we embed is the one go-tdx-guest embeds.

@@ -32,10 +32,21 @@ const (
 	CheckWorkload    = "workload"    // the workload hash is the expected one
 )
 
-// Check is the outcome of one verification step.
+// Check statuses. A check is "not checked" when a check it depends on
+// failed: after a failed certificate chain or signature, the report's fields
+// are unauthenticated and nothing is said about them.
+const (
+	StatusOK         = "ok"
+	StatusFailed     = "failed"
+	StatusNotChecked = "not checked"
+)
+
+// Check is the outcome of one verification step. OK is true only for
+// StatusOK.
 type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
+	Status string `json:"status"`
 	Reason string `json:"reason"`
 }
 
@@ -60,6 +71,11 @@ type Result struct {
 	Extra HexBytes `json:"extra,omitempty"`
 	// IssuedAt is the signed issue time.
 	IssuedAt time.Time `json:"issued_at"`
+	// Warnings are what a person must be told even when the evidence is
+	// accepted: simulated evidence, a debuggable guest allowed by the policy.
+	Warnings []string `json:"warnings,omitempty"`
+	// At is the verification time.
+	At time.Time `json:"verified_at"`
 }
 
 // MarshalJSON adds the verified keys (hex) when the result is OK.
@@ -86,14 +102,16 @@ func (r *Result) Failed() *Check {
 	return nil
 }
 
-// Check returns the named check, or nil.
+// Check returns the named check, or nil. A name can appear twice (format:
+// the envelope, then the kind's report); the one that did not pass wins.
 func (r *Result) Check(name string) *Check {
+	var found *Check
 	for i := range r.Checks {
-		if r.Checks[i].Name == name {
-			return &r.Checks[i]
+		if c := &r.Checks[i]; c.Name == name && (found == nil || found.OK) {
+			found = c
 		}
 	}
-	return nil
+	return found
 }
 
 // VerifyOptions are a verifier's inputs beyond the policy.
@@ -102,7 +120,8 @@ type VerifyOptions struct {
 	Nonce []byte
 	// Workload is the workload hash the verifier expects, if any.
 	Workload []byte
-	// Now returns the verification time; nil means time.Now.
+	// Now returns the verification time (certificate validity, max_age);
+	// nil means time.Now.
 	Now func() time.Time
 	// AllowInsecureSimulated accepts simulated evidence, which no hardware
 	// backs and anyone can forge. Development only.
@@ -116,15 +135,27 @@ type VerifyOptions struct {
 // maxClockSkew is how far in the future a signed issue time may be.
 const maxClockSkew = 2 * time.Minute
 
-// checker accumulates checks.
-type checker struct{ checks []Check }
-
-func (c *checker) pass(name, format string, args ...any) {
-	c.checks = append(c.checks, Check{Name: name, OK: true, Reason: fmt.Sprintf(format, args...)})
+// checker accumulates checks and warnings.
+type checker struct {
+	checks   []Check
+	warnings []string
 }
 
-func (c *checker) fail(name, format string, args ...any) {
-	c.checks = append(c.checks, Check{Name: name, OK: false, Reason: fmt.Sprintf(format, args...)})
+func (c *checker) add(name, status, format string, args ...any) {
+	c.checks = append(c.checks, Check{Name: name, OK: status == StatusOK, Status: status, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) pass(name, format string, args ...any) { c.add(name, StatusOK, format, args...) }
+
+func (c *checker) fail(name, format string, args ...any) { c.add(name, StatusFailed, format, args...) }
+
+// skip records a check that depends on one that failed.
+func (c *checker) skip(name, format string, args ...any) {
+	c.add(name, StatusNotChecked, format, args...)
+}
+
+func (c *checker) warn(format string, args ...any) {
+	c.warnings = append(c.warnings, fmt.Sprintf(format, args...))
 }
 
 // result records err as the outcome of a check: pass with okReason when nil.
@@ -137,10 +168,21 @@ func (c *checker) result(name string, err error, okReason string) bool {
 	return true
 }
 
+// unauthenticated marks the checks of the report's own fields as not
+// checked, after the chain or signature that authenticates them failed.
+func (c *checker) unauthenticated(why string) {
+	for _, name := range []string{CheckMeasurement, CheckDebug, CheckTCB} {
+		c.skip(name, "%s: the report's fields are unauthenticated", why)
+	}
+}
+
 // hwReport is what a kind-specific verifier extracts from hardware evidence.
 type hwReport struct {
 	reportData  []byte
 	measurement []byte
+	// authentic is false when the certificate chain or the signature
+	// failed: reportData is then unauthenticated.
+	authentic bool
 }
 
 // Verify checks evidence against a policy, failing closed: any check that
@@ -154,9 +196,9 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	}
 	t := now()
 	c := &checker{}
-	res := &Result{}
+	res := &Result{At: t.UTC()}
 	finish := func() (*Result, error) {
-		res.Checks = c.checks
+		res.Checks, res.Warnings = c.checks, c.warnings
 		if f := res.Failed(); f != nil {
 			return res, fmt.Errorf("%w: %s: %s", ErrAttestation, f.Name, f.Reason)
 		}
@@ -188,6 +230,7 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		return finish()
 	case ev.Kind == KindSimulated:
 		c.pass(CheckKind, "INSECURE: simulated evidence accepted by explicit option; it proves nothing")
+		c.warn("simulated evidence is not confidential computing: no hardware signs it and anyone can forge it; accepted only because the insecure simulated option was given")
 	default:
 		c.pass(CheckKind, "policy accepts %s", ev.Kind)
 	}
@@ -196,9 +239,9 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	if err := libCall(func() error {
 		switch ev.Kind {
 		case KindSEVSNP:
-			hw = verifySNP(ctx, c, ev, pol.SEVSNP, opts, t)
+			hw = verifySNP(ctx, c, ev, pol, opts, t)
 		case KindTDX:
-			hw = verifyTDX(ctx, c, ev, pol.TDX, opts, t)
+			hw = verifyTDX(ctx, c, ev, pol, opts, t)
 		case KindSimulated:
 			hw = verifySimulated(c, ev, pol.Simulated)
 		}
@@ -213,7 +256,9 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	res.Measurement = hw.measurement
 
 	want := ev.ReportData()
-	if subtle.ConstantTimeCompare(hw.reportData, want[:]) == 1 {
+	if !hw.authentic {
+		c.skip(CheckReportData, "the report is unauthenticated, so its report_data binds nothing")
+	} else if subtle.ConstantTimeCompare(hw.reportData, want[:]) == 1 {
 		c.pass(CheckReportData, "report_data = SHA-512(%q ‖ signer ‖ x25519 ‖ nonce)", reportDataDomain)
 	} else {
 		c.fail(CheckReportData, "report_data %s… does not bind signer %s, the X25519 key and the nonce (want %s…)",
@@ -314,7 +359,7 @@ func verifySimulated(c *checker, ev *Evidence, pol *SimulatedPolicy) *hwReport {
 	}
 	c.pass(CheckDebug, "INSECURE: the simulated TEE is always debuggable by the machine's administrator")
 	c.pass(CheckTCB, "INSECURE: the simulated TEE has no TCB")
-	return &hwReport{reportData: r.ReportData[:], measurement: r.Measurement[:]}
+	return &hwReport{reportData: r.ReportData[:], measurement: r.Measurement[:], authentic: true}
 }
 
 // libCall runs f, turning a panic in the vendor libraries (their parsers have

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -196,6 +197,7 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 		nonceHex   string
 		workload   string
 		insecure   bool
+		atTime     string
 	)
 	cmd := &cobra.Command{
 		Use:   "verify FILE --policy FILE",
@@ -220,6 +222,13 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 				}
 			}
 			opts.AllowInsecureSimulated = insecure
+			if atTime != "" {
+				t, err := time.Parse(time.RFC3339, atTime)
+				if err != nil {
+					return usagef("--at must be an RFC 3339 time such as 2025-03-01T12:00:00Z: %v", err)
+				}
+				opts.Now = func() time.Time { return t }
+			}
 			pol, err := attest.LoadPolicy(policyFile)
 			if err != nil {
 				return fmt.Errorf("policy: %w", err)
@@ -247,24 +256,27 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 					return err
 				}
 			} else {
-				fmt.Fprintf(out, "evidence: %s, issued %s\n", res.Kind, res.IssuedAt.Format("2006-01-02T15:04:05Z07:00"))
+				fmt.Fprintf(out, "evidence: %s, issued %s, verified at %s\n", res.Kind, res.IssuedAt.Format(time.RFC3339), res.At.Format(time.RFC3339))
 				for _, c := range res.Checks {
-					mark := "ok  "
-					if !c.OK {
+					mark := "ok"
+					switch c.Status {
+					case attest.StatusFailed:
 						mark = "FAIL"
+					case attest.StatusNotChecked:
+						mark = "not checked"
 					}
-					fmt.Fprintf(out, "  %s %-12s %s\n", mark, c.Name, c.Reason)
+					fmt.Fprintf(out, "  %-11s %-12s %s\n", mark, c.Name, c.Reason)
 				}
 				if res.OK && len(res.Extra) > 0 {
 					fmt.Fprintf(out, "extra:    %x\n", []byte(res.Extra))
 				}
 				if res.OK {
 					fmt.Fprintf(out, "ACCEPTED: signer %s, x25519 %x\n", res.Signer.Hex(), res.X25519.Bytes())
-					if res.Kind == attest.KindSimulated {
-						fmt.Fprintln(out, "WARNING: simulated evidence is not confidential computing; accepted only because --insecure-allow-simulated was given")
-					}
 				} else {
 					fmt.Fprintln(out, "REJECTED")
+				}
+				for _, w := range res.Warnings {
+					fmt.Fprintf(out, "WARNING: %s\n", w)
 				}
 			}
 			return verr
@@ -273,6 +285,7 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file, YAML or JSON (required)")
 	cmd.Flags().StringVar(&nonceHex, "nonce", "", "expected nonce, hex (overrides the policy's)")
 	cmd.Flags().StringVar(&workload, "workload", "", "expected workload hash, hex")
+	cmd.Flags().StringVar(&atTime, "at", "", "verify at this time (RFC 3339) instead of now: certificate validity and max_age")
 	cmd.Flags().BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated evidence, which anyone can forge (development only)")
 	return cmd
 }

@@ -38,7 +38,10 @@ type Runtime interface {
 	// stopped (with grace) and started again with the new spec.
 	Update(ctx context.Context, spec PodSpec, grace time.Duration) error
 	// Start starts every container of a created or stopped pod. Starting a
-	// running pod is a no-op.
+	// running pod is a no-op. A pod with init containers runs them first, in
+	// order (PodSpec.InitContainers): Start returns once the containers have
+	// started, or with an error naming the init container that failed (the
+	// runtime keeps retrying it if its restart policy says so).
 	Start(ctx context.Context, id string) error
 	// Stop sends SIGTERM to every container, waits up to grace, then sends
 	// SIGKILL. The pod keeps its data (writable layers, volumes) and address.
@@ -72,6 +75,9 @@ const (
 	PodPartial PodState = "partial"
 	// PodStopped: no container runs (stopped, exited or killed).
 	PodStopped PodState = "stopped"
+	// PodStarting: the init containers are running (or being retried); the
+	// containers have not started yet.
+	PodStarting PodState = "starting"
 )
 
 // ContainerState is the state of one container.
@@ -92,6 +98,9 @@ type PodStatus struct {
 	Containers []ContainerStatus
 	// Reason explains a stop the runtime made itself, e.g. ReasonStorageLimit.
 	Reason string
+	// Ready: the pod runs and every container with a readiness probe passes
+	// it (without probes, Ready equals State == PodRunning).
+	Ready bool
 }
 
 // Reasons a runtime stops a pod by itself.
@@ -101,8 +110,14 @@ const (
 
 // ContainerStatus is the state of one container of a pod.
 type ContainerStatus struct {
-	Name       string
-	State      ContainerState
+	Name string
+	// Init marks an init container (a sidecar or one that runs to completion).
+	Init  bool
+	State ContainerState
+	// Ready: running, and passing its readiness probe if it has one.
+	Ready bool
+	// Restarts counts restarts by the runtime (policy, liveness) in this run.
+	Restarts   int
 	ExitCode   uint32
 	OOMKilled  bool
 	StartedAt  time.Time
@@ -154,4 +169,56 @@ type PodInfo struct {
 // limit enforcement) as Usage.
 type UsageLister interface {
 	UsageAll(ctx context.Context) (map[string]Usage, error)
+}
+
+// Feature is an optional part of PodSpec that a backend may not implement
+// yet (docs/runtime.md § Optional features).
+type Feature string
+
+const (
+	// FeatureInitContainers: PodSpec.InitContainers, sidecars included.
+	FeatureInitContainers Feature = "init-containers"
+	// FeatureProbes: Liveness, Readiness and Startup probes, Restart
+	// policies, ContainerStatus.Ready/Restarts and PodStatus.Ready.
+	FeatureProbes Feature = "probes"
+	// FeatureHostnames: PodSpec.Hostnames resolve to the pod inside it.
+	FeatureHostnames Feature = "hostnames"
+	// FeatureSecurity: Container.User, ShmSizeMiB, ReadOnlyRootFS, CapDrop.
+	FeatureSecurity Feature = "security"
+)
+
+// FeatureReporter is implemented by a backend to say which Features it
+// implements. A backend without it implements none of them, and must refuse
+// (ErrUnavailable) a spec that uses one rather than drop it silently.
+type FeatureReporter interface {
+	Supports(Feature) bool
+}
+
+// Supports reports whether rt implements f.
+func Supports(rt Runtime, f Feature) bool {
+	fr, ok := rt.(FeatureReporter)
+	return ok && fr.Supports(f)
+}
+
+// Uses returns the optional features the spec needs.
+func (s PodSpec) Uses() []Feature {
+	var out []Feature
+	if len(s.InitContainers) > 0 {
+		out = append(out, FeatureInitContainers)
+	}
+	probes, security := false, false
+	for _, c := range s.AllContainers() {
+		probes = probes || c.Restart != RestartNever || c.Liveness != nil || c.Readiness != nil || c.Startup != nil
+		security = security || c.User != "" || c.ShmSizeMiB > 0 || c.ReadOnlyRootFS || len(c.CapDrop) > 0
+	}
+	if probes {
+		out = append(out, FeatureProbes)
+	}
+	if len(s.Hostnames) > 0 {
+		out = append(out, FeatureHostnames)
+	}
+	if security {
+		out = append(out, FeatureSecurity)
+	}
+	return out
 }

@@ -21,7 +21,7 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 		return err
 	}
 	found := false
-	for _, c := range st.Spec.Containers {
+	for _, c := range st.Spec.AllContainers() {
 		found = found || c.Name == container
 	}
 	if !found {

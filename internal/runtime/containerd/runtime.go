@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -102,7 +103,8 @@ type Runtime struct {
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
-	oom   map[string]bool // container IDs seen OOM-killed since their start
+	sups  map[string]*supervisor // by pod ID (supervise.go)
+	oom   map[string]bool        // container IDs seen OOM-killed since their start
 	disk  map[string]diskSample
 	// upperDirs caches each container's writable-layer directory.
 	upperDirs map[string]string
@@ -149,6 +151,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		log:        cfg.Logger.With("component", "runtime-containerd"),
 		now:        cfg.Now,
 		locks:      map[string]*sync.Mutex{},
+		sups:       map[string]*supervisor{},
 		oom:        map[string]bool{},
 		disk:       map[string]diskSample{},
 		cgroups:    newCgroupFS(),
@@ -183,14 +186,25 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		r.gpus.claim(st.Spec.ID, st.GPUs)
 	}
 	r.removeOrphans(r.ctx(ctx), states)
+	r.resumeSupervision(r.ctx(ctx), states)
 	wctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
 	go r.watchOOM(r.ctx(wctx))
 	return r, nil
 }
 
-// Close stops the event watcher and closes the connection. Pods keep running.
+// Close stops the event watcher and the pods' supervisors and closes the
+// connection. Pods keep running (unsupervised until a new Runtime).
 func (r *Runtime) Close() error {
+	r.mu.Lock()
+	ids := make([]string, 0, len(r.sups))
+	for id := range r.sups {
+		ids = append(ids, id)
+	}
+	r.mu.Unlock()
+	for _, id := range ids {
+		r.stopSupervisor(id)
+	}
 	r.cancel()
 	<-r.done
 	r.usageMu.Lock()
@@ -494,12 +508,19 @@ func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runti
 	for _, v := range spec.Volumes {
 		vols[v.Name] = v
 		if v.Kind != runtime.Secret {
-			if err := os.MkdirAll(filepath.Join(r.podDir(spec.ID), "volumes", v.Name), 0o755); err != nil {
+			// World-writable like a Kubernetes emptyDir, so a container
+			// running as another user can write (the pod directory above is
+			// 0700).
+			dir := filepath.Join(r.podDir(spec.ID), "volumes", v.Name)
+			if err := os.MkdirAll(dir, 0o777); err != nil {
+				return err
+			}
+			if err := os.Chmod(dir, 0o777); err != nil {
 				return err
 			}
 		}
 	}
-	for _, c := range spec.Containers {
+	for _, c := range spec.AllContainers() {
 		img, err := r.ensureImage(ctx, c.Image)
 		if err != nil {
 			return fmt.Errorf("container %s: %w", c.Name, err)
@@ -533,6 +554,7 @@ func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runti
 		if c.WorkDir != "" {
 			sopts = append(sopts, oci.WithProcessCwd(c.WorkDir))
 		}
+		sopts = append(sopts, securityOpts(c)...)
 		if c.Resources.CPUMillis > 0 {
 			const period = 100_000 // µs
 			sopts = append(sopts, oci.WithCPUCFS(int64(c.Resources.CPUMillis*period/1000), period))
@@ -594,14 +616,14 @@ func cmp0(v, def uint64) uint64 {
 	return v
 }
 
-// writeEtc writes the pod's /etc/hosts and /etc/resolv.conf.
+// writeEtc writes the pod's /etc/hosts and /etc/resolv.conf. The pod ID and
+// the spec's Hostnames resolve to the pod's own address.
 func (r *Runtime) writeEtc(st *podState) (string, error) {
 	dir := filepath.Join(r.podDir(st.Spec.ID), "etc")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n", st.IP, st.Spec.ID)
-	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), hostsFile(st.IP, st.Spec), 0o644); err != nil {
 		return "", err
 	}
 	resolv, err := os.ReadFile("/etc/resolv.conf")
@@ -609,6 +631,50 @@ func (r *Runtime) writeEtc(st *podState) (string, error) {
 		resolv = nil
 	}
 	return dir, os.WriteFile(filepath.Join(dir, "resolv.conf"), resolv, 0o644)
+}
+
+// hostsFile is the pod's /etc/hosts: localhost, then the pod's address with
+// its ID and every hostname of the spec (a few per line).
+func hostsFile(ip string, spec runtime.PodSpec) []byte {
+	var b strings.Builder
+	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost\n")
+	names := append([]string{spec.ID}, spec.Hostnames...)
+	for len(names) > 0 {
+		n := min(len(names), 8)
+		fmt.Fprintf(&b, "%s\t%s\n", ip, strings.Join(names[:n], " "))
+		names = names[n:]
+	}
+	return []byte(b.String())
+}
+
+// securityOpts applies a container's user, /dev/shm size, read-only root
+// and dropped capabilities.
+func securityOpts(c runtime.Container) []oci.SpecOpts {
+	var opts []oci.SpecOpts
+	if c.User != "" {
+		opts = append(opts, oci.WithUser(c.User))
+	}
+	if c.ShmSizeMiB > 0 {
+		opts = append(opts, oci.WithDevShmSize(int64(c.ShmSizeMiB)<<10))
+	}
+	if c.ReadOnlyRootFS {
+		opts = append(opts, oci.WithRootFSReadonly())
+	}
+	if len(c.CapDrop) > 0 {
+		var caps []string
+		for _, cp := range c.CapDrop {
+			if strings.EqualFold(cp, "ALL") {
+				opts = append(opts, oci.WithCapabilities(nil))
+				caps = nil
+				break
+			}
+			caps = append(caps, "CAP_"+strings.TrimPrefix(strings.ToUpper(cp), "CAP_"))
+		}
+		if caps != nil {
+			opts = append(opts, oci.WithDroppedCapabilities(caps))
+		}
+	}
+	return opts
 }
 
 // writeSecrets mounts a tmpfs for the pod's secrets (once) and writes each
@@ -677,47 +743,23 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 }
 
 func (r *Runtime) start(ctx context.Context, st *podState) error {
+	if err := r.ensureNetwork(ctx, st); err != nil {
+		return err
+	}
+	if st.Spec.Supervised() {
+		return r.startSupervised(ctx, st)
+	}
 	// A new run (and a new Since, which tells the meter that CPU counters
 	// restarted) begins only when no container was running; restarting one
 	// exited container of a running pod continues the run.
 	started, wasRunning := false, false
-	if err := r.ensureNetwork(ctx, st); err != nil {
-		return err
-	}
 	for _, c := range st.Spec.Containers {
-		cid := containerID(st.Spec.ID, c.Name)
-		cont, err := r.client.LoadContainer(ctx, cid)
+		running, err := r.startContainer(ctx, st.Spec.ID, c.Name)
 		if err != nil {
-			return fmt.Errorf("load container %s: %w", cid, wrapErr(err))
+			return err
 		}
-		if task, err := cont.Task(ctx, nil); err == nil {
-			s, err := task.Status(ctx)
-			if err != nil {
-				return wrapErr(err)
-			}
-			if s.Status == client.Running {
-				wasRunning = true
-				continue
-			}
-			if err := r.deleteTask(ctx, cont, task); err != nil {
-				return err
-			}
-		}
-		if _, err := cont.SetLabels(ctx, map[string]string{labelExit: "", labelFinished: "", labelOOM: ""}); err != nil {
-			return wrapErr(err)
-		}
-		r.mu.Lock()
-		delete(r.oom, cid)
-		r.mu.Unlock()
-		task, err := cont.NewTask(ctx, cio.LogFile(r.logPath(st.Spec.ID, c.Name)))
-		if err != nil {
-			return fmt.Errorf("create task %s: %w", cid, wrapErr(err))
-		}
-		if err := task.Start(ctx); err != nil {
-			task.Delete(ctx, client.WithProcessKill)
-			return fmt.Errorf("start task %s: %w", cid, wrapErr(err))
-		}
-		started = true
+		wasRunning = wasRunning || running
+		started = started || !running
 	}
 	if started {
 		if !wasRunning {
@@ -727,6 +769,44 @@ func (r *Runtime) start(ctx context.Context, st *podState) error {
 		return r.save(st)
 	}
 	return nil
+}
+
+// startContainer starts a new task for one container, deleting its previous
+// (exited) task first. It reports whether the container was running already,
+// in which case it does nothing.
+func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running bool, err error) {
+	cid := containerID(pod, name)
+	cont, err := r.client.LoadContainer(ctx, cid)
+	if err != nil {
+		return false, fmt.Errorf("load container %s: %w", cid, wrapErr(err))
+	}
+	if task, err := cont.Task(ctx, nil); err == nil {
+		s, err := task.Status(ctx)
+		if err != nil {
+			return false, wrapErr(err)
+		}
+		if s.Status == client.Running {
+			return true, nil
+		}
+		if err := r.deleteTask(ctx, cont, task); err != nil {
+			return false, err
+		}
+	}
+	if _, err := cont.SetLabels(ctx, map[string]string{labelExit: "", labelFinished: "", labelOOM: ""}); err != nil {
+		return false, wrapErr(err)
+	}
+	r.mu.Lock()
+	delete(r.oom, cid)
+	r.mu.Unlock()
+	task, err := cont.NewTask(ctx, cio.LogFile(r.logPath(pod, name)))
+	if err != nil {
+		return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
+	}
+	if err := task.Start(ctx); err != nil {
+		task.Delete(ctx, client.WithProcessKill)
+		return false, fmt.Errorf("start task %s: %w", cid, wrapErr(err))
+	}
+	return false, nil
 }
 
 // Stop implements runtime.Runtime.
@@ -748,8 +828,9 @@ func (r *Runtime) stop(ctx context.Context, st *podState, grace time.Duration) e
 		task client.Task
 		exit <-chan client.ExitStatus
 	}
+	r.stopSupervisor(st.Spec.ID)
 	var all []running
-	for _, c := range st.Spec.Containers {
+	for _, c := range st.Spec.AllContainers() {
 		cont, err := r.client.LoadContainer(ctx, containerID(st.Spec.ID, c.Name))
 		if errdefs.IsNotFound(err) {
 			continue
@@ -873,7 +954,7 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		r.mu.Lock()
 		delete(r.disk, id)
 		delete(r.stateCache, id)
-		for _, c := range st.Spec.Containers {
+		for _, c := range st.Spec.AllContainers() {
 			delete(r.upperDirs, containerID(id, c.Name))
 		}
 		delete(r.locks, id)
@@ -925,22 +1006,39 @@ func (r *Runtime) Status(ctx context.Context, id string) (runtime.PodStatus, err
 
 func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, error) {
 	ps := runtime.PodStatus{ID: st.Spec.ID, IP: st.IP, Reason: st.Reason}
-	nRunning, nCreated := 0, 0
-	for _, c := range st.Spec.Containers {
+	sv := r.supervisor(st.Spec.ID)
+	n, nRunning, nCreated, ready := 0, 0, 0, true
+	for i, c := range st.Spec.AllContainers() {
 		cs, err := r.containerStatus(ctx, containerID(st.Spec.ID, c.Name))
 		if err != nil {
 			return runtime.PodStatus{}, err
 		}
-		cs.Name = c.Name
+		cs.Name, cs.Init = c.Name, i < len(st.Spec.InitContainers)
+		cs.Ready = cs.State == runtime.ContainerRunning
+		if sv != nil {
+			cs.Restarts = sv.restarts(c.Name)
+		}
+		if c.Readiness != nil {
+			// Without a supervisor here (another process runs the pod) the
+			// probe's result is unknown.
+			cs.Ready = cs.Ready && sv != nil && sv.ready(c.Name)
+		}
+		ps.Containers = append(ps.Containers, cs)
+		if cs.Init && !c.Sidecar {
+			continue // ran to completion: not part of the pod's steady state
+		}
+		n++
+		ready = ready && cs.Ready
 		switch cs.State {
 		case runtime.ContainerRunning:
 			nRunning++
 		case runtime.ContainerCreated:
 			nCreated++
 		}
-		ps.Containers = append(ps.Containers, cs)
 	}
-	switch n := len(ps.Containers); {
+	switch {
+	case sv != nil && sv.initializing():
+		ps.State = runtime.PodStarting
 	case n > 0 && nRunning == n:
 		ps.State = runtime.PodRunning
 	case nRunning > 0:
@@ -950,6 +1048,7 @@ func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, 
 	default:
 		ps.State = runtime.PodStopped
 	}
+	ps.Ready = ps.State == runtime.PodRunning && ready
 	return ps, nil
 }
 
@@ -1091,7 +1190,7 @@ func (r *Runtime) ensureNetwork(ctx context.Context, st *podState) error {
 	if _, err := r.writeEtc(st); err != nil {
 		return err
 	}
-	for _, c := range st.Spec.Containers {
+	for _, c := range st.Spec.AllContainers() {
 		cont, err := r.client.LoadContainer(ctx, containerID(st.Spec.ID, c.Name))
 		if err != nil {
 			return wrapErr(err)

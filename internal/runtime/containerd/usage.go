@@ -29,7 +29,7 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 	}
 	u := runtime.Usage{Time: r.now(), Since: st.Since, Reserved: st.Spec.Resources()}
 	sn := r.client.SnapshotService(snapshotter)
-	for _, c := range st.Spec.Containers {
+	for _, c := range st.Spec.AllContainers() {
 		cid := containerID(id, c.Name)
 		if su, err := sn.Usage(ctx, cid); err == nil {
 			u.WritableBytes += uint64(max(su.Size, 0))

@@ -53,7 +53,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		// containerd costs a round trip to every pod's shim (measured: about
 		// a quarter of a core for 200 pods at 1 Hz; docs/benchmarks.md).
 		for _, st := range states {
-			for _, c := range st.Spec.Containers {
+			for _, c := range st.Spec.AllContainers() {
 				cid := containerID(st.Spec.ID, c.Name)
 				if cpu, ws, running, ok := r.cgroups.stats(sc, r.cfg.Namespace, cid); ok {
 					metrics[cid] = cm{cpu, ws, running}
@@ -88,7 +88,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 	for _, st := range states {
 		id := st.Spec.ID
 		u := runtime.Usage{Time: now, Since: st.Since, Reserved: st.Spec.Resources()}
-		for _, c := range st.Spec.Containers {
+		for _, c := range st.Spec.AllContainers() {
 			// CPU of an exited container whose task is not yet deleted still
 			// counts, so the pod's total stays monotonic within a run.
 			m := metrics[containerID(id, c.Name)]
@@ -126,11 +126,11 @@ func (r *Runtime) diskUsage(ctx context.Context, st *podState, now time.Time) di
 		return d
 	}
 	d = diskSample{at: now}
-	for _, c := range st.Spec.Containers {
+	for _, c := range st.Spec.AllContainers() {
 		d.writable += r.writableUsage(ctx, containerID(st.Spec.ID, c.Name))
 	}
 	d.volume = diskUsage(filepath.Join(r.podDir(st.Spec.ID), "volumes"))
-	for _, c := range st.Spec.Containers {
+	for _, c := range st.Spec.AllContainers() {
 		capLog(r.logPath(st.Spec.ID, c.Name), maxLogBytes)
 	}
 	r.mu.Lock()

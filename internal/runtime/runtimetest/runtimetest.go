@@ -58,30 +58,41 @@ func RunWith(t *testing.T, newRuntime Factory, opts Options) {
 	}
 	s := &suite{newRuntime: newRuntime, img: img, opts: opts}
 	s.rt = newRuntime(t)
-	tests := []struct {
-		name string
-		fn   func(t *testing.T)
-	}{
-		{"Errors", s.testErrors},
-		{"HTTPServer", s.testHTTP},
-		{"SharedNetwork", s.testShared},
-		{"OOMKill", s.testOOM},
-		{"CPUQuota", s.testCPU},
-		{"Logs", s.testLogs},
-		{"StopStartKeepsData", s.testStopStart},
-		{"GracefulStop", s.testGrace},
-		{"Update", s.testUpdate},
-		{"Recovery", s.testRecovery},
-		{"CreateDeleteCycles", s.testCycles},
+	tests := []subtest{
+		{"Errors", s.testErrors, ""},
+		{"HTTPServer", s.testHTTP, ""},
+		{"SharedNetwork", s.testShared, ""},
+		{"OOMKill", s.testOOM, ""},
+		{"CPUQuota", s.testCPU, ""},
+		{"Logs", s.testLogs, ""},
+		{"StopStartKeepsData", s.testStopStart, ""},
+		{"GracefulStop", s.testGrace, ""},
+		{"Update", s.testUpdate, ""},
+		{"Recovery", s.testRecovery, ""},
+		{"CreateDeleteCycles", s.testCycles, ""},
 	}
+	tests = append(tests, s.featureTests()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if why, ok := opts.Skip[tc.name]; ok {
 				t.Skip(why)
 			}
+			// A backend that does not report a feature skips its subtests
+			// (docs/runtime.md § Optional features).
+			if tc.needs != "" && !runtime.Supports(s.rt, tc.needs) {
+				t.Skipf("backend does not implement runtime.%s", tc.needs)
+			}
 			tc.fn(t)
 		})
 	}
+}
+
+// subtest is one test of the suite; needs names the optional feature it
+// checks ("" for the base contract).
+type subtest struct {
+	name  string
+	fn    func(t *testing.T)
+	needs runtime.Feature
 }
 
 type suite struct {

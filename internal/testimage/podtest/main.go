@@ -7,6 +7,9 @@
 //	podtest burn [-threads N]                     spins on N threads, serves
 //	podtest log [-n N] [-every D]                 prints "line i" N times, then serves
 //	podtest fill -path P -mib N                   writes N MiB to P, then serves
+//	podtest write -path P -data D [-require R]    writes D to P and exits (1 if R is missing)
+//	podtest exit -code N                          exits with code N
+//	podtest exists -path P                        exits 0 if P exists, else 1 (exec probes)
 package main
 
 import (
@@ -18,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -36,6 +40,9 @@ func main() {
 	every := fs.Duration("every", 10*time.Millisecond, "log: interval")
 	path := fs.String("path", "", "fill: file to write")
 	mib := fs.Int("mib", 1, "fill: MiB to write")
+	data := fs.String("data", "", "write: content")
+	require := fs.String("require", "", "write: a file that must exist")
+	code := fs.Int("code", 0, "exit: code")
 	fs.Parse(args)
 
 	switch mode {
@@ -56,6 +63,26 @@ func main() {
 			fmt.Fprintln(os.Stderr, "fill:", err)
 			os.Exit(1)
 		}
+	case "write":
+		if *require != "" {
+			if _, err := os.Stat(*require); err != nil {
+				fmt.Fprintln(os.Stderr, "write:", err)
+				os.Exit(1)
+			}
+		}
+		os.MkdirAll(filepath.Dir(*path), 0o755)
+		if err := os.WriteFile(*path, []byte(*data), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "write:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case "exit":
+		os.Exit(*code)
+	case "exists":
+		if _, err := os.Stat(*path); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown mode", mode)
 		os.Exit(2)
@@ -117,6 +144,36 @@ func serve(addr string, ignoreTerm bool) {
 		}
 		resp.Body.Close()
 		fmt.Fprint(w, resp.StatusCode)
+	})
+	// /healthz answers 500 after a PUT to /sick (state in memory: a
+	// restarted process is healthy again); /ready answers 503 until a PUT
+	// to /ready.
+	var sick, ready atomic.Bool
+	mux.HandleFunc("/sick", func(w http.ResponseWriter, r *http.Request) { sick.Store(true) })
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if sick.Load() {
+			http.Error(w, "sick", 500)
+		}
+	})
+	mux.HandleFunc("/ready", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			ready.Store(true)
+		}
+		if !ready.Load() {
+			http.Error(w, "not ready", 503)
+		}
+	})
+	// /id answers "uid gid"; /statfs?path=P the size in bytes of P's file system.
+	mux.HandleFunc("/id", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%d %d", os.Getuid(), os.Getgid())
+	})
+	mux.HandleFunc("/statfs", func(w http.ResponseWriter, r *http.Request) {
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(r.URL.Query().Get("path"), &st); err != nil {
+			http.Error(w, err.Error(), 404)
+			return
+		}
+		fmt.Fprint(w, st.Blocks*uint64(st.Bsize))
 	})
 	mux.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, os.Getenv(r.URL.Query().Get("name")))

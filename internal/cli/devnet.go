@@ -105,7 +105,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 					return err
 				}
 			} else {
-				fmt.Fprintf(w, "devnet up in %s (chain %d, block period %ds)\n", time.Since(start).Round(time.Millisecond), info.ChainID, info.BlockPeriod)
+				fmt.Fprintf(w, "devnet up in %s (chain %d, %s rules as Ethereum mainnet, block period %ds)\n", time.Since(start).Round(time.Millisecond), info.ChainID, info.Fork, info.BlockPeriod)
 				fmt.Fprintf(w, "  rpc       %s  %s\n", info.RPC.HTTP, info.RPC.WS)
 				fmt.Fprintf(w, "  payment   %s\n  registry  %s\n  token     %s (%s, %d decimals)\n", info.Contracts.Payment.Hex(), info.Contracts.Registry.Hex(), info.Token.Address.Hex(), info.Token.Symbol, info.Token.Decimals)
 				for _, a := range info.Accounts {

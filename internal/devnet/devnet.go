@@ -125,6 +125,7 @@ func start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 		ChainID:     ChainID,
 		RPC:         RPC{HTTP: rpcURL, WS: d.stack.WSEndpoint()},
 		BlockPeriod: cfg.BlockPeriod,
+		Fork:        Fork(),
 		DataDir:     cfg.DataDir,
 		Token:       Token{Symbol: "TPT", Decimals: 18},
 	}
@@ -143,7 +144,7 @@ func start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 			return d, err
 		}
 	}
-	d.log.Info("devnet up", "http", d.info.RPC.HTTP, "ws", d.info.RPC.WS, "payment", d.info.Contracts.Payment)
+	d.log.Info("devnet up", "fork", d.info.Fork, "http", d.info.RPC.HTTP, "ws", d.info.RPC.WS, "payment", d.info.Contracts.Payment)
 	return d, nil
 }
 
@@ -174,6 +175,7 @@ func (d *Devnet) startNode() error {
 	ec := ethconfig.Defaults
 	ec.NetworkId = ChainID
 	ec.Genesis = core.DeveloperGenesisBlock(60_000_000, &deployer)
+	ec.Genesis.Config = ChainConfig()
 	ec.SyncMode = ethconfig.FullSync
 	ec.Miner.PendingFeeRecipient = deployer
 	ec.TxPool.NoLocals = true

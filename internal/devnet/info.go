@@ -30,6 +30,7 @@ type Info struct {
 	ChainID     uint64         `json:"chainId"`
 	RPC         RPC            `json:"rpc"`
 	BlockPeriod uint64         `json:"blockPeriod"`
+	Fork        string         `json:"fork,omitempty"` // the rules the chain runs, as Ethereum mainnet (e.g. "Osaka")
 	Contracts   Contracts      `json:"contracts"`
 	Token       Token          `json:"token"`
 	Accounts    []Account      `json:"accounts"`

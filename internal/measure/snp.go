@@ -166,7 +166,7 @@ var vcpuSigs = map[string]uint32{
 	"EPYC-IBPB": cpuSig(23, 1, 2), "EPYC-v3": cpuSig(23, 1, 2), "EPYC-v4": cpuSig(23, 1, 2),
 	"EPYC-Rome": cpuSig(23, 49, 0), "EPYC-Rome-v1": cpuSig(23, 49, 0), "EPYC-Rome-v2": cpuSig(23, 49, 0),
 	"EPYC-Rome-v3": cpuSig(23, 49, 0),
-	"EPYC-Milan": cpuSig(25, 1, 1), "EPYC-Milan-v1": cpuSig(25, 1, 1), "EPYC-Milan-v2": cpuSig(25, 1, 1),
+	"EPYC-Milan":   cpuSig(25, 1, 1), "EPYC-Milan-v1": cpuSig(25, 1, 1), "EPYC-Milan-v2": cpuSig(25, 1, 1),
 	"EPYC-Genoa": cpuSig(25, 17, 0), "EPYC-Genoa-v1": cpuSig(25, 17, 0),
 	"EPYC-Turin": cpuSig(26, 0, 0),
 }

@@ -8,6 +8,7 @@ export TPOD_BENCH=1 TPOD_BENCH_WRITE=1
 
 go test -count=1 -timeout 10m -run '^TestGatewayBenchReport$' -v ./internal/gateway  # gateway: wake from zero, wrk vs direct
 go test -count=1 -timeout 10m -run '^TestAttestBenchReport$' -v ./internal/attest  # attestation: parse + verify per kind
+go test -count=1 -timeout 10m -run '^TestMeasureBenchReport$' -v ./internal/measure  # measurements: SEV-SNP digest, CCEL replay, TDX direct boot
 go test -count=1 -timeout 10m -run '^TestP2PBenchReport$' -v ./internal/p2p  # p2p: request round trips on loopback
 (eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 30m -run '^TestRuntimeBenchReport$' -v ./internal/runtime/containerd)  # runtime: create/wake → first 200 (runc, gVisor), metering 200 idle pods (needs root + testenv-containerd.sh)
 go test -count=1 -timeout 20m -run '^TestBundleBenchReport$' -v ./internal/bundle  # bundles: encrypt+add 200 MiB vs plain add, 1 GiB peak memory

@@ -2,7 +2,7 @@
 // enclave keys of a Trusted Pods provider (DESIGN §5, docs/attestation.md).
 //
 // Three kinds exist: sev-snp (an AMD SEV-SNP report with its VCEK or VLEK
-// certificate), tdx (an Intel TDX quote v4 carrying its PCK chain) and
+// certificate), tdx (an Intel TDX quote v4 or v5 carrying its PCK chain) and
 // simulated (no hardware: for development only, refused by Verify unless the
 // caller sets VerifyOptions.AllowInsecureSimulated).
 //

@@ -42,7 +42,7 @@ type Evidence struct {
 	// to, such as the gateway's TLS key binding.
 	Extra []byte
 	// Report is the kind's hardware evidence: the 1184-byte SEV-SNP report, the
-	// raw TDX quote v4, or the simulated report.
+	// raw TDX quote (v4 or v5, without padding), or the simulated report.
 	Report []byte
 	// Certs holds the SEV-SNP certificates (DER); empty for other kinds.
 	Certs SNPCerts

@@ -117,3 +117,29 @@ func FuzzParseCCELTable(f *testing.F) {
 	f.Add(readTestdata(f, "ccel_table.dat"))
 	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseCCELTable(b) })
 }
+
+// The fixed events a direct boot extends into RTMR1 (the EV_EFI_ACTION
+// strings and the separator) are the ones a real TDVF logged: the COS log
+// (a bootloader boot) has them in RTMR1 with these digests.
+func TestDirectBootConstantsInRealLog(t *testing.T) {
+	events, err := ParseEventLog(readTestdata(t, "ccel_data.dat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boot := TDXDirectBoot{Kernel: testPE(true), MemoryBytes: 1 << 30}
+	ev, err := boot.Events()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[Digest384]bool{}
+	for _, e := range events {
+		if e.MRIndex == 2 && (e.Type == EvEFIAction || e.Type == EvSeparator) {
+			seen[e.Digest] = true
+		}
+	}
+	for i, d := range ev.RTMR1[1:] {
+		if !seen[d] {
+			t.Errorf("direct-boot RTMR1 event %d (%s) is not in the real log's RTMR1", i+1, d)
+		}
+	}
+}

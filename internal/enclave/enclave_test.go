@@ -4,19 +4,24 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdh"
+	"crypto/hmac"
 	"crypto/hpke"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
 	sevclient "github.com/google/go-sev-guest/client"
 	labi "github.com/google/go-sev-guest/client/linuxabi"
-	sevtest "github.com/google/go-sev-guest/testing"
+	spb "github.com/google/go-sev-guest/proto/sevsnp"
 
 	"github.com/trustedpods/tpod/internal/attest"
 )
@@ -156,25 +161,66 @@ func TestNoTEEIsAnError(t *testing.T) {
 	}
 }
 
-// The SEV-SNP sealer on go-sev-guest's FAKE device: keys persist sealed,
-// reload to the same identity, and a different derived key (another chip or
-// measurement) cannot unseal them, so new keys are made.
-func TestSNPSealing(t *testing.T) {
-	req := SNPDerivedKeyRequest
-	abiReq := &labi.SnpDerivedKeyReqABI{RootKeySelect: 0, GuestFieldSelect: req.GuestFieldSelect.ABI()}
-	dev := func(key byte) sevclient.Device {
-		return &sevtest.Device{Keys: map[string][]byte{sevtest.DerivedKeyRequestToString(abiReq): bytes.Repeat([]byte{key}, 32)}}
+// fakeSNP is a FAKE AMD secure processor for derived keys: it derives the
+// key from a chip secret and exactly the fields the request selects, taking
+// the measurement and policy from its launch and refusing a TCB above the
+// committed one or an SVN above the launch SVN, as the firmware does.
+type fakeSNP struct {
+	chip        byte
+	measurement byte
+	level       SNPLevel // committed TCB, launch guest SVN
+}
+
+func (f *fakeSNP) Open(string) error           { return nil }
+func (f *fakeSNP) Close() error                { return nil }
+func (f *fakeSNP) Product() *spb.SevProduct    { return nil }
+func (f *fakeSNP) snpLevel() (SNPLevel, error) { return f.level, nil }
+func (f *fakeSNP) Ioctl(cmd uintptr, arg any) (uintptr, error) {
+	r, ok := arg.(*labi.SnpUserGuestRequest)
+	if !ok || cmd != labi.IocSnpGetDerivedKey {
+		return 0, errors.New("fake snp: only derived keys")
 	}
+	req := r.ReqData.(*labi.SnpDerivedKeyReqABI)
+	if !(SNPLevel{TCB: req.TCBVersion, GuestSVN: req.GuestSVN}).atMost(f.level) {
+		r.FwErr = 0x16 // INVALID_PARAM
+		return 0, syscall.EIO
+	}
+	m := hmac.New(sha256.New, []byte{f.chip})
+	fmt.Fprintf(m, "root=%d fields=%x", req.RootKeySelect, req.GuestFieldSelect)
+	if req.GuestFieldSelect&(1<<3) != 0 {
+		fmt.Fprintf(m, " measurement=%d", f.measurement)
+	}
+	if req.GuestFieldSelect&(1<<4) != 0 {
+		fmt.Fprintf(m, " svn=%d", req.GuestSVN)
+	}
+	if req.GuestFieldSelect&(1<<5) != 0 {
+		fmt.Fprintf(m, " tcb=%d", req.TCBVersion)
+	}
+	copy(r.RespData.(*labi.SnpDerivedKeyRespABI).Data[:], m.Sum(nil))
+	return 0, nil
+}
+
+func snpSealerOn(f *fakeSNP, purpose string) Sealer {
+	s := NewSNPSealerFor(f, purpose).(*snpSealer)
+	s.level = f.snpLevel
+	return s
+}
+
+// The SEV-SNP sealer on a FAKE device: keys persist sealed, reload to the
+// same identity, and a different derived key (another chip or measurement)
+// cannot unseal them, so new keys are made.
+func TestSNPSealing(t *testing.T) {
 	dir := t.TempDir()
-	open := func(d sevclient.Device) *Enclave {
+	open := func(f *fakeSNP) *Enclave {
 		t.Helper()
-		e, err := Open(context.Background(), Config{DataDir: dir, Kind: attest.KindSEVSNP, Quoter: fakeQuoter{attest.KindSEVSNP}, Sealer: NewSNPSealer(d)})
+		e, err := Open(context.Background(), Config{DataDir: dir, Kind: attest.KindSEVSNP, Quoter: fakeQuoter{attest.KindSEVSNP}, Sealer: snpSealerOn(f, PurposeEnclaveKeys)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return e
 	}
-	e1 := open(dev(1))
+	lvl := SNPLevel{TCB: 0x1b00000000000304, GuestSVN: 1}
+	e1 := open(&fakeSNP{chip: 1, measurement: 1, level: lvl})
 	sealed, err := os.ReadFile(filepath.Join(dir, (&snpSealer{}).FileName()))
 	if err != nil {
 		t.Fatal(err)
@@ -182,15 +228,94 @@ func TestSNPSealing(t *testing.T) {
 	if bytes.Contains(sealed, crypto.FromECDSA(e1.signKey)) {
 		t.Fatal("sealed file holds the plain signing key")
 	}
-	if e2 := open(dev(1)); e2.Address() != e1.Address() {
+	if e2 := open(&fakeSNP{chip: 1, measurement: 1, level: lvl}); e2.Address() != e1.Address() {
 		t.Fatal("same derived key did not unseal the same identity")
 	}
-	e3 := open(dev(2))
+	e3 := open(&fakeSNP{chip: 1, measurement: 2, level: lvl})
 	if e3.Address() == e1.Address() {
-		t.Fatal("a different derived key unsealed the keys")
+		t.Fatal("another measurement unsealed the keys")
 	}
 	if _, err := os.Stat(filepath.Join(dir, (&snpSealer{}).FileName()+".stale")); err != nil {
 		t.Fatalf("old sealed keys not kept aside: %v", err)
+	}
+}
+
+// Issue 15.7: the derived key depends on the TCB version and the guest SVN,
+// so data sealed under a newer firmware does not open after a rollback,
+// while an update unseals and seals again at the new level.
+func TestSNPSealingTCB(t *testing.T) {
+	old := SNPLevel{TCB: 0x1b00000000000304, GuestSVN: 1}
+	newer := SNPLevel{TCB: 0x1c00000000000304, GuestSVN: 1} // microcode SPL 0x1b → 0x1c
+	key := func(l SNPLevel) []byte {
+		f := &fakeSNP{chip: 1, measurement: 1, level: newer}
+		req := SNPDerivedKeyRequest(l)
+		resp, err := sevclient.GetDerivedKeyAcknowledgingItsLimitations(f, &req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Data[:]
+	}
+	if bytes.Equal(key(old), key(newer)) {
+		t.Fatal("a changed TCB gives the same derived key")
+	}
+	if bytes.Equal(key(old), key(SNPLevel{TCB: old.TCB, GuestSVN: 0})) {
+		t.Fatal("a changed guest SVN gives the same derived key")
+	}
+
+	f := &fakeSNP{chip: 1, measurement: 1, level: old}
+	s := snpSealerOn(f, PurposeDataDisk)
+	atOld, err := s.Seal([]byte("disk key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.(*snpSealer).Stale(atOld) {
+		t.Fatal("fresh blob reported stale")
+	}
+	// Firmware update (committed): the old blob still opens and is stale.
+	f.level = newer
+	if p, err := s.Unseal(atOld); err != nil || string(p) != "disk key" {
+		t.Fatalf("after an update: %q %v", p, err)
+	}
+	if !s.(*snpSealer).Stale(atOld) {
+		t.Fatal("blob sealed at the old TCB not reported stale after an update")
+	}
+	atNew, err := s.Seal([]byte("disk key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rollback: data sealed at the newer TCB is refused, by name.
+	f.level = old
+	if _, err := s.Unseal(atNew); !errors.Is(err, ErrRollback) {
+		t.Fatalf("unseal after a rollback: %v, want ErrRollback", err)
+	}
+	// Editing the header to claim the old TCB does not help: the key differs
+	// and the header is authenticated.
+	forged := bytes.Clone(atNew)
+	binary.LittleEndian.PutUint64(forged[len(snpMagic):], old.TCB)
+	if _, err := s.Unseal(forged); err == nil {
+		t.Fatal("a blob whose header claims an older TCB unsealed")
+	}
+	// Purposes are separate keys.
+	if _, err := snpSealerOn(f, PurposeEnclaveKeys).Unseal(atOld); err == nil {
+		t.Fatal("a data-disk blob unsealed as enclave keys")
+	}
+}
+
+func TestInsecureKeySealer(t *testing.T) {
+	root := bytes.Repeat([]byte{5}, 32)
+	s := NewInsecureKeySealer(root, PurposeDataDisk)
+	b, err := s.Seal([]byte("disk key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Unseal(b); err != nil || string(p) != "disk key" {
+		t.Fatalf("%q %v", p, err)
+	}
+	if _, err := NewInsecureKeySealer(bytes.Repeat([]byte{6}, 32), PurposeDataDisk).Unseal(b); err == nil {
+		t.Fatal("another root unsealed")
+	}
+	if _, err := NewInsecureKeySealer(root, PurposeEnclaveKeys).Unseal(b); err == nil {
+		t.Fatal("another purpose unsealed")
 	}
 }
 

@@ -8,7 +8,7 @@ BIN      := bin
 TPOD     := $(BIN)/tpod
 export PATH := $(CURDIR)/$(BIN)/tools:$(PATH)
 
-.PHONY: all help build deps test test-short demo contracts proto generate check-generated bench fuzz clean
+.PHONY: all help build release reproduce reproduce-quick image image-lock deps test test-short demo contracts proto generate check-generated bench fuzz clean
 
 all: build
 
@@ -17,6 +17,10 @@ help:
 	@echo "make test             the whole suite with real services (root)"
 	@echo "make test-short       go test -short ./... without root services"
 	@echo "make build            bin/tpod"
+	@echo "make release          reproducible static bin/release/tpod (docs/image.md)"
+	@echo "make reproduce        build tpod again elsewhere with an empty GOCACHE; fail unless identical (~10 min)"
+	@echo "make image            the provider's guest image in bin/image (kernel, initrd, cmdline, image.json)"
+	@echo "make image-lock       refresh image/debs.lock from Debian's current versions"
 	@echo "make deps             install Debian/npm packages and Go tools"
 	@echo "make contracts        compile Solidity, regenerate Go bindings"
 	@echo "make check-generated  fail if generated code is stale"
@@ -27,6 +31,30 @@ help:
 # build compiles the single tpod binary.
 build:
 	$(GO) build -o $(TPOD) ./cmd/tpod
+
+# release builds the reproducible tpod that the guest image embeds
+# (scripts/release.sh: no cgo, -trimpath, no VCS stamp, empty build ID,
+# version from VERSION). Outputs under bin/release; a later step may add to
+# it after `make image` (the publisher-side release policy).
+release:
+	bash scripts/release.sh bin/release
+
+# reproduce builds tpod a second time in another directory with an empty
+# GOCACHE and fails unless both SHA-256 sums are equal; reproduce-quick
+# (CI) keeps the build cache.
+reproduce:
+	bash scripts/reproduce.sh
+
+reproduce-quick:
+	bash scripts/reproduce.sh --quick
+
+# image builds the guest image from Debian packages pinned in
+# image/debs.lock and the release tpod (docs/image.md).
+image: release
+	bash scripts/image.sh bin/image
+
+image-lock:
+	bash scripts/image-lock.sh
 
 # deps installs Debian packages, npm packages and Go tools the project needs.
 deps:

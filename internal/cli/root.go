@@ -84,7 +84,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	// Command groups register here, one line each, in the order of their files.
 	root.AddCommand(
-		newVersionCmd(),
+		newVersionCmd(), newGuestCmd(),
 		newProviderCmd(g),
 		newTeeCmd(g), newMeasureCmd(g),
 		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),

@@ -30,6 +30,9 @@ type Config struct {
 	RepoPath string
 	// Listen are the swarm listen addresses; default /ip4/127.0.0.1/tcp/0.
 	Listen []string
+	// Announce, when set, replaces the addresses the node announces (and
+	// Addrs returns): e.g. a VM host's forwarded ports.
+	Announce []string
 	// Public joins the public IPFS network: default bootstrap peers, the
 	// DHT (client mode) and providing. When false (dev networks and tests)
 	// the node has no bootstrap peers, no routing, provides nothing, and
@@ -139,6 +142,16 @@ func NewNode(ctx context.Context, cfg Config) (*Node, error) {
 		n.cleanup()
 		return nil, fmt.Errorf("ipfs: open repo %s: %w", repoPath, err)
 	}
+	// Listen and announce addresses follow the configuration at every
+	// start, not only when the repository was made.
+	if rc, err := r.Config(); err == nil && cfg.RepoPath != "" {
+		rc.Addresses.Swarm = swarmListen(cfg)
+		rc.Addresses.Announce = cfg.Announce
+		if err := r.SetConfig(rc); err != nil {
+			r.Close()
+			return nil, fmt.Errorf("ipfs: update repo config: %w", err)
+		}
+	}
 	routing := libp2p.NilRouterOption
 	if cfg.Public {
 		routing = libp2p.DHTClientOption
@@ -207,13 +220,16 @@ func nodeConfig(cfg Config) (*config.Config, error) {
 		kc.AutoNAT.ServiceMode = config.AutoNATServiceDisabled
 		kc.Discovery.MDNS.Enabled = false
 	}
-	listen := cfg.Listen
-	if len(listen) == 0 {
-		listen = []string{"/ip4/127.0.0.1/tcp/0"}
-	}
-	kc.Addresses.Swarm = listen
-	kc.Addresses.Announce = nil
+	kc.Addresses.Swarm = swarmListen(cfg)
+	kc.Addresses.Announce = cfg.Announce
 	return kc, nil
+}
+
+func swarmListen(cfg Config) []string {
+	if len(cfg.Listen) == 0 {
+		return []string{"/ip4/127.0.0.1/tcp/0"}
+	}
+	return cfg.Listen
 }
 
 // Host is the node's libp2p host: the /tpod protocols register on it. It is

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +53,14 @@ type FileConfig struct {
 	Gateway      GatewayConfig `json:"gateway"`
 	// Metrics is the listen address of the Prometheus endpoint ("" for none).
 	Metrics string `json:"metrics"`
+	// ClaimOnStop makes the provider sign and claim every pod's last receipt
+	// when it stops (the guest image sets it: under TDX the keys do not
+	// survive a reboot, so what is not claimed before is lost).
+	ClaimOnStop bool `json:"claimOnStop"`
+	// OperatorConfigHash is the hex SHA-256 of the operator's part of the
+	// configuration in the guest image (internal/guest, docs/image.md),
+	// set by the guest's init; empty elsewhere.
+	OperatorConfigHash string `json:"operatorConfigHash"`
 }
 
 // ChainConfig says where the contracts are and which wallet the provider
@@ -71,9 +80,12 @@ type ChainConfig struct {
 // IPFSConfig selects the embedded node or an external kubo.
 type IPFSConfig struct {
 	// Mode is "embedded" (default) or "external".
-	Mode      string   `json:"mode"`
-	API       string   `json:"api"` // external: kubo RPC address
-	Listen    []string `json:"listen"`
+	Mode   string   `json:"mode"`
+	API    string   `json:"api"` // external: kubo RPC address
+	Listen []string `json:"listen"`
+	// Announce replaces the listen addresses the node announces and
+	// registers (e.g. a VM host's forwarded ports).
+	Announce  []string `json:"announce"`
 	Public    bool     `json:"public"`
 	Bootstrap []string `json:"bootstrap"`
 }
@@ -208,6 +220,12 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 	if fc.DataDir == "" {
 		return nil, fmt.Errorf("dataDir is required: %w", config.ErrInvalid)
 	}
+	var opHash []byte
+	if fc.OperatorConfigHash != "" {
+		if opHash, err = hex.DecodeString(fc.OperatorConfigHash); err != nil || len(opHash) != 32 {
+			return nil, fmt.Errorf("operatorConfigHash: not a hex SHA-256: %w", config.ErrInvalid)
+		}
+	}
 	pricing, err := fc.pricing()
 	if err != nil {
 		return nil, err
@@ -257,7 +275,7 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 	if bundles == nil {
 		switch fc.IPFS.Mode {
 		case "", "embedded":
-			node, err := ipfs.NewNode(ctx, ipfs.Config{RepoPath: filepath.Join(fc.DataDir, "ipfs"), Listen: fc.IPFS.Listen,
+			node, err := ipfs.NewNode(ctx, ipfs.Config{RepoPath: filepath.Join(fc.DataDir, "ipfs"), Listen: fc.IPFS.Listen, Announce: fc.IPFS.Announce,
 				Public: fc.IPFS.Public, Bootstrap: fc.IPFS.Bootstrap, Logger: log.With("component", "ipfs")})
 			if err != nil {
 				return nil, fmt.Errorf("ipfs: %w", err)
@@ -313,6 +331,7 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		MinRunway: time.Duration(fc.MinRunway), LowFunds: time.Duration(fc.LowFunds), BillingCycle: time.Duration(fc.BillingCycle),
 		StopGrace: time.Duration(fc.StopGrace), PricingNotice: time.Duration(fc.PricingNotice), MaxBundleSize: fc.MaxBundleMiB << 20,
 		WorkDir: filepath.Join(fc.DataDir, "work"), Region: fc.Region, Logger: log,
+		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash,
 	})
 	if err != nil {
 		return nil, err

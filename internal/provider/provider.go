@@ -5,6 +5,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -81,6 +82,11 @@ type Config struct {
 	WorkDir string
 	// Region and Addrs are published in the registry.
 	Region string
+	// ClaimOnStop claims every pod's last receipt when Run stops.
+	ClaimOnStop bool
+	// OperatorConfigHash is the SHA-256 of the operator's configuration in
+	// the guest image (nil elsewhere): see OperatorConfigHash.
+	OperatorConfigHash []byte
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -336,11 +342,27 @@ func (p *Provider) Run(ctx context.Context) error {
 		g.Go(func() error { return p.gw.Run(ctx) })
 	}
 	err = g.Wait()
+	if p.cfg.ClaimOnStop {
+		// A planned stop: sign and claim what the pods used up to now, so
+		// that nothing is lost if the keys do not survive (TDX).
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		p.sample(cctx)
+		p.billAll(cctx)
+		cancel()
+		p.log.Info("claimed the last receipts before stopping")
+	}
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
 }
+
+// OperatorConfigHash is the SHA-256 of the canonical operator configuration
+// the guest image booted with (docs/image.md), nil outside the image. The
+// attestation statement commits to it, so a publisher sees the exact
+// configuration (chain, prices, listen addresses, payout account) it runs
+// under.
+func (p *Provider) OperatorConfigHash() []byte { return bytes.Clone(p.cfg.OperatorConfigHash) }
 
 func (p *Provider) billingLoop(ctx context.Context) error {
 	t := time.NewTicker(p.cfg.BillingCycle)

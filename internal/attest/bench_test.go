@@ -2,7 +2,6 @@ package attest
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -95,25 +94,15 @@ func TestAttestBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH") == "" {
 		t.Skip("set TPOD_BENCH=1 (scripts/bench.sh)")
 	}
-	rows := []struct {
-		name string
-		f    func(*testing.B)
-	}{
-		{"parse + verify sev-snp evidence (fake chain, RSA-4096 ASK/ARK, P-384 VCEK)", BenchmarkVerifySEVSNP},
-		{"parse + verify tdx evidence (quote v4, test PKI)", BenchmarkVerifyTDX},
-		{"parse + verify simulated evidence", BenchmarkVerifySimulated},
-		{"verify the real Milan SEV-SNP report against AMD's real roots", BenchmarkVerifyRealSNP},
-		{"verify the real TDX quote v5 against Intel's real root", BenchmarkVerifyRealTDXv5},
+	rows := []benchdoc.Bench{
+		{Name: "parse + verify sev-snp evidence (fake chain, RSA-4096 ASK/ARK, P-384 VCEK)", F: BenchmarkVerifySEVSNP},
+		{Name: "parse + verify tdx evidence (quote v4, test PKI)", F: BenchmarkVerifyTDX},
+		{Name: "parse + verify simulated evidence", F: BenchmarkVerifySimulated},
+		{Name: "verify the real Milan SEV-SNP report against AMD's real roots", F: BenchmarkVerifyRealSNP},
+		{Name: "verify the real TDX quote v5 against Intel's real root", F: BenchmarkVerifyRealTDXv5},
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "`go test -run TestAttestBenchReport ./internal/attest` on %s, load average %s at the start.\n\n",
-		benchdoc.Machine(), benchdoc.LoadAvg())
-	sb.WriteString("| operation | time per op |\n|---|---|\n")
-	for _, r := range rows {
-		res := testing.Benchmark(r.f)
-		fmt.Fprintf(&sb, "| %s | %.2f ms |\n", r.name, float64(res.NsPerOp())/1e6)
-		t.Logf("%s: %s", r.name, res)
-	}
+	sb.WriteString(benchdoc.TimeTable("go test -run TestAttestBenchReport ./internal/attest", rows, t.Logf))
 	sb.WriteString("\nVerification is offline (no CRL or PCS fetches); figures include JSON parsing.\n")
 	t.Log("\n" + sb.String())
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"testing"
 )
 
 // File is the benchmark document, relative to the module root.
@@ -173,4 +174,25 @@ func LoadAvg() string {
 		return f[0]
 	}
 	return "?"
+}
+
+// Bench is one row of a time-per-operation table.
+type Bench struct {
+	Name string
+	F    func(*testing.B)
+}
+
+// TimeTable runs each benchmark and returns a report section: the command
+// that made it, the machine and its load, then "| operation | time per op |"
+// rows in milliseconds. logf receives each raw result.
+func TimeTable(command string, rows []Bench, logf func(format string, args ...any)) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "`%s` on %s, load average %s at the start.\n\n", command, Machine(), LoadAvg())
+	sb.WriteString("| operation | time per op |\n|---|---|\n")
+	for _, r := range rows {
+		res := testing.Benchmark(r.F)
+		fmt.Fprintf(&sb, "| %s | %.2f ms |\n", r.Name, float64(res.NsPerOp())/1e6)
+		logf("%s: %s", r.Name, res)
+	}
+	return sb.String()
 }

@@ -3,7 +3,6 @@ package measure
 import (
 	"bytes"
 	"crypto/rand"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -91,24 +90,14 @@ func TestMeasureBenchReport(t *testing.T) {
 	if os.Getenv("TPOD_BENCH") == "" {
 		t.Skip("set TPOD_BENCH=1 (scripts/bench.sh)")
 	}
-	rows := []struct {
-		name string
-		f    func(*testing.B)
-	}{
-		{"SEV-SNP digest: parse a 4 MiB OVMF, hash a 12 MiB kernel + 64 MiB initrd, 4 vCPUs", BenchmarkSNPDigest},
-		{"SEV-SNP digest from a firmware descriptor and the three SHA-256s", BenchmarkSNPDigestFromDescriptor},
-		{"TDX: parse the real 256 KiB CCEL log and replay RTMR0–3", BenchmarkCCELReplay},
-		{"TDX: direct-boot RTMR1/RTMR2 of a 12 MiB kernel + 64 MiB initrd", BenchmarkTDXDirectBoot},
+	rows := []benchdoc.Bench{
+		{Name: "SEV-SNP digest: parse a 4 MiB OVMF, hash a 12 MiB kernel + 64 MiB initrd, 4 vCPUs", F: BenchmarkSNPDigest},
+		{Name: "SEV-SNP digest from a firmware descriptor and the three SHA-256s", F: BenchmarkSNPDigestFromDescriptor},
+		{Name: "TDX: parse the real 256 KiB CCEL log and replay RTMR0–3", F: BenchmarkCCELReplay},
+		{Name: "TDX: direct-boot RTMR1/RTMR2 of a 12 MiB kernel + 64 MiB initrd", F: BenchmarkTDXDirectBoot},
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "`go test -run TestMeasureBenchReport ./internal/measure` on %s, load average %s at the start.\n\n",
-		benchdoc.Machine(), benchdoc.LoadAvg())
-	sb.WriteString("| operation | time per op |\n|---|---|\n")
-	for _, r := range rows {
-		res := testing.Benchmark(r.f)
-		fmt.Fprintf(&sb, "| %s | %.2f ms |\n", r.name, float64(res.NsPerOp())/1e6)
-		t.Logf("%s: %s", r.name, res)
-	}
+	sb.WriteString(benchdoc.TimeTable("go test -run TestMeasureBenchReport ./internal/measure", rows, t.Logf))
 	t.Log("\n" + sb.String())
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return

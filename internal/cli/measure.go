@@ -161,16 +161,16 @@ func newMeasureSNPCmd(g *globals) *cobra.Command {
 			out := cmd.OutOrStdout()
 			if g.output == "json" {
 				v := struct {
-					Mode         string               `json:"mode"`
-					Digest       measure.Digest384    `json:"digest"`
-					Config       measure.SNPConfig    `json:"config"`
-					Firmware     *measure.Firmware    `json:"firmware"`
-					KernelHashes *snpKernelHashesJSON `json:"kernel_hashes,omitempty"`
-					Cmdline      *string              `json:"cmdline,omitempty"`
-					Seconds      float64              `json:"seconds"`
+					Mode         string                `json:"mode"`
+					Digest       measure.Digest384     `json:"digest"`
+					Config       measure.SNPConfig     `json:"config"`
+					Firmware     *measure.Firmware     `json:"firmware"`
+					KernelHashes *measure.KernelHashes `json:"kernel_hashes,omitempty"`
+					Cmdline      *string               `json:"cmdline,omitempty"`
+					Seconds      float64               `json:"seconds"`
 				}{Mode: "sev-snp", Digest: d, Config: cfg, Firmware: fw, Seconds: elapsed.Seconds()}
 				if kh != nil {
-					v.KernelHashes = &snpKernelHashesJSON{Kernel: attest.HexBytes(kh.Kernel[:]), Initrd: attest.HexBytes(kh.Initrd[:]), Cmdline: attest.HexBytes(kh.Cmdline[:])}
+					v.KernelHashes = kh
 					v.Cmdline = &cmdline
 				}
 				return teeWriteJSON(out, v)
@@ -187,13 +187,6 @@ func newMeasureSNPCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&vmm, "vmm", "qemu", "VMM whose initial vCPU state is assumed: qemu, ec2 or gce")
 	cmd.Flags().StringVar(&features, "guest-features", "0x1", "SEV_FEATURES of every vCPU (bit 0, SNP active, required)")
 	return cmd
-}
-
-// snpKernelHashesJSON writes the kernel-hashes table's digests in hex.
-type snpKernelHashesJSON struct {
-	Kernel  attest.HexBytes `json:"kernel_sha256"`
-	Initrd  attest.HexBytes `json:"initrd_sha256"`
-	Cmdline attest.HexBytes `json:"cmdline_sha256"`
 }
 
 func newMeasureTDXCmd(g *globals) *cobra.Command {

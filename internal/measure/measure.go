@@ -61,6 +61,25 @@ func ParseDigest384(s string) (Digest384, error) {
 	return d, nil
 }
 
+// Digest256 is a SHA-256 value, written in hex.
+type Digest256 [32]byte
+
+// String returns the digest in hex.
+func (d Digest256) String() string { return hex.EncodeToString(d[:]) }
+
+// MarshalText implements encoding.TextMarshaler (hex).
+func (d Digest256) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler (hex, optional 0x).
+func (d *Digest256) UnmarshalText(b []byte) error {
+	v, err := hex.DecodeString(strings.TrimPrefix(string(b), "0x"))
+	if err != nil || len(v) != len(d) {
+		return invalidf("%q is not %d bytes of hex", b, len(d))
+	}
+	copy(d[:], v)
+	return nil
+}
+
 // guidLE encodes a GUID string the way UEFI lays it out in memory: the first
 // three fields little-endian, the last two as written.
 func guidLE(s string) [16]byte {

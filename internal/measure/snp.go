@@ -61,14 +61,14 @@ func (ld *launchDigest) zeroPages(pageType byte, gpa uint64, size uint32) {
 // it is on disk, the initrd (empty when there is none), and the command line
 // with its terminating NUL.
 type KernelHashes struct {
-	Kernel  [32]byte `json:"kernel"`
-	Initrd  [32]byte `json:"initrd"`
-	Cmdline [32]byte `json:"cmdline"`
+	Kernel  Digest256 `json:"kernel_sha256"`
+	Initrd  Digest256 `json:"initrd_sha256"`
+	Cmdline Digest256 `json:"cmdline_sha256"`
 }
 
 // CmdlineSHA256 hashes a kernel command line as QEMU does: its bytes and a
 // terminating NUL.
-func CmdlineSHA256(cmdline string) [32]byte {
+func CmdlineSHA256(cmdline string) Digest256 {
 	return sha256.Sum256(append([]byte(cmdline), 0))
 }
 
@@ -113,7 +113,7 @@ func (k KernelHashes) Table() []byte {
 	off := 18
 	for _, e := range []struct {
 		guid [16]byte
-		hash [32]byte
+		hash Digest256
 	}{{sevCmdlineEntryGUID, k.Cmdline}, {sevInitrdEntryGUID, k.Initrd}, {sevKernelEntryGUID, k.Kernel}} {
 		copy(t[off:], e.guid[:])
 		binary.LittleEndian.PutUint16(t[off+16:], entry)

@@ -3,6 +3,9 @@ package measure
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -109,4 +112,54 @@ func vectorDigest(t *testing.T, row map[string]string) (Digest384, error) {
 		t.Fatal(err)
 	}
 	return SNPDigest(fw, kh, SNPConfig{VCPUs: vcpus, VCPUType: row["vcpu_type"], VMM: vmm, GuestFeatures: features})
+}
+
+// A verifier holding only the firmware descriptor (JSON) and the three
+// SHA-256s computes the same digest as one holding the files.
+func TestSNPDigestFromDescriptor(t *testing.T) {
+	fw, err := ParseOVMF(readTestdata(t, "ovmf_AmdSev_suffix.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kernel, initrd := []byte("a kernel"), []byte("an initrd")
+	kh, err := HashKernel(bytes.NewReader(kernel), bytes.NewReader(initrd), "console=ttyS0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := SNPConfig{VCPUs: 2, VCPUType: "EPYC-Milan", VMM: VMMQEMU, GuestFeatures: 1}
+	want, err := SNPDigest(fw, &kh, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob, err := json.Marshal(struct {
+		Firmware *Firmware
+		Hashes   KernelHashes
+	}{fw, KernelHashes{Kernel: sha256.Sum256(kernel), Initrd: sha256.Sum256(initrd), Cmdline: CmdlineSHA256("console=ttyS0")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(blob, []byte(`"cmdline_sha256":"`)) || !bytes.Contains(blob, []byte(`"hash":"`+fw.Hash.String())) {
+		t.Fatalf("descriptor is not hex: %s", blob)
+	}
+	var back struct {
+		Firmware *Firmware
+		Hashes   KernelHashes
+	}
+	if err := json.Unmarshal(blob, &back); err != nil {
+		t.Fatal(err)
+	}
+	got, err := SNPDigest(back.Firmware, &back.Hashes, cfg)
+	if err != nil || got != want {
+		t.Fatalf("digest from the descriptor %s (%v), from the files %s", got, err, want)
+	}
+	// The table is QEMU's layout: 168 bytes used, padded to 176.
+	if tb := kh.Table(); len(tb) != 176 || binary.LittleEndian.Uint16(tb[16:]) != 168 || !bytes.Equal(tb[18+50+50+18:18+50+50+50], kh.Kernel[:]) {
+		t.Fatalf("table %x", tb)
+	}
+	// Another firmware digest (--ovmf-hash) gives another launch digest.
+	other := *fw
+	other.Hash[0] ^= 1
+	if d, _ := SNPDigest(&other, &kh, cfg); d == want {
+		t.Fatal("the firmware digest is not part of the launch digest")
+	}
 }

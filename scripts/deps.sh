@@ -13,6 +13,7 @@ APT_PACKAGES=(
 	nodejs npm                                                           # solc
 	curl ca-certificates git make
 	bc jq                                                                # scripts/demo.sh arithmetic and JSON
+	osslsigncode openssl                                                 # internal/measure: an independent Authenticode digest
 )
 
 missing=()

@@ -2,6 +2,7 @@ package contracts_test
 
 import (
 	"fmt"
+	"math/big"
 	"os"
 	"runtime"
 	"strings"
@@ -14,10 +15,11 @@ import (
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
-// Gas goals of DESIGN §8.
+// Gas goals under mainnet's rules: issue 17's, tighter than DESIGN §8's
+// 60,000 and 25,000.
 const (
-	goalSteadyClaim        = 60_000
-	goalClaimManyPerRcpt20 = 25_000
+	goalSteadyClaim        = 40_000
+	goalClaimManyPerRcpt20 = 18_000
 )
 
 type gasRow struct {
@@ -41,7 +43,7 @@ func sampleProvider() (contracts.RegistryProviderInfo, []contracts.RegistryPrici
 // measureGas runs each operation on a fresh chain with the given fork rules
 // and returns receipt.GasUsed of each.
 func measureGas(t testing.TB, r rules) []gasRow {
-	e := newEnvRules(t, 3, r)
+	e := newEnvRules(t, 4, r)
 	pub, prov := e.accts[0], e.accts[1]
 	tk := e.newTestToken(18)
 	e.fund(tk, pub, ether(1_000_000))
@@ -62,6 +64,23 @@ func measureGas(t testing.TB, r rules) []gasRow {
 	ch.last = payment.InitialBaseline(e.channelStart(ch.id))
 	add("deposit", e.mustSend(pub, e.payment, paymentABI.PackDeposit(ch.id, ether(1))).GasUsed)
 
+	// Opening a channel from a publisher without allowance: approve, then
+	// createChannel (two transactions), or createChannelWithPermit (one).
+	for i, a := range e.accts[2:4] {
+		e.mustSend(a, tk.c, tk.abi.PackMint(a.addr, ether(10)))
+		pod := randomPodID()
+		if i == 0 {
+			ga := e.mustSend(a, tk.c, tk.abi.PackApprove(e.domain.Contract, ether(1))).GasUsed
+			gc := e.mustSend(a, e.payment, paymentABI.PackCreateChannel(prov.addr, pod, tk.addr, terms.Binding(), 3600, ether(1))).GasUsed
+			add("approve + createChannel (2 transactions)", ga+gc)
+			continue
+		}
+		deadline := e.now() + 600
+		v, r, s := e.permit(tk, a, a, ether(1), deadline)
+		add("createChannelWithPermit (1 transaction)", e.mustSend(a, e.payment, paymentABI.PackCreateChannelWithPermit(
+			prov.addr, pod, tk.addr, terms.Binding(), 3600, ether(1), new(big.Int).SetUint64(deadline), v, r, s)).GasUsed)
+	}
+
 	claim := func(ch *channelState) uint64 {
 		r := ch.next(e.now(), usage.Vector{1000, 1000, 1000, 0, 500, 800, 64})
 		g := e.mustSend(prov, e.payment, e.claimData(ch, r, e.sign(enc, r))).GasUsed
@@ -74,19 +93,21 @@ func measureGas(t testing.TB, r rules) []gasRow {
 	add("claim, steady state", claim(ch))
 
 	// claimMany over n channels that have each been claimed once already.
-	for _, n := range []int{1, 5, 20} {
+	batch := func(n int, terms payment.Terms, first, next usage.Vector) uint64 {
 		chans := make([]*channelState, n)
 		for i := range chans {
 			chans[i] = e.openChannel(pub, prov, tk, terms, 3600, ether(1))
 		}
 		e.advance(5 * time.Second)
 		for _, c := range chans {
-			claim(c)
+			r := c.next(e.now(), first)
+			e.mustSend(prov, e.payment, e.claimData(c, r, e.sign(enc, r)))
+			c.last = r.Baseline()
 		}
 		e.advance(5 * time.Second)
 		var batch []contracts.PaymentClaim
 		for _, c := range chans {
-			r := c.next(e.now(), usage.Vector{1000, 1000, 1000, 0, 500, 800, 64})
+			r := c.next(e.now(), next)
 			batch = append(batch, payment.NewClaim(c.terms, c.last, r, e.sign(enc, r)))
 		}
 		rc := e.mustSend(prov, e.payment, paymentABI.PackClaimMany(batch))
@@ -95,8 +116,20 @@ func measureGas(t testing.TB, r rules) []gasRow {
 				t.Fatal("claimMany skipped a receipt in the gas benchmark")
 			}
 		}
-		add(fmt.Sprintf("claimMany, per receipt at %d", n), rc.GasUsed/uint64(n))
+		return rc.GasUsed / uint64(n)
 	}
+	step := usage.Vector{1000, 1000, 1000, 0, 500, 800, 64}
+	for _, n := range []int{1, 5, 20} {
+		add(fmt.Sprintf("claimMany, per receipt at %d", n), batch(n, terms, step, step))
+	}
+	// The devnet provider's prices (10^9 per millicore·s, MiB·s reserved,
+	// core·ms used, KiB sent) and the counters of a 1-core, 512 MiB pod
+	// after a day: more non-zero calldata bytes than the rows above.
+	g := big.NewInt(1_000_000_000)
+	devnetTerms := payment.Terms{EnclaveSigner: enc.Address(), MaxPerSecond: big.NewInt(6_200_000_000_000),
+		Prices: [usage.Len]*big.Int{g, g, new(big.Int), new(big.Int), g, new(big.Int), g}}
+	add("claimMany, per receipt at 20, devnet prices, day-old counters", batch(20, devnetTerms,
+		usage.Vector{86_400_000, 44_236_800, 0, 0, 43_200_000, 17_280_000, 1_000_000}, usage.Vector{5000, 2560, 0, 0, 2500, 1000, 60}))
 
 	add("requestUnlock", e.mustSend(pub, e.payment, paymentABI.PackRequestUnlock(ch.id, ether(1))).GasUsed)
 	e.advance(3601 * time.Second)
@@ -130,7 +163,7 @@ func TestGasGoals(t *testing.T) {
 	if g := gasOf(rows, "claim, steady"); g > goalSteadyClaim {
 		t.Errorf("steady claim uses %d gas, goal %d", g, goalSteadyClaim)
 	}
-	if g := gasOf(rows, "claimMany, per receipt at 20"); g > goalClaimManyPerRcpt20 {
+	if g := gasOf(rows, "claimMany, per receipt at 20"); g > goalClaimManyPerRcpt20 { // the first such row
 		t.Errorf("claimMany uses %d gas per receipt at 20, goal %d", g, goalClaimManyPerRcpt20)
 	}
 }
@@ -160,14 +193,16 @@ func TestContractGasBenchReport(t *testing.T) {
 		switch {
 		case strings.HasPrefix(r.name, "claim, steady"):
 			goal = fmt.Sprintf("≤ %d", goalSteadyClaim)
-		case strings.HasPrefix(r.name, "claimMany, per receipt at 20"):
+		case r.name == "claimMany, per receipt at 20":
 			goal = fmt.Sprintf("≤ %d", goalClaimManyPerRcpt20)
 		}
 		fmt.Fprintf(&sb, "| %s | %d | %d | %s |\n", r.name, r.gas, dev[i].gas, goal)
 	}
 	sb.WriteString("\nclaimMany rows are the transaction's gas divided by the number of receipts; every\n" +
 		"receipt is for a different channel that had been claimed before. A claim's calldata (terms,\n" +
-		"previous baseline, receipt, compact signature) is 30 words; see docs/contracts.md § Gas.\n")
+		"previous baseline, receipt, compact signature) is 14 words, packed; see docs/contracts.md § Gas.\n" +
+		"Calldata costs 16 gas per non-zero byte and 4 per zero byte, so larger prices and counters cost\n" +
+		"more: the \"devnet prices, day-old counters\" row shows by how much.\n")
 	t.Log("\n" + sb.String())
 	if os.Getenv("TPOD_BENCH_WRITE") == "" {
 		return

@@ -11,6 +11,6 @@ package contracts
 //go:generate node compile.js
 //go:generate abigen --v2 --abi build/Payment.abi --bin build/Payment.bin --pkg contracts --type Payment --out payment.go
 //go:generate abigen --v2 --abi build/Registry.abi --bin build/Registry.bin --pkg contracts --type Registry --out registry.go
-//go:generate abigen --v2 --abi build/TestToken.abi --bin build/TestToken.bin --pkg contracts --type TestToken --out testtoken.go
+//go:generate abigen --v2 --abi build/TestToken.abi --bin build/TestToken.bin --pkg contracts --type TestToken --alias eip712Domain=tokenEip712Domain --out testtoken.go
 //go:generate abigen --v2 --abi build/FeeToken.abi --bin build/FeeToken.bin --pkg testtokens --type FeeToken --out testtokens/feetoken.go
 //go:generate abigen --v2 --abi build/ReentrantToken.abi --bin build/ReentrantToken.bin --pkg testtokens --type ReentrantToken --out testtokens/reentranttoken.go

@@ -37,15 +37,25 @@ func TestReceiptDigestMatchesContract(t *testing.T) {
 			t.Fatalf("receipt digest: contract %x, Go %x", got, want)
 		}
 	}
-	terms := payment.Terms{EnclaveSigner: newAccount(t).addr, MaxPerSecond: big.NewInt(99), Prices: prices(1, 0, 3, 0, 5, 0, 1<<62)}
-	b := payment.Baseline{Seq: 4, Time: 5, Usage: usage.Vector{6, 7, 8, 9, 10, 11, 12}}
-	got, err := bind.Call(e.payment, nil, paymentABI.PackHashState(terms.Binding(), b.Binding()), paymentABI.UnpackHashState)
-	if err != nil {
-		t.Fatal(err)
+	max128 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
+	for _, tb := range []struct {
+		terms payment.Terms
+		last  payment.Baseline
+	}{
+		{payment.Terms{EnclaveSigner: newAccount(t).addr, MaxPerSecond: big.NewInt(99), Prices: prices(1, 0, 3, 0, 5, 0, 1<<62)},
+			payment.Baseline{Seq: 4, Time: 5, Usage: usage.Vector{6, 7, 8, 9, 10, 11, 12}}},
+		{payment.Terms{EnclaveSigner: common.MaxAddress, MaxPerSecond: max128, Prices: [usage.Len]*big.Int{max128, max128, max128, max128, max128, max128, max128}},
+			payment.Baseline{Seq: ^uint64(0), Time: ^uint64(0), Usage: usage.Vector{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}}},
+	} {
+		got, err := bind.Call(e.payment, nil, paymentABI.PackHashState(tb.terms.Binding(), tb.last.Binding()), paymentABI.UnpackHashState)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := payment.StateHash(tb.terms, tb.last); got != want {
+			t.Fatalf("state hash: contract %x, Go %x", got, want)
+		}
 	}
-	if want := payment.StateHash(terms, b); got != want {
-		t.Fatalf("state hash: contract %x, Go %x", got, want)
-	}
+	terms := payment.Terms{Prices: prices(1, 0, 3, 0, 5, 0, 1<<62)}
 	ph, err := bind.Call(e.payment, nil, paymentABI.PackPricesHash(terms.Binding().Prices), paymentABI.UnpackPricesHash)
 	if err != nil {
 		t.Fatal(err)
@@ -585,19 +595,25 @@ func TestPricingChange(t *testing.T) {
 	}
 }
 
+// A channel's balance is at most 2^96 − 1 (it shares the claim's storage
+// slot with the commitment): a deposit beyond it is refused and moves nothing.
 func TestBalanceOverflow(t *testing.T) {
 	f := newFixture(t)
-	max128 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
-	f.fund(f.tk, f.pub, max128)
-	ch := f.open(new(big.Int).Sub(max128, ether(1)))
+	max96 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 96), big.NewInt(1))
+	f.fund(f.tk, f.pub, new(big.Int).Lsh(max96, 1))
+	ch := f.open(new(big.Int).Sub(max96, ether(1)))
 	bal := f.balanceOf(f.tk, f.domain.Contract)
 	before := f.channel(ch.id)
 	f.expectRevert("BalanceOverflow", f.pub, f.payment, paymentABI.PackDeposit(ch.id, ether(2)))
 	f.unchanged(ch, before, bal)
+	f.expectRevert("BalanceOverflow", f.pub, f.payment, paymentABI.PackCreateChannel(f.prov.addr, randomPodID(), f.tk.addr, f.defaultTerms(f.enc).Binding(), 60, new(big.Int).Add(max96, big.NewInt(1))))
 	f.mustSend(f.pub, f.payment, paymentABI.PackDeposit(ch.id, ether(1)))
-	if c := f.channel(ch.id); c.Balance.Cmp(max128) != 0 {
-		t.Fatalf("balance %v, want 2^128-1", c.Balance)
+	if c := f.channel(ch.id); c.Balance.Cmp(max96) != 0 {
+		t.Fatalf("balance %v, want 2^96-1", c.Balance)
 	}
+	// A full balance is still claimed correctly: the commitment next to it is intact.
+	f.advance(10 * time.Second)
+	f.mustClaim(ch, ch.next(f.now(), usage.Vector{1, 1, 1, 1, 1, 1, 1}))
 }
 
 func TestApplyPricingFirstNewRejects(t *testing.T) {
@@ -628,4 +644,29 @@ func TestApplyPricingFirstNewRejects(t *testing.T) {
 	f.expectRevert("ReceiptMismatch", f.prov, f.payment, apply(cur, ch.last, foreign))
 	f.expectRevert("StateMismatch", f.prov, f.payment, apply(staleCur, stale, fn))
 	f.mustSend(f.prov, f.payment, apply(cur, ch.last, fn))
+}
+
+// The bits a packed claim leaves unused (the high half of seqTime, the last
+// lane of usage word 1) are not signed: in a receipt they are ignored, so
+// the commitment holds exactly the signed values; in terms or baseline they
+// do not match the commitment.
+func TestClaimUnusedBits(t *testing.T) {
+	f := newFixture(t)
+	ch := f.open(ether(1))
+	f.advance(10 * time.Second)
+	r := ch.next(f.now(), usage.Vector{1, 2, 3, 4, 5, 6, 7})
+	dirty := payment.NewClaim(ch.terms, ch.last, r, f.sign(f.enc, r))
+	dirty.Receipt.SeqTime = new(big.Int).Or(dirty.Receipt.SeqTime, new(big.Int).Lsh(big.NewInt(0xdead), 200))
+	dirty.Receipt.Usage[1] = new(big.Int).Or(dirty.Receipt.Usage[1], big.NewInt(0xbeef))
+	f.mustSend(f.other, f.payment, paymentABI.PackClaim(dirty))
+	ch.last = r.Baseline()
+	if got := f.channel(ch.id).StateHash; got != payment.StateHash(ch.terms, ch.last) {
+		t.Fatalf("commitment %x after a receipt with junk in unused bits, want that of the clean receipt", got)
+	}
+	f.advance(10 * time.Second)
+	r2 := ch.next(f.now(), usage.Vector{1})
+	junkLast := payment.NewClaim(ch.terms, ch.last, r2, f.sign(f.enc, r2))
+	junkLast.Last.Usage[1] = new(big.Int).Or(junkLast.Last.Usage[1], big.NewInt(1))
+	f.expectRevert("StateMismatch", f.other, f.payment, paymentABI.PackClaim(junkLast))
+	f.mustClaim(ch, r2)
 }

@@ -577,7 +577,7 @@ func (m *propModel) check(step string) {
 		g := got[i]
 		wantHash := payment.StateHash(c.terms, c.last)
 		if c.status == statusClosed {
-			wantHash = [32]byte{31: 1}
+			wantHash = [20]byte{19: 1}
 		}
 		if g.Balance.Cmp(c.balance) != 0 || g.Earned.Cmp(c.earned) != 0 || g.Status != c.status || g.StateHash != wantHash ||
 			g.UnlockAmount.Cmp(c.unlock) != 0 || g.UnlockAt != c.unlockAt {

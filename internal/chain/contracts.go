@@ -444,8 +444,8 @@ func (p *Payment) claimedUsage(ctx context.Context, l *types.Log, id [32]byte, s
 		}
 	}
 	for _, c := range claims {
-		if c.Receipt.ChannelId == id && c.Receipt.Seq == seq {
-			return c.Receipt.Usage, nil
+		if r := payment.ClaimReceipt(c); r.ChannelID == id && r.Seq == seq {
+			return r.Usage, nil
 		}
 	}
 	return [7]uint64{}, fmt.Errorf("channel %x: receipt %d not found in the calldata of %s (claimed through another contract?): %w", id, seq, l.TxHash.Hex(), ErrStateMismatch)

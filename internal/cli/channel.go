@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/spf13/cobra"
@@ -168,22 +171,10 @@ allowance is raised first when it is short.`,
 			}
 			defer c.Close()
 			tok := chain.NewToken(c, tokAddr)
-			if !noApprove {
-				allowed, err := tok.Allowance(ctx, w.Address(), p.Address())
-				if err != nil {
-					return err
-				}
-				if allowed.Cmp(amount) < 0 {
-					fmt.Fprintf(cmd.ErrOrStderr(), "approving %s of token %s for the Payment contract\n", amount, tokAddr.Hex())
-					if _, err := tok.Approve(ctx, w, p.Address(), amount); err != nil {
-						return fmt.Errorf("approve: %w", err)
-					}
-				}
-			}
 			terms := contracts.PaymentTerms{EnclaveSigner: encl, MaxPerSecond: maxPS, Prices: prices}
-			id, rcpt, err := p.CreateChannel(ctx, w, prov, pod, tokAddr, terms, uint64(dispute/time.Second), amount)
+			id, rcpt, err := openChannel(ctx, cmd.ErrOrStderr(), p, tok, w, prov, pod, terms, uint64(dispute/time.Second), amount, !noApprove)
 			if err != nil {
-				return fmt.Errorf("create channel: %w", err)
+				return err
 			}
 			if g.output == "json" {
 				return chainWriteJSON(cmd.OutOrStdout(), struct {
@@ -210,6 +201,51 @@ allowance is raised first when it is short.`,
 	fl.StringVar(&podStr, "pod-id", "", "pod ID (0x + 64 hex digits; default random)")
 	fl.BoolVar(&noApprove, "no-approve", false, "do not raise the token allowance")
 	return cmd
+}
+
+// openChannel creates and funds a channel in as few transactions as the
+// token allows: createChannel when w's allowance covers the deposit, else
+// createChannelWithPermit when the token takes an EIP-2612 permit (one
+// transaction), else approve, then createChannel. With raise false it never
+// raises the allowance (no permit either).
+func openChannel(ctx context.Context, log io.Writer, p *chain.Payment, tok *chain.Token, w *chain.Wallet, prov common.Address, pod [32]byte, terms contracts.PaymentTerms, dispute uint64, amount *big.Int, raise bool) ([32]byte, *types.Receipt, error) {
+	create := func() ([32]byte, *types.Receipt, error) {
+		id, rcpt, err := p.CreateChannel(ctx, w, prov, pod, tok.Address(), terms, dispute, amount)
+		if err != nil {
+			return id, rcpt, fmt.Errorf("create channel: %w", err)
+		}
+		return id, rcpt, nil
+	}
+	if !raise {
+		return create()
+	}
+	allowed, err := tok.Allowance(ctx, w.Address(), p.Address())
+	if err != nil {
+		return [32]byte{}, nil, err
+	}
+	if allowed.Cmp(amount) >= 0 {
+		return create()
+	}
+	pm, err := tok.SignPermit(ctx, w, p.Address(), amount, chain.PermitValidity)
+	switch {
+	case err == nil:
+		fmt.Fprintf(log, "opening the channel with a permit for %s of token %s (one transaction)\n", amount, tok.Address().Hex())
+		id, rcpt, err := p.CreateChannelWithPermit(ctx, w, prov, pod, tok.Address(), terms, dispute, amount, pm)
+		if err == nil {
+			return id, rcpt, nil
+		}
+		if !chain.PermitRefused(err) {
+			return id, rcpt, fmt.Errorf("create channel: %w", err)
+		}
+		fmt.Fprintf(log, "the token did not take the permit (%v); approving instead\n", err)
+	case !errors.Is(err, chain.ErrNoPermit):
+		return [32]byte{}, nil, err
+	}
+	fmt.Fprintf(log, "approving %s of token %s for the Payment contract\n", amount, tok.Address().Hex())
+	if _, err := tok.Approve(ctx, w, p.Address(), amount); err != nil {
+		return [32]byte{}, nil, fmt.Errorf("approve: %w", err)
+	}
+	return create()
 }
 
 // channelArg parses the CHANNEL argument.

@@ -161,20 +161,20 @@ func ChannelID(publisher, provider common.Address, podID [32]byte) [32]byte {
 }
 
 // StateHash returns the commitment a channel holds to its terms and last
-// accepted receipt: keccak256(abi.encode(terms, baseline)).
-func StateHash(t Terms, b Baseline) [32]byte {
-	buf := make([]byte, 0, 18*32)
-	buf = append(buf, common.LeftPadBytes(t.EnclaveSigner[:], 32)...)
-	buf = append(buf, word(t.MaxPerSecond)...)
-	for _, p := range t.Prices {
-		buf = append(buf, word(p)...)
+// accepted receipt: the first 20 bytes of keccak256(abi.encode(PackedTerms,
+// PackedBaseline)), the two in the packed form a claim carries them in.
+func StateHash(t Terms, b Baseline) [20]byte {
+	pt, pb := t.Packed(), b.Packed()
+	buf := make([]byte, 0, 8*32)
+	buf = append(buf, common.LeftPadBytes(pt.EnclaveSigner[:], 32)...)
+	for _, w := range pt.Rates {
+		buf = append(buf, word(w)...)
 	}
-	buf = append(buf, uint64Word(b.Seq)...)
-	buf = append(buf, uint64Word(b.Time)...)
-	for _, u := range b.Usage {
-		buf = append(buf, uint64Word(u)...)
+	buf = append(buf, word(pb.SeqTime)...)
+	for _, w := range pb.Usage {
+		buf = append(buf, word(w)...)
 	}
-	return crypto.Keccak256Hash(buf)
+	return [20]byte(crypto.Keccak256(buf)[:20])
 }
 
 // PricesHash returns keccak256(abi.encode(uint128[7] prices)), the hash a
@@ -306,9 +306,74 @@ func (r Receipt) Binding() contracts.PaymentReceipt {
 // 27 or 28 becomes an all-zero one, which the contract refuses as
 // InvalidSignature.
 func NewClaim(t Terms, last Baseline, r Receipt, sig []byte) contracts.PaymentClaim {
-	c := contracts.PaymentClaim{Terms: t.Binding(), Last: last.Binding(), Receipt: r.Binding()}
+	c := contracts.PaymentClaim{Terms: t.Packed(), Last: last.Packed(), Receipt: r.Packed()}
 	c.SigR, c.SigVS, _ = CompactSignature(sig)
 	return c
+}
+
+// A claim carries terms, baseline and receipt packed (docs/contracts.md §
+// Claims in calldata): 128-bit prices two to a word, 64-bit counters four to
+// a word, seq and time in one word, the first value in the highest bits.
+
+// Packed returns t as a claim carries it: rates = [p0‖p1, p2‖p3, p4‖p5,
+// p6‖maxPerSecond], 128 bits each.
+func (t Terms) Packed() contracts.PaymentPackedTerms {
+	pt := contracts.PaymentPackedTerms{EnclaveSigner: t.EnclaveSigner}
+	v := [8]*big.Int{}
+	copy(v[:7], t.Prices[:])
+	v[7] = t.MaxPerSecond
+	for i := range pt.Rates {
+		pt.Rates[i] = new(big.Int).Lsh(orZero(v[2*i]), 128)
+		pt.Rates[i].Or(pt.Rates[i], orZero(v[2*i+1]))
+	}
+	return pt
+}
+
+// Packed returns b as a claim carries it: seqTime = seq << 64 | time, usage
+// four counters to a word.
+func (b Baseline) Packed() contracts.PaymentPackedBaseline {
+	return contracts.PaymentPackedBaseline{SeqTime: seqTime(b.Seq, b.Time), Usage: packUsage(b.Usage)}
+}
+
+// Packed returns r as a claim carries it.
+func (r Receipt) Packed() contracts.PaymentPackedReceipt {
+	return contracts.PaymentPackedReceipt{ChannelId: r.ChannelID, SeqTime: seqTime(r.Seq, r.Time), Usage: packUsage(r.Usage)}
+}
+
+// ClaimReceipt returns the receipt a claim carries, read as the contract
+// reads it (the bits the packing leaves unused are ignored).
+func ClaimReceipt(c contracts.PaymentClaim) Receipt {
+	r := Receipt{ChannelID: c.Receipt.ChannelId}
+	st := orZero(c.Receipt.SeqTime)
+	r.Seq, r.Time = lane(st, 1), lane(st, 0)
+	for i := range r.Usage {
+		r.Usage[i] = lane(orZero(c.Receipt.Usage[i/4]), uint(3-i%4))
+	}
+	return r
+}
+
+func seqTime(seq, time uint64) *big.Int {
+	x := new(big.Int).Lsh(new(big.Int).SetUint64(seq), 64)
+	return x.Or(x, new(big.Int).SetUint64(time))
+}
+
+func packUsage(u usage.Vector) [2]*big.Int {
+	var w [2]*big.Int
+	for k := range w {
+		w[k] = new(big.Int)
+		for i := 4 * k; i < 4*k+4; i++ {
+			w[k].Lsh(w[k], 64)
+			if i < len(u) {
+				w[k].Or(w[k], new(big.Int).SetUint64(u[i]))
+			}
+		}
+	}
+	return w
+}
+
+// lane returns the n-th 64-bit lane of x, counted from the lowest.
+func lane(x *big.Int, n uint) uint64 {
+	return new(big.Int).Rsh(x, 64*n).Uint64()
 }
 
 // CompactSignature converts a 65-byte (r, s, v) signature, v 27 or 28, into

@@ -14,6 +14,7 @@ APT_PACKAGES=(
 	curl ca-certificates git make
 	bc jq                                                                # scripts/demo.sh arithmetic and JSON
 	osslsigncode openssl                                                 # internal/measure: an independent Authenticode digest
+	qemu-system-x86 socat xz-utils                                       # guest image: boot test (TCG), guestfwd, module deps
 )
 
 missing=()

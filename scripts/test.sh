@@ -19,5 +19,20 @@ if [[ -f scripts/testenv-kube.sh ]]; then
 	eval "$(bash scripts/testenv-kube.sh env)"
 fi
 
+# The guest image (docs/image.md): the reproducible tpod, a cheap
+# reproducibility check of it (another directory, warm cache; the full
+# empty-cache run is `make reproduce`), the image (cached by its inputs in
+# /var/cache/tpod/image), and a second image build from scratch that must
+# give the same bytes. internal/guest's TestVM boots it under QEMU.
+bash scripts/reproduce.sh --quick
+bash scripts/image.sh bin/image > /tmp/tpod-image.sums
+again=$(mktemp -d /tmp/tpod-image-again.XXXXXX)
+cleanup+=("rm -rf $again")
+TPOD_IMAGE_NOCACHE=1 bash scripts/image.sh "$again" > /tmp/tpod-image-again.sums
+cat /tmp/tpod-image.sums
+cmp /tmp/tpod-image.sums /tmp/tpod-image-again.sums || { echo "test: two image builds differ" >&2; exit 1; }
+echo "test: two image builds are byte-identical"
+export TPOD_IMAGE_DIR=$PWD/bin/image
+
 go vet ./...
 go test -timeout 45m -count=1 ./...

@@ -66,6 +66,7 @@ func Init(ctx context.Context) error {
 	}
 	os.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
 	if onInitramfs() {
+		logf("init started; binding the root")
 		if err := switchRoot(); err != nil {
 			fatal(err)
 		}
@@ -74,6 +75,7 @@ func Init(ctx context.Context) error {
 	if err := mountAll(); err != nil {
 		fatal(err)
 	}
+	logf("file systems mounted")
 	// ctrl-alt-del (the host's graceful "power button") becomes SIGINT.
 	unix.Reboot(unix.LINUX_REBOOT_CMD_CAD_OFF)
 	sigs := make(chan os.Signal, 4)

@@ -138,6 +138,7 @@ func (b *boot) up(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("configuration disk: %w", err)
 	}
+	logf("configuration disk %s", cdev)
 	f, err := os.Open(cdev)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ func Fetch(ctx context.Context, pkgs []Package, cacheDir string, log io.Writer) 
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return err
 	}
+	updated := false
 	for _, p := range pkgs {
 		path := filepath.Join(cacheDir, p.FileName())
 		if sum, err := FileSHA256(path); err == nil && sum == p.SHA256 {
@@ -29,9 +30,22 @@ func Fetch(ctx context.Context, pkgs []Package, cacheDir string, log io.Writer) 
 		// apt drops privileges to _apt for downloads: let it write here.
 		os.Chmod(tmp, 0o777)
 		fmt.Fprintf(log, "image: apt-get download %s=%s\n", p.Name, p.Version)
-		cmd := exec.CommandContext(ctx, "apt-get", "download", "-q", p.Name+":"+p.Arch+"="+p.Version)
-		cmd.Dir = tmp
-		if out, err := cmd.CombinedOutput(); err != nil {
+		download := func() ([]byte, error) {
+			cmd := exec.CommandContext(ctx, "apt-get", "download", "-q", p.Name+":"+p.Arch+"="+p.Version)
+			cmd.Dir = tmp
+			return cmd.CombinedOutput()
+		}
+		out, err := download()
+		if err != nil && !updated {
+			// The package lists may predate the lock: refresh them once.
+			fmt.Fprintf(log, "image: apt-get update\n")
+			if uout, uerr := exec.CommandContext(ctx, "apt-get", "update", "-qq").CombinedOutput(); uerr != nil {
+				fmt.Fprintf(log, "image: apt-get update: %v: %s\n", uerr, uout)
+			}
+			updated = true
+			out, err = download()
+		}
+		if err != nil {
 			os.RemoveAll(tmp)
 			return fmt.Errorf("apt-get download %s=%s: %v: %s (is the version still served? refresh the lock: make image-lock)", p.Name, p.Version, err, out)
 		}

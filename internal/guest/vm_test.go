@@ -223,13 +223,13 @@ spec:
 	if err != nil {
 		t.Fatal(err)
 	}
-	podID, _ := hex.DecodeString(strings.TrimPrefix(dep.ID, "0x"))
+	podIDBytes, _ := hex.DecodeString(strings.TrimPrefix(dep.ID, "0x"))
 	needles := map[string][]byte{
 		"env value": []byte(envValue), "secret": []byte(secretValue),
 		"pod ID (hex)": []byte(strings.TrimPrefix(strings.ToLower(dep.ID), "0x")), "image layer": layerChunk(t, hello),
 	}
-	if len(podID) == 32 {
-		needles["pod ID (bytes)"] = podID
+	if len(podIDBytes) == 32 {
+		needles["pod ID (bytes)"] = podIDBytes
 	}
 	for name, n := range needles {
 		if len(n) < 16 {

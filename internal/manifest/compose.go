@@ -1,547 +1,1034 @@
 package manifest
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
-// composeFile is the subset of the Compose specification Trusted Pods reads.
-// Unknown service keys are refused so nothing is silently dropped; x-*
-// extensions are allowed. Variable interpolation is not performed.
-type composeFile struct {
-	Name     string                        `json:"name"`
-	Version  string                        `json:"version"` // obsolete, ignored
-	Services map[string]composeService     `json:"services"`
-	Volumes  map[string]*composeVolume     `json:"volumes"`
-	Secrets  map[string]*composeSecretDecl `json:"secrets"`
-	XTpod    *composeXTpod                 `json:"x-tpod"`
-}
+// Compose files are read by compose-spec's reference loader (compose-go):
+// interpolation, .env, env_file, extends, include, profiles and the schema
+// are its; what each key becomes in a pod is ours (composeKeys and
+// docs/manifest.md).
 
+// composeXTpod is the x-tpod extension of a service.
 type composeXTpod struct {
-	Scale struct {
-		Min         *int   `json:"min"`
-		Max         int    `json:"max"`
-		IdleTimeout string `json:"idleTimeout"`
-	} `json:"scale"`
+	Expose    string   `json:"expose"`
+	Hostnames []string `json:"hostnames"`
+	Storage   string   `json:"storage"`
 }
 
-type composeService struct {
-	Image         string             `json:"image"`
-	Command       stringOrList       `json:"command"`
-	Entrypoint    stringOrList       `json:"entrypoint"`
-	Environment   json.RawMessage    `json:"environment"`
-	Ports         []composePort      `json:"ports"`
-	Expose        []json.RawMessage  `json:"expose"`
-	WorkingDir    string             `json:"working_dir"`
-	Volumes       []composeMount     `json:"volumes"`
-	Secrets       []composeSvcSecret `json:"secrets"`
-	Deploy        *composeDeploy     `json:"deploy"`
-	Restart       string             `json:"restart"`
-	ContainerName string             `json:"container_name"`
-	DependsOn     json.RawMessage    `json:"depends_on"`
-	Healthcheck   json.RawMessage    `json:"healthcheck"`
-	Labels        json.RawMessage    `json:"labels"`
-	XTpod         *struct {
-		Expose    string   `json:"expose"`
-		Hostnames []string `json:"hostnames"`
-		Storage   string   `json:"storage"`
-	} `json:"x-tpod"`
+// composeKeys says what becomes of every service key of the Compose
+// specification. Keys not listed are unknown (a typo, or a newer spec).
+var composeKeys = map[string]keyRule{
+	"image": mapped, "command": mapped, "entrypoint": mapped, "environment": mapped,
+	"env_file": mapped, "ports": mapped, "expose": mapped, "volumes": mapped, "tmpfs": mapped,
+	"secrets": mapped, "configs": mapped, "working_dir": mapped, "user": mapped, "shm_size": mapped,
+	"healthcheck": mapped, "depends_on": mapped, "restart": mapped, "deploy": mapped,
+	"cpus": mapped, "mem_limit": mapped, "mem_reservation": mapped, "read_only": mapped,
+	"cap_drop": mapped, "cap_add": checked, "hostname": mapped, "container_name": mapped,
+	"networks": mapped, "links": mapped, "gpus": mapped, "scale": mapped, "profiles": mapped,
+	"extends": mapped, "build": checked, "network_mode": checked, "pid": checked, "ipc": checked,
+	"uts": checked, "userns_mode": checked, "security_opt": checked, "cgroup": checked,
+	"privileged":          refused("gives the container the host's devices and every capability", "remove it; a provider runs untrusted pods"),
+	"devices":             refused("maps host devices into the container", "GPUs: use deploy.resources.reservations.devices or gpus"),
+	"device_cgroup_rules": refused("grants access to host devices", ""),
+	"volumes_from":        refused("shares another container's mounts", "mount the same named volume in both services"),
+	"use_api_socket":      refused("exposes the container engine's socket", ""),
+	"provider":            refused("delegates the service to an external provider", ""),
+	"models":              refused("needs a model runner on the host", ""),
+	"credential_spec":     refused("Windows only", ""),
+	"annotations":         silent, "labels": silent, "label_file": silent, "pull_policy": silent,
+	"pull_refresh_after": silent, "attach": silent, "develop": silent, "stdin_open": silent, "tty": silent,
+	"platform":          warned("images come from the bundle for the provider's platform"),
+	"logging":           warned("the provider keeps each container's output (tpod pod logs)"),
+	"log_driver":        warned("the provider keeps each container's output (tpod pod logs)"),
+	"log_opt":           warned("the provider keeps each container's output (tpod pod logs)"),
+	"stop_grace_period": warned("the provider's stop grace applies"),
+	"stop_signal":       warned("containers are stopped with SIGTERM"),
+	"init":              warned("no init process is injected"),
+	"dns":               warned("the pod uses the provider's resolver"),
+	"dns_opt":           warned("the pod uses the provider's resolver"),
+	"dns_search":        warned("the pod uses the provider's resolver"),
+	"domainname":        warned("not set"),
+	"extra_hosts":       warned("only the pod's own names are in /etc/hosts"),
+	"external_links":    warned("no containers outside the pod"),
+	"mac_address":       warned("the provider assigns the pod's interface"),
+	"ulimits":           warned("the runtime's limits apply"),
+	"sysctls":           warned("the runtime's defaults apply"),
+	"oom_score_adj":     warned("not set"),
+	"oom_kill_disable":  warned("a container over its memory is always killed"),
+	"mem_swappiness":    warned("no swap"),
+	"memswap_limit":     warned("no swap"),
+	"cpu_shares":        warned("use cpus or deploy.resources"),
+	"cpu_quota":         warned("use cpus or deploy.resources"),
+	"cpu_period":        warned("use cpus or deploy.resources"),
+	"cpu_rt_period":     warned("no real-time scheduling"),
+	"cpu_rt_runtime":    warned("no real-time scheduling"),
+	"cpu_count":         warned("use cpus or deploy.resources"),
+	"cpu_percent":       warned("use cpus or deploy.resources"),
+	"cpuset":            warned("containers are not pinned to CPUs"),
+	"blkio_config":      warned("no block I/O weights"),
+	"pids_limit":        warned("the runtime's process limit applies"),
+	"group_add":         warned("not set"),
+	"isolation":         warned("the provider's sandbox applies"),
+	"runtime":           warned("the provider's sandbox applies"),
+	"storage_opt":       warned("use x-tpod.storage for the writable layer's size"),
+	"cgroup_parent":     warned("the runtime places the pod's cgroups"),
+	"volume_driver":     warned("volumes are the provider's disks"),
+	"post_start":        warned("lifecycle hooks are not run"),
+	"pre_start":         warned("lifecycle hooks are not run"),
+	"pre_stop":          warned("lifecycle hooks are not run"),
+	"net":               warned("obsolete; all services share the pod's network"),
+	"x-tpod":            mapped,
 }
 
-// composeDeploy reads deploy leniently: placement, restart_policy and the
-// other orchestration keys have no meaning for one pod and are ignored.
-type composeDeploy struct {
-	Replicas  *int `json:"replicas"`
-	Resources struct {
-		Limits       composeRes `json:"limits"`
-		Reservations composeRes `json:"reservations"`
-	} `json:"resources"`
+type keyHow int
+
+const (
+	kMapped  keyHow = iota // becomes part of the pod
+	kChecked               // accepted or refused depending on its value
+	kSilent                // accepted, no effect on a provider
+	kWarned                // ignored with a warning
+	kRefused               // refused
+)
+
+type keyRule struct {
+	how       keyHow
+	why, hint string
 }
 
-func (d *composeDeploy) UnmarshalJSON(b []byte) error {
-	type plain composeDeploy
-	return json.Unmarshal(b, (*plain)(d))
+var (
+	mapped  = keyRule{how: kMapped}
+	checked = keyRule{how: kChecked}
+	silent  = keyRule{how: kSilent}
+)
+
+func warned(why string) keyRule     { return keyRule{how: kWarned, why: why} }
+func refused(why, h string) keyRule { return keyRule{how: kRefused, why: why, hint: h} }
+
+// defaultCaps is Docker's and containerd's default capability set: adding
+// one of these changes nothing, anything else is refused.
+var defaultCaps = []string{"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+	"SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE"}
+
+// composeLoad holds one Compose load.
+type composeLoad struct {
+	*diag
+	project *types.Project
+	model   map[string]any
+	pod     *Pod
+	secrets map[string][]byte
+	// sidecarOf marks services that others wait for (they become sidecar
+	// init containers); initOf those that must complete first.
+	waitedHealthy, waitedStarted, waitedDone map[string]bool
 }
 
-type composeRes struct {
-	Cpus    json.Number `json:"cpus"`
-	Memory  string      `json:"memory"`
-	Devices []struct {
-		Capabilities []string        `json:"capabilities"`
-		Count        json.RawMessage `json:"count"`
-		DeviceIDs    []string        `json:"device_ids"`
-		Driver       string          `json:"driver"`
-	} `json:"devices"`
-}
-
-// composeVolume and composeSecretDecl are read leniently (driver, labels,
-// name and the like are ignored).
-type composeVolume struct {
-	XTpodSize string `json:"x-tpod-size"`
-}
-
-func (v *composeVolume) UnmarshalJSON(b []byte) error {
-	type plain composeVolume
-	return json.Unmarshal(b, (*plain)(v))
-}
-
-type composeSecretDecl struct {
-	File string `json:"file"`
-}
-
-func (v *composeSecretDecl) UnmarshalJSON(b []byte) error {
-	type plain composeSecretDecl
-	return json.Unmarshal(b, (*plain)(v))
-}
-
-// stringOrList is a Compose command: a list, or a string split like a shell
-// would for simple words (quotes are honoured, no expansion).
-type stringOrList []string
-
-func (s *stringOrList) UnmarshalJSON(b []byte) error {
-	var list []string
-	if err := json.Unmarshal(b, &list); err == nil {
-		*s = list
-		return nil
+func loadCompose(d *diag, data []byte, filename string, opts Options) (*Pod, error) {
+	cl := &composeLoad{diag: d, secrets: map[string][]byte{}}
+	if err := cl.read(data, filename, opts); err != nil {
+		return nil, err
 	}
-	var str string
-	if err := json.Unmarshal(b, &str); err != nil {
-		return fmt.Errorf("must be a string or a list of strings")
+	cl.pod = &Pod{Name: composeName(cl.project.Name, filename)}
+	cl.checkTopLevel()
+	cl.planOrder()
+	for _, name := range cl.serviceOrder() {
+		cl.service(name)
 	}
-	words, err := splitWords(str)
+	cl.scale()
+	if len(cl.secrets) > 0 {
+		cl.pod.FileSecrets = cl.secrets
+	}
+	return cl.pod, nil
+}
+
+// read runs compose-go: interpolation (from opts.Env and a .env beside the
+// file), includes, extends, profiles, the schema; then the typed project.
+func (cl *composeLoad) read(data []byte, filename string, opts Options) error {
+	dir := opts.Dir
+	if dir == "" {
+		dir = filepath.Dir(filename)
+	}
+	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	*s = words
-	return nil
-}
-
-// splitWords splits a command line on blanks, honouring single and double quotes.
-func splitWords(s string) ([]string, error) {
-	var (
-		words []string
-		cur   strings.Builder
-		quote rune
-		in    bool
-	)
-	for _, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else {
-				cur.WriteRune(r)
-			}
-		case r == '"' || r == '\'':
-			quote, in = r, true
-		case r == ' ' || r == '\t' || r == '\n':
-			if in {
-				words = append(words, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteRune(r)
-			in = true
+	env := map[string]string{}
+	if dotEnv := filepath.Join(absDir, ".env"); fileExists(dotEnv) {
+		vals, err := dotenv.GetEnvFromFile(opts.Env, []string{dotEnv})
+		if err != nil {
+			cl.bad(0, "", "%s: %v", ".env", err)
+			return cl.err()
+		}
+		for k, v := range vals {
+			env[k] = v
 		}
 	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated quote in %q", s)
+	for k, v := range opts.Env { // the environment wins over .env, as in Compose
+		env[k] = v
 	}
-	if in {
-		words = append(words, cur.String())
+	missing := map[string]bool{}
+	details := types.ConfigDetails{
+		WorkingDir:  absDir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(absDir, filepath.Base(filename)), Content: data}},
+		Environment: env,
 	}
-	return words, nil
-}
-
-// composePort is the short ("8080:80/tcp") or long ({target, published}) syntax.
-type composePort struct {
-	Target    int
-	Published string
-	Protocol  string
-}
-
-var shortPort = regexp.MustCompile(`^(?:(?:[0-9]+\.[0-9.]+|\[[0-9a-fA-F:]+\]):)?(?:([0-9]+(?:-[0-9]+)?):)?([0-9]+)(?:/(tcp|udp))?$`)
-
-func (p *composePort) UnmarshalJSON(b []byte) error {
-	var long struct {
-		Target    int             `json:"target"`
-		Published json.RawMessage `json:"published"`
-		Protocol  string          `json:"protocol"`
-	}
-	if err := json.Unmarshal(b, &long); err == nil && long.Target != 0 {
-		p.Target, p.Protocol = long.Target, long.Protocol
-		p.Published = strings.Trim(string(long.Published), `"`)
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		var n int
-		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("port must be a string, a number or {target: ...}")
+	withOpts := func(o *loader.Options) {
+		o.SetProjectName(composeName("", filename), false)
+		o.Interpolate = &interp.Options{
+			LookupValue: details.LookupEnv,
+			Substitute: func(tmpl string, m template.Mapping) (string, error) {
+				return template.SubstituteWithOptions(tmpl, m, template.WithoutLogging,
+					template.WithReplacementFunction(func(s string, m template.Mapping, cfg *template.Config) (string, error) {
+						v, ok, err := template.DefaultReplacementAppliedFunc(s, m, cfg)
+						if err == nil && !ok {
+							if name := varName(s); name != "" {
+								missing[name] = true
+							}
+						}
+						return v, err
+					}))
+			},
 		}
-		s = strconv.Itoa(n)
 	}
-	m := shortPort.FindStringSubmatch(s)
-	if m == nil {
-		return fmt.Errorf("%q is not a port (HOST:CONTAINER[/PROTO])", s)
-	}
-	n, err := strconv.Atoi(m[2])
+	model, err := loader.LoadModelWithContext(context.Background(), details, withOpts)
 	if err != nil {
-		return fmt.Errorf("%q: bad container port", s)
+		cl.composeError(err)
+		return cl.err()
 	}
-	p.Target, p.Published, p.Protocol = n, m[1], m[3]
+	name, _ := model["name"].(string) // ModelToProject deletes it
+	lopts := loader.ToOptions(&details, []func(*loader.Options){withOpts})
+	lopts.SetProjectName(name, true)
+	project, err := loader.ModelToProject(model, lopts, details)
+	if err != nil {
+		cl.composeError(err)
+		return cl.err()
+	}
+	cl.model, cl.project = model, project
+	for _, name := range slices.Sorted(mapKeys(missing)) {
+		cl.warn(0, "", "variable %s is not set: it was replaced by an empty string", name,
+			hint("set it in the environment or in a .env file beside the Compose file"))
+	}
+	for _, name := range slices.Sorted(mapKeys(project.DisabledServices)) {
+		cl.warn(0, "services."+name, "not deployed: its profiles %v are not active", project.DisabledServices[name].Profiles)
+	}
 	return nil
 }
 
-// composeMount is "source:target[:ro]" or {type, source, target, read_only}.
-type composeMount struct {
-	Type     string `json:"type"`
-	Source   string `json:"source"`
-	Target   string `json:"target"`
-	ReadOnly bool   `json:"read_only"`
+var varNameRe = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+
+func varName(s string) string {
+	if m := varNameRe.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
-func (m *composeMount) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		type plain composeMount
-		var long plain
-		if err := json.Unmarshal(b, &long); err != nil {
-			return fmt.Errorf("volume must be a string or {type, source, target}")
-		}
-		*m = composeMount(long)
-		return nil
-	}
-	parts := strings.Split(s, ":")
-	switch len(parts) {
-	case 1:
-		m.Type, m.Target = "volume", parts[0]
-	case 2, 3:
-		m.Type, m.Source, m.Target = "volume", parts[0], parts[1]
-		if len(parts) == 3 {
-			for _, o := range strings.Split(parts[2], ",") {
-				if o == "ro" {
-					m.ReadOnly = true
-				}
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
 			}
 		}
+	}
+}
+
+// composeErrRe splits compose-go's messages: "validating FILE: PATH MSG",
+// "services.web.ports must be a array", "error while interpolating PATH: MSG".
+var (
+	composeValidating = regexp.MustCompile(`^validating [^:]*: `)
+	composePathMsg    = regexp.MustCompile(`^((?:services|volumes|networks|secrets|configs|include|x-[^ .]*)(?:\.[^ ]+)?) (.*)$`)
+	composeInterp     = regexp.MustCompile(`^error while interpolating ([^:]+): (.*)$`)
+)
+
+// composeError turns a compose-go error into a positioned problem without
+// the library's wording where it is unhelpful.
+func (cl *composeLoad) composeError(err error) {
+	msg := composeValidating.ReplaceAllString(err.Error(), "")
+	if m := composeInterp.FindStringSubmatch(msg); m != nil {
+		cl.bad(0, m[1], "%s", m[2], hint("set the variable in the environment or in a .env file beside the Compose file"))
+		return
+	}
+	if m := composePathMsg.FindStringSubmatch(msg); m != nil {
+		p := dotIndexes(m[1])
+		reason := m[2]
+		switch {
+		case strings.HasSuffix(reason, "false schema"), strings.Contains(reason, "additional properties"):
+			reason = "unknown key"
+		case strings.HasPrefix(reason, "must be a "):
+			reason = strings.Replace(reason, "must be a array", "must be a list", 1)
+		}
+		cl.bad(0, p, "%s", reason)
+		return
+	}
+	var perr *os.PathError
+	if errors.As(err, &perr) {
+		cl.bad(0, "", "%s: %v", filepath.Base(perr.Path), perr.Err)
+		return
+	}
+	cl.bad(0, "", "%s", yamlError(errors.New(msg)))
+}
+
+var dotIndexRe = regexp.MustCompile(`\.(\d+)(\.|$)`)
+
+// dotIndexes rewrites compose-go's "ports.0" as "ports[0]".
+func dotIndexes(p string) string {
+	for {
+		q := dotIndexRe.ReplaceAllString(p, "[$1]$2")
+		if q == p {
+			return p
+		}
+		p = q
+	}
+}
+
+// composeName is the pod's name: the project's name, else the file's.
+func composeName(project, filename string) string {
+	name := project
+	if name == "" {
+		base := filepath.Base(filename)
+		base = strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+		base = strings.TrimSuffix(strings.TrimPrefix(base, "docker-"), "compose")
+		name = base
+	}
+	name = sanitizeLabel(name)
+	if name == "" {
+		name = "compose"
+	}
+	return name
+}
+
+// sanitizeLabel lowercases s and keeps it a DNS label.
+func sanitizeLabel(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0:
+			b.WriteRune('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	for strings.Contains(out, "--") {
+		out = strings.ReplaceAll(out, "--", "-")
+	}
+	if len(out) > 63 {
+		out = strings.Trim(out[:63], "-")
+	}
+	return out
+}
+
+// checkTopLevel reports top-level keys: networks are accepted (one pod is
+// one network), jobs and models refused.
+func (cl *composeLoad) checkTopLevel() {
+	if len(cl.project.Networks) > 0 {
+		names := slices.Sorted(mapKeys(cl.project.Networks))
+		names = slices.DeleteFunc(names, func(n string) bool { return n == "default" })
+		if len(names) > 0 {
+			cl.warn(0, "networks", "networks %s: one pod is one network namespace, so every service reaches every other", strings.Join(names, ", "))
+		}
+	}
+	if len(cl.project.Jobs) > 0 {
+		cl.bad(0, "jobs", "not supported", hint("run one-off work as a service others depend on with condition: service_completed_successfully"))
+	}
+	if len(cl.project.Models) > 0 {
+		cl.bad(0, "models", "not supported: needs a model runner on the host")
+	}
+	if len(cl.project.Services) == 0 {
+		cl.bad(0, "services", "at least one service is required")
+	}
+}
+
+// planOrder reads depends_on: a service waited for with service_healthy or
+// service_started runs as a sidecar init container, one waited for with
+// service_completed_successfully as an init container that must exit 0.
+func (cl *composeLoad) planOrder() {
+	cl.waitedHealthy, cl.waitedStarted, cl.waitedDone = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, name := range slices.Sorted(mapKeys(cl.project.Services)) {
+		s := cl.project.Services[name]
+		for dep, c := range s.DependsOn {
+			if _, ok := cl.project.Services[dep]; !ok {
+				if c.Required {
+					cl.bad(0, "services."+name+".depends_on."+dep, "no service %q", dep)
+				}
+				continue
+			}
+			switch c.Condition {
+			case types.ServiceConditionHealthy:
+				cl.waitedHealthy[dep] = true
+				if cl.project.Services[dep].HealthCheck == nil || cl.project.Services[dep].HealthCheck.Disable {
+					cl.bad(0, "services."+name+".depends_on."+dep, "waits for %s to be healthy, but %s has no healthcheck", dep, dep)
+				}
+			case types.ServiceConditionCompletedSuccessfully:
+				cl.waitedDone[dep] = true
+			default:
+				cl.waitedStarted[dep] = true
+			}
+		}
+	}
+	for dep := range cl.waitedDone {
+		if cl.waitedHealthy[dep] || cl.waitedStarted[dep] {
+			cl.bad(0, "services."+dep, "others wait both for it to run and for it to complete")
+		}
+	}
+}
+
+// serviceOrder sorts services so that each comes after what it depends on
+// (ties by name); a cycle is reported.
+func (cl *composeLoad) serviceOrder() []string {
+	names := slices.Sorted(mapKeys(cl.project.Services))
+	state := map[string]int{} // 1 visiting, 2 done
+	var out []string
+	var visit func(n string, trail []string)
+	visit = func(n string, trail []string) {
+		switch state[n] {
+		case 2:
+			return
+		case 1:
+			cl.bad(0, "services."+n+".depends_on", "dependency cycle: %s", strings.Join(append(trail, n), " → "))
+			return
+		}
+		state[n] = 1
+		deps := slices.Sorted(mapKeys(cl.project.Services[n].DependsOn))
+		for _, d := range deps {
+			if _, ok := cl.project.Services[d]; ok {
+				visit(d, append(trail, n))
+			}
+		}
+		state[n] = 2
+		out = append(out, n)
+	}
+	for _, n := range names {
+		visit(n, nil)
+	}
+	return out
+}
+
+// service maps one service into the pod: an init container (sidecar or run
+// to completion) when others wait for it, else a container.
+func (cl *composeLoad) service(name string) {
+	s := cl.project.Services[name]
+	sp := "services." + name
+	cl.checkKeys(name)
+	c := Container{Name: name, Image: s.Image, WorkingDir: s.WorkingDir, User: s.User}
+	if s.Image == "" {
+		cl.bad(0, sp, "has no image", hint("build and save the image (docker save), name it with image: NAME, then pass --image NAME=FILE"))
+	} else if s.Build != nil {
+		cl.warn(0, sp+".build", "ignored: the image %s comes from the bundle", s.Image, hint("pass --image "+s.Image+"=FILE"))
+	}
+	// Compose's entrypoint replaces the image ENTRYPOINT (Kubernetes command),
+	// its command the image CMD (Kubernetes args).
+	c.Command, c.Args = []string(s.Entrypoint), []string(s.Command)
+	c.Env = cl.environment(sp, s)
+	cl.ports(sp, s, &c)
+	cl.resources(sp, s, &c)
+	cl.volumes(sp, name, s, &c)
+	cl.serviceSecrets(sp, name, s, &c)
+	cl.serviceConfigs(sp, name, s, &c)
+	cl.security(sp, s, &c)
+	cl.restart(sp, s, &c)
+	cl.healthcheck(sp, name, s, &c)
+	cl.names(name, s)
+	switch {
+	case cl.waitedDone[name]:
+		if c.Restart == RestartAlways {
+			c.Restart = RestartOnFailure
+		}
+		c.Readiness, c.Liveness = nil, nil
+		cl.pod.InitContainers = append(cl.pod.InitContainers, c)
+	case cl.waitedHealthy[name] || cl.waitedStarted[name]:
+		c.Sidecar = true
+		if cl.waitedHealthy[name] && c.Readiness != nil {
+			start := *c.Readiness
+			c.Startup = &start
+			c.Startup.FailureThreshold = startupFailures(c.Readiness)
+		}
+		cl.pod.InitContainers = append(cl.pod.InitContainers, c)
 	default:
-		return fmt.Errorf("%q is not SOURCE:TARGET[:ro]", s)
+		cl.pod.Containers = append(cl.pod.Containers, c)
 	}
-	if strings.HasPrefix(m.Source, ".") || strings.HasPrefix(m.Source, "/") || strings.HasPrefix(m.Source, "~") {
-		m.Type = "bind"
-	}
-	return nil
 }
 
-// composeSvcSecret is "name" or {source, target}.
-type composeSvcSecret struct {
-	Source string `json:"source"`
-	Target string `json:"target"`
+// startupFailures lets a dependency's startup wait as long as Compose's
+// start_period plus its retries would (at least a minute).
+func startupFailures(p *Probe) int {
+	period := max(time.Duration(p.Period), time.Second)
+	n := int(time.Minute / period)
+	return max(n, p.FailureThreshold, 3)
 }
 
-func (s *composeSvcSecret) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &s.Source); err == nil {
-		return nil
+// checkKeys reports the service's keys the table ignores, warns about or
+// refuses, and unknown ones.
+func (cl *composeLoad) checkKeys(name string) {
+	svc, _ := cl.model["services"].(map[string]any)[name].(map[string]any)
+	var ignored []string
+	for _, key := range slices.Sorted(mapKeys(svc)) {
+		kp := "services." + name + "." + key
+		rule, ok := composeKeys[key]
+		switch {
+		case strings.HasPrefix(key, "x-"), strings.HasPrefix(key, "#"), key == "name":
+			// extensions, and what compose-go adds itself
+		case !ok:
+			cl.bad(0, kp, "unknown key")
+		case rule.how == kWarned:
+			ignored = append(ignored, key+" ("+rule.why+")")
+		case rule.how == kRefused:
+			cl.bad(0, kp, "refused: %s", rule.why, hint(rule.hint))
+		}
 	}
-	type plain composeSvcSecret
-	var long plain
-	if err := json.Unmarshal(b, &long); err != nil {
-		return fmt.Errorf("secret must be a name or {source, target}")
+	if len(ignored) > 0 {
+		cl.warn(0, "services."+name, "ignored: %s", strings.Join(ignored, "; "))
 	}
-	*s = composeSvcSecret(long)
-	return nil
 }
 
-// composeBytes parses Compose byte values ("512m", "1g", "1gb", "300k", "1024b"),
-// 1024-based as Docker does, into MiB rounded up.
-func composeBytes(p, s string) (uint64, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+func (cl *composeLoad) environment(sp string, s types.ServiceConfig) []EnvVar {
+	var env []EnvVar
+	for _, k := range slices.Sorted(mapKeys(s.Environment)) {
+		v := s.Environment[k]
+		if v == nil {
+			cl.warn(0, sp+".environment", "%s has no value here (it would come from the host): it is left unset", k,
+				hint("give it a value, e.g. "+k+"=${"+k+"}, and set the variable when you deploy"))
+			continue
+		}
+		env = append(env, EnvVar{Name: k, Value: *v})
+	}
+	return env
+}
+
+// ports maps published ports to exposed ones and expose entries to
+// pod-internal ones.
+func (cl *composeLoad) ports(sp string, s types.ServiceConfig, c *Container) {
+	x := cl.xtpod(s)
+	expose := ExposeTCP
+	if x.Expose != "" {
+		expose = strings.ToLower(x.Expose)
+	}
+	for i, p := range s.Ports {
+		pp := fmt.Sprintf("%s.ports[%d]", sp, i)
+		if p.Target == 0 || p.Target > 65535 {
+			cl.bad(0, pp, "container port must be 1..65535")
+			continue
+		}
+		port := Port{Name: p.Name, ContainerPort: uint16(p.Target), Protocol: strings.ToUpper(p.Protocol)}
+		switch {
+		case p.HostIP == "127.0.0.1" || p.HostIP == "::1" || p.HostIP == "localhost":
+			cl.warn(0, pp, "published on %s only: port %d stays inside the pod (not exposed)", p.HostIP, p.Target)
+		case p.Published == "":
+			// "3000": published on a random host port; exposed all the same.
+			port.Expose = expose
+		default:
+			port.Expose = expose
+			endpoint := "a TCP port of the provider's choosing"
+			if expose == ExposeHTTP {
+				endpoint = "HTTP through the provider's gateway, by host name"
+			}
+			cl.warn(0, pp, "host port %s is not used on a provider: container port %d is reachable at %s (tpod pod status shows it)", p.Published, p.Target, endpoint)
+		}
+		if port.Expose == ExposeHTTP {
+			port.Hostnames = x.Hostnames
+		}
+		if port.Protocol == "UDP" && port.Expose == ExposeTCP {
+			cl.warn(0, pp, "UDP port %d is not exposed (only TCP is)", p.Target)
+			port.Expose = ExposeNone
+		}
+		if slices.ContainsFunc(c.Ports, func(q Port) bool { return q.ContainerPort == port.ContainerPort && q.Protocol == port.Protocol }) {
+			continue // the same container port published twice
+		}
+		c.Ports = append(c.Ports, port)
+	}
+	for i, e := range s.Expose {
+		n, err := strconv.Atoi(strings.Split(strings.Split(e, "/")[0], "-")[0])
+		if err != nil || n < 1 || n > 65535 {
+			cl.bad(0, fmt.Sprintf("%s.expose[%d]", sp, i), "%q is not a port", e)
+			continue
+		}
+		if !slices.ContainsFunc(c.Ports, func(q Port) bool { return int(q.ContainerPort) == n }) {
+			c.Ports = append(c.Ports, Port{ContainerPort: uint16(n)})
+		}
+	}
+}
+
+func (cl *composeLoad) xtpod(s types.ServiceConfig) composeXTpod {
+	var x composeXTpod
+	if v, ok := s.Extensions["x-tpod"]; ok {
+		if err := decodeExt(v, &x); err != nil {
+			cl.bad(0, "services."+s.Name+".x-tpod", "%v", err)
+		}
+	}
+	return x
+}
+
+// resources: limits win over reservations (they are what is enforced);
+// cpus and mem_limit count as limits.
+func (cl *composeLoad) resources(sp string, s types.ServiceConfig, c *Container) {
+	r := &c.Resources
+	apply := func(p string, res *types.Resource) {
+		if res == nil {
+			return
+		}
+		if res.NanoCPUs > 0 {
+			r.CPUMilli = uint64(float64(res.NanoCPUs)*1000 + 0.5)
+		}
+		if res.MemoryBytes > 0 {
+			r.MemoryMiB = mib(int64(res.MemoryBytes))
+		}
+		for j, dev := range res.Devices {
+			cl.gpu(fmt.Sprintf("%s.devices[%d]", p, j), dev, r)
+		}
+		if len(res.GenericResources) > 0 {
+			cl.bad(0, p+".generic_resources", "refused: only GPUs are offered")
+		}
+	}
+	if s.MemReservation > 0 {
+		r.MemoryMiB = mib(int64(s.MemReservation))
+	}
+	if d := s.Deploy; d != nil {
+		apply(sp+".deploy.resources.reservations", d.Resources.Reservations)
+		apply(sp+".deploy.resources.limits", d.Resources.Limits)
+	}
+	if s.CPUS > 0 {
+		r.CPUMilli = uint64(float64(s.CPUS)*1000 + 0.5)
+	}
+	if s.MemLimit > 0 {
+		r.MemoryMiB = mib(int64(s.MemLimit))
+	}
+	for j, dev := range s.Gpus {
+		cl.gpu(fmt.Sprintf("%s.gpus[%d]", sp, j), dev, r)
+	}
+	if x := cl.xtpod(s); x.Storage != "" {
+		n, err := composeBytes(x.Storage)
+		if err != nil {
+			cl.bad(0, sp+".x-tpod.storage", "%v", err)
+		}
+		r.StorageMiB = n
+	}
+}
+
+func (cl *composeLoad) gpu(p string, dev types.DeviceRequest, r *Resources) {
+	if !slices.Contains(dev.Capabilities, "gpu") && len(dev.Capabilities) > 0 {
+		cl.bad(0, p, "only gpu devices are offered")
+		return
+	}
+	n := int64(len(dev.IDs))
+	if dev.Count != 0 {
+		n = int64(dev.Count)
+	}
+	if n < 0 {
+		cl.bad(0, p+".count", "\"all\" is not supported", hint("give the number of GPUs"))
+		return
+	}
+	if n == 0 {
+		n = 1
+	}
+	r.GPUMilli = uint64(n) * 1000
+}
+
+func mib(b int64) uint64 { return (uint64(max(b, 0)) + 1<<20 - 1) >> 20 }
+
+// composeBytes parses Docker byte values ("512m", "1g", "1gb"), 1024-based,
+// and Kubernetes quantities ("1Gi"), into MiB rounded up.
+func composeBytes(s string) (uint64, error) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, nil
 	}
-	i := len(s)
-	for i > 0 && (s[i-1] < '0' || s[i-1] > '9') {
-		i--
+	if q, err := parseQuantity(s); err == nil && strings.IndexFunc(s, func(r rune) bool { return r == 'i' }) >= 0 {
+		return mib(q.Value()), nil
 	}
-	num, unit := s[:i], strings.TrimSuffix(s[i:], "b")
-	n, err := strconv.ParseFloat(num, 64)
-	if err != nil || n < 0 || n > 1<<50 {
-		return 0, fieldErr(p, "%q is not a size like 512m or 1g", s)
+	var u types.UnitBytes
+	err := u.DecodeMapstructure(s)
+	b := int64(u)
+	if err != nil || b < 0 {
+		return 0, fmt.Errorf("%q is not a size like 512m or 1g", s)
 	}
-	mult := map[string]float64{"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[unit]
-	if mult == 0 {
-		if q, err := parseQuantity(s); err == nil { // also accept Kubernetes spelling "1Gi"
-			return (uint64(q.Value()) + 1<<20 - 1) >> 20, nil
-		}
-		return 0, fieldErr(p, "%q has an unknown unit", s)
-	}
-	b := uint64(n * mult)
-	return (b + 1<<20 - 1) >> 20, nil
+	return mib(b), nil
 }
 
-func loadCompose(data []byte, filename string) (*Pod, error) {
-	var f composeFile
-	if err := yamlStrictExt(data, &f); err != nil {
-		return nil, err
-	}
-	if len(f.Services) == 0 {
-		return nil, fieldErr("services", "at least one service is required")
-	}
-	p := &Pod{Name: f.Name}
-	if p.Name == "" {
-		// Compose names a project after its directory; we name the pod after the file.
-		base := path.Base(strings.ReplaceAll(filename, "\\", "/"))
-		base = strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
-		base = strings.TrimSuffix(strings.TrimPrefix(base, "docker-"), "compose")
-		p.Name = strings.Trim(strings.ToLower(base), "-._")
-		if p.Name == "" {
-			p.Name = "compose"
-		}
-	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range f.Services {
-			if !yield(k) {
-				return
+// volumes: named volumes are persistent (any name; x-tpod-size, default
+// 1 GiB), anonymous ones and tmpfs are scratch, bind mounts are refused.
+func (cl *composeLoad) volumes(sp, name string, s types.ServiceConfig, c *Container) {
+	for i, m := range s.Volumes {
+		mp := fmt.Sprintf("%s.volumes[%d]", sp, i)
+		var vol Volume
+		switch {
+		case m.Type == types.VolumeTypeBind:
+			cl.bad(0, mp, "bind mount of %s: a provider has no files of yours", m.Source,
+				hint("put the files in the image, or use configs: (small files) or a named volume"))
+			continue
+		case m.Type == types.VolumeTypeTmpfs || (m.Type == types.VolumeTypeVolume && m.Source == ""):
+			vol = Volume{Name: fmt.Sprintf("%s-scratch-%d", name, i), EmptyDir: &EmptyDirVolume{}}
+			if m.Tmpfs != nil && m.Tmpfs.Size > 0 {
+				vol.EmptyDir.SizeMiB = mib(int64(m.Tmpfs.Size))
 			}
-		}
-	})
-	volumes := map[string]bool{}
-	maxReplicas := 1
-	for _, name := range names {
-		s := f.Services[name]
-		sp := "services." + name
-		c := Container{Name: name, Image: s.Image, WorkingDir: s.WorkingDir}
-		// Compose's entrypoint replaces the image ENTRYPOINT (Kubernetes command),
-		// its command the image CMD (Kubernetes args).
-		c.Command, c.Args = s.Entrypoint, s.Command
-		env, err := composeEnv(sp+".environment", s.Environment)
-		if err != nil {
-			return nil, err
-		}
-		c.Env = env
-		expose, hostnames := ExposeTCP, []string(nil)
-		if s.XTpod != nil {
-			if s.XTpod.Expose != "" {
-				expose = s.XTpod.Expose
-			}
-			hostnames = s.XTpod.Hostnames
-			if c.Resources.StorageMiB, err = composeBytes(sp+".x-tpod.storage", s.XTpod.Storage); err != nil {
-				return nil, err
-			}
-		}
-		for i, pt := range s.Ports {
-			if pt.Target < 1 || pt.Target > 65535 {
-				return nil, fieldErr(fmt.Sprintf("%s.ports[%d]", sp, i), "container port must be 1..65535")
-			}
-			port := Port{ContainerPort: uint16(pt.Target), Protocol: pt.Protocol}
-			if pt.Published != "" { // published ports are reachable from outside
-				port.Expose = expose
-				if expose == ExposeHTTP {
-					port.Hostnames = hostnames
-				}
-			}
-			c.Ports = append(c.Ports, port)
-		}
-		for i, raw := range s.Expose {
-			var e composePort
-			if err := json.Unmarshal(raw, &e); err != nil {
-				return nil, fieldErr(fmt.Sprintf("%s.expose[%d]", sp, i), "%v", err)
-			}
-			if !slices.ContainsFunc(c.Ports, func(q Port) bool { return int(q.ContainerPort) == e.Target }) {
-				c.Ports = append(c.Ports, Port{ContainerPort: uint16(e.Target), Protocol: e.Protocol})
-			}
-		}
-		if d := s.Deploy; d != nil {
-			if d.Replicas != nil {
-				maxReplicas = max(maxReplicas, *d.Replicas)
-			}
-			for _, r := range []struct {
-				path string
-				res  composeRes
-			}{{sp + ".deploy.resources.reservations", d.Resources.Reservations}, {sp + ".deploy.resources.limits", d.Resources.Limits}} {
-				// Limits win over reservations: they are what the provider enforces.
-				if r.res.Cpus != "" {
-					v, err := strconv.ParseFloat(string(r.res.Cpus), 64)
-					if err != nil || v < 0 || v > 1e6 {
-						return nil, fieldErr(r.path+".cpus", "%q is not a number of CPUs", r.res.Cpus)
-					}
-					c.Resources.CPUMilli = uint64(v*1000 + 0.5)
-				}
-				if r.res.Memory != "" {
-					if c.Resources.MemoryMiB, err = composeBytes(r.path+".memory", r.res.Memory); err != nil {
-						return nil, err
-					}
-				}
-				for j, dev := range r.res.Devices {
-					if !slices.Contains(dev.Capabilities, "gpu") {
-						return nil, fieldErr(fmt.Sprintf("%s.devices[%d]", r.path, j), "only gpu devices are supported")
-					}
-					n := len(dev.DeviceIDs)
-					if len(dev.Count) > 0 {
-						var cnt int
-						if err := json.Unmarshal(dev.Count, &cnt); err != nil || cnt < 0 {
-							return nil, fieldErr(fmt.Sprintf("%s.devices[%d].count", r.path, j), "must be a number (\"all\" is not supported)")
-						}
-						n = cnt
-					}
-					c.Resources.GPUMilli = uint64(n) * 1000
-				}
-			}
-		}
-		for i, m := range s.Volumes {
-			mp := fmt.Sprintf("%s.volumes[%d]", sp, i)
-			switch m.Type {
-			case "volume", "":
-			case "tmpfs":
-			default:
-				return nil, fieldErr(mp, "%s mounts are not supported (no host paths on a provider)", m.Type)
-			}
-			vol := Volume{}
-			if m.Source == "" { // anonymous volume or tmpfs: scratch space
-				vol.Name = fmt.Sprintf("%s-scratch-%d", name, i)
-				vol.EmptyDir = &EmptyDirVolume{}
-			} else {
-				decl, ok := f.Volumes[m.Source]
-				if !ok {
-					return nil, fieldErr(mp, "volume %q is not declared under the top-level volumes", m.Source)
-				}
-				vol.Name = m.Source
-				size := uint64(1024)
-				if decl != nil && decl.XTpodSize != "" {
-					if size, err = composeBytes("volumes."+m.Source+".x-tpod-size", decl.XTpodSize); err != nil {
-						return nil, err
-					}
-				}
-				vol.Persistent = &PersistentVolume{SizeMiB: size}
-			}
-			if !volumes[vol.Name] {
-				volumes[vol.Name] = true
-				p.Volumes = append(p.Volumes, vol)
-			}
-			c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: vol.Name, MountPath: path.Clean(m.Target), ReadOnly: m.ReadOnly})
-		}
-		if len(s.Secrets) > 0 {
-			// Compose mounts each secret as /run/secrets/<name>: one secret volume
-			// per service holding all of them gives the same files.
-			vol := Volume{Name: name + "-secrets", Secret: &SecretVolume{}}
-			for i, sec := range s.Secrets {
-				if _, ok := f.Secrets[sec.Source]; !ok {
-					return nil, fieldErr(fmt.Sprintf("%s.secrets[%d]", sp, i), "secret %q is not declared under the top-level secrets", sec.Source)
-				}
-				if sec.Target != "" && sec.Target != sec.Source {
-					return nil, fieldErr(fmt.Sprintf("%s.secrets[%d].target", sp, i), "must equal the secret's name")
-				}
-				vol.Secret.Secrets = append(vol.Secret.Secrets, sec.Source)
-			}
-			p.Volumes = append(p.Volumes, vol)
-			c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: vol.Name, MountPath: "/run/secrets", ReadOnly: true})
-		}
-		p.Containers = append(p.Containers, c)
-	}
-	p.Scale.Min, p.Scale.Max = 1, maxReplicas
-	if x := f.XTpod; x != nil {
-		if x.Scale.Min != nil {
-			p.Scale.Min = *x.Scale.Min
-		}
-		if x.Scale.Max != 0 {
-			p.Scale.Max = x.Scale.Max
-		}
-		if x.Scale.IdleTimeout != "" {
-			d, err := parseDuration(x.Scale.IdleTimeout)
-			if err != nil {
-				return nil, fieldErr("x-tpod.scale.idleTimeout", "%v", err)
-			}
-			p.Scale.IdleTimeout = Duration(d)
-		}
-	}
-	return p, nil
-}
-
-// composeEnv reads environment as a map or a list of NAME=VALUE, in a stable
-// order (maps sorted by name).
-func composeEnv(p string, raw json.RawMessage) ([]EnvVar, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var list []string
-	if err := json.Unmarshal(raw, &list); err == nil {
-		var out []EnvVar
-		for i, item := range list {
-			k, v, ok := strings.Cut(item, "=")
+		case m.Type == types.VolumeTypeVolume:
+			decl, ok := cl.project.Volumes[m.Source]
 			if !ok {
-				return nil, fieldErr(fmt.Sprintf("%s[%d]", p, i), "must be NAME=VALUE (values from the host are not supported)")
+				cl.bad(0, mp, "volume %q is not declared under the top-level volumes", m.Source)
+				continue
 			}
-			out = append(out, EnvVar{Name: k, Value: v})
-		}
-		return out, nil
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fieldErr(p, "must be a map or a list of NAME=VALUE")
-	}
-	var out []EnvVar
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
+			vol = Volume{Name: m.Source, Persistent: &PersistentVolume{SizeMiB: 1024}}
+			if decl.External {
+				cl.warn(0, "volumes."+m.Source, "external: a new, empty volume is created on the provider")
 			}
-		}
-	}) {
-		var v string
-		switch x := m[k].(type) {
-		case string:
-			v = x
-		case float64:
-			v = strconv.FormatFloat(x, 'f', -1, 64)
-		case bool:
-			v = strconv.FormatBool(x)
-		case nil:
-			return nil, fieldErr(p+"."+k, "has no value (values from the host are not supported)")
+			if v, ok := decl.Extensions["x-tpod-size"]; ok {
+				n, err := composeBytes(fmt.Sprint(v))
+				if err != nil {
+					cl.bad(0, "volumes."+m.Source+".x-tpod-size", "%v", err)
+				}
+				vol.Persistent.SizeMiB = n
+			}
 		default:
-			return nil, fieldErr(p+"."+k, "must be a string, number or boolean")
+			cl.bad(0, mp, "%s mounts are not supported", m.Type)
+			continue
 		}
-		out = append(out, EnvVar{Name: k, Value: v})
+		cl.addVolume(vol)
+		c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: vol.Name, MountPath: path.Clean(m.Target), ReadOnly: m.ReadOnly})
 	}
-	return out, nil
+	for i, t := range s.Tmpfs {
+		target, _, _ := strings.Cut(t, ":")
+		vol := Volume{Name: fmt.Sprintf("%s-tmpfs-%d", name, i), EmptyDir: &EmptyDirVolume{}}
+		cl.addVolume(vol)
+		c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: vol.Name, MountPath: path.Clean(target)})
+	}
 }
 
-// yamlStrictExt decodes strictly but drops x-* extension keys of services
-// (other than x-tpod), which Compose allows anywhere.
-func yamlStrictExt(data []byte, v any) error {
-	var generic map[string]any
-	if err := yamlUnmarshal(data, &generic); err != nil {
-		return err
+func (cl *composeLoad) addVolume(v Volume) {
+	for _, o := range cl.pod.Volumes {
+		if o.Name == v.Name {
+			return
+		}
 	}
-	strip := func(m map[string]any) {
-		for k := range m {
-			if strings.HasPrefix(k, "x-") && k != "x-tpod" && k != "x-tpod-size" {
-				delete(m, k)
+	cl.pod.Volumes = append(cl.pod.Volumes, v)
+}
+
+// serviceSecrets mounts a service's secrets under /run/secrets (or their
+// target), one secret volume per service. Values come from the secret's
+// file or environment variable when the publisher's machine has them.
+func (cl *composeLoad) serviceSecrets(sp, name string, s types.ServiceConfig, c *Container) {
+	byDir := map[string]*SecretVolume{}
+	var dirs []string
+	for i, ref := range s.Secrets {
+		rp := fmt.Sprintf("%s.secrets[%d]", sp, i)
+		decl, ok := cl.project.Secrets[ref.Source]
+		if !ok {
+			cl.bad(0, rp, "secret %q is not declared under the top-level secrets", ref.Source)
+			continue
+		}
+		cl.secretValue(ref.Source, decl)
+		target := ref.Target
+		if target == "" {
+			target = ref.Source
+		}
+		if !path.IsAbs(target) {
+			target = "/run/secrets/" + target
+		}
+		dir, file := path.Split(path.Clean(target))
+		dir = path.Clean(dir)
+		sv := byDir[dir]
+		if sv == nil {
+			sv = &SecretVolume{}
+			byDir[dir] = sv
+			dirs = append(dirs, dir)
+		}
+		if file == ref.Source {
+			sv.Secrets = append(sv.Secrets, ref.Source)
+		} else {
+			sv.Items = append(sv.Items, SecretItem{Secret: ref.Source, Path: file})
+		}
+	}
+	for i, dir := range dirs {
+		vname := name + "-secrets"
+		if i > 0 {
+			vname = fmt.Sprintf("%s-secrets-%d", name, i)
+		}
+		cl.pod.Volumes = append(cl.pod.Volumes, Volume{Name: vname, Secret: byDir[dir]})
+		c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: vname, MountPath: dir, ReadOnly: true})
+	}
+}
+
+func (cl *composeLoad) secretValue(name string, decl types.SecretConfig) {
+	switch {
+	case bool(decl.External):
+		return // given at bundle time
+	case decl.Environment != "":
+		if v, ok := cl.project.Environment[decl.Environment]; ok {
+			cl.secrets[name] = []byte(v)
+			return
+		}
+		cl.warn(0, "secrets."+name, "variable %s is not set", decl.Environment, hint("give the value with --secret "+name+"=FILE"))
+	case decl.File != "":
+		b, err := readSmall(decl.File, maxFileSecret)
+		if err != nil {
+			cl.warn(0, "secrets."+name, "%v", err, hint("give the value with --secret "+name+"=FILE"))
+			return
+		}
+		cl.secrets[name] = b
+	case decl.Content != "":
+		cl.secrets[name] = []byte(decl.Content)
+	}
+}
+
+const maxFileSecret = 1 << 20
+
+func readSmall(p string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(p), errors.Unwrap(err))
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", filepath.Base(p), limit)
+	}
+	return os.ReadFile(p)
+}
+
+// serviceConfigs carries each config's content in the manifest, mounted
+// read-only at its target (default /<name>).
+func (cl *composeLoad) serviceConfigs(sp, name string, s types.ServiceConfig, c *Container) {
+	for i, ref := range s.Configs {
+		rp := fmt.Sprintf("%s.configs[%d]", sp, i)
+		decl, ok := cl.project.Configs[ref.Source]
+		if !ok {
+			cl.bad(0, rp, "config %q is not declared under the top-level configs", ref.Source)
+			continue
+		}
+		var data []byte
+		switch {
+		case decl.Content != "":
+			data = []byte(decl.Content)
+		case decl.Environment != "":
+			data = []byte(cl.project.Environment[decl.Environment])
+		case decl.File != "":
+			b, err := readSmall(decl.File, MaxConfigBytes)
+			if err != nil {
+				cl.bad(0, "configs."+ref.Source, "%v", err)
+				continue
+			}
+			data = b
+		default:
+			cl.bad(0, "configs."+ref.Source, "external configs are not supported", hint("give its content with file: or content:"))
+			continue
+		}
+		target := ref.Target
+		if target == "" {
+			target = "/" + ref.Source
+		}
+		target = path.Clean(target)
+		vname := fmt.Sprintf("%s-config-%d", name, i)
+		file := path.Base(target)
+		cl.pod.Volumes = append(cl.pod.Volumes, Volume{Name: vname, Config: &ConfigVolume{Files: []ConfigFile{{Path: file, Data: string(data)}}}})
+		c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: vname, MountPath: target, SubPath: file, ReadOnly: true})
+	}
+}
+
+// security maps shm_size, read_only, cap_drop and refuses what would grant
+// the container more than the default sandbox.
+func (cl *composeLoad) security(sp string, s types.ServiceConfig, c *Container) {
+	if s.ShmSize > 0 {
+		c.ShmSizeMiB = mib(int64(s.ShmSize))
+	}
+	c.ReadOnlyRootFS = s.ReadOnly
+	for _, cp := range s.CapDrop {
+		c.CapDrop = append(c.CapDrop, strings.TrimPrefix(strings.ToUpper(cp), "CAP_"))
+	}
+	for i, cp := range s.CapAdd {
+		name := strings.TrimPrefix(strings.ToUpper(cp), "CAP_")
+		if !slices.Contains(defaultCaps, name) {
+			cl.bad(0, fmt.Sprintf("%s.cap_add[%d]", sp, i), "refused: %s would give the container more than the default capabilities", name,
+				hint("allowed (they are in the default set anyway): "+strings.Join(defaultCaps, ", ")))
+		}
+	}
+	host := func(key, v string) {
+		if v == "host" {
+			cl.bad(0, sp+"."+key, "refused: %s: host shares the provider's namespace", key)
+		} else if v != "" {
+			cl.warn(0, sp+"."+key, "%s: %s is ignored: containers of a pod share their network and are isolated otherwise", key, v)
+		}
+	}
+	switch nm := s.NetworkMode; {
+	case nm == "host" || nm == "none" || strings.HasPrefix(nm, "container:"):
+		cl.bad(0, sp+".network_mode", "refused: network_mode %s", nm, hint("remove it: all services of a pod share one network"))
+	case nm != "":
+		cl.warn(0, sp+".network_mode", "%s: all services of a pod share one network anyway", nm)
+	}
+	host("pid", s.Pid)
+	host("ipc", s.Ipc)
+	host("uts", s.Uts)
+	host("userns_mode", s.UserNSMode)
+	host("cgroup", s.Cgroup)
+	for i, o := range s.SecurityOpt {
+		lo := strings.ToLower(strings.ReplaceAll(o, "=", ":"))
+		switch {
+		case strings.HasPrefix(lo, "no-new-privileges"):
+		case strings.Contains(lo, "unconfined") || strings.HasPrefix(lo, "label:disable") || strings.HasPrefix(lo, "label:type"):
+			cl.bad(0, fmt.Sprintf("%s.security_opt[%d]", sp, i), "refused: %s weakens the sandbox", o)
+		default:
+			cl.warn(0, fmt.Sprintf("%s.security_opt[%d]", sp, i), "%s is ignored: the provider's sandbox applies", o)
+		}
+	}
+}
+
+// restart maps restart (and deploy.restart_policy) to a restart policy.
+func (cl *composeLoad) restart(sp string, s types.ServiceConfig, c *Container) {
+	policy := s.Restart
+	if d := s.Deploy; d != nil && d.RestartPolicy != nil && policy == "" {
+		switch d.RestartPolicy.Condition {
+		case "any", "":
+			policy = "always"
+		case "on-failure":
+			policy = "on-failure"
+		case "none":
+			policy = "no"
+		}
+	}
+	switch {
+	case policy == "" || policy == "no":
+	case policy == "always" || policy == "unless-stopped":
+		c.Restart = RestartAlways
+	case strings.HasPrefix(policy, "on-failure"):
+		c.Restart = RestartOnFailure
+	default:
+		cl.bad(0, sp+".restart", "%q is not no, always, on-failure or unless-stopped", policy)
+	}
+}
+
+// healthcheck becomes a readiness probe (an exec probe; CMD-SHELL runs
+// through /bin/sh -c as Docker does).
+func (cl *composeLoad) healthcheck(sp, name string, s types.ServiceConfig, c *Container) {
+	h := s.HealthCheck
+	if h == nil || h.Disable || len(h.Test) == 0 || h.Test[0] == "NONE" {
+		return
+	}
+	p := &Probe{}
+	switch h.Test[0] {
+	case "CMD":
+		p.Exec = append([]string{}, h.Test[1:]...)
+	case "CMD-SHELL":
+		p.Exec = []string{"/bin/sh", "-c", strings.Join(h.Test[1:], " ")}
+	default:
+		p.Exec = []string{"/bin/sh", "-c", strings.Join(h.Test, " ")}
+	}
+	if len(p.Exec) == 0 {
+		cl.bad(0, sp+".healthcheck.test", "is empty")
+		return
+	}
+	if h.Interval != nil {
+		p.Period = Duration(*h.Interval)
+	} else {
+		p.Period = Duration(30 * time.Second) // Compose's default
+	}
+	if h.Timeout != nil {
+		p.Timeout = Duration(*h.Timeout)
+	} else {
+		p.Timeout = Duration(30 * time.Second)
+	}
+	if h.Retries != nil {
+		p.FailureThreshold = int(min(*h.Retries, 1000))
+	} else {
+		p.FailureThreshold = 3
+	}
+	if h.StartPeriod != nil {
+		p.InitialDelay = Duration(*h.StartPeriod)
+	}
+	c.Readiness = p
+}
+
+// names: the service name, container_name, hostname, network aliases and
+// link aliases resolve to the pod inside it.
+func (cl *composeLoad) names(name string, s types.ServiceConfig) {
+	add := func(n string) {
+		if n != "" && !slices.Contains(cl.pod.Hostnames, n) {
+			cl.pod.Hostnames = append(cl.pod.Hostnames, n)
+		}
+	}
+	add(name)
+	add(s.ContainerName)
+	add(s.Hostname)
+	for _, net := range slices.Sorted(mapKeys(s.Networks)) {
+		if cfg := s.Networks[net]; cfg != nil {
+			for _, a := range cfg.Aliases {
+				add(a)
 			}
 		}
 	}
-	strip(generic)
-	for _, key := range []string{"services", "volumes", "secrets", "networks"} {
-		if m, ok := generic[key].(map[string]any); ok {
-			for _, s := range m {
-				if sm, ok := s.(map[string]any); ok {
-					strip(sm)
-				}
-			}
+	for _, l := range s.Links {
+		if _, alias, ok := strings.Cut(l, ":"); ok {
+			add(alias)
 		}
 	}
-	if _, ok := generic["networks"]; ok {
-		return fieldErr("networks", "not supported: all services of a pod share one network namespace")
+}
+
+// scale: deploy.replicas or scale set the pod's maximum; x-tpod.scale wins.
+func (cl *composeLoad) scale() {
+	p := cl.pod
+	p.Scale.Min, p.Scale.Max = 1, 1
+	for _, name := range slices.Sorted(mapKeys(cl.project.Services)) {
+		s := cl.project.Services[name]
+		p.Scale.Max = max(p.Scale.Max, s.GetScale())
 	}
-	j, err := json.Marshal(generic)
+	v, ok := cl.project.Extensions["x-tpod"]
+	if !ok {
+		return
+	}
+	var x struct {
+		Scale struct {
+			Min         *int   `json:"min"`
+			Max         int    `json:"max"`
+			IdleTimeout string `json:"idleTimeout"`
+		} `json:"scale"`
+	}
+	if err := decodeExt(v, &x); err != nil {
+		cl.bad(0, "x-tpod", "%v", err)
+		return
+	}
+	if x.Scale.Min != nil {
+		p.Scale.Min = *x.Scale.Min
+	}
+	if x.Scale.Max != 0 {
+		p.Scale.Max = x.Scale.Max
+	}
+	if x.Scale.IdleTimeout != "" {
+		d, err := parseDuration(x.Scale.IdleTimeout)
+		if err != nil {
+			cl.bad(0, "x-tpod.scale.idleTimeout", "%v", err)
+		}
+		p.Scale.IdleTimeout = Duration(d)
+	}
+}
+
+// decodeExt decodes an x- extension's value (plain YAML data) into out,
+// refusing unknown keys.
+func decodeExt(v, out any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return yamlStrict(j, v)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		return yamlError(err)
+	}
+	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/trustedpods/tpod/internal/usage"
@@ -38,12 +37,27 @@ const (
 // Pod is the normalized model every input format loads into. Quantities are
 // integers in fixed units so that Canonical is stable.
 type Pod struct {
-	APIVersion string      `json:"apiVersion"`
-	Kind       string      `json:"kind"`
-	Name       string      `json:"name"`
-	Containers []Container `json:"containers"`
-	Volumes    []Volume    `json:"volumes,omitempty"`
-	Scale      Scale       `json:"scale"`
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	// InitContainers run in order before Containers start: each to
+	// completion, or, for a Sidecar, started and kept running.
+	InitContainers []Container `json:"initContainers,omitempty"`
+	Containers     []Container `json:"containers"`
+	Volumes        []Volume    `json:"volumes,omitempty"`
+	// Hostnames resolve to the pod's own address inside the pod: Compose
+	// service names and aliases, Kubernetes Service and container names.
+	Hostnames []string `json:"hostnames,omitempty"`
+	Scale     Scale    `json:"scale"`
+
+	// Warnings are what the loader accepted but changed or ignored; not
+	// part of the canonical form.
+	Warnings []Warning `json:"-"`
+	// FileSecrets holds the values of secrets the input file itself defines
+	// (Kubernetes Secret objects, Compose secrets from a file or the
+	// environment), by bundle secret name. The bundle builder uses them for
+	// names not given with --secret. Never serialized.
+	FileSecrets map[string][]byte `json:"-"`
 }
 
 // Container is one process of the pod.
@@ -62,13 +76,60 @@ type Container struct {
 	Ports        []Port        `json:"ports,omitempty"`
 	Resources    Resources     `json:"resources"`
 	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty"`
+
+	// Restart is RestartNever (""), RestartOnFailure or RestartAlways.
+	Restart string `json:"restart,omitempty"`
+	// Sidecar marks an init container that keeps running.
+	Sidecar bool `json:"sidecar,omitempty"`
+	// User is "uid[:gid]" or "name[:group]" from the image.
+	User           string   `json:"user,omitempty"`
+	ShmSizeMiB     uint64   `json:"shmSizeMiB,omitempty"`
+	ReadOnlyRootFS bool     `json:"readOnlyRootFilesystem,omitempty"`
+	CapDrop        []string `json:"capDrop,omitempty"`
+	Liveness       *Probe   `json:"livenessProbe,omitempty"`
+	Readiness      *Probe   `json:"readinessProbe,omitempty"`
+	Startup        *Probe   `json:"startupProbe,omitempty"`
 }
 
-// EnvVar is one environment variable; order is kept.
-type EnvVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+// Restart policies of a container.
+const (
+	RestartNever     = ""
+	RestartOnFailure = "on-failure"
+	RestartAlways    = "always"
+)
+
+// Probe checks a container: exactly one of Exec, HTTPGet or TCPPort.
+// Zero values take the Kubernetes defaults (docs/runtime.md).
+type Probe struct {
+	Exec             []string      `json:"exec,omitempty"`
+	HTTPGet          *HTTPGetProbe `json:"httpGet,omitempty"`
+	TCPPort          uint16        `json:"tcpPort,omitempty"`
+	InitialDelay     Duration      `json:"initialDelay,omitempty"`
+	Period           Duration      `json:"period,omitempty"`
+	Timeout          Duration      `json:"timeout,omitempty"`
+	SuccessThreshold int           `json:"successThreshold,omitempty"`
+	FailureThreshold int           `json:"failureThreshold,omitempty"`
 }
+
+// HTTPGetProbe is a GET to the pod's own address.
+type HTTPGetProbe struct {
+	Port    uint16   `json:"port"`
+	Path    string   `json:"path,omitempty"`
+	Headers []EnvVar `json:"headers,omitempty"`
+}
+
+// EnvVar is one environment variable; order is kept. Secret, when set,
+// names a bundle secret whose value replaces Value when the pod runs;
+// FieldRef FieldPodIP sets the pod's address.
+type EnvVar struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Secret   string `json:"secret,omitempty"`
+	FieldRef string `json:"fieldRef,omitempty"`
+}
+
+// FieldPodIP is the EnvVar.FieldRef of the pod's own address.
+const FieldPodIP = "status.podIP"
 
 // Port is a port a container listens on.
 type Port struct {
@@ -87,19 +148,42 @@ type Resources struct {
 	GPUMilli   uint64 `json:"gpuMilli"`   // thousandths of a GPU
 }
 
+func (r Resources) add(o Resources) Resources {
+	return Resources{r.CPUMilli + o.CPUMilli, r.MemoryMiB + o.MemoryMiB, r.StorageMiB + o.StorageMiB, r.GPUMilli + o.GPUMilli}
+}
+
+func (r Resources) max(o Resources) Resources {
+	return Resources{max(r.CPUMilli, o.CPUMilli), max(r.MemoryMiB, o.MemoryMiB), max(r.StorageMiB, o.StorageMiB), max(r.GPUMilli, o.GPUMilli)}
+}
+
 // VolumeMount mounts a volume of the pod into a container.
 type VolumeMount struct {
 	Name      string `json:"name"`
 	MountPath string `json:"mountPath"`
 	ReadOnly  bool   `json:"readOnly,omitempty"`
+	// SubPath mounts one file or directory of the volume instead of all of it.
+	SubPath string `json:"subPath,omitempty"`
 }
 
-// Volume is exactly one of EmptyDir, Persistent or Secret.
+// Volume is exactly one of EmptyDir, Persistent, Secret or Config.
 type Volume struct {
 	Name       string            `json:"name"`
 	EmptyDir   *EmptyDirVolume   `json:"emptyDir,omitempty"`
 	Persistent *PersistentVolume `json:"persistent,omitempty"`
 	Secret     *SecretVolume     `json:"secret,omitempty"`
+	Config     *ConfigVolume     `json:"config,omitempty"`
+}
+
+// ConfigVolume mounts a read-only directory of files whose content the
+// manifest carries (Kubernetes ConfigMaps, Compose configs).
+type ConfigVolume struct {
+	Files []ConfigFile `json:"files"`
+}
+
+// ConfigFile is one file of a ConfigVolume.
+type ConfigFile struct {
+	Path string `json:"path"` // relative, clean
+	Data string `json:"data"`
 }
 
 // EmptyDirVolume is scratch space that lives as long as the pod runs.
@@ -113,9 +197,16 @@ type PersistentVolume struct {
 }
 
 // SecretVolume mounts a read-only directory holding one file per named
-// secret of the bundle.
+// secret of the bundle (named after it), and one per item (named Path).
 type SecretVolume struct {
-	Secrets []string `json:"secrets"`
+	Secrets []string     `json:"secrets,omitempty"`
+	Items   []SecretItem `json:"items,omitempty"`
+}
+
+// SecretItem places bundle secret Secret at Path in a secret volume.
+type SecretItem struct {
+	Secret string `json:"secret"`
+	Path   string `json:"path"`
 }
 
 // Scale says whether the pod may scale to zero and how many replicas it may have.
@@ -173,13 +264,22 @@ type Totals struct {
 
 // Totals sums the pod's resources.
 func (p *Pod) Totals() Totals {
-	var t Totals
+	// Steady state: containers and sidecars. Init containers run one at a
+	// time beside the sidecars started before them: the pod reserves the
+	// larger of the two (as Kubernetes computes a pod's effective request).
+	var steady, side, peak Resources
 	for _, c := range p.Containers {
-		t.CPUMilli += c.Resources.CPUMilli
-		t.MemoryMiB += c.Resources.MemoryMiB
-		t.StorageMiB += c.Resources.StorageMiB
-		t.GPUMilli += c.Resources.GPUMilli
+		steady = steady.add(c.Resources)
 	}
+	for _, c := range p.InitContainers {
+		if c.Sidecar {
+			side = side.add(c.Resources)
+		} else {
+			peak = peak.max(side.add(c.Resources))
+		}
+	}
+	r := steady.add(side).max(peak)
+	t := Totals{CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, StorageMiB: r.StorageMiB, GPUMilli: r.GPUMilli}
 	for _, v := range p.Volumes {
 		switch {
 		case v.EmptyDir != nil:
@@ -225,7 +325,7 @@ func (p *Pod) Hash() [32]byte {
 func (p *Pod) Images() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, c := range p.Containers {
+	for _, c := range p.AllContainers() {
 		if !seen[c.Image] {
 			seen[c.Image] = true
 			out = append(out, c.Image)
@@ -234,22 +334,42 @@ func (p *Pod) Images() []string {
 	return out
 }
 
-// Secrets returns the distinct secret names the volumes use, in order.
+// Secrets returns the distinct bundle secret names the volumes and the
+// environment use, in order.
 func (p *Pod) Secrets() []string {
 	var out []string
 	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
 	for _, v := range p.Volumes {
 		if v.Secret == nil {
 			continue
 		}
 		for _, s := range v.Secret.Secrets {
-			if !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
+			add(s)
+		}
+		for _, it := range v.Secret.Items {
+			add(it.Secret)
+		}
+	}
+	for _, c := range p.AllContainers() {
+		for _, e := range c.Env {
+			add(e.Secret)
 		}
 	}
 	return out
+}
+
+// AllContainers returns the init containers followed by the containers.
+func (p *Pod) AllContainers() []Container {
+	if len(p.InitContainers) == 0 {
+		return p.Containers
+	}
+	return append(append([]Container{}, p.InitContainers...), p.Containers...)
 }
 
 // ParseCanonical reads a pod from its canonical JSON (as stored in a bundle)
@@ -270,110 +390,3 @@ func ParseCanonical(data []byte) (*Pod, error) {
 	return &p, nil
 }
 
-// Format is an input format Load recognizes.
-type Format string
-
-// Input formats.
-const (
-	FormatTpod       Format = "tpod"
-	FormatKubernetes Format = "kubernetes"
-	FormatCompose    Format = "compose"
-)
-
-// Load reads a manifest in any supported format, normalizes and validates it.
-// filename is used only for error messages and format hints
-// (compose.yaml / docker-compose.yml).
-func Load(data []byte, filename string) (*Pod, error) {
-	p, _, err := LoadFormat(data, filename)
-	return p, err
-}
-
-// LoadFormat is Load that also reports the detected format.
-func LoadFormat(data []byte, filename string) (*Pod, Format, error) {
-	if len(data) > MaxSize {
-		return nil, "", fmt.Errorf("%w: %s: larger than %d bytes", ErrInvalid, filename, MaxSize)
-	}
-	f, err := detect(data, filename)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %s: %v", ErrInvalid, filename, err)
-	}
-	var p *Pod
-	switch f {
-	case FormatTpod:
-		p, err = loadTpod(data)
-	case FormatKubernetes:
-		p, err = loadKube(data)
-	case FormatCompose:
-		p, err = loadCompose(data, filename)
-	}
-	if err != nil {
-		return nil, f, fmt.Errorf("%w: %s: %v", ErrInvalid, filename, err)
-	}
-	normalize(p)
-	if err := p.Validate(); err != nil {
-		return nil, f, fmt.Errorf("%s: %w", filename, err)
-	}
-	return p, f, nil
-}
-
-// detect looks at apiVersion/kind or at Compose's services key.
-func detect(data []byte, filename string) (Format, error) {
-	var head struct {
-		APIVersion string         `json:"apiVersion"`
-		Kind       string         `json:"kind"`
-		Services   map[string]any `json:"services"`
-	}
-	if err := yamlUnmarshal(data, &head); err != nil {
-		return "", err
-	}
-	switch {
-	case head.APIVersion == APIVersion:
-		if head.Kind != Kind {
-			return "", fmt.Errorf("kind: %q is not %q", head.Kind, Kind)
-		}
-		return FormatTpod, nil
-	case head.APIVersion == "v1" && head.Kind == "Pod",
-		head.APIVersion == "apps/v1" && head.Kind == "Deployment":
-		return FormatKubernetes, nil
-	case head.APIVersion != "":
-		return "", fmt.Errorf("apiVersion %q kind %q: not supported (want %s Pod, v1 Pod, apps/v1 Deployment or a Compose file)", head.APIVersion, head.Kind, APIVersion)
-	case head.Services != nil:
-		return FormatCompose, nil
-	}
-	base := filename[strings.LastIndex(filename, "/")+1:]
-	if strings.Contains(base, "compose") {
-		return FormatCompose, nil
-	}
-	return "", fmt.Errorf("unknown format: no apiVersion and no services")
-}
-
-// normalize fills defaults and canonical spellings before validation.
-func normalize(p *Pod) {
-	p.APIVersion, p.Kind = APIVersion, Kind
-	for i := range p.Containers {
-		c := &p.Containers[i]
-		if c.Resources.CPUMilli == 0 {
-			c.Resources.CPUMilli = DefaultCPUMilli
-		}
-		if c.Resources.MemoryMiB == 0 {
-			c.Resources.MemoryMiB = DefaultMemoryMiB
-		}
-		for j := range c.Ports {
-			pt := &c.Ports[j]
-			pt.Protocol = strings.ToUpper(pt.Protocol)
-			if pt.Protocol == "" {
-				pt.Protocol = "TCP"
-			}
-			pt.Expose = strings.ToLower(pt.Expose)
-			for k, h := range pt.Hostnames {
-				pt.Hostnames[k] = strings.ToLower(strings.TrimSuffix(h, "."))
-			}
-		}
-	}
-	if p.Scale.Max == 0 {
-		p.Scale.Max = 1
-	}
-	if p.Scale.IdleTimeout == 0 {
-		p.Scale.IdleTimeout = DefaultIdleTimeout
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -45,8 +46,10 @@ type tpodFile struct {
 		Name string `json:"name"`
 	} `json:"metadata"`
 	Spec struct {
-		Containers []tpodContainer `json:"containers"`
-		Volumes    []tpodVolume    `json:"volumes"`
+		InitContainers []tpodContainer `json:"initContainers"`
+		Containers     []tpodContainer `json:"containers"`
+		Volumes        []tpodVolume    `json:"volumes"`
+		Hostnames      []string        `json:"hostnames"`
 		Scale      struct {
 			Min         *int   `json:"min"`
 			Max         int    `json:"max"`
@@ -65,6 +68,16 @@ type tpodContainer struct {
 	Ports        []tpodPort    `json:"ports"`
 	Resources    tpodResources `json:"resources"`
 	VolumeMounts []VolumeMount `json:"volumeMounts"`
+
+	Restart        string   `json:"restart"`
+	Sidecar        bool     `json:"sidecar"`
+	User           string   `json:"user"`
+	ShmSize        quantity `json:"shmSize"`
+	ReadOnlyRootFS bool     `json:"readOnlyRootFilesystem"`
+	CapDrop        []string `json:"capDrop"`
+	Liveness       *Probe   `json:"livenessProbe"`
+	Readiness      *Probe   `json:"readinessProbe"`
+	Startup        *Probe   `json:"startupProbe"`
 }
 
 type tpodPort struct {
@@ -90,9 +103,8 @@ type tpodVolume struct {
 	Persistent *struct {
 		Size quantity `json:"size"`
 	} `json:"persistent"`
-	Secret *struct {
-		Secrets []string `json:"secrets"`
-	} `json:"secret"`
+	Secret *SecretVolume `json:"secret"`
+	Config *ConfigVolume `json:"config"`
 }
 
 // quantity is a Kubernetes quantity written as a string or a number.
@@ -152,43 +164,93 @@ func mebibytes(path, s string) (uint64, error) {
 	return (b + (1<<20 - 1)) >> 20, nil
 }
 
-func loadTpod(data []byte) (*Pod, error) {
+// loadTpod reads the project's own format (strictly: an unknown field is
+// an error, so a typo is never silently ignored).
+func loadTpod(d *diag, data []byte) (*Pod, error) {
 	var f tpodFile
 	if err := yamlStrict(data, &f); err != nil {
-		return nil, err
+		msg := yamlError(err).Error()
+		path := ""
+		if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
+			path = d.pos.findKey(0, m[1])
+			msg = "unknown field " + strconvQuote(m[1])
+		}
+		d.bad(0, path, "%s", msg)
+		return nil, d.err()
 	}
-	p := &Pod{Name: f.Metadata.Name}
+	p, err := tpodModel(&f)
+	if ve, ok := err.(*ValidationError); ok {
+		for _, fe := range ve.Errors {
+			d.bad(0, fe.Path, "%s", fe.Reason)
+		}
+		return nil, d.err()
+	}
+	return p, err
+}
+
+var unknownFieldRe = regexp.MustCompile(`unknown field "([^"]+)"`)
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
+
+func tpodModel(f *tpodFile) (*Pod, error) {
+	p := &Pod{Name: f.Metadata.Name, Hostnames: f.Spec.Hostnames}
+	for i, c := range f.Spec.InitContainers {
+		out, err := tpodContainerModel(fmt.Sprintf("spec.initContainers[%d]", i), c)
+		if err != nil {
+			return nil, err
+		}
+		p.InitContainers = append(p.InitContainers, out)
+	}
 	for i, c := range f.Spec.Containers {
-		cp := fmt.Sprintf("spec.containers[%d]", i)
+		out, err := tpodContainerModel(fmt.Sprintf("spec.containers[%d]", i), c)
+		if err != nil {
+			return nil, err
+		}
+		p.Containers = append(p.Containers, out)
+	}
+	return tpodVolumesScale(f, p)
+}
+
+func tpodContainerModel(cp string, c tpodContainer) (Container, error) {
+	{
 		out := Container{
 			Name: c.Name, Image: c.Image, Command: c.Command, Args: c.Args,
 			WorkingDir: c.WorkingDir, Env: c.Env, VolumeMounts: c.VolumeMounts,
+			Restart: c.Restart, Sidecar: c.Sidecar, User: c.User, ReadOnlyRootFS: c.ReadOnlyRootFS,
+			CapDrop: c.CapDrop, Liveness: c.Liveness, Readiness: c.Readiness, Startup: c.Startup,
 		}
+		shm, err := mebibytes(cp+".shmSize", string(c.ShmSize))
+		if err != nil {
+			return out, err
+		}
+		out.ShmSizeMiB = shm
 		for j, pt := range c.Ports {
 			if pt.ContainerPort < 1 || pt.ContainerPort > 65535 {
-				return nil, fieldErr(fmt.Sprintf("%s.ports[%d].containerPort", cp, j), "must be 1..65535")
+				return out, fieldErr(fmt.Sprintf("%s.ports[%d].containerPort", cp, j), "must be 1..65535")
 			}
 			out.Ports = append(out.Ports, Port{
 				Name: pt.Name, ContainerPort: uint16(pt.ContainerPort), Protocol: pt.Protocol,
 				Expose: pt.Expose, Hostnames: pt.Hostnames,
 			})
 		}
-		var err error
 		r := &out.Resources
 		if r.CPUMilli, err = milli(cp+".resources.cpu", string(c.Resources.CPU)); err != nil {
-			return nil, err
+			return out, err
 		}
 		if r.MemoryMiB, err = mebibytes(cp+".resources.memory", string(c.Resources.Memory)); err != nil {
-			return nil, err
+			return out, err
 		}
 		if r.StorageMiB, err = mebibytes(cp+".resources.storage", string(c.Resources.Storage)); err != nil {
-			return nil, err
+			return out, err
 		}
 		if r.GPUMilli, err = milli(cp+".resources.gpu", string(c.Resources.GPU)); err != nil {
-			return nil, err
+			return out, err
 		}
-		p.Containers = append(p.Containers, out)
+		return out, nil
 	}
+}
+
+func tpodVolumesScale(f *tpodFile, p *Pod) (*Pod, error) {
 	for i, v := range f.Spec.Volumes {
 		vp := fmt.Sprintf("spec.volumes[%d]", i)
 		out := Volume{Name: v.Name}
@@ -206,9 +268,7 @@ func loadTpod(data []byte) (*Pod, error) {
 			}
 			out.Persistent = &PersistentVolume{SizeMiB: n}
 		}
-		if v.Secret != nil {
-			out.Secret = &SecretVolume{Secrets: v.Secret.Secrets}
-		}
+		out.Secret, out.Config = v.Secret, v.Config
 		p.Volumes = append(p.Volumes, out)
 	}
 	s := f.Spec.Scale

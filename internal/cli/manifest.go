@@ -2,8 +2,8 @@ package cli
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +13,7 @@ import (
 func newManifestCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "manifest",
-		Short: "Check pod manifests (tpod, Kubernetes Pod/Deployment, Compose)",
+		Short: "Check pod manifests (tpod, Kubernetes, Compose)",
 	}
 	cmd.AddCommand(newManifestValidateCmd(g))
 	return cmd
@@ -23,8 +23,13 @@ func newManifestValidateCmd(g *globals) *cobra.Command {
 	var canonical bool
 	cmd := &cobra.Command{
 		Use:   "validate FILE",
-		Short: "Load and validate a manifest; print its workload hash and resource totals",
-		Args:  cobra.ExactArgs(1),
+		Short: "Load and validate a manifest; print the normalized pod, its hash, totals and every warning",
+		Long: `Load and validate a manifest (the tpod format, a Kubernetes file with any
+number of documents, or a Compose file) the way deploy does, and print the
+pod it becomes, its workload hash, its resource totals and every warning:
+what was ignored or changed on the way. Compose variables (${VAR}) come from
+the environment and a .env file beside the file.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, f, err := manifestLoadFile(args[0])
 			if err != nil {
@@ -37,18 +42,36 @@ func newManifestValidateCmd(g *globals) *cobra.Command {
 			}
 			h := p.Hash()
 			t := p.Totals()
+			warnings := p.Warnings
+			if warnings == nil {
+				warnings = []manifest.Warning{}
+			}
 			if g.output == "json" {
 				return bundleWriteJSON(w, map[string]any{
 					"file": args[0], "format": f, "name": p.Name, "hash": hex.EncodeToString(h[:]),
-					"containers": len(p.Containers), "totals": t, "scale": p.Scale,
+					"containers": len(p.Containers), "initContainers": len(p.InitContainers),
+					"totals": t, "scale": p.Scale, "pod": json.RawMessage(p.Canonical()), "warnings": warnings,
 				})
 			}
 			fmt.Fprintf(w, "%s: valid %s manifest, pod %q\n", args[0], f, p.Name)
 			fmt.Fprintf(w, "hash:       %x\n", h)
-			fmt.Fprintf(w, "containers: %d\n", len(p.Containers))
+			fmt.Fprintf(w, "containers: %d", len(p.Containers))
+			if n := len(p.InitContainers); n > 0 {
+				fmt.Fprintf(w, " (and %d init)", n)
+			}
+			fmt.Fprintln(w)
 			fmt.Fprintf(w, "resources:  cpu %dm, memory %d MiB, storage %d MiB (persistent %d), gpu %dm\n",
 				t.CPUMilli, t.MemoryMiB, t.StorageMiB, t.PersistentMiB, t.GPUMilli)
 			fmt.Fprintf(w, "scale:      min %d, max %d, idle timeout %s\n", p.Scale.Min, p.Scale.Max, jsonDuration(p.Scale.IdleTimeout))
+			fmt.Fprintf(w, "warnings:   %d\n", len(warnings))
+			for _, wn := range warnings {
+				fmt.Fprintf(w, "  %s\n", wn.String())
+			}
+			pretty, err := json.MarshalIndent(json.RawMessage(p.Canonical()), "", "  ")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "pod:\n%s\n", pretty)
 			return nil
 		},
 	}
@@ -62,16 +85,5 @@ func jsonDuration(d manifest.Duration) string {
 }
 
 func manifestLoadFile(path string) (*manifest.Pod, manifest.Format, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, "", err
-	}
-	if fi.Size() > manifest.MaxSize {
-		return nil, "", fmt.Errorf("%s: larger than %d bytes", path, manifest.MaxSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", err
-	}
-	return manifest.LoadFormat(data, path)
+	return manifest.LoadFile(path, manifest.Options{Env: manifest.Environ()})
 }

@@ -433,6 +433,7 @@ func (cl *composeLoad) service(name string) {
 	s := cl.project.Services[name]
 	sp := "services." + name
 	cl.checkKeys(name)
+	cl.from("container "+name, 0, sp)
 	c := Container{Name: name, Image: s.Image, WorkingDir: s.WorkingDir, User: s.User}
 	if s.Image == "" {
 		cl.bad(0, sp, "has no image", hint("build and save the image (docker save), name it with image: NAME, then pass --image NAME=FILE"))
@@ -690,6 +691,7 @@ func (cl *composeLoad) volumes(sp, name string, s types.ServiceConfig, c *Contai
 				continue
 			}
 			vol = Volume{Name: m.Source, Persistent: &PersistentVolume{SizeMiB: 1024}}
+			cl.from("volume "+m.Source, 0, "volumes."+m.Source)
 			if decl.External {
 				cl.warn(0, "volumes."+m.Source, "external: a new, empty volume is created on the provider")
 			}

@@ -78,8 +78,11 @@ func fieldErr(path, format string, args ...any) error {
 
 // diag collects a loader's problems and warnings with their positions.
 type diag struct {
-	file     string
-	pos      posIndex
+	file string
+	pos  posIndex
+	// origin maps "container NAME" and "volume NAME" to where the loader
+	// found them, so that model errors name the user's field.
+	origin   map[string]origin
 	errs     []*FieldError
 	warnings []Warning
 }
@@ -93,6 +96,21 @@ func (d *diag) bad(doc int, path, format string, args ...any) {
 // warn records a warning.
 func (d *diag) warn(doc int, path, format string, args ...any) {
 	d.warnings = append(d.warnings, Warning(*d.at(doc, path, format, args...)))
+}
+
+type origin struct {
+	doc  int
+	path string
+}
+
+// from records where a container or volume came from.
+func (d *diag) from(what string, doc int, path string) {
+	if d.origin == nil {
+		d.origin = map[string]origin{}
+	}
+	if _, ok := d.origin[what]; !ok {
+		d.origin[what] = origin{doc, path}
+	}
 }
 
 // hint is the last argument of bad/warn when a hint exists.

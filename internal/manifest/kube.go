@@ -406,6 +406,7 @@ func (kl *kubeLoad) container(w *workload, cp string, c corev1.Container) Contai
 		kl.warn(doc, cp+".name", "%s: container %q is renamed %q: another workload has a container of that name", w.o, c.Name, name)
 	}
 	w.names[c.Name] = name
+	kl.from("container "+name, doc, cp)
 	out := Container{Name: name, Image: c.Image, Command: c.Command, Args: c.Args, WorkingDir: c.WorkingDir}
 	out.Env = kl.env(w, cp, c)
 	kl.ports(w, cp, c, &out)
@@ -796,6 +797,7 @@ func (kl *kubeLoad) volumeName(w *workload, name string) string {
 func (kl *kubeLoad) volume(w *workload, vp string, v corev1.Volume) {
 	doc := w.o.doc
 	out := Volume{Name: kl.volumeName(w, v.Name)}
+	kl.from("volume "+out.Name, doc, vp)
 	switch {
 	case v.EmptyDir != nil:
 		out.EmptyDir = &EmptyDirVolume{}

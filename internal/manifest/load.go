@@ -33,6 +33,17 @@ type Options struct {
 	Dir string
 }
 
+// Environ returns the process environment as a map (for Options.Env).
+func Environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
 // Load reads a manifest in any supported format, normalizes and validates
 // it. filename names the file in messages and decides the format when the
 // content does not (compose.yaml); a Compose file's relative paths are
@@ -274,21 +285,38 @@ func (d *diag) validate(p *Pod, f Format) error {
 	}
 	for _, fe := range ve.Errors {
 		fe.File = d.file
+		doc := 0
 		if f != FormatTpod {
-			fe.Path = userPath(p, fe.Path)
+			what, rest := userPath(p, fe.Path)
+			if o, ok := d.origin[what]; ok {
+				doc, fe.Path = o.doc, joinPath(o.path, rest)
+			} else if what != "" {
+				fe.Path = what
+				if rest != "" {
+					fe.Path += ": " + rest
+				}
+			}
 		}
-		fe.Line, fe.Column = d.pos.lookup(0, fe.Path)
+		fe.Line, fe.Column = d.pos.lookup(doc, fe.Path)
 	}
 	return ve
 }
 
 var modelIndexRe = regexp.MustCompile(`^spec\.(containers|initContainers|volumes)\[(\d+)\]`)
 
-// userPath rewrites "spec.containers[1].env[0]" as "container web: env[0]".
-func userPath(p *Pod, path string) string {
+func joinPath(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "." + b
+}
+
+// userPath splits "spec.containers[1].env[0]" into "container web" and
+// "env[0]".
+func userPath(p *Pod, path string) (string, string) {
 	m := modelIndexRe.FindStringSubmatch(path)
 	if m == nil {
-		return path
+		return "", path
 	}
 	var i int
 	fmt.Sscan(m[2], &i)
@@ -302,10 +330,7 @@ func userPath(p *Pod, path string) string {
 	case m[1] == "volumes" && i < len(p.Volumes):
 		name = "volume " + p.Volumes[i].Name
 	default:
-		return path
+		return "", path
 	}
-	if rest == "" {
-		return name
-	}
-	return name + ": " + rest
+	return name, rest
 }

@@ -389,4 +389,3 @@ func ParseCanonical(data []byte) (*Pod, error) {
 	}
 	return &p, nil
 }
-

@@ -50,7 +50,7 @@ type tpodFile struct {
 		Containers     []tpodContainer `json:"containers"`
 		Volumes        []tpodVolume    `json:"volumes"`
 		Hostnames      []string        `json:"hostnames"`
-		Scale      struct {
+		Scale          struct {
 			Min         *int   `json:"min"`
 			Max         int    `json:"max"`
 			IdleTimeout string `json:"idleTimeout"`

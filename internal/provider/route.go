@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/p2p"
@@ -66,11 +67,23 @@ func (b gatewayBackend) Start(ctx context.Context, id string) (string, error) {
 		b.p.cfg.Runtime.Stop(ctx, id, b.p.cfg.StopGrace)
 		return "", fmt.Errorf("pod %s is stopped: %s", id, b.p.message(pd))
 	}
-	st, err := b.p.cfg.Runtime.Status(ctx, id)
-	if err != nil {
-		return "", err
+	// Readiness probes gate the route: wait until the runtime says ready
+	// (at once for a pod without readiness probes).
+	for {
+		st, err := b.p.cfg.Runtime.Status(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		waiting := st.State == runtime.PodStarting || (st.State == runtime.PodRunning && !st.Ready)
+		if !waiting {
+			return st.IP, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("pod %s: not ready: %w", id, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	return st.IP, nil
 }
 
 func (b gatewayBackend) Stop(ctx context.Context, id string) error {

@@ -77,6 +77,12 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 	if err != nil {
 		return nil, err
 	}
+	// The manifest's warnings come before anything is spent.
+	for _, w := range pod.Warnings {
+		if p.cfg.Progress != nil {
+			p.cfg.Progress(Event{Step: "manifest", Message: "warning: " + w.String()})
+		}
+	}
 	// Check the inputs before anything leaves this machine.
 	if _, _, err := loadInputs(pod, req.Images, req.Secrets); err != nil {
 		return nil, err
@@ -668,7 +674,9 @@ func loadManifest(path string) (*manifest.Pod, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	return manifest.Load(b, path)
+	// Compose interpolates ${VAR} from the publisher's environment.
+	pod, _, err := manifest.LoadWith(b, path, manifest.Options{Env: manifest.Environ()})
+	return pod, err
 }
 
 // loadInputs opens the images and reads the secrets the pod needs.
@@ -691,6 +699,10 @@ func loadInputs(pod *manifest.Pod, images, secrets map[string]string) (map[strin
 	sec := map[string][]byte{}
 	for _, name := range pod.Secrets() {
 		src, ok := secrets[name]
+		if v, inFile := pod.FileSecrets[name]; !ok && inFile {
+			sec[name] = v // defined in the manifest's own file
+			continue
+		}
 		if !ok {
 			return nil, nil, fmt.Errorf("secret %s: no --secret %s=FILE given: %w", name, name, ErrInvalid)
 		}

@@ -51,7 +51,10 @@ type Container struct {
 	Command []string
 	Args    []string
 	// Env is added to the image's environment (NAME=value overrides).
-	Env       map[string]string
+	Env map[string]string
+	// PodIPEnv names variables set to the pod's address (Kubernetes'
+	// fieldRef status.podIP).
+	PodIPEnv  []string
 	WorkDir   string
 	Ports     []Port
 	Resources Resources
@@ -234,6 +237,9 @@ type Mount struct {
 	Volume   string
 	Path     string // absolute path in the container
 	ReadOnly bool
+	// SubPath mounts one file or directory of the volume (relative, clean);
+	// a missing directory of an emptyDir or persistent volume is created.
+	SubPath string
 }
 
 // Resources returns the pod's total requests: the larger of its steady
@@ -362,6 +368,11 @@ func (s PodSpec) validateContainer(c Container, init bool, names map[string]bool
 			return fmt.Errorf("container %q: bad env name %q", c.Name, k)
 		}
 	}
+	for _, k := range c.PodIPEnv {
+		if k == "" || strings.ContainsAny(k, "=\x00") {
+			return fmt.Errorf("container %q: bad env name %q", c.Name, k)
+		}
+	}
 	for _, p := range c.Ports {
 		if p.ContainerPort == 0 || (p.Protocol != "" && p.Protocol != "tcp" && p.Protocol != "udp") {
 			return fmt.Errorf("container %q: bad port %+v", c.Name, p)
@@ -377,6 +388,9 @@ func (s PodSpec) validateContainer(c Container, init bool, names map[string]bool
 		}
 		if paths[m.Path] {
 			return fmt.Errorf("container %q: two mounts at %q", c.Name, m.Path)
+		}
+		if m.SubPath != "" && (path.IsAbs(m.SubPath) || path.Clean(m.SubPath) != m.SubPath || m.SubPath == ".." || strings.HasPrefix(m.SubPath, "../")) {
+			return fmt.Errorf("container %q: sub path %q must be relative and clean, inside the volume", c.Name, m.SubPath)
 		}
 		paths[m.Path] = true
 	}

@@ -539,15 +539,18 @@ func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runti
 		case len(c.Args) > 0:
 			sopts = append(sopts, oci.WithImageConfigArgs(img, c.Args))
 		}
-		if len(c.Env) > 0 {
+		if len(c.Env) > 0 || len(c.PodIPEnv) > 0 {
 			keys := make([]string, 0, len(c.Env))
 			for k := range c.Env {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			env := make([]string, 0, len(keys))
+			env := make([]string, 0, len(keys)+len(c.PodIPEnv))
 			for _, k := range keys {
 				env = append(env, k+"="+c.Env[k])
+			}
+			for _, k := range c.PodIPEnv {
+				env = append(env, k+"="+st.IP)
 			}
 			sopts = append(sopts, oci.WithEnv(env))
 		}
@@ -575,6 +578,11 @@ func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runti
 				opts = []string{"rbind", "ro", "nosuid", "nodev", "noexec"}
 			} else if m.ReadOnly {
 				opts = []string{"rbind", "ro"}
+			}
+			if m.SubPath != "" {
+				if src, err = subPath(src, m.SubPath, v.Kind != runtime.Secret); err != nil {
+					return fmt.Errorf("container %s: volume %s: %w", c.Name, v.Name, err)
+				}
 			}
 			mounts = append(mounts, specs.Mount{Destination: m.Path, Type: "bind", Source: src, Options: opts})
 		}
@@ -645,6 +653,30 @@ func hostsFile(ip string, spec runtime.PodSpec) []byte {
 		names = names[n:]
 	}
 	return []byte(b.String())
+}
+
+// subPath returns root/sub after checking that no component of it is a
+// symbolic link (a container could plant one in its volume to make the
+// runtime bind-mount a host path), creating missing directories when mkdir.
+func subPath(root, sub string, mkdir bool) (string, error) {
+	p := root
+	for _, part := range strings.Split(sub, "/") {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if errors.Is(err, os.ErrNotExist) && mkdir {
+			if err := os.Mkdir(p, 0o777); err != nil {
+				return "", err
+			}
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("sub path %s: %w", sub, runtime.ErrInvalid)
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			return "", fmt.Errorf("sub path %s: %s is a symbolic link: %w", sub, part, runtime.ErrInvalid)
+		}
+	}
+	return p, nil
 }
 
 // securityOpts applies a container's user, /dev/shm size, read-only root

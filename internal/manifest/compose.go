@@ -676,7 +676,11 @@ func (cl *composeLoad) volumes(sp, name string, s types.ServiceConfig, c *Contai
 		var vol Volume
 		switch {
 		case m.Type == types.VolumeTypeBind:
-			cl.bad(0, mp, "bind mount of %s: a provider has no files of yours", m.Source,
+			src := m.Source
+			if rel, err := filepath.Rel(cl.project.WorkingDir, src); err == nil && !strings.HasPrefix(rel, "..") {
+				src = "./" + filepath.ToSlash(rel)
+			}
+			cl.bad(0, mp, "bind mount of %s: a provider has no files of yours", src,
 				hint("put the files in the image, or use configs: (small files) or a named volume"))
 			continue
 		case m.Type == types.VolumeTypeTmpfs || (m.Type == types.VolumeTypeVolume && m.Source == ""):

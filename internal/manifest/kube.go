@@ -101,6 +101,9 @@ func loadKube(d *diag, docs []*yaml.Node) (*Pod, error) {
 	kl.collect(docs)
 	kl.classify()
 	if len(kl.workloads) == 0 {
+		if len(kl.errs) > 0 {
+			return nil, kl.err()
+		}
 		kl.bad(0, "", "no Pod or Deployment in the file", hint("tpod runs Pods and Deployments; a Service or ConfigMap alone is not a workload"))
 		return nil, kl.err()
 	}
@@ -170,23 +173,81 @@ func (kl *kubeLoad) addObj(doc int, prefix string, v any) {
 	kl.objs = append(kl.objs, o)
 }
 
-// decode decodes o strictly into v: every unknown field is reported.
+// decode decodes o strictly into v: every unknown field and every value of
+// the wrong type is reported (a wrong value is dropped and decoding retried,
+// so that one mistake does not hide the others).
 func (kl *kubeLoad) decode(o kobj, v any) bool {
-	strict, err := kjson.UnmarshalStrict(o.raw, v, kjson.DisallowDuplicateFields, kjson.DisallowUnknownFields)
-	if err != nil {
-		p, msg := kubeDecodeError(err)
-		kl.bad(o.doc, o.prefix+p, "%s: %s", o, msg)
-		return false
+	raw := o.raw
+	ok := true
+	for try := 0; try < 32; try++ {
+		strict, err := kjson.UnmarshalStrict(raw, v, kjson.DisallowDuplicateFields, kjson.DisallowUnknownFields)
+		if err != nil {
+			ok = false
+			p, msg := kubeDecodeError(err)
+			kl.bad(o.doc, o.prefix+p, "%s: %s", o, msg)
+			if raw = withoutPath(raw, p); raw == nil {
+				return false
+			}
+			continue
+		}
+		for _, e := range strict {
+			ok = false
+			msg := e.Error()
+			if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
+				kl.bad(o.doc, o.prefix+m[1], "%s: unknown field %q", o, lastSegment(m[1]))
+			} else {
+				kl.bad(o.doc, strings.TrimSuffix(o.prefix, "."), "%s: %s", o, yamlError(e))
+			}
+		}
+		return ok
 	}
-	for _, e := range strict {
-		msg := e.Error()
-		if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
-			kl.bad(o.doc, o.prefix+m[1], "%s: unknown field %q", o, lastSegment(m[1]))
-		} else {
-			kl.bad(o.doc, strings.TrimSuffix(o.prefix, "."), "%s: %s", o, yamlError(e))
+	return false
+}
+
+// withoutPath returns the JSON object raw without the field at the dotted
+// path p (in every element of the lists on the way), or nil if there is
+// nothing to remove.
+func withoutPath(raw []byte, p string) []byte {
+	if p == "" {
+		return nil
+	}
+	var m any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	parts := strings.Split(p, ".")
+	for i, part := range parts {
+		if j := strings.IndexByte(part, '['); j >= 0 {
+			parts[i] = part[:j]
 		}
 	}
-	return len(strict) == 0
+	if !deletePath(m, parts) {
+		return nil
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+func deletePath(v any, parts []string) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(parts) == 1 {
+			_, ok := x[parts[0]]
+			delete(x, parts[0])
+			return ok
+		}
+		return deletePath(x[parts[0]], parts[1:])
+	case []any:
+		done := false
+		for _, e := range x {
+			done = deletePath(e, parts) || done
+		}
+		return done
+	}
+	return false
 }
 
 func lastSegment(p string) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -107,6 +108,10 @@ func LoadWith(data []byte, filename string, opts Options) (*Pod, Format, error) 
 	if err := d.validate(p, f); err != nil {
 		return nil, f, err
 	}
+	sort.SliceStable(d.warnings, func(i, j int) bool {
+		a, b := d.warnings[i], d.warnings[j]
+		return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
+	})
 	p.Warnings = d.warnings
 	return p, f, nil
 }

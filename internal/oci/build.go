@@ -21,6 +21,8 @@ type File struct {
 	Mode int64  // e.g. 0o755; 0 means 0o644 for a file, 0o755 for a directory
 	Data []byte
 	Dir  bool // a directory (Data is ignored), e.g. "/tmp" with Mode 0o1777
+	// Link makes the entry a symbolic link to Link (Data is ignored).
+	Link string
 }
 
 // ImageConfig is the runtime configuration of an image built by NewImage.
@@ -57,6 +59,12 @@ func NewImage(files []File, cfg ImageConfig) (v1.Image, error) {
 			}
 			dirs[name] = true
 			if err := tw.WriteHeader(&tar.Header{Name: name + "/", Typeflag: tar.TypeDir, Mode: mode, ModTime: epoch}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if f.Link != "" {
+			if err := tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeSymlink, Linkname: f.Link, Mode: 0o777, ModTime: epoch}); err != nil {
 				return nil, err
 			}
 			continue

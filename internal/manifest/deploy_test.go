@@ -165,8 +165,8 @@ func TestCorpusDeploys(t *testing.T) {
 			"wordpress:6.2.1-apache": webRole(80, "WORDPRESS_DB_HOST", 3306), "mysql:8.0": dbRole(3306)},
 			check: all(wantBody(80, "/", "ok PONG"), wantBody(80, "/env?name=WORDPRESS_DB_PASSWORD", "s3cret"))},
 		{file: "k8s-guestbook.yaml", images: map[string]role{
-			"us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5":       webRole(80, "STANDIN_TARGET", 6379, "STANDIN_TARGET=redis-leader.default.svc.cluster.local"),
-			"docker.io/redis:6.0.5":                                                dbRole(6379),
+			"us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5": webRole(80, "STANDIN_TARGET", 6379, "STANDIN_TARGET=redis-leader.default.svc.cluster.local"),
+			"docker.io/redis:6.0.5": dbRole(6379),
 			"us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2": dbRole(6380)},
 			check: all(wantBody(80, "/", "ok PONG"), wantTCP(6380))},
 		{file: "k8s-postgres-configmap-pvc.yaml", images: map[string]role{"postgres:10.1": dbRole(5432)},

@@ -450,3 +450,51 @@ func TestRegistry(t *testing.T) {
 		t.Fatalf("count %d %v", n, err)
 	}
 }
+
+// A claimMany batch larger than one transaction may carry goes out as
+// several, in order; each result names its transaction.
+func TestClaimManySplits(t *testing.T) {
+	if chain.MaxClaimsPerTx < 400 || 60_000+40_000*chain.MaxClaimsPerTx > chain.MaxTxGas {
+		t.Fatalf("MaxClaimsPerTx %d does not fit EIP-7825's limit", chain.MaxClaimsPerTx)
+	}
+	d := startDevnet(t)
+	ctx := context.Background()
+	info := d.Info()
+	c := dial(t, info.RPC.HTTP, chain.Config{})
+	prov := wallet(t, d, devnet.LabelProvider)
+	encl := wallet(t, d, devnet.LabelEnclave)
+	pay := chain.NewPayment(c, info.Contracts.Payment)
+	chain.SetClaimsPerTx(pay, 2)
+	var ids [][32]byte
+	for range 5 {
+		ids = append(ids, openChannel(t, d, c, encl.Address(), 3600, 1_000_000))
+	}
+	if err := d.AdjustTime(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	dom := payment.Domain{ChainID: c.ChainID(), Contract: pay.Address()}
+	var claims []contracts.PaymentClaim
+	for _, id := range ids {
+		st, err := pay.State(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := payment.Receipt{ChannelID: id, Seq: 1, Time: st.Last.Time + 10, Usage: usage.Vector{10}}
+		sig, _ := payment.SignReceipt(encl, dom, r)
+		claims = append(claims, st.Claim(r, sig))
+	}
+	res, last, err := pay.ClaimMany(ctx, prov, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txs := map[common.Hash]int{}
+	for i, r := range res {
+		if r.ChannelID != ids[i] || r.Paid == nil || r.Paid.Int64() != 10 {
+			t.Fatalf("result %d: %+v", i, r)
+		}
+		txs[r.TxHash]++
+	}
+	if len(res) != 5 || len(txs) != 3 || txs[last.TxHash] != 1 || res[4].TxHash != last.TxHash {
+		t.Fatalf("%d results in %d transactions %v, last %s", len(res), len(txs), txs, last.TxHash)
+	}
+}

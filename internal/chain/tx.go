@@ -92,9 +92,14 @@ func (c *Client) SendTx(ctx context.Context, w *Wallet, t Tx) (*types.Transactio
 		// later one, where block.timestamp differs and a storage write the
 		// estimate saw as a no-op (writing the same timestamp) costs up to
 		// 20,000 more. Unused gas is not charged, so be generous.
+		// Not above the block's gas limit, nor Osaka's per-transaction one.
 		gas = est + est/4 + 25_000
-		if head, err := c.HeaderByNumber(ctx, nil); err == nil && head.GasLimit > 0 && gas > head.GasLimit {
-			gas = max(est, head.GasLimit)
+		limit := uint64(MaxTxGas)
+		if head, err := c.HeaderByNumber(ctx, nil); err == nil && head.GasLimit > 0 {
+			limit = min(limit, head.GasLimit)
+		}
+		if gas > limit {
+			gas = max(est, limit)
 		}
 	}
 	head, err := c.HeaderByNumber(ctx, nil)

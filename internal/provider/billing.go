@@ -182,11 +182,10 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 	if len(claims) == 0 {
 		return results, nil
 	}
-	outcomes, txr, err := b.pay.ClaimMany(ctx, b.wallet, claims)
+	outcomes, _, err := b.pay.ClaimMany(ctx, b.wallet, claims)
 	if err != nil {
 		return results, fmt.Errorf("claim %d receipts: %w", len(claims), err)
 	}
-	tx := txr.TxHash.Hex()
 	for _, o := range outcomes {
 		i, ok := index[o.ChannelID]
 		if !ok {
@@ -204,7 +203,7 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 		}
 		res.Paid = o.Paid
 		rec := res.Receipt
-		if err := b.store.MarkClaimed(ctx, rec.ChannelID, rec.Seq, tx); err != nil {
+		if err := b.store.MarkClaimed(ctx, rec.ChannelID, rec.Seq, o.TxHash.Hex()); err != nil {
 			res.Err = err
 		}
 		b.mu.Lock()

@@ -4,15 +4,19 @@ import (
 	"bufio"
 	"crypto/ecdh"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/oci"
+	"github.com/trustedpods/tpod/internal/payment"
 )
 
 // Index is the content of the manifest blob (blob 0): the canonical pod and
@@ -37,6 +41,12 @@ type SecretEntry struct {
 // BuildOptions are the inputs of Build besides the pod.
 type BuildOptions struct {
 	Recipients []*ecdh.PublicKey
+	// Binding is the order the bundle is for; Signer, the publisher's key,
+	// signs it. ChannelID is computed when zero, IssuedAt is now when zero.
+	// Without a binding the bundle is unbound: it opens with a recipient's
+	// key, but no provider deploys it.
+	Binding *Binding
+	Signer  payment.Signer
 	// Images maps every image reference the pod's containers use to an image.
 	Images map[string]v1.Image
 	// Secrets maps every secret name the pod's secret volumes use to its value.
@@ -89,6 +99,21 @@ func NewPlan(pod *manifest.Pod, opts BuildOptions) (*Plan, error) {
 	if opts.ChunkSize == 0 {
 		opts.ChunkSize = DefaultChunkSize
 	}
+	if opts.Binding != nil {
+		b := *opts.Binding
+		if want := common.Hash(payment.ChannelID(b.Publisher, b.Provider, b.PodID)); b.ChannelID == (common.Hash{}) {
+			b.ChannelID = want
+		} else if b.ChannelID != want {
+			return nil, fmt.Errorf("build bundle: channel %s is not the channel of publisher %s, provider %s and pod %s", b.ChannelID.Hex(), b.Publisher.Hex(), b.Provider.Hex(), b.PodID.Hex())
+		}
+		if b.IssuedAt == 0 {
+			b.IssuedAt = uint64(time.Now().Unix())
+		}
+		if opts.Signer == nil || opts.Signer.Address() != b.Publisher {
+			return nil, fmt.Errorf("build bundle: the binding must be signed by its publisher %s", b.Publisher.Hex())
+		}
+		opts.Binding = &b
+	}
 	if err := pod.Validate(); err != nil {
 		return nil, fmt.Errorf("build bundle: %w", err)
 	}
@@ -100,7 +125,7 @@ func NewPlan(pod *manifest.Pod, opts BuildOptions) (*Plan, error) {
 	p := &Plan{opts: opts, pod: cp}
 	core := Core{
 		Version: Version, Wrap: SuiteWrap, Cipher: SuiteBlob, ChunkSize: opts.ChunkSize,
-		Scale: ScaleRange{Min: cp.Scale.Min, Max: cp.Scale.Max},
+		Scale: ScaleRange{Min: cp.Scale.Min, Max: cp.Scale.Max}, Binding: opts.Binding,
 	}
 	t := cp.Totals()
 	core.Resources = Resources{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB, GPUMilli: t.GPUMilli, PersistentMiB: t.PersistentMiB}
@@ -195,6 +220,18 @@ func NewPlan(pod *manifest.Pod, opts BuildOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.HeaderHash = sha256.Sum256(h.Raw)
+	if b := core.Binding; b != nil {
+		sig, err := opts.Signer.SignDigest(b.Digest(h.HeaderHash))
+		if err != nil {
+			return nil, fmt.Errorf("build bundle: sign the binding: %w", err)
+		}
+		if len(sig) != sigSize {
+			return nil, fmt.Errorf("build bundle: signature of %d bytes", len(sig))
+		}
+		copy(h.Signature[:], sig)
+	}
+	h.Raw = append(h.Raw, h.Signature[:]...)
 	if p.keys, err = deriveKeys(dk, h.CoreHash); err != nil {
 		return nil, err
 	}

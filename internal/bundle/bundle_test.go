@@ -361,10 +361,20 @@ func FuzzReadHeader(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Add(buf.Bytes()[:200])
+	pub := publisherKey(f)
+	buf.Reset()
+	if _, err := bundle.Build(&buf, pod, bundle.BuildOptions{Recipients: []*ecdh.PublicKey{k.PublicKey()}, Images: map[string]v1.Image{"hello:latest": img},
+		Binding: &bundle.Binding{ChainID: 1337, Payment: testPayment, Publisher: pub.Address(), Provider: testProvider}, Signer: pub}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := bundle.ReadHeader(bytes.NewReader(data))
 		if err != nil {
 			return
+		}
+		if h.CheckBinding(1337, testPayment, [32]byte{}, pub.Address()) == nil {
+			t.Fatal("a header bound to channel 0 passed the check")
 		}
 		if h.Size() > int64(len(data)) {
 			t.Fatalf("header of %d bytes from %d bytes of input", h.Size(), len(data))

@@ -18,8 +18,9 @@ import (
 // Magic starts every bundle.
 const Magic = "TPODBNDL"
 
-// Version is the format version this package writes and reads.
-const Version = 1
+// Version is the format version this package writes and reads. Format 1
+// named no channel: it is refused (ErrUnbound), not read.
+const Version = 2
 
 // Limits of the format (enforced when parsing untrusted headers).
 const (
@@ -32,12 +33,13 @@ const (
 	MaxChunkSize     = 16 << 20
 	DefaultChunkSize = 1 << 20
 	stanzaSize       = 32 + 32 + 48
+	sigSize          = 65
 	macSize          = 32
 	tagSize          = 16
 	fixedPrefix      = len(Magic) + 2 + 4
 )
 
-// Suite names written in the header (they are fixed by Version 1).
+// Suite names written in the header (fixed by the version).
 const (
 	SuiteWrap = "DHKEM(X25519,HKDF-SHA256)/HKDF-SHA256/AES-256-GCM"
 	SuiteBlob = "AES-256-GCM-STREAM"
@@ -69,7 +71,10 @@ type Core struct {
 	ChunkSize int        `json:"chunkSize"`
 	Resources Resources  `json:"resources"`
 	Scale     ScaleRange `json:"scale"`
-	Blobs     []BlobInfo `json:"blobs"`
+	// Binding is the order the bundle is for; nil for an unbound bundle,
+	// which can be opened but is never deployed.
+	Binding *Binding   `json:"binding,omitempty"`
+	Blobs   []BlobInfo `json:"blobs"`
 }
 
 // Resources are the pod's totals per replica (manifest.Totals).
@@ -105,11 +110,16 @@ type Stanza struct {
 type Header struct {
 	Core       Core
 	Recipients []Stanza
-	MAC        [macSize]byte
+	// Signature is the publisher's signature of the binding (r ‖ s ‖ v),
+	// all zero when the bundle is unbound.
+	Signature [sigSize]byte
+	MAC       [macSize]byte
 	// Raw is the header's bytes up to (not including) the MAC; CoreHash is
-	// SHA-256 of the bytes up to the end of the core.
-	Raw      []byte
-	CoreHash [32]byte
+	// SHA-256 of the bytes up to the end of the core; HeaderHash is SHA-256
+	// of the bytes up to the end of the stanzas (what the binding signs).
+	Raw        []byte
+	CoreHash   [32]byte
+	HeaderHash [32]byte
 }
 
 // Size is the header's length in bytes.
@@ -150,6 +160,11 @@ func (c *Core) validate() error {
 	if c.ChunkSize < MinChunkSize || c.ChunkSize > MaxChunkSize || c.ChunkSize&(c.ChunkSize-1) != 0 {
 		return fmt.Errorf("chunk size %d: want a power of two in [%d, %d]", c.ChunkSize, MinChunkSize, MaxChunkSize)
 	}
+	if c.Binding != nil {
+		if err := c.Binding.validate(); err != nil {
+			return err
+		}
+	}
 	if len(c.Blobs) == 0 || len(c.Blobs) > MaxBlobs {
 		return fmt.Errorf("%d blobs: want 1..%d", len(c.Blobs), MaxBlobs)
 	}
@@ -183,7 +198,8 @@ func (c *Core) validate() error {
 	return nil
 }
 
-// encodeHeader serializes the header without its MAC.
+// encodeHeader serializes the header up to the end of the stanzas (without
+// the signature and the MAC).
 func encodeHeader(core *Core, stanzas []Stanza) (raw []byte, coreHash [32]byte, err error) {
 	cj, err := json.Marshal(core)
 	if err != nil {
@@ -225,7 +241,11 @@ func ReadHeader(r io.Reader) (*Header, error) {
 	if string(pre[:len(Magic)]) != Magic {
 		return nil, fmt.Errorf("%w: bad magic", ErrFormat)
 	}
-	if v := binary.BigEndian.Uint16(pre[8:]); v != Version {
+	switch v := binary.BigEndian.Uint16(pre[8:]); v {
+	case Version:
+	case 1:
+		return nil, errFormat1
+	default:
 		return nil, fmt.Errorf("%w: format version %d, this tpod reads %d", ErrFormat, v, Version)
 	}
 	n := binary.BigEndian.Uint32(pre[10:])
@@ -253,7 +273,7 @@ func ReadHeader(r io.Reader) (*Header, error) {
 	if count == 0 || count > MaxRecipients {
 		return nil, fmt.Errorf("%w: %d recipients, want 1..%d", ErrFormat, count, MaxRecipients)
 	}
-	rest := make([]byte, count*stanzaSize+macSize)
+	rest := make([]byte, count*stanzaSize+sigSize+macSize)
 	if _, err := io.ReadFull(r, rest); err != nil {
 		return nil, fmt.Errorf("%w: recipients: %w", ErrFormat, eofTruncated(err))
 	}
@@ -265,9 +285,28 @@ func ReadHeader(r io.Reader) (*Header, error) {
 		copy(st.Wrapped[:], s[64:112])
 		h.Recipients = append(h.Recipients, st)
 	}
-	h.Raw = append(raw, rest[:count*stanzaSize]...)
-	copy(h.MAC[:], rest[count*stanzaSize:])
+	h.Raw = append(raw, rest[:count*stanzaSize+sigSize]...)
+	h.HeaderHash = sha256.Sum256(h.Raw[:len(h.Raw)-sigSize])
+	copy(h.Signature[:], rest[count*stanzaSize:])
+	copy(h.MAC[:], rest[count*stanzaSize+sigSize:])
+	if (h.Core.Binding == nil) != (h.Signature == [sigSize]byte{}) {
+		return nil, fmt.Errorf("%w: a binding needs a signature, and only a binding has one", ErrFormat)
+	}
 	return h, nil
+}
+
+// errFormat1 refuses a format 1 bundle: it names no channel, so it could be
+// deployed under anyone's order.
+var errFormat1 = format1Error{}
+
+type format1Error struct{}
+
+func (format1Error) Error() string {
+	return "bundle format 1 is not bound to a channel; rebuild it with this tpod"
+}
+
+func (format1Error) Is(target error) bool {
+	return target == ErrFormat || target == ErrUnbound || target == ErrBinding
 }
 
 func eofTruncated(err error) error {

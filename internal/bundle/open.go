@@ -21,6 +21,11 @@ type OpenOptions struct {
 	MaxSize int64
 	// Progress, if set, is called as plaintext bytes are decrypted.
 	Progress func(done, total int64)
+	// Check, if set, is called with the parsed header before the data key
+	// is unwrapped; an error stops the open (a provider passes its
+	// Header.CheckBinding here, so nothing of a bundle bound to another
+	// order is ever decrypted).
+	Check func(*Header) error
 }
 
 // BlobError names the blob a failure happened in.
@@ -86,6 +91,11 @@ func NewReader(r io.Reader, kx ecdh.KeyExchanger, opts OpenOptions) (*Reader, er
 	}
 	if h.TotalSize() > opts.MaxSize {
 		return nil, fmt.Errorf("bundle of %d bytes: %w (%d)", h.TotalSize(), ErrTooLarge, opts.MaxSize)
+	}
+	if opts.Check != nil {
+		if err := opts.Check(h); err != nil {
+			return nil, err
+		}
 	}
 	dk, err := unwrapKey(h, kx)
 	if err != nil {

@@ -29,6 +29,7 @@ const (
 	CodeBusy              = Code(p2ppb.ErrorCode_ERROR_CODE_BUSY)
 	CodeUnimplemented     = Code(p2ppb.ErrorCode_ERROR_CODE_UNIMPLEMENTED)
 	CodeInternal          = Code(p2ppb.ErrorCode_ERROR_CODE_INTERNAL)
+	CodeBundleBinding     = Code(p2ppb.ErrorCode_ERROR_CODE_BUNDLE_BINDING)
 )
 
 // String returns the short name of the code, such as "invalid".
@@ -55,6 +56,7 @@ var codeNames = map[Code]string{
 	CodeBusy:              "busy",
 	CodeUnimplemented:     "unimplemented",
 	CodeInternal:          "internal",
+	CodeBundleBinding:     "bundle binding",
 }
 
 // Error is an error with a wire code. A Service returns one (usually by
@@ -97,6 +99,7 @@ var (
 	ErrBusy              = &Error{Code: CodeBusy}
 	ErrUnimplemented     = &Error{Code: CodeUnimplemented}
 	ErrInternal          = &Error{Code: CodeInternal}
+	ErrBundleBinding     = &Error{Code: CodeBundleBinding}
 )
 
 // errorf returns an *Error of code c with a formatted message.

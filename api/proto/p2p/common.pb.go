@@ -60,6 +60,10 @@ const (
 	ErrorCode_ERROR_CODE_UNIMPLEMENTED ErrorCode = 14
 	// An unexpected failure on the provider.
 	ErrorCode_ERROR_CODE_INTERNAL ErrorCode = 15
+	// The bundle is not bound to the channel it is provisioned on: another
+	// chain, Payment contract, channel or publisher, a binding not signed by
+	// the channel's publisher, or no binding (docs/bundle.md, "Binding").
+	ErrorCode_ERROR_CODE_BUNDLE_BINDING ErrorCode = 16
 )
 
 // Enum value maps for ErrorCode.
@@ -81,6 +85,7 @@ var (
 		13: "ERROR_CODE_BUSY",
 		14: "ERROR_CODE_UNIMPLEMENTED",
 		15: "ERROR_CODE_INTERNAL",
+		16: "ERROR_CODE_BUNDLE_BINDING",
 	}
 	ErrorCode_value = map[string]int32{
 		"ERROR_CODE_UNSPECIFIED":        0,
@@ -99,6 +104,7 @@ var (
 		"ERROR_CODE_BUSY":               13,
 		"ERROR_CODE_UNIMPLEMENTED":      14,
 		"ERROR_CODE_INTERNAL":           15,
+		"ERROR_CODE_BUNDLE_BINDING":     16,
 	}
 )
 
@@ -687,7 +693,7 @@ const file_p2p_common_proto_rawDesc = "" +
 	"containers\x12\x1a\n" +
 	"\bwarnings\x18\a \x03(\tR\bwarnings\x12\x1d\n" +
 	"\n" +
-	"updated_at\x18\b \x01(\x03R\tupdatedAt*\xc6\x03\n" +
+	"updated_at\x18\b \x01(\x03R\tupdatedAt*\xe5\x03\n" +
 	"\tErrorCode\x12\x1a\n" +
 	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ERROR_CODE_INVALID\x10\x01\x12\x1b\n" +
@@ -705,7 +711,8 @@ const file_p2p_common_proto_rawDesc = "" +
 	"\x13ERROR_CODE_CONFLICT\x10\f\x12\x13\n" +
 	"\x0fERROR_CODE_BUSY\x10\r\x12\x1c\n" +
 	"\x18ERROR_CODE_UNIMPLEMENTED\x10\x0e\x12\x17\n" +
-	"\x13ERROR_CODE_INTERNAL\x10\x0f*\xcd\x01\n" +
+	"\x13ERROR_CODE_INTERNAL\x10\x0f\x12\x1d\n" +
+	"\x19ERROR_CODE_BUNDLE_BINDING\x10\x10*\xcd\x01\n" +
 	"\bPodState\x12\x19\n" +
 	"\x15POD_STATE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11POD_STATE_PENDING\x10\x01\x12\x15\n" +

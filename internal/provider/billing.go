@@ -48,6 +48,10 @@ type book struct {
 type billItem struct {
 	Channel [32]byte
 	Usage   usage.Vector
+	// Final marks the last receipt of a pod that is gone: it is dated when
+	// the channel's cap has paid for all of it, instead of holding part of
+	// the usage back for a later receipt (there is none).
+	Final bool
 }
 
 // billResult is what became of a billItem.
@@ -105,7 +109,14 @@ func (b *biller) terms(ctx context.Context, id [32]byte) (payment.Terms, error) 
 // receipt returns a signed, stored receipt for the channel at usage v, or
 // nil if v holds nothing the contract has not already paid for. An unclaimed
 // receipt with the same usage is reused rather than signing another.
-func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vector) (*store.Receipt, error) {
+//
+// The contract pays a receipt at most maxPerSecond × (time − lastTime) and
+// drops the rest, so a receipt never carries more than that: what does not
+// fit (egress first) is held back and billed by a later receipt, once the
+// cap has paid for it (payment.FitCap). A final receipt is dated instead at
+// the time the cap covers all of it; it is claimed once the chain's clock
+// has passed that time.
+func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vector, final bool) (*store.Receipt, error) {
 	if v == bk.base.Usage {
 		return nil, nil
 	}
@@ -115,14 +126,15 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vec
 		return nil, fmt.Errorf("metered usage %v is behind the last claimed receipt %v", v, bk.base.Usage)
 	}
 	last, err := b.store.LastReceipt(ctx, id)
+	reusable := func(u usage.Vector) bool {
+		return err == nil && last.ClaimTx == "" && last.Usage == u && last.Seq > bk.base.Seq
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return nil, err
-	default:
-		if last.ClaimTx == "" && last.Usage == v && last.Seq > bk.base.Seq {
-			return &last, nil
-		}
+	case reusable(v):
+		return &last, nil
 	}
 	r := payment.Receipt{ChannelID: id, Seq: bk.base.Seq + 1, Time: uint64(b.now().Unix()), Usage: v}
 	if err == nil {
@@ -130,6 +142,23 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vec
 		r.Time = max(r.Time, last.Time+1)
 	}
 	r.Time = max(r.Time, bk.base.Time+1)
+	if final {
+		r.Time = max(r.Time, payment.CoveredAt(bk.terms, bk.base, v))
+	} else {
+		r.Usage = payment.FitCap(bk.terms, bk.base, r.Time, v)
+		if err == nil {
+			// Receipts the enclave signs never go back, claimed or not.
+			for i := range r.Usage {
+				r.Usage[i] = max(r.Usage[i], min(last.Usage[i], v[i]))
+			}
+		}
+		if r.Usage == bk.base.Usage {
+			return nil, nil // nothing the cap can pay for yet
+		}
+		if reusable(r.Usage) {
+			return &last, nil
+		}
+	}
 	sig, err := b.signStore(ctx, r)
 	if err != nil {
 		return nil, err
@@ -166,7 +195,7 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 			results[i].Err = err
 			continue
 		}
-		rec, err := b.receipt(ctx, it.Channel, bk, it.Usage)
+		rec, err := b.receipt(ctx, it.Channel, bk, it.Usage, it.Final)
 		if err != nil {
 			results[i].Err = err
 			continue

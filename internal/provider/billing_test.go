@@ -90,7 +90,7 @@ func TestBillerClaimsMeteredUsage(t *testing.T) {
 	b := newBiller(st, f.enclave, f.domain, f.pay, f.provider, clock, slog.New(slog.DiscardHandler))
 
 	u1 := usage.Vector{1000, 500, 0, 0, 20, 0, 7}
-	res, err := b.bill(ctx, []billItem{{ch1, u1}, {ch2, u1}})
+	res, err := b.bill(ctx, []billItem{{Channel: ch1, Usage: u1}, {Channel: ch2, Usage: u1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestBillerClaimsMeteredUsage(t *testing.T) {
 	}
 
 	// Nothing new: no receipt, no claim.
-	res, err = b.bill(ctx, []billItem{{ch1, u1}})
+	res, err = b.bill(ctx, []billItem{{Channel: ch1, Usage: u1}})
 	if err != nil || res[0].Receipt != nil {
 		t.Fatalf("unchanged usage billed again: %+v %v", res[0], err)
 	}
@@ -112,7 +112,7 @@ func TestBillerClaimsMeteredUsage(t *testing.T) {
 	now = now.Add(time.Second)
 	u2 := u1
 	u2[usage.CPUReserved] += 1000
-	res, err = b.bill(ctx, []billItem{{ch1, u2}})
+	res, err = b.bill(ctx, []billItem{{Channel: ch1, Usage: u2}})
 	if err != nil || res[0].Paid == nil || res[0].Paid.Int64() != 2000 {
 		t.Fatalf("second cycle: %+v %v, want 2000", res[0], err)
 	}
@@ -139,13 +139,13 @@ func TestBillerClaimsMeteredUsage(t *testing.T) {
 	now = now.Add(time.Second)
 	u3 := u2
 	u3[usage.MemoryReserved] += 100
-	res, err = b2.bill(ctx, []billItem{{ch1, u3}})
+	res, err = b2.bill(ctx, []billItem{{Channel: ch1, Usage: u3}})
 	if err != nil || res[0].Paid == nil || res[0].Paid.Int64() != 100 || res[0].Receipt.Seq != 3 {
 		t.Fatalf("after restart: %+v %v", res[0], err)
 	}
 
 	// Usage behind the chain's baseline is refused, not signed.
-	res, _ = b2.bill(ctx, []billItem{{ch1, u1}})
+	res, _ = b2.bill(ctx, []billItem{{Channel: ch1, Usage: u1}})
 	if res[0].Err == nil || res[0].Receipt != nil {
 		t.Fatalf("decreasing usage was billed: %+v", res[0])
 	}

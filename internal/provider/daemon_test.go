@@ -144,8 +144,8 @@ stopGrace: 2s
 	}
 	w := &world{chainFixture: f, pubNode: pub, client: client, cycle: 2 * time.Second}
 	w.prices = pricesOf(1, 1, 0, 0, 2, 0, 1)
-	cid := w.publishTo(t, ev.EncryptionKey)
 	pod := w.channelTo(t, ev.Signer, 50_000_000, 8)
+	cid := w.publishAs(t, f.publisher, pod, ev.EncryptionKey, helloManifest)
 	st, err := client.Provision(ctx, pid, f.publisher, pod, cid)
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/bundle"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/enclave"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/manifest"
@@ -179,22 +180,36 @@ spec:
     max: 1
 `
 
-// publish builds the hello bundle for the provider's enclave and adds it to
-// the publisher's IPFS node.
-func (w *world) publish(t *testing.T) string {
+// publish builds the hello bundle bound to pod, a channel of the world's
+// publisher, for the provider's enclave and adds it to the publisher's IPFS
+// node.
+func (w *world) publish(t *testing.T, pod p2p.Pod) string {
 	t.Helper()
-	return w.publishTo(t, w.prov.cfg.Enclave.X25519Public().Bytes())
-}
-
-// publishTo builds the hello bundle for an enclave's X25519 key.
-func (w *world) publishTo(t *testing.T, x25519 []byte) string {
-	t.Helper()
-	return w.publishManifest(t, x25519, helloManifest)
+	return w.publishManifest(t, pod, helloManifest)
 }
 
 // publishManifest builds a bundle of manifest (whose image is podtest:latest)
-// for an enclave's X25519 key.
-func (w *world) publishManifest(t *testing.T, x25519 []byte, manifestYAML string) string {
+// bound to pod for the provider's enclave.
+func (w *world) publishManifest(t *testing.T, pod p2p.Pod, manifestYAML string) string {
+	t.Helper()
+	return w.publishAs(t, w.publisher, pod, w.prov.cfg.Enclave.X25519Public().Bytes(), manifestYAML)
+}
+
+// publishAs builds a bundle of manifest bound to pod, a channel that signer
+// opened with the provider, for an enclave's X25519 key.
+func (w *world) publishAs(t *testing.T, signer *chain.Wallet, pod p2p.Pod, x25519 []byte, manifestYAML string) string {
+	t.Helper()
+	data := w.bundleBytes(t, signer, pod, x25519, manifestYAML)
+	c, err := w.pubNode.Add(context.Background(), bytes.NewReader(data), ipfs.AddOptions{Pin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.String()
+}
+
+// bundleBytes builds a bundle of manifest bound to pod and signed by signer
+// (a nil signer: unbound).
+func (w *world) bundleBytes(t *testing.T, signer *chain.Wallet, pod p2p.Pod, x25519 []byte, manifestYAML string) []byte {
 	t.Helper()
 	key, err := ecdh.X25519().NewPublicKey(x25519)
 	if err != nil {
@@ -208,22 +223,21 @@ func (w *world) publishManifest(t *testing.T, x25519 []byte, manifestYAML string
 	if err != nil {
 		t.Fatal(err)
 	}
-	pod, err := manifest.Load([]byte(manifestYAML), "pod.yaml")
+	m, err := manifest.Load([]byte(manifestYAML), "pod.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	opts := bundle.BuildOptions{Recipients: []*ecdh.PublicKey{key}, Images: map[string]v1.Image{"podtest:latest": image}}
+	if signer != nil {
+		opts.Binding = &bundle.Binding{ChainID: w.net.Info().ChainID, Payment: w.pay.Address(), Publisher: signer.Address(),
+			Provider: w.provider.Address(), PodID: pod.PodID}
+		opts.Signer = signer
 	}
 	var buf bytes.Buffer
-	if _, err := bundle.Build(&buf, pod, bundle.BuildOptions{
-		Recipients: []*ecdh.PublicKey{key},
-		Images:     map[string]v1.Image{"podtest:latest": image},
-	}); err != nil {
+	if _, err := bundle.Build(&buf, m, opts); err != nil {
 		t.Fatal(err)
 	}
-	c, err := w.pubNode.Add(context.Background(), &buf, ipfs.AddOptions{Pin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.String()
+	return buf.Bytes()
 }
 
 // channel opens a channel with the provider's prices, pinning its enclave.
@@ -232,17 +246,25 @@ func (w *world) channel(t *testing.T, amount int64, dispute uint64) p2p.Pod {
 	return w.channelTo(t, w.prov.cfg.Enclave.Address(), amount, dispute)
 }
 
-// channelTo opens a channel with the world's prices pinning signer.
+// channelTo opens a channel of the publisher with the world's prices
+// pinning signer.
 func (w *world) channelTo(t *testing.T, signer common.Address, amount int64, dispute uint64) p2p.Pod {
+	t.Helper()
+	return w.openChannelFrom(t, w.publisher, signer, amount, dispute, big.NewInt(1_000_000))
+}
+
+// openChannelFrom opens a channel of from to the provider with the world's
+// prices, pinning signer, capped at maxPerSecond.
+func (w *world) openChannelFrom(t *testing.T, from *chain.Wallet, signer common.Address, amount int64, dispute uint64, maxPerSecond *big.Int) p2p.Pod {
 	t.Helper()
 	ctx := context.Background()
 	var podID [32]byte
 	rand.Read(podID[:])
-	terms := payment.Terms{EnclaveSigner: signer, MaxPerSecond: big.NewInt(1_000_000), Prices: w.prices}
-	if _, err := w.token.Approve(ctx, w.publisher, w.pay.Address(), big.NewInt(amount)); err != nil {
+	terms := payment.Terms{EnclaveSigner: signer, MaxPerSecond: maxPerSecond, Prices: w.prices}
+	if _, err := w.token.Approve(ctx, from, w.pay.Address(), big.NewInt(amount)); err != nil {
 		t.Fatal(err)
 	}
-	id, _, err := w.pay.CreateChannel(ctx, w.publisher, w.provider.Address(), podID, w.token.Address(), terms.Binding(), dispute, big.NewInt(amount))
+	id, _, err := w.pay.CreateChannel(ctx, from, w.provider.Address(), podID, w.token.Address(), terms.Binding(), dispute, big.NewInt(amount))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,8 +347,8 @@ func expectedEarnings(prices [usage.Len]*big.Int, v usage.Vector) *big.Int {
 func TestProviderEndToEnd(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	cid := w.publish(t)
 	pod := w.channel(t, 50_000_000, 8)
+	cid := w.publish(t, pod)
 
 	st := w.provision(t, pod, cid)
 	if st.State != p2p.PodRunning || len(st.Endpoints) == 0 {
@@ -408,7 +430,7 @@ func TestProviderEndToEnd(t *testing.T) {
 
 	// Update to another bundle on the same channel: the pod serves the new
 	// one, its address kept.
-	cid2 := w.publishManifest(t, w.prov.cfg.Enclave.X25519Public().Bytes(), strings.Replace(helloManifest, "name: hello", "name: hello-v2", 1))
+	cid2 := w.publishManifest(t, pod, strings.Replace(helloManifest, "name: hello", "name: hello-v2", 1))
 	if cid2 == cid {
 		t.Fatal("the updated manifest gave the same bundle")
 	}
@@ -496,10 +518,10 @@ func TestProviderClaimsOrphanReceipts(t *testing.T) {
 func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	cid := w.publish(t)
 	// 250 millicores + 64 MiB reserved cost 314 a second; 6 s of runway
 	// passes the 4 s minimum and runs dry within a few cycles.
 	pod := w.channel(t, 314*6, 8)
+	cid := w.publish(t, pod)
 	st := w.provision(t, pod, cid)
 	if st.State != p2p.PodRunning {
 		t.Fatalf("provision status %+v", st)
@@ -545,17 +567,28 @@ func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
 func TestProviderRefusesBadOrders(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	cid := w.publish(t)
-
 	// Too little money for the minimum runway.
 	poor := w.channel(t, 10, 8)
-	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, poor, cid); err == nil || !strings.Contains(err.Error(), "runway") {
+	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, poor, w.publish(t, poor)); err == nil || !strings.Contains(err.Error(), "runway") {
 		t.Fatalf("underfunded channel: %v", err)
 	}
 	// A dispute period under the provider's minimum.
 	short := w.channel(t, 50_000_000, 1)
-	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, short, cid); err == nil || !strings.Contains(err.Error(), "dispute") {
+	if _, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, short, w.publish(t, short)); err == nil || !strings.Contains(err.Error(), "dispute") {
 		t.Fatalf("short dispute period: %v", err)
+	}
+	// A cap equal to the reserved rate (250 millicores + 64 MiB at 1 a
+	// second each): CPU time used (2 per core·ms, 500 a second at the
+	// limit) would be served unpaid. Refused, named.
+	capped := w.openChannelFrom(t, w.publisher, w.prov.cfg.Enclave.Address(), 50_000_000, 8, big.NewInt(314))
+	_, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, capped, w.publish(t, capped))
+	if !errors.Is(err, p2p.ErrTermsMismatch) || !strings.Contains(err.Error(), "maxPerSecond 314 does not cover the pod's use at its limits, 814 per second") {
+		t.Fatalf("cap at the reserved rate: %v", err)
+	}
+	// A cap that covers it is accepted (not deployed here: only the check).
+	covered := w.openChannelFrom(t, w.publisher, w.prov.cfg.Enclave.Address(), 50_000_000, 8, big.NewInt(814))
+	if co, err := w.prov.checkChannel(ctx, covered.ChannelID); err != nil || co.terms.MaxPerSecond.Int64() != 814 {
+		t.Fatalf("covering channel: %+v %v", co, err)
 	}
 	// A CID that is not a bundle.
 	junk, err := w.pubNode.Add(ctx, strings.NewReader("not a bundle"), ipfs.AddOptions{})
@@ -578,8 +611,8 @@ func TestProviderRefusesBadOrders(t *testing.T) {
 func TestProviderRestartAndPricingChange(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	cid := w.publish(t)
 	pod := w.channel(t, 50_000_000, 8)
+	cid := w.publish(t, pod)
 	st := w.provision(t, pod, cid)
 	url := st.Endpoints[0].Address
 	waitFor(t, 4*w.cycle, "a first claim", func() bool {

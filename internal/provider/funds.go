@@ -111,7 +111,9 @@ func (p *Provider) watchChannel(ctx context.Context, pd *pod) {
 	if ch.Status == chain.StatusClosed {
 		if err := p.remove(ctx, pd); err != nil {
 			p.log.Warn("remove pod of closed channel", "pod", pd.rtID, "err", err)
+			return
 		}
+		p.releaseHostnames(ctx, pd.channel) // the channel is settled
 		return
 	}
 	// Funds the publisher asked back are not there to pay with.
@@ -193,9 +195,13 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 	}
 }
 
-// resume starts a pod stopped for lack of funds once its channel can pay.
+// resume starts a pod stopped for lack of funds once its channel can pay
+// (unless it is also paused over its cap: then only its route comes back).
 func (p *Provider) resume(ctx context.Context, pd *pod) {
-	if !pd.scale.toZero {
+	p.mu.Lock()
+	capped := pd.capped
+	p.mu.Unlock()
+	if !pd.scale.toZero && !capped {
 		if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 			p.log.Warn("start funded pod", "pod", pd.rtID, "err", err)
 			return
@@ -203,8 +209,10 @@ func (p *Provider) resume(ctx context.Context, pd *pod) {
 	}
 	p.mu.Lock()
 	pd.unfunded = false
-	pd.state = p2p.PodRunning
-	pd.message = ""
+	if !capped {
+		pd.state = p2p.PodRunning
+		pd.message = ""
+	}
 	p.mu.Unlock()
 	p.persistState(ctx, pd)
 	p.route(ctx, pd)

@@ -18,6 +18,7 @@ type metrics struct {
 	claimFailures prometheus.Counter
 	earnings      prometheus.Counter
 	fundStops     prometheus.Counter
+	capPauses     prometheus.Counter
 	wakes         prometheus.Counter
 	meterLag      prometheus.Gauge
 	runway        *prometheus.GaugeVec
@@ -35,6 +36,7 @@ func newMetrics() *metrics {
 	m.claimFailures = f("claim_failures_total", "Claims that failed or were skipped by the contract.")
 	m.earnings = f("earnings_total", "Token base units earned (summed over tokens).")
 	m.fundStops = f("fund_stops_total", "Pods stopped because their channel could not pay.")
+	m.capPauses = f("cap_pauses_total", "Pods paused because they used more than their channel's maxPerSecond pays for.")
 	m.wakes = f("wakes_total", "Pods started from zero by a request.")
 	m.meterLag = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "meter_lag_seconds",
 		Help: "Age of the oldest last sample among the pods, read each billing cycle."})

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
+	"slices"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ipfs/go-cid"
 
 	"github.com/trustedpods/tpod/internal/bundle"
@@ -20,69 +23,115 @@ import (
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
-// fetched is a bundle fetched for a channel and checked against its funds.
+// fetched is a bundle fetched for a channel and checked against its order.
 type fetched struct {
-	path string // the bundle, still encrypted, in the work directory
-	res  Reservation
-	rate *big.Int // reserved cost per second under the channel's prices
+	path     string // the bundle, still encrypted, in the work directory
+	res      Reservation
+	rate     *big.Int // reserved cost per second under the channel's prices
+	issuedAt uint64   // the binding's issuedAt
 }
 
-// order fetches a bundle for a channel and checks that the channel pays for
-// it: a balance of at least the minimum runway, and a maxPerSecond that
-// covers the reserved cost. The caller removes the file.
-func (p *Provider) order(ctx context.Context, channel [32]byte, c cid.Cid, table PricingTable, terms payment.Terms, balance *big.Int) (*fetched, error) {
-	path, hdr, err := p.fetch(ctx, channel, c)
+// channelOrder is what the chain says about the channel an order names.
+type channelOrder struct {
+	table     PricingTable
+	terms     payment.Terms
+	balance   *big.Int
+	publisher common.Address
+}
+
+// order fetches a bundle for a channel and checks that it is bound to that
+// channel and that the channel pays for it: a balance of at least the
+// minimum runway, and a maxPerSecond that covers the pod's use at the limits
+// the runtime enforces (docs/provider.md, "What happens to an order"). The
+// caller removes the file.
+func (p *Provider) order(ctx context.Context, channel [32]byte, c cid.Cid, co channelOrder) (*fetched, error) {
+	path, hdr, err := p.fetch(ctx, c, p.bindingCheck(channel, co.publisher))
 	if err != nil {
 		return nil, err
 	}
-	o := &fetched{path: path, res: headerReservation(hdr)}
-	o.rate = reservedRate(table.Prices, o.res)
-	if need := minDeposit(o.rate, p.cfg.MinRunway); balance.Cmp(need) < 0 {
+	o := &fetched{path: path, res: headerReservation(hdr), issuedAt: hdr.Core.Binding.IssuedAt}
+	o.rate = reservedRate(co.table.Prices, o.res)
+	if need := minDeposit(o.rate, p.cfg.MinRunway); co.balance.Cmp(need) < 0 {
 		os.Remove(path)
 		return nil, fmt.Errorf("channel balance %s pays for less than the minimum runway of %v (%s at %s per second): %w",
-			balance, p.cfg.MinRunway, need, o.rate, p2p.ErrInsufficientFunds)
+			co.balance, p.cfg.MinRunway, need, o.rate, p2p.ErrInsufficientFunds)
 	}
-	if terms.MaxPerSecond.Cmp(o.rate) < 0 {
+	if err := coversUse(co.terms, hdr); err != nil {
 		os.Remove(path)
-		return nil, fmt.Errorf("maxPerSecond %s is below the pod's reserved cost of %s per second: %w", terms.MaxPerSecond, o.rate, p2p.ErrTermsMismatch)
+		return nil, err
 	}
 	return o, nil
+}
+
+// coversUse refuses a channel whose maxPerSecond is below what the pod can
+// cost per second at its limits: the contract would drop the rest, and the
+// provider would serve it unpaid. Egress, which has no limit, is kept under
+// the cap at run time (cap.go).
+func coversUse(terms payment.Terms, hdr *bundle.Header) error {
+	r := headerReservation(hdr)
+	peak := payment.PeakRate(terms.Prices, payment.Use{CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, StorageMiB: r.StorageMiB,
+		GPUMilli: r.GPUMilli, Replicas: uint64(max(hdr.Core.Scale.Max, 1))})
+	if terms.MaxPerSecond == nil || terms.MaxPerSecond.Cmp(peak.Total()) < 0 {
+		return fmt.Errorf("maxPerSecond %s does not cover the pod's use at its limits, %s per second (reserved %s, CPU time and memory at their limits %s); open a channel with a higher cap: %w",
+			terms.MaxPerSecond, peak.Total(), peak.Reserved, peak.Used, p2p.ErrTermsMismatch)
+	}
+	return nil
+}
+
+// bindingCheck returns the check that a bundle is bound to channel, whose
+// publisher (as the chain names it) signed it. It runs on the header, before
+// anything of the bundle is decrypted or even fetched beyond the header.
+func (p *Provider) bindingCheck(channel [32]byte, publisher common.Address) func(*bundle.Header) error {
+	return func(h *bundle.Header) error {
+		if err := h.CheckBinding(p.domain.ChainID.Uint64(), p.domain.Contract, channel, publisher); err != nil {
+			return fmt.Errorf("%w: %v", p2p.ErrBundleBinding, err)
+		}
+		return nil
+	}
 }
 
 // checkChannel validates a channel's on-chain terms against this provider:
 // open, its enclave key, prices equal to one of its tables for the token, a
 // dispute period no shorter than that table's minimum.
-func (p *Provider) checkChannel(ctx context.Context, channelID [32]byte) (PricingTable, payment.Terms, *big.Int, error) {
+func (p *Provider) checkChannel(ctx context.Context, channelID [32]byte) (channelOrder, error) {
 	ch, err := p.cfg.Payment.Channel(ctx, channelID)
 	if err != nil {
-		return PricingTable{}, payment.Terms{}, nil, unavailable("read channel", err)
+		return channelOrder{}, unavailable("read channel", err)
 	}
 	if ch.Status != chain.StatusOpen {
-		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel is %s, not open: %w", chain.StatusName(ch.Status), p2p.ErrTermsMismatch)
+		return channelOrder{}, fmt.Errorf("channel is %s, not open: %w", chain.StatusName(ch.Status), p2p.ErrTermsMismatch)
 	}
 	terms, err := p.bill.terms(ctx, channelID)
 	if err != nil {
-		return PricingTable{}, payment.Terms{}, nil, unavailable("read channel terms", err)
+		return channelOrder{}, unavailable("read channel terms", err)
 	}
 	if terms.EnclaveSigner != p.cfg.Enclave.Address() {
-		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel pins enclave signer %s, this enclave is %s: %w", terms.EnclaveSigner, p.cfg.Enclave.Address(), p2p.ErrTermsMismatch)
+		return channelOrder{}, fmt.Errorf("channel pins enclave signer %s, this enclave is %s: %w", terms.EnclaveSigner, p.cfg.Enclave.Address(), p2p.ErrTermsMismatch)
 	}
-	var table *PricingTable
-	for i := range p.cfg.Pricing {
-		if p.cfg.Pricing[i].Token == ch.Token {
-			table = &p.cfg.Pricing[i]
-		}
-	}
+	table := p.table(ch.Token)
 	if table == nil {
-		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("this provider does not accept token %s: %w", ch.Token, p2p.ErrTermsMismatch)
+		return channelOrder{}, fmt.Errorf("this provider does not accept token %s: %w", ch.Token, p2p.ErrTermsMismatch)
 	}
 	if i := priceDiff(terms.Prices, table.Prices); i >= 0 {
-		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("channel price of %s is %v, the provider's is %v: %w", usage.Names[i], terms.Prices[i], table.Prices[i], p2p.ErrTermsMismatch)
+		return channelOrder{}, fmt.Errorf("channel price of %s is %v, the provider's is %v: %w", usage.Names[i], terms.Prices[i], table.Prices[i], p2p.ErrTermsMismatch)
 	}
 	if d := secondsDuration(ch.DisputePeriod); d < table.MinDisputePeriod {
-		return PricingTable{}, payment.Terms{}, nil, fmt.Errorf("dispute period %v is shorter than the provider's minimum %v: %w", d, table.MinDisputePeriod, p2p.ErrTermsMismatch)
+		return channelOrder{}, fmt.Errorf("dispute period %v is shorter than the provider's minimum %v: %w", d, table.MinDisputePeriod, p2p.ErrTermsMismatch)
 	}
-	return *table, terms, ch.Balance, nil
+	return channelOrder{table: *table, terms: terms, balance: ch.Balance, publisher: ch.Publisher}, nil
+}
+
+// channelPublisher reads who opened a channel with this provider, for a
+// bundle deployed again without a publisher's request (a restore).
+func (p *Provider) channelPublisher(ctx context.Context, channelID [32]byte) (common.Address, error) {
+	ch, err := p.cfg.Payment.Channel(ctx, channelID)
+	if err != nil {
+		return common.Address{}, unavailable("read channel", err)
+	}
+	if ch.Status == chain.StatusNone || ch.Provider != p.Address() {
+		return common.Address{}, fmt.Errorf("channel %x is not a channel with this provider: %w", channelID[:4], p2p.ErrNotFound)
+	}
+	return ch.Publisher, nil
 }
 
 // Provision implements p2p.Service: validate the channel, fetch and decrypt
@@ -106,7 +155,7 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 		}
 		return nil, fmt.Errorf("the channel already runs bundle %s; use update: %w", existing.bundleCID, p2p.ErrConflict)
 	}
-	table, terms, balance, err := p.checkChannel(ctx, req.Pod.ChannelID)
+	co, err := p.checkChannel(ctx, req.Pod.ChannelID)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +164,7 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 		// holds that pod's usage, which a new pod's meter would start below.
 		return nil, fmt.Errorf("this channel already paid for a pod (receipt %d); open a new channel: %w", bk.base.Seq, p2p.ErrConflict)
 	}
-	o, err := p.order(ctx, req.Pod.ChannelID, c, table, terms, balance)
+	o, err := p.order(ctx, req.Pod.ChannelID, c, co)
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +173,9 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 	if err := p.reserve(res); err != nil {
 		return nil, err
 	}
-	pd := &pod{channel: req.Pod.ChannelID, id: req.Pod.PodID, publisher: req.Pod.Publisher, token: table.Token,
+	pd := &pod{channel: req.Pod.ChannelID, id: req.Pod.PodID, publisher: co.publisher, token: co.table.Token,
 		bundleCID: req.BundleCID, rtID: runtimeID(req.Pod.ChannelID), res: res, rate: rate, state: p2p.PodPending}
-	if err := p.deploy(ctx, pd, o.path, false); err != nil {
+	if err := p.deploy(ctx, pd, o.path, false, p.bindingCheck(pd.channel, co.publisher)); err != nil {
 		p.release(res)
 		return nil, err
 	}
@@ -134,8 +183,10 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 	return p.status(ctx, pd), nil
 }
 
-// fetch downloads a bundle to the work directory and reads its header.
-func (p *Provider) fetch(ctx context.Context, channel [32]byte, c cid.Cid) (string, *bundle.Header, error) {
+// fetch downloads a bundle to the work directory. It reads the header
+// first and stops there when check refuses it: a bundle bound to another
+// order is never fetched in full, let alone decrypted.
+func (p *Provider) fetch(ctx context.Context, c cid.Cid, check func(*bundle.Header) error) (string, *bundle.Header, error) {
 	rc, _, err := p.cfg.Bundles.Get(ctx, c, ipfs.GetOptions{MaxSize: p.cfg.MaxBundleSize})
 	if err != nil {
 		if errors.Is(err, ipfs.ErrTooLarge) {
@@ -148,31 +199,53 @@ func (p *Provider) fetch(ctx context.Context, channel [32]byte, c cid.Cid) (stri
 	if err != nil {
 		return "", nil, err
 	}
-	_, err = f.ReadFrom(rc)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", nil, unavailable("fetch bundle "+c.String(), err)
-	}
-	hf, err := os.Open(f.Name())
-	if err != nil {
+	fail := func(err error) (string, *bundle.Header, error) {
+		f.Close()
 		os.Remove(f.Name())
 		return "", nil, err
 	}
-	defer hf.Close()
-	hdr, err := bundle.ReadHeader(hf)
-	if err != nil {
+	src := &readErr{r: rc}
+	hdr, err := bundle.ReadHeader(io.TeeReader(src, f))
+	switch {
+	case src.err != nil:
+		return fail(unavailable("fetch bundle "+c.String(), src.err))
+	case errors.Is(err, bundle.ErrUnbound):
+		return fail(fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrBundleBinding, err))
+	case err != nil:
+		return fail(fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err))
+	}
+	if err := check(hdr); err != nil {
+		return fail(fmt.Errorf("bundle %s: %w", c, err))
+	}
+	if _, err := io.Copy(f, rc); err != nil {
+		return fail(unavailable("fetch bundle "+c.String(), err))
+	}
+	if err := f.Close(); err != nil {
 		os.Remove(f.Name())
-		return "", nil, fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err)
+		return "", nil, err
 	}
 	return f.Name(), hdr, nil
 }
 
+// readErr remembers the error of the reader it wraps, so that a network
+// failure is told apart from a malformed header.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(b []byte) (int, error) {
+	n, err := e.r.Read(b)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
+}
+
 // deploy decrypts the bundle at path inside the enclave and creates (or, with
-// update, replaces) and starts the runtime pod.
-func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool) error {
+// update, replaces) and starts the runtime pod. check is the binding check,
+// applied again to the file before its data key is unwrapped.
+func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool, check func(*bundle.Header) error) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -183,7 +256,10 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 		return err
 	}
 	defer os.RemoveAll(dir) // images are imported; secrets stay in memory
-	contents, err := bundle.Extract(f, p.cfg.Enclave.X25519(), dir, bundle.OpenOptions{MaxSize: p.cfg.MaxBundleSize})
+	contents, err := bundle.Extract(f, p.cfg.Enclave.X25519(), dir, bundle.OpenOptions{MaxSize: p.cfg.MaxBundleSize, Check: check})
+	if errors.Is(err, p2p.ErrBundleBinding) {
+		return fmt.Errorf("open bundle %s: %w", pd.bundleCID, err)
+	}
 	if err != nil {
 		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
 	}
@@ -191,7 +267,26 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	if err != nil {
 		return fmt.Errorf("bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
 	}
+	// Custom hostnames are the channel's until it is settled: claim the new
+	// ones (keeping the old during an update) before anything changes.
+	fresh := p.pod(pd.channel) == nil // a provision, not an update or a redeploy
+	old := pd.expose.Hostnames
 	pd.expose = exposed(contents.Pod)
+	if err := p.reserveHostnames(ctx, pd, union(old, pd.expose.Hostnames)); err != nil {
+		return err
+	}
+	defer func() {
+		keep := pd.expose.Hostnames
+		if err != nil {
+			keep = old
+		}
+		if err != nil && fresh {
+			p.releaseHostnames(context.WithoutCancel(ctx), pd.channel)
+		} else if rerr := p.reserveHostnames(context.WithoutCancel(ctx), pd, keep); rerr != nil {
+			p.log.Warn("hostname reservations", "pod", pd.rtID, "err", rerr)
+		}
+	}()
+	pd.issuedAt = contents.Header.Core.Binding.IssuedAt
 	pd.scale = scalePolicy{toZero: contents.Pod.Scale.Min == 0, idle: time.Duration(contents.Pod.Scale.IdleTimeout)}
 	if update {
 		err = p.cfg.Runtime.Update(ctx, spec, p.cfg.StopGrace)
@@ -202,9 +297,9 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 		return runtimeErr("deploy pod", err)
 	}
 	pd.state = p2p.PodRunning
-	if pd.unfunded {
-		// Redeployed after a restart while its channel cannot pay: the pod
-		// exists again but stays stopped until a deposit.
+	if pd.unfunded || pd.capped {
+		// Redeployed while its channel cannot pay (or has not paid yet for
+		// what the pod used): the pod exists again but stays stopped.
 		pd.state = p2p.PodStopped
 	} else if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 		if !update {
@@ -251,15 +346,19 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	if p.unfunded(pd) {
 		return nil, fmt.Errorf("the pod is stopped: %s; deposit first: %w", p.message(pd), p2p.ErrInsufficientFunds)
 	}
-	table, terms, balance, err := p.checkChannel(ctx, ref.ChannelID)
+	co, err := p.checkChannel(ctx, ref.ChannelID)
 	if err != nil {
 		return nil, err
 	}
-	o, err := p.order(ctx, ref.ChannelID, c, table, terms, balance)
+	o, err := p.order(ctx, ref.ChannelID, c, co)
 	if err != nil {
 		return nil, err
 	}
 	defer os.Remove(o.path)
+	if o.issuedAt < pd.issuedAt {
+		return nil, fmt.Errorf("bundle %s was issued at %s, before the running bundle (%s): an update never goes back to an older bundle; build a new one: %w",
+			bundleCID, unixTime(o.issuedAt), unixTime(pd.issuedAt), p2p.ErrConflict)
+	}
 	res, rate := o.res, o.rate
 	// Capacity: the new reservation replaces the old one.
 	p.mu.Lock()
@@ -274,8 +373,8 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	p.mu.Lock()
 	next := *pd
 	p.mu.Unlock()
-	next.bundleCID, next.res, next.rate = bundleCID, res, rate
-	if err := p.deploy(ctx, &next, o.path, true); err != nil {
+	next.bundleCID, next.res, next.rate, next.refused = bundleCID, res, rate, ""
+	if err := p.deploy(ctx, &next, o.path, true, p.bindingCheck(ref.ChannelID, co.publisher)); err != nil {
 		p.mu.Lock()
 		p.used = p.used.Sub(res).Add(pd.res)
 		p.mu.Unlock()
@@ -319,7 +418,7 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 	defer cancel()
 	p.sample(fctx)
 	if v, ok, _ := p.metering.Vector(fctx, pd.rtID); ok {
-		if _, err := p.bill.bill(fctx, []billItem{{Channel: pd.channel, Usage: v}}); err != nil {
+		if _, err := p.bill.bill(fctx, []billItem{{Channel: pd.channel, Usage: v, Final: true}}); err != nil {
 			p.log.Warn("final claim failed; a later cycle claims the stored receipt", "pod", pd.rtID, "err", err)
 		}
 	}
@@ -361,6 +460,9 @@ func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string
 	if p.unfunded(pd) {
 		return nil, fmt.Errorf("the pod is stopped: %s; deposit first: %w", p.message(pd), p2p.ErrInsufficientFunds)
 	}
+	if p.held(pd) {
+		return nil, fmt.Errorf("the pod is paused: %s: %w", p.message(pd), p2p.ErrConflict)
+	}
 	if container != "" {
 		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
 		if err != nil {
@@ -397,6 +499,14 @@ func (p *Provider) unfunded(pd *pod) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return pd.unfunded
+}
+
+// held reports whether the pod must stay stopped: its channel cannot pay,
+// or has not yet paid for what the pod used beyond its cap.
+func (p *Provider) held(pd *pod) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return pd.unfunded || pd.capped
 }
 
 func (p *Provider) message(pd *pod) string {
@@ -476,4 +586,17 @@ func (p *Provider) DeleteAll(ctx context.Context) {
 			p.log.Warn("delete pod", "pod", pd.rtID, "err", err)
 		}
 	}
+}
+
+func unixTime(s uint64) string { return time.Unix(int64(s), 0).UTC().Format(time.RFC3339) }
+
+// union is a's names followed by those of b not in a.
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, n := range b {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

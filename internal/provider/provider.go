@@ -186,6 +186,17 @@ type pod struct {
 	// unfunded marks a pod stopped because its channel ran dry; a deposit
 	// starts it again.
 	unfunded bool
+	// capped marks a pod paused because it used more than its channel's
+	// maxPerSecond pays for; it starts again once the cap has paid (cap.go).
+	capped bool
+	// issuedAt is the binding's issuedAt of the running bundle: an update
+	// never goes back to an older one.
+	issuedAt uint64
+	// routeErr is why the gateway does not route the pod, if it does not.
+	routeErr string
+	// refused is set when the stored bundle is not bound to the pod's
+	// channel: it is not fetched again until the publisher updates it.
+	refused string
 	// repricing is a pending pricing change, nil if none.
 	repricing *repricing
 	// usedAt and usedVec are the meter reading of the last funds check,
@@ -338,6 +349,7 @@ func (p *Provider) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return p.metering.Run(ctx) })
 	g.Go(func() error { return p.billingLoop(ctx) })
+	g.Go(func() error { return p.capLoop(ctx) })
 	if p.gw != nil {
 		g.Go(func() error { return p.gw.Run(ctx) })
 	}
@@ -384,6 +396,7 @@ func (p *Provider) cycle(ctx context.Context) {
 	p.billOrphans(ctx)
 	p.repriceAll(ctx)
 	p.watchFunds(ctx)
+	p.sweepHostnames(ctx)
 	if p.cfg.Registry != nil {
 		if err := p.register(ctx); err != nil {
 			p.log.Warn("registry update failed", "err", err)

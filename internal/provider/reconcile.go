@@ -24,7 +24,10 @@ func (p *Provider) reconcile(ctx context.Context) {
 }
 
 func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
-	if p.unfunded(pd) {
+	p.mu.Lock()
+	refused := pd.refused != ""
+	p.mu.Unlock()
+	if p.held(pd) || refused {
 		return
 	}
 	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)

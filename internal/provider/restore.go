@@ -32,12 +32,15 @@ type podRecord struct {
 	IdleTimeout time.Duration  `json:"idleTimeout,omitempty"`
 	Expose      exposure       `json:"expose"`
 	Unfunded    bool           `json:"unfunded,omitempty"`
+	Capped      bool           `json:"capped,omitempty"`
+	IssuedAt    uint64         `json:"issuedAt,omitempty"`
 }
 
 func encodeRecord(pd *pod) []byte {
 	b, _ := json.Marshal(podRecord{
 		Token: pd.token, Reservation: pd.res, Rate: pd.rate.String(),
 		ScaleToZero: pd.scale.toZero, IdleTimeout: pd.scale.idle, Expose: pd.expose, Unfunded: pd.unfunded,
+		Capped: pd.capped, IssuedAt: pd.issuedAt,
 	})
 	return b
 }
@@ -65,15 +68,20 @@ func (p *Provider) restore(ctx context.Context) error {
 			channel: rec.ChannelID, id: rec.PodID, publisher: common.HexToAddress(rec.Publisher), token: r.Token,
 			bundleCID: rec.BundleCID, rtID: runtimeID(rec.ChannelID), res: r.Reservation, rate: rate,
 			scale: scalePolicy{toZero: r.ScaleToZero, idle: r.IdleTimeout}, expose: r.Expose,
-			state: p2p.PodRunning, unfunded: r.Unfunded, message: rec.Reason,
+			state: p2p.PodRunning, unfunded: r.Unfunded, capped: r.Capped, issuedAt: r.IssuedAt, message: rec.Reason,
 		}
-		if pd.unfunded {
+		if pd.unfunded || pd.capped {
 			pd.state = p2p.PodStopped
 		}
 		p.mu.Lock()
 		p.pods[pd.channel] = pd
 		p.used = p.used.Add(pd.res)
 		p.mu.Unlock()
+		// Reservations are kept in the store; this adds those of pods
+		// deployed before there were any.
+		if err := p.reserveHostnames(ctx, pd, pd.expose.Hostnames); err != nil {
+			p.log.Warn("restore: hostnames", "pod", pd.rtID, "err", err)
+		}
 
 		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
 		switch {
@@ -89,7 +97,7 @@ func (p *Provider) restore(ctx context.Context) error {
 		case err != nil:
 			p.log.Warn("restore: runtime unavailable; the pod is left as it is", "pod", pd.rtID, "err", err)
 		}
-		if err == nil && !pd.unfunded && !pd.scale.toZero && st.State != runtime.PodRunning {
+		if err == nil && !pd.unfunded && !pd.capped && !pd.scale.toZero && st.State != runtime.PodRunning {
 			// It was stopped by the restart of the machine, not by us.
 			if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 				p.log.Warn("restore: start pod", "pod", pd.rtID, "err", err)
@@ -122,18 +130,35 @@ func (p *Provider) restore(ctx context.Context) error {
 	return nil
 }
 
-// redeploy fetches a pod's bundle again and deploys it.
+// redeploy fetches a pod's bundle again and deploys it. The stored CID is
+// not trusted: the bundle must be bound to the pod's channel and signed by
+// the publisher the chain names for it, as at provision; one that is not is
+// refused before anything of it is decrypted, and not tried again.
 func (p *Provider) redeploy(ctx context.Context, pd *pod) error {
 	c, err := cid.Decode(pd.bundleCID)
 	if err != nil {
 		return err
 	}
-	path, _, err := p.fetch(ctx, pd.channel, c)
+	publisher, err := p.channelPublisher(ctx, pd.channel)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(path)
-	return p.deploy(ctx, pd, path, false)
+	check := p.bindingCheck(pd.channel, publisher)
+	path, _, err := p.fetch(ctx, c, check)
+	if err == nil {
+		defer os.Remove(path)
+		p.mu.Lock()
+		pd.publisher = publisher
+		p.mu.Unlock()
+		err = p.deploy(ctx, pd, path, false, check)
+	}
+	if errors.Is(err, p2p.ErrBundleBinding) {
+		p.mu.Lock()
+		pd.refused = err.Error()
+		p.mu.Unlock()
+		p.log.Error("stored bundle is not bound to the pod's channel; not deployed", "pod", pd.rtID, "bundle", pd.bundleCID, "err", err)
+	}
+	return err
 }
 
 // register publishes the provider in the Registry, or updates its entry when

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/store"
 )
 
 // route tells the gateway where a pod's exposed ports are.
@@ -43,8 +46,62 @@ func (p *Provider) route(ctx context.Context, pd *pod) {
 	if errors.Is(err, gateway.ErrNotFound) {
 		err = p.gw.AddRoute(r)
 	}
+	p.mu.Lock()
+	pd.routeErr = ""
+	if err != nil {
+		// The publisher sees it in the pod's status, not only the log.
+		pd.routeErr = "not reachable through the gateway: " + err.Error()
+	}
+	p.mu.Unlock()
 	if err != nil {
 		p.log.Warn("route pod", "pod", pd.rtID, "err", err)
+	}
+}
+
+// reserveHostnames makes names the custom hostnames reserved for the pod's
+// channel. A name reserved for another channel stays that channel's until
+// the channel is closed and settled, whether or not its pod is routed now
+// (a pod stopped for lack of funds keeps its names); the one exception is a
+// channel of the same publisher whose pod was deleted: the publisher may
+// move its names to a new pod.
+func (p *Provider) reserveHostnames(ctx context.Context, pd *pod, names []string) error {
+	err := p.cfg.Store.SetHostnames(ctx, pd.channel, pd.publisher.Hex(), names, func(h store.Hostname) bool {
+		return strings.EqualFold(h.Publisher, pd.publisher.Hex()) && p.pod(h.ChannelID) == nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("%v; a hostname stays reserved for its channel until that channel is closed and settled: %w", err, p2p.ErrConflict)
+	}
+	return err
+}
+
+func (p *Provider) releaseHostnames(ctx context.Context, channel [32]byte) {
+	if err := p.cfg.Store.ReleaseHostnames(ctx, channel); err != nil {
+		p.log.Warn("release hostnames", "channel", fmt.Sprintf("%x", channel[:8]), "err", err)
+	}
+}
+
+// sweepHostnames releases the names of channels that have no pod here any
+// more once the chain says they are closed (settled) or do not exist.
+func (p *Provider) sweepHostnames(ctx context.Context) {
+	all, err := p.cfg.Store.Hostnames(ctx)
+	if err != nil {
+		p.log.Warn("hostname reservations", "err", err)
+		return
+	}
+	seen := map[[32]byte]bool{}
+	for _, h := range all {
+		if seen[h.ChannelID] || p.pod(h.ChannelID) != nil {
+			continue
+		}
+		seen[h.ChannelID] = true
+		ch, err := p.cfg.Payment.Channel(ctx, h.ChannelID)
+		if err != nil {
+			continue // the chain is unreachable: keep them
+		}
+		if ch.Status == chain.StatusClosed || ch.Status == chain.StatusNone {
+			p.releaseHostnames(ctx, h.ChannelID)
+			p.log.Info("hostnames released: channel settled", "channel", fmt.Sprintf("%x", h.ChannelID[:8]))
+		}
 	}
 }
 
@@ -56,13 +113,13 @@ func (b gatewayBackend) Start(ctx context.Context, id string) (string, error) {
 	if pd == nil {
 		return "", fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
 	}
-	if b.p.unfunded(pd) {
+	if b.p.held(pd) {
 		return "", fmt.Errorf("pod %s is stopped: %s", id, b.p.message(pd))
 	}
 	if err := b.p.cfg.Runtime.Start(ctx, id); err != nil {
 		return "", err
 	}
-	if b.p.unfunded(pd) {
+	if b.p.held(pd) {
 		// Its funds ran out while it was starting.
 		b.p.cfg.Runtime.Stop(ctx, id, b.p.cfg.StopGrace)
 		return "", fmt.Errorf("pod %s is stopped: %s", id, b.p.message(pd))

@@ -62,8 +62,8 @@ func viaGateway(w *world, host string) (int, string, time.Duration, error) {
 func TestProviderScaleToZero(t *testing.T) {
 	w := newWorld(t, withGateway)
 	ctx := context.Background()
-	cid := w.publishManifest(t, w.prov.cfg.Enclave.X25519Public().Bytes(), scaleToZeroManifest)
 	pod := w.channel(t, 50_000_000, 8)
+	cid := w.publishManifest(t, pod, scaleToZeroManifest)
 	st := w.provision(t, pod, cid)
 	if len(st.Endpoints) == 0 || !strings.HasPrefix(st.Endpoints[0].Address, "http://") {
 		t.Fatalf("endpoints %+v", st.Endpoints)
@@ -116,8 +116,8 @@ func TestWakeFromZeroFigures(t *testing.T) {
 	}
 	w := newWorld(t, withGateway)
 	ctx := context.Background()
-	cid := w.publishManifest(t, w.prov.cfg.Enclave.X25519Public().Bytes(), scaleToZeroManifest)
 	pod := w.channel(t, 500_000_000, 8)
+	cid := w.publishManifest(t, pod, scaleToZeroManifest)
 	st := w.provision(t, pod, cid)
 	host := st.Endpoints[0].Name
 	rtID := runtimeID(pod.ChannelID)

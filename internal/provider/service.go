@@ -97,6 +97,9 @@ func (p *Provider) status(ctx context.Context, pd *pod) *p2p.PodStatus {
 	p.mu.Lock()
 	st := &p2p.PodStatus{PodID: pd.id, State: pd.state, Message: pd.message, BundleCID: pd.bundleCID,
 		Warnings: append([]string(nil), pd.warnings...), UpdatedAt: p.cfg.Now()}
+	if pd.routeErr != "" {
+		st.Warnings = append(st.Warnings, pd.routeErr)
+	}
 	p.mu.Unlock()
 	rs, err := p.cfg.Runtime.Status(ctx, pd.rtID)
 	if err != nil {

@@ -78,6 +78,14 @@ var schema = []string{
 		block INTEGER NOT NULL,
 		hash  TEXT NOT NULL DEFAULT ''
 	);`,
+	// Custom hostnames, each reserved for one channel until it is settled.
+	`CREATE TABLE hostnames (
+		hostname   TEXT PRIMARY KEY,
+		channel_id TEXT NOT NULL,
+		publisher  TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	);
+	CREATE INDEX hostnames_channel ON hostnames(channel_id);`,
 }
 
 // Open opens (creating if needed) the database at path. The file is private

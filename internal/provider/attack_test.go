@@ -46,7 +46,7 @@ spec:
 // mallory is a second publisher with a channel of her own to the provider.
 func (w *world) mallory(t *testing.T) (*chain.Wallet, p2p.Pod) {
 	t.Helper()
-	m, err := w.net.Wallet(devnet.LabelDeployer)
+	m, err := w.net.Wallet(devnet.LabelEnclave) // a funded dev account that is no party here
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,6 +233,10 @@ func TestHostnameReservedAfterFundsStop(t *testing.T) {
 		st, err := w.client.Status(ctx, pid, w.publisher, victim)
 		return err == nil && st.State == p2p.PodStopped
 	})
+	waitFor(t, 10*time.Second, "the stop to complete", func() bool {
+		s, err := w.rt.Status(ctx, runtimeID(victim.ChannelID))
+		return err == nil && s.State == runtime.PodStopped
+	})
 	if code, _, _, err := viaGateway(w, host); err != nil || code == 200 {
 		t.Fatalf("the stopped pod's hostname still answers: %d %v", code, err)
 	}
@@ -280,6 +284,11 @@ func TestProviderPausesPodOverCap(t *testing.T) {
 	st := w.provision(t, pod, w.publish(t, pod))
 	url := st.Endpoints[0].Address
 
+	// (The meter's first sample of a pod is its baseline: send after it.)
+	waitFor(t, 5*time.Second, "the meter's first sample", func() bool {
+		_, ok, _ := w.prov.metering.Vector(ctx, runtimeID(pod.ChannelID))
+		return ok
+	})
 	// 6 MiB of egress cost 6144, six seconds of the cap at once.
 	if body := get(t, url+"/send?n="+fmt.Sprint(6<<20)); len(body) != 6<<20 {
 		t.Fatalf("sent %d bytes", len(body))

@@ -181,11 +181,13 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 	if p.gw != nil {
 		p.gw.RemoveRoute(pd.rtID)
 	}
+	// Recorded first: a provider that dies during the stop must not start
+	// the pod again when it restores it.
+	p.persistState(ctx, pd)
 	if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		p.log.Warn("stop pod", "pod", pd.rtID, "err", err)
 	}
 	p.metrics.fundStops.Inc()
-	p.persistState(ctx, pd)
 	// Bill what ran until the stop.
 	p.sample(ctx)
 	if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {

@@ -68,8 +68,10 @@ func (p *Provider) reserveHostnames(ctx context.Context, pd *pod, names []string
 	err := p.cfg.Store.SetHostnames(ctx, pd.channel, pd.publisher.Hex(), names, func(h store.Hostname) bool {
 		return strings.EqualFold(h.Publisher, pd.publisher.Hex()) && p.pod(h.ChannelID) == nil
 	})
-	if errors.Is(err, store.ErrConflict) {
-		return fmt.Errorf("%v; a hostname stays reserved for its channel until that channel is closed and settled: %w", err, p2p.ErrConflict)
+	var taken *store.HostnameTakenError
+	if errors.As(err, &taken) {
+		return fmt.Errorf("hostname %s is reserved for another pod's channel (%x) until that channel is closed and settled: %w",
+			taken.Holder.Name, taken.Holder.ChannelID[:8], p2p.ErrConflict)
 	}
 	return err
 }

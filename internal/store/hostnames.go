@@ -18,10 +18,20 @@ type Hostname struct {
 	Publisher string // 0x address of the channel's publisher
 }
 
+// HostnameTakenError is SetHostnames' refusal: the name is another
+// channel's. It matches ErrConflict.
+type HostnameTakenError struct{ Holder Hostname }
+
+func (e *HostnameTakenError) Error() string {
+	return fmt.Sprintf("hostname %s is reserved for channel %x", e.Holder.Name, e.Holder.ChannelID[:8])
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *HostnameTakenError) Is(target error) bool { return target == ErrConflict }
+
 // SetHostnames makes names exactly the hostnames reserved for channel. A
 // name reserved for another channel is taken over only if mayTake says so;
-// otherwise nothing changes and the error wraps ErrConflict and names the
-// hostname.
+// otherwise nothing changes and the error is a *HostnameTakenError.
 func (s *Store) SetHostnames(ctx context.Context, channel [32]byte, publisher string, names []string, mayTake func(Hostname) bool) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -42,8 +52,8 @@ func (s *Store) SetHostnames(ctx context.Context, channel [32]byte, publisher st
 		if err != nil {
 			return err
 		}
-		if mayTake == nil || !mayTake(Hostname{Name: n, ChannelID: id, Publisher: pub}) {
-			return fmt.Errorf("hostname %s is reserved for channel %x: %w", n, id[:8], ErrConflict)
+		if h := (Hostname{Name: n, ChannelID: id, Publisher: pub}); mayTake == nil || !mayTake(h) {
+			return &HostnameTakenError{h}
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT hostname FROM hostnames WHERE channel_id = ?`, ch)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/ecdh"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -23,6 +24,7 @@ import (
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/oci"
+	"github.com/trustedpods/tpod/internal/payment"
 )
 
 func newBundleCmd(g *globals) *cobra.Command {
@@ -103,9 +105,12 @@ func newBundleBuildCmd(g *globals) *cobra.Command {
 		toIPFS     bool
 		chunk      int
 		ipf        bundleIPFSFlags
+		bindTo     string
+		podStr     string
+		cf         chainFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "build -f POD.yaml --recipient KEY [--image REF=PATH]... [--secret NAME=FILE]... (--out FILE | --ipfs)",
+		Use:   "build -f POD.yaml --recipient KEY [--image REF=PATH]... [--secret NAME=FILE]... [--bind-provider ADDR --pod-id HEX] (--out FILE | --ipfs)",
 		Short: "Encrypt a pod, its images and secrets into a bundle; print the root CID with --ipfs",
 		Long: `Build an encrypted bundle (docs/bundle.md).
 
@@ -115,7 +120,16 @@ archive, or containerd:///path/to/containerd.sock[?namespace=NS][&ref=NAME]
 for an image of a local containerd store (NAME defaults to REF). Every secret a secret volume names needs --secret NAME=FILE; the
 value is read from FILE, never from the command line. --recipient takes a
 recipient key (tpod-x25519:..., 64 hex digits) or a file holding one; repeat
-it to encrypt to several recipients.`,
+it to encrypt to several recipients.
+
+A provider deploys a bundle only for the order it is bound to (docs/bundle.md,
+"Binding"): --bind-provider ADDR binds it to the channel of the signing
+wallet (the publisher: --account, --key-file, --keystore or the
+environment) with that provider for pod --pod-id (random when not given) on
+the network of --network (or --rpc and --payment), and the wallet signs it.
+Without --bind-provider the bundle is unbound: it opens with a recipient's
+key, for local inspection and tests, but no provider deploys it. tpod deploy
+builds bound bundles itself.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file == "" {
@@ -186,13 +200,20 @@ it to encrypt to several recipients.`,
 				}
 				opts.Secrets[name] = v
 			}
+			if bindTo != "" {
+				if opts.Binding, opts.Signer, err = bundleBinding(cmd, &cf, bindTo, podStr); err != nil {
+					return err
+				}
+			} else if podStr != "" {
+				return usagef("--pod-id needs --bind-provider")
+			}
 			prog := bundleProgress(cmd, g, "encrypt")
 			opts.Progress = prog.update
 			plan, err := bundle.NewPlan(pod, opts)
 			if err != nil {
 				return err
 			}
-			res := bundleBuildResult{Size: plan.Header().TotalSize(), Recipients: recipientsOf(plan.Header())}
+			res := bundleBuildResult{Size: plan.Header().TotalSize(), Recipients: recipientsOf(plan.Header()), Binding: plan.Header().Core.Binding}
 			h := plan.Pod().Hash()
 			res.PodHash = hex.EncodeToString(h[:])
 			if out != "" {
@@ -234,6 +255,12 @@ it to encrypt to several recipients.`,
 			} else {
 				fmt.Fprintf(w, "%s: %d bytes, pod %s, cid %s\n", res.File, res.Size, res.PodHash, res.CID)
 			}
+			if b := res.Binding; b != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "bound to channel %s (publisher %s, provider %s, pod %s, chain %d, Payment %s)\n",
+					b.ChannelID.Hex(), b.Publisher.Hex(), b.Provider.Hex(), b.PodID.Hex(), b.ChainID, b.Payment.Hex())
+			} else {
+				fmt.Fprintln(cmd.ErrOrStderr(), "unbound: for local inspection only; no provider deploys it (--bind-provider to bind it)")
+			}
 			return nil
 		},
 	}
@@ -245,16 +272,55 @@ it to encrypt to several recipients.`,
 	fl.StringVar(&out, "out", "", "write the bundle to FILE")
 	fl.BoolVar(&toIPFS, "ipfs", false, "add the bundle to IPFS (pinned) and print its root CID")
 	fl.IntVar(&chunk, "chunk-size", bundle.DefaultChunkSize, "AEAD chunk size in bytes (power of two)")
+	fl.StringVar(&bindTo, "bind-provider", "", "bind the bundle to the signing wallet's channel with this provider (address or dev account label)")
+	fl.StringVar(&podStr, "pod-id", "", "with --bind-provider: the channel's pod ID, 0x + 64 hex digits (default: random)")
 	ipf.register(cmd)
+	cf.register(cmd, true)
 	return cmd
 }
 
+// bundleBinding resolves the binding of a bundle to the signing wallet's
+// channel with provider for pod podStr, on the network of cf.
+func bundleBinding(cmd *cobra.Command, cf *chainFlags, provider, podStr string) (*bundle.Binding, payment.Signer, error) {
+	prov, err := cf.address("--bind-provider", provider)
+	if err != nil {
+		return nil, nil, err
+	}
+	var podID [32]byte
+	if podStr == "" {
+		rand.Read(podID[:])
+	} else if podID, err = parseBytes32("--pod-id", podStr); err != nil {
+		return nil, nil, err
+	}
+	pay, err := cf.contract("payment", cf.payment)
+	if err != nil {
+		return nil, nil, err
+	}
+	var chainID uint64
+	if cf.info != nil && cf.rpc == "" {
+		chainID = cf.info.ChainID
+	} else {
+		c, err := cf.dial(cmd)
+		if err != nil {
+			return nil, nil, err
+		}
+		chainID = c.ChainID().Uint64()
+		c.Close()
+	}
+	w, err := cf.wallet()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &bundle.Binding{ChainID: chainID, Payment: pay, Publisher: w.Address(), Provider: prov, PodID: podID}, w, nil
+}
+
 type bundleBuildResult struct {
-	CID        string   `json:"cid,omitempty"`
-	File       string   `json:"file,omitempty"`
-	Size       int64    `json:"size"`
-	PodHash    string   `json:"podHash"`
-	Recipients []string `json:"recipients"`
+	CID        string          `json:"cid,omitempty"`
+	File       string          `json:"file,omitempty"`
+	Size       int64           `json:"size"`
+	PodHash    string          `json:"podHash"`
+	Recipients []string        `json:"recipients"`
+	Binding    *bundle.Binding `json:"binding"` // null: unbound
 }
 
 func recipientsOf(h *bundle.Header) []string {
@@ -371,6 +437,11 @@ type bundleHeaderView struct {
 	ChunkSize  int               `json:"chunkSize"`
 	Resources  bundle.Resources  `json:"resources"`
 	Scale      bundle.ScaleRange `json:"scale"`
+	Binding    *bundle.Binding   `json:"binding"` // null: unbound
+	// Signature says whether the binding's signature is its publisher's
+	// ("valid"), "invalid", or "none" (unbound). Whether the binding's
+	// channel exists on-chain is not checked.
+	Signature  string            `json:"signature"`
 	Blobs      []bundle.BlobInfo `json:"blobs"`
 	Recipients []string          `json:"recipients"`
 	CoreHash   string            `json:"coreHash"`
@@ -396,7 +467,15 @@ func newBundleInspectCmd(g *globals) *cobra.Command {
 			v := bundleHeaderView{
 				Version: h.Core.Version, Size: h.TotalSize(), HeaderSize: h.Size(), ChunkSize: h.Core.ChunkSize,
 				Resources: h.Core.Resources, Scale: h.Core.Scale, Blobs: h.Core.Blobs, Recipients: recipientsOf(h),
-				CoreHash: base64.RawURLEncoding.EncodeToString(h.CoreHash[:]),
+				CoreHash: base64.RawURLEncoding.EncodeToString(h.CoreHash[:]), Binding: h.Core.Binding, Signature: "none",
+			}
+			if b := h.Core.Binding; b != nil {
+				// The signature against the binding's own claims: the
+				// chain is not read, so the channel is not checked.
+				v.Signature = "valid"
+				if h.CheckBinding(b.ChainID, b.Payment, b.ChannelID, b.Publisher) != nil {
+					v.Signature = "invalid"
+				}
 			}
 			w := cmd.OutOrStdout()
 			if g.output == "json" {
@@ -406,6 +485,14 @@ func newBundleInspectCmd(g *globals) *cobra.Command {
 			r := v.Resources
 			fmt.Fprintf(w, "resources:  cpu %dm, memory %d MiB, storage %d MiB (persistent %d), gpu %dm; scale %d..%d\n",
 				r.CPUMilli, r.MemoryMiB, r.StorageMiB, r.PersistentMiB, r.GPUMilli, v.Scale.Min, v.Scale.Max)
+			if b := v.Binding; b != nil {
+				fmt.Fprintf(w, "binding:    channel %s on chain %d, Payment %s\n", b.ChannelID.Hex(), b.ChainID, b.Payment.Hex())
+				fmt.Fprintf(w, "            publisher %s, provider %s, pod %s, issued %s\n", b.Publisher.Hex(), b.Provider.Hex(), b.PodID.Hex(),
+					time.Unix(int64(b.IssuedAt), 0).UTC().Format(time.RFC3339))
+				fmt.Fprintf(w, "signature:  %s (by the publisher it names; the channel itself is not checked here)\n", v.Signature)
+			} else {
+				fmt.Fprintln(w, "binding:    none (unbound: no provider deploys it)")
+			}
 			for i, b := range v.Blobs {
 				fmt.Fprintf(w, "blob %d:     %s, %d bytes\n", i, b.Kind, b.Size)
 			}

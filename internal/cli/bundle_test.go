@@ -73,6 +73,13 @@ func TestBundleScripts(t *testing.T) {
 				}
 				ts.Check(err)
 			},
+			// format1 SRC DST copies a bundle with its format version set to
+			// 1 (a bundle of the format that named no channel).
+			"format1": func(ts *testscript.TestScript, neg bool, args []string) {
+				b := []byte(ts.ReadFile(args[0]))
+				b[8], b[9] = 0, 1
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
+			},
 			// envfile VAR FILE sets VAR to FILE's content without its final newline.
 			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))

@@ -215,7 +215,7 @@ provider goes away mid-way, nothing is lost: resume with
 	fl.StringVarP(&file, "file", "f", "", "pod manifest (tpod, Kubernetes Pod/Deployment or Compose)")
 	fl.StringVar(&providerArg, "provider", "auto", "provider account address (or a dev account label of --network), or auto: the cheapest that fits")
 	fl.StringVar(&funds, "funds", "", "initial deposit in token base units (default: one hour of the estimate, at least the provider's minimum)")
-	fl.StringVar(&maxPerSecond, "max-per-second", "", "most the provider may claim per second of receipt time (default: 4x the estimated full rate)")
+	fl.StringVar(&maxPerSecond, "max-per-second", "", "most the provider may claim per second of receipt time (default: the pod at its limits + 10 MiB/s of egress)")
 	fl.DurationVar(&dispute, "dispute-period", 0, "dispute period of the channel (default: the provider's minimum, at least 1m)")
 	fl.StringVar(&policy, "policy", "", "attestation policy file (docs/attestation.md; default: simulated only, any measurement, with --insecure-allow-simulated)")
 	fl.BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated TEE evidence, which anyone can forge (development networks only)")
@@ -244,6 +244,9 @@ func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
 	fmt.Fprintf(w, "  enclave   %s\n", rec.EnclaveSigner)
 	fmt.Fprintf(w, "  channel   %s\n", rec.ChannelID)
 	fmt.Fprintf(w, "  funds     %s (max %s/s, dispute period %ds)\n", rec.Funds, rec.MaxPerSecond, rec.DisputePeriod)
+	if rec.MaxPerSecondNote != "" {
+		fmt.Fprintf(w, "  max/s     %s\n", rec.MaxPerSecondNote)
+	}
 	fmt.Fprintf(w, "  bundle    %s\n", rec.BundleCID)
 	for _, e := range rec.Endpoints {
 		fmt.Fprintf(w, "  endpoint  %s %s %s\n", e.Name, e.Protocol, e.Address)

@@ -368,7 +368,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 		}); err != nil {
 			return err
 		}
-		if err := p.fixTerms(rec, q, offer, att, totals); err != nil {
+		if err := p.fixTerms(rec, q, offer, att, pod); err != nil {
 			return err
 		}
 		rec.Step = StepQuoted
@@ -378,7 +378,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	// Bundle: encrypted to the attested key, added to our node.
 	current = "building and uploading the bundle"
 	if err := p.step(rec.ID, "bundle", "encrypting the bundle to the enclave and adding it to IPFS", func() error {
-		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519, p.byteProgress(rec.ID, "bundle", "encrypted"))
+		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519, p.binding(rec), w, p.byteProgress(rec.ID, "bundle", "encrypted"))
 		rec.BundleCID = c
 		return err
 	}); err != nil {
@@ -443,7 +443,8 @@ func (p *Publisher) channelExists(ctx context.Context, id [32]byte) (bool, error
 
 // fixTerms sets prices, funds, max per second and dispute period from the
 // quote, checked against the registry's table.
-func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attested, totals manifest.Totals) error {
+func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attested, pod *manifest.Pod) error {
+	totals := pod.Totals()
 	if q.EnclaveSigner != att.Signer {
 		return fmt.Errorf("quote names enclave %s, but the attested enclave is %s", q.EnclaveSigner.Hex(), att.Signer.Hex())
 	}
@@ -483,7 +484,7 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 	} else if time.Duration(rec.DisputePeriod)*time.Second < table.MinDisputePeriod {
 		return fmt.Errorf("dispute period %ds is shorter than the provider's minimum %s", rec.DisputePeriod, table.MinDisputePeriod)
 	}
-	perSec, hourly := Estimate(totals, table.Prices)
+	_, hourly := Estimate(totals, table.Prices)
 	if rec.Funds == "" {
 		f := new(big.Int).Set(hourly)
 		if table.MinDeposit != nil && f.Cmp(table.MinDeposit) < 0 {
@@ -493,20 +494,16 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 	} else if funds, _ := new(big.Int).SetString(rec.Funds, 10); table.MinDeposit != nil && funds.Cmp(table.MinDeposit) < 0 {
 		return fmt.Errorf("funds %s are below the provider's minimum deposit %s (%s of runway): %w", funds, table.MinDeposit, q.MinRunway, ErrFunds)
 	}
+	peak := PeakRate(pod, table.Prices)
 	if rec.MaxPerSecond == "" {
-		// Default cap: four times the estimated full rate plus 10 MiB/s of
-		// egress, so usage spikes are paid but a faulty meter cannot drain
-		// the channel at once.
-		full := new(big.Int).Div(hourly, big.NewInt(3600))
-		full.Add(full, perSec)
-		if pe := table.Prices[usage.NetworkEgress]; pe != nil {
-			full.Add(full, new(big.Int).Mul(pe, big.NewInt(10*1024)))
+		rec.MaxPerSecond, rec.MaxPerSecondNote = DefaultMaxPerSecond(peak, table.Prices)
+	} else {
+		max, ok := new(big.Int).SetString(rec.MaxPerSecond, 10)
+		if !ok || max.Cmp(peak.Total()) < 0 {
+			return fmt.Errorf("max per second %s is below what the pod costs at its limits, %s per second (reserved %s, CPU time and memory used %s): the provider would serve part of it unpaid, so it refuses such a channel: %w",
+				rec.MaxPerSecond, peak.Total(), peak.Reserved, peak.Used, ErrInvalid)
 		}
-		full.Mul(full, big.NewInt(4))
-		if full.Sign() == 0 {
-			full.SetInt64(1)
-		}
-		rec.MaxPerSecond = full.String()
+		rec.MaxPerSecondNote = fmt.Sprintf("%s given; the pod costs at most %s per second at its limits, the rest pays for egress", rec.MaxPerSecond, peak.Total())
 	}
 	return nil
 }
@@ -569,6 +566,35 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 		rec.Step = StepChannel
 		return p.cfg.State.Save(rec)
 	})
+}
+
+// DefaultEgressKiB is the egress per second the default cap pays for.
+const DefaultEgressKiB = 10 << 10
+
+// PeakRate is what pod costs per second at most at prices, without egress:
+// every replica at its reservation with CPU time and memory at their
+// limits (payment.PeakRate). The provider refuses a channel capped below it.
+func PeakRate(pod *manifest.Pod, prices [usage.Len]*big.Int) payment.Peak {
+	t := pod.Totals()
+	return payment.PeakRate(prices, payment.Use{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB,
+		GPUMilli: t.GPUMilli, Replicas: uint64(max(pod.Scale.Max, 1))})
+}
+
+// DefaultMaxPerSecond is the cap deploy chooses: the pod's peak plus 10 MiB/s
+// of egress, so that everything the pod can do within its limits is paid
+// and egress has room; more egress pauses the pod until the cap catches
+// up. It returns the cap and a one-line explanation.
+func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int) (string, string) {
+	egress := new(big.Int)
+	if pe := prices[usage.NetworkEgress]; pe != nil {
+		egress.Mul(pe, big.NewInt(DefaultEgressKiB))
+	}
+	total := new(big.Int).Add(peak.Total(), egress)
+	if total.Sign() == 0 {
+		total.SetInt64(1) // the contract refuses a zero cap
+	}
+	return total.String(), fmt.Sprintf("%s = %s reserved + %s for CPU time and memory used at their limits + %s for 10 MiB/s of egress (more egress pauses the pod until paid; --max-per-second to change)",
+		total, peak.Reserved, peak.Used, egress)
 }
 
 func recordTerms(rec *Record) (payment.Terms, error) {
@@ -722,13 +748,25 @@ func loadInputs(pod *manifest.Pod, images, secrets map[string]string) (map[strin
 	return imgs, sec, nil
 }
 
-// buildAndAdd encrypts the bundle to key and streams it into node.
-func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images, secrets map[string]string, key *ecdh.PublicKey, progress func(done, total int64)) (string, error) {
+// binding is the order a deployment's bundles are bound to: this network,
+// the deployment's channel (computable before the channel exists) and the
+// publisher, who signs it.
+func (p *Publisher) binding(rec *Record) *bundle.Binding {
+	podID, _ := parse32(rec.PodID)
+	return &bundle.Binding{
+		ChainID: p.cfg.Chain.ChainID().Uint64(), Payment: p.cfg.Payment.Address(),
+		Publisher: common.HexToAddress(rec.Publisher), Provider: common.HexToAddress(rec.Provider.Address), PodID: podID,
+	}
+}
+
+// buildAndAdd encrypts the bundle to key, bound to b and signed by signer,
+// and streams it into node.
+func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images, secrets map[string]string, key *ecdh.PublicKey, b *bundle.Binding, signer payment.Signer, progress func(done, total int64)) (string, error) {
 	imgs, sec, err := loadInputs(pod, images, secrets)
 	if err != nil {
 		return "", err
 	}
-	plan, err := bundle.NewPlan(pod, bundle.BuildOptions{Recipients: []*ecdh.PublicKey{key}, Images: imgs, Secrets: sec, Progress: progress})
+	plan, err := bundle.NewPlan(pod, bundle.BuildOptions{Recipients: []*ecdh.PublicKey{key}, Images: imgs, Secrets: sec, Progress: progress, Binding: b, Signer: signer})
 	if err != nil {
 		return "", err
 	}

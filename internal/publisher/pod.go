@@ -164,6 +164,13 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	if _, _, err := loadInputs(m, images, secrets); err != nil {
 		return rec, err
 	}
+	// The channel's cap is fixed: a pod that costs more at its limits needs
+	// a new channel (the provider refuses the update otherwise).
+	if terms, err := recordTerms(rec); err == nil {
+		if peak := PeakRate(m, terms.Prices); terms.MaxPerSecond.Cmp(peak.Total()) < 0 {
+			return rec, fmt.Errorf("the updated pod costs up to %s per second at its limits, above the channel's maxPerSecond of %s: deploy it anew: %w", peak.Total(), terms.MaxPerSecond, ErrInvalid)
+		}
+	}
 	policy := rec.Policy
 	if req.Policy != "" {
 		policy = absPath(req.Policy)
@@ -196,7 +203,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	}
 	var cid string
 	if err := p.step(rec.ID, "bundle", "encrypting the new bundle and adding it to IPFS", func() error {
-		cid, err = buildAndAdd(ctx, node, m, images, secrets, att.X25519, p.byteProgress(rec.ID, "bundle", "encrypted"))
+		cid, err = buildAndAdd(ctx, node, m, images, secrets, att.X25519, p.binding(rec), w, p.byteProgress(rec.ID, "bundle", "encrypted"))
 		return err
 	}); err != nil {
 		return rec, err

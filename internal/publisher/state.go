@@ -84,6 +84,8 @@ type Record struct {
 	Token         string   `json:"token"`
 	Prices        []string `json:"prices,omitempty"`
 	MaxPerSecond  string   `json:"maxPerSecond,omitempty"`
+	// MaxPerSecondNote says how the cap was chosen (one line).
+	MaxPerSecondNote string `json:"maxPerSecondNote,omitempty"`
 	DisputePeriod uint64   `json:"disputePeriod,omitempty"`
 	Funds         string   `json:"funds,omitempty"`
 

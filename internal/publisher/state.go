@@ -81,13 +81,13 @@ type Record struct {
 	TLSBinding string `json:"tlsBinding,omitempty"`
 
 	// Terms.
-	Token         string   `json:"token"`
-	Prices        []string `json:"prices,omitempty"`
-	MaxPerSecond  string   `json:"maxPerSecond,omitempty"`
+	Token        string   `json:"token"`
+	Prices       []string `json:"prices,omitempty"`
+	MaxPerSecond string   `json:"maxPerSecond,omitempty"`
 	// MaxPerSecondNote says how the cap was chosen (one line).
 	MaxPerSecondNote string `json:"maxPerSecondNote,omitempty"`
-	DisputePeriod uint64   `json:"disputePeriod,omitempty"`
-	Funds         string   `json:"funds,omitempty"`
+	DisputePeriod    uint64 `json:"disputePeriod,omitempty"`
+	Funds            string `json:"funds,omitempty"`
 
 	PodID     string `json:"podId"`
 	ChannelID string `json:"channelId,omitempty"`

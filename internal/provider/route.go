@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,7 +66,13 @@ func (p *Provider) route(ctx context.Context, pd *pod) {
 // channel of the same publisher whose pod was deleted: the publisher may
 // move its names to a new pod.
 func (p *Provider) reserveHostnames(ctx context.Context, pd *pod, names []string) error {
-	err := p.cfg.Store.SetHostnames(ctx, pd.channel, pd.publisher.Hex(), names, func(h store.Hostname) bool {
+	var norm []string
+	for _, n := range names {
+		if n = gateway.NormalizeHost(n); !slices.Contains(norm, n) {
+			norm = append(norm, n)
+		}
+	}
+	err := p.cfg.Store.SetHostnames(ctx, pd.channel, pd.publisher.Hex(), norm, func(h store.Hostname) bool {
 		return strings.EqualFold(h.Publisher, pd.publisher.Hex()) && p.pod(h.ChannelID) == nil
 	})
 	var taken *store.HostnameTakenError

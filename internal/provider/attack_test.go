@@ -23,25 +23,8 @@ import (
 // Attacks on the binding of bundles to their orders (issue 15), each tried
 // against a real provider and refused before anything is decrypted.
 
-const mallorysManifest = `apiVersion: tpod.dev/v1
-kind: Pod
-metadata:
-  name: mallory
-spec:
-  containers:
-  - name: web
-    image: podtest:latest
-    args: ["serve", "-addr", ":8080"]
-    ports:
-    - containerPort: 8080
-      expose: http
-    resources:
-      cpu: 250m
-      memory: 64Mi
-  scale:
-    min: 1
-    max: 1
-`
+// mallorysManifest is the hello pod under another name.
+var mallorysManifest = strings.Replace(helloManifest, "name: hello", "name: mallory", 1)
 
 // mallory is a second publisher with a channel of her own to the provider.
 func (w *world) mallory(t *testing.T) (*chain.Wallet, p2p.Pod) {

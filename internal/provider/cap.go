@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"time"
 
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -28,22 +27,8 @@ import (
 // a pod at its limits is up to about a second ahead at any moment.
 const capSlack = 2
 
-// capLoop checks every pod against its cap each meter interval.
-func (p *Provider) capLoop(ctx context.Context) error {
-	t := time.NewTicker(p.cfg.MeterInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-		p.guardCaps(ctx)
-	}
-}
-
 // guardCaps pauses the pods that ran ahead of their cap and starts the
-// paused ones the cap has caught up with.
+// paused ones the cap has caught up with. It runs every meter interval.
 func (p *Provider) guardCaps(ctx context.Context) {
 	now := uint64(p.cfg.Now().Unix())
 	for _, pd := range p.podList() {

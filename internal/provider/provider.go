@@ -348,8 +348,8 @@ func (p *Provider) Run(ctx context.Context) error {
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return p.metering.Run(ctx) })
-	g.Go(func() error { return p.billingLoop(ctx) })
-	g.Go(func() error { return p.capLoop(ctx) })
+	g.Go(func() error { return every(ctx, p.cfg.BillingCycle, p.cycle) })
+	g.Go(func() error { return every(ctx, p.cfg.MeterInterval, p.guardCaps) })
 	if p.gw != nil {
 		g.Go(func() error { return p.gw.Run(ctx) })
 	}
@@ -376,8 +376,9 @@ func (p *Provider) Run(ctx context.Context) error {
 // under.
 func (p *Provider) OperatorConfigHash() []byte { return bytes.Clone(p.cfg.OperatorConfigHash) }
 
-func (p *Provider) billingLoop(ctx context.Context) error {
-	t := time.NewTicker(p.cfg.BillingCycle)
+// every runs f every d until ctx is done, and returns ctx's error.
+func every(ctx context.Context, d time.Duration, f func(context.Context)) error {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
@@ -385,7 +386,7 @@ func (p *Provider) billingLoop(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		p.cycle(ctx)
+		f(ctx)
 	}
 }
 

@@ -201,8 +201,9 @@ func (d *Devnet) startNode() error {
 }
 
 // deploy deploys TestToken, Registry and Payment, or reuses them when a
-// persisted data dir already holds a deployment.
+// persisted data dir already holds a deployment of the same code.
 func (d *Devnet) deploy(ctx context.Context) error {
+	code := CodeHash()
 	if d.cfg.DataDir != "" {
 		if old, err := ReadInfo(filepath.Join(d.cfg.DataDir, "devnet.json")); err == nil {
 			ok := true
@@ -210,10 +211,15 @@ func (d *Devnet) deploy(ctx context.Context) error {
 				code, err := d.client.CodeAt(ctx, a)
 				ok = ok && err == nil && len(code) > 0
 			}
-			if ok {
+			switch {
+			case ok && old.Contracts.CodeHash == code:
 				d.info.Contracts, d.info.Token = old.Contracts, old.Token
 				d.log.Info("reusing deployment", "payment", old.Contracts.Payment)
 				return nil
+			case ok:
+				// Another build of the contracts (e.g. a changed claim ABI):
+				// this code cannot talk to the old ones.
+				d.log.Warn("the data dir's contracts are another version; deploying the current ones (channels of the old Payment are not carried over)", "old payment", old.Contracts.Payment)
 			}
 		}
 	}
@@ -221,7 +227,7 @@ func (d *Devnet) deploy(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.info.Contracts = Contracts{Payment: dep.Payment, Registry: dep.Registry, Token: dep.Token, Block: dep.Block}
+	d.info.Contracts = Contracts{Payment: dep.Payment, Registry: dep.Registry, Token: dep.Token, Block: dep.Block, CodeHash: code}
 	d.info.Token.Address = dep.Token
 	return nil
 }

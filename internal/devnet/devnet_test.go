@@ -107,7 +107,6 @@ func TestPersistentDataDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
 	if d.Info().Contracts != first.Contracts {
 		t.Fatalf("contracts moved: %+v vs %+v", d.Info().Contracts, first.Contracts)
 	}
@@ -120,5 +119,24 @@ func TestPersistentDataDir(t *testing.T) {
 	}
 	if st, err := os.Stat(filepath.Join(dir, "devnet.json")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("devnet.json in data dir: %v %v", st, err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A data dir deployed by another build of the contracts (here: a file
+	// without the code hash, as before it existed) gets the current ones.
+	old := d.Info()
+	old.Contracts.CodeHash = ""
+	if err := devnet.WriteInfo(filepath.Join(dir, "devnet.json"), old); err != nil {
+		t.Fatal(err)
+	}
+	d, err = devnet.Start(ctx, devnet.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if c := d.Info().Contracts; c.Payment == first.Contracts.Payment || c.CodeHash != devnet.CodeHash() {
+		t.Fatalf("contracts of another build reused: %+v", c)
 	}
 }

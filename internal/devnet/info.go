@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
 )
 
@@ -50,6 +52,19 @@ type Contracts struct {
 	Registry common.Address `json:"registry"`
 	Token    common.Address `json:"token"`
 	Block    uint64         `json:"deployBlock"`
+	// CodeHash identifies the contracts' build (CodeHash()): a restart with
+	// a data dir reuses a deployment only of the same build.
+	CodeHash string `json:"codeHash,omitempty"`
+}
+
+// CodeHash is keccak256 of the creation code of TestToken, Registry and
+// Payment as this binary deploys them, in hex.
+func CodeHash() string {
+	var code []byte
+	for _, bin := range []string{contracts.TestTokenMetaData.Bin, contracts.RegistryMetaData.Bin, contracts.PaymentMetaData.Bin} {
+		code = append(code, common.FromHex(bin)...)
+	}
+	return crypto.Keccak256Hash(code).Hex()
 }
 
 // Token describes the test token.

@@ -207,15 +207,19 @@ func (cl *composeLoad) read(data []byte, filename string, opts Options) error {
 			},
 		}
 	}
-	model, err := loader.LoadModelWithContext(context.Background(), details, withOpts)
-	if err != nil {
-		cl.composeError(err)
-		return cl.err()
-	}
-	name, _ := model["name"].(string) // ModelToProject deletes it
-	lopts := loader.ToOptions(&details, []func(*loader.Options){withOpts})
-	lopts.SetProjectName(name, true)
-	project, err := loader.ModelToProject(model, lopts, details)
+	var model map[string]any
+	var project *types.Project
+	err = safely(func() error {
+		model, err = loader.LoadModelWithContext(context.Background(), details, withOpts)
+		if err != nil {
+			return err
+		}
+		name, _ := model["name"].(string) // ModelToProject deletes it
+		lopts := loader.ToOptions(&details, []func(*loader.Options){withOpts})
+		lopts.SetProjectName(name, true)
+		project, err = loader.ModelToProject(model, lopts, details)
+		return err
+	})
 	if err != nil {
 		cl.composeError(err)
 		return cl.err()
@@ -229,6 +233,17 @@ func (cl *composeLoad) read(data []byte, filename string, opts Options) error {
 		cl.warn(0, "services."+name, "not deployed: its profiles %v are not active", project.DisabledServices[name].Profiles)
 	}
 	return nil
+}
+
+// safely runs fn, turning a panic of the Compose library on odd input
+// (seen with fuzzed ulimits) into an error.
+func safely(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("a value has an unexpected type or is missing (%v)", r)
+		}
+	}()
+	return fn()
 }
 
 var varNameRe = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
@@ -258,7 +273,7 @@ func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
 // composeErrRe splits compose-go's messages: "validating FILE: PATH MSG",
 // "services.web.ports must be a array", "error while interpolating PATH: MSG".
 var (
-	composeValidating = regexp.MustCompile(`^validating [^:]*: `)
+	composeValidating = regexp.MustCompile(`^(validating|failed to parse) [^:]*: (yaml: )?(construct errors:\s*)?`)
 	composePathMsg    = regexp.MustCompile(`^((?:services|volumes|networks|secrets|configs|include|x-[^ .]*)(?:\.[^ ]+)?) (.*)$`)
 	composeInterp     = regexp.MustCompile(`^error while interpolating ([^:]+): (.*)$`)
 )

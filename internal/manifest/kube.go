@@ -859,6 +859,9 @@ func (kl *kubeLoad) volume(w *workload, vp string, v corev1.Volume) {
 	doc := w.o.doc
 	out := Volume{Name: kl.volumeName(w, v.Name)}
 	kl.from("volume "+out.Name, doc, vp)
+	// A refused volume still gets a placeholder, so its mounts raise no
+	// second problem (the pod is refused anyway).
+	placeholder := Volume{Name: out.Name, EmptyDir: &EmptyDirVolume{}}
 	switch {
 	case v.EmptyDir != nil:
 		out.EmptyDir = &EmptyDirVolume{}
@@ -871,6 +874,7 @@ func (kl *kubeLoad) volume(w *workload, vp string, v corev1.Volume) {
 		cm, ok := kl.configMaps[v.ConfigMap.Name]
 		if !ok {
 			kl.missing(w, vp+".configMap", "ConfigMap", v.ConfigMap.Name, v.ConfigMap.Optional)
+			kl.pod.Volumes = append(kl.pod.Volumes, placeholder)
 			return
 		}
 		out.Config = &ConfigVolume{}
@@ -886,6 +890,7 @@ func (kl *kubeLoad) volume(w *workload, vp string, v corev1.Volume) {
 	default:
 		kl.bad(doc, vp, "%s: volume %s: refused: %s volumes need storage or access outside the pod", w.o, v.Name, volumeKind(v),
 			hint("use emptyDir, persistentVolumeClaim, configMap or secret"))
+		kl.pod.Volumes = append(kl.pod.Volumes, placeholder)
 		return
 	}
 	kl.pod.Volumes = append(kl.pod.Volumes, out)

@@ -98,14 +98,22 @@ func LoadWith(data []byte, filename string, opts Options) (*Pod, Format, error) 
 	case FormatCompose:
 		p, err = loadCompose(d, data, filename, opts)
 	}
-	if err == nil {
-		err = d.err()
-	}
-	if err != nil {
+	if err != nil || p == nil {
 		return nil, f, err
 	}
+	// The model's own checks run even after the loader's problems, so that
+	// one run reports everything; a problem inside a field the loader already
+	// reported is not repeated.
 	normalize(p)
-	if err := d.validate(p, f); err != nil {
+	if verr := d.validate(p, f); verr != nil {
+		ve := verr.(*ValidationError)
+		for _, fe := range ve.Errors {
+			if !d.reported(fe.Path) {
+				d.errs = append(d.errs, fe)
+			}
+		}
+	}
+	if err := d.err(); err != nil {
 		return nil, f, err
 	}
 	sort.SliceStable(d.warnings, func(i, j int) bool {
@@ -114,6 +122,16 @@ func LoadWith(data []byte, filename string, opts Options) (*Pod, Format, error) 
 	})
 	p.Warnings = d.warnings
 	return p, f, nil
+}
+
+// reported tells whether a loader problem is at path or above it.
+func (d *diag) reported(path string) bool {
+	for _, e := range d.errs {
+		if e.Path != "" && (path == e.Path || strings.HasPrefix(path, e.Path+".") || strings.HasPrefix(path, e.Path+"[") || strings.HasPrefix(path, e.Path+":")) {
+			return true
+		}
+	}
+	return false
 }
 
 func displayName(filename string) string {
@@ -294,6 +312,9 @@ func (d *diag) validate(p *Pod, f Format) error {
 		if f != FormatTpod {
 			what, rest := userPath(p, fe.Path)
 			if o, ok := d.origin[what]; ok {
+				if f == FormatCompose {
+					rest = d.composeField(p, fe.Path, o.path, rest)
+				}
 				doc, fe.Path = o.doc, joinPath(o.path, rest)
 			} else if what != "" {
 				fe.Path = what
@@ -305,6 +326,41 @@ func (d *diag) validate(p *Pod, f Format) error {
 		fe.Line, fe.Column = d.pos.lookup(doc, fe.Path)
 	}
 	return ve
+}
+
+// composeFields names the model's container fields as Compose does.
+var composeFields = map[string]string{
+	"env": "environment", "volumeMounts": "volumes", "command": "entrypoint", "args": "command",
+	"workingDir": "working_dir", "readinessProbe": "healthcheck", "capDrop": "cap_drop", "shmSizeMiB": "shm_size",
+}
+
+var envIndexRe = regexp.MustCompile(`^env\[(\d+)\]`)
+
+// composeField rewrites a model field under a service ("env[0].name") as
+// the Compose key ("environment.NAME" when the file has that key).
+func (d *diag) composeField(p *Pod, modelPath, service, rest string) string {
+	if m := envIndexRe.FindStringSubmatch(rest); m != nil {
+		var i int
+		fmt.Sscan(m[1], &i)
+		for _, c := range p.AllContainers() {
+			if "services."+c.Name == service && i < len(c.Env) {
+				key := "environment." + c.Env[i].Name
+				if _, ok := d.pos[posKey(0, service+"."+key)]; ok {
+					return key
+				}
+				return "environment"
+			}
+		}
+	}
+	head, tail, _ := strings.Cut(rest, ".")
+	name, idx, _ := strings.Cut(head, "[")
+	if c, ok := composeFields[name]; ok {
+		head = c
+		if idx != "" {
+			head += "[" + idx
+		}
+	}
+	return joinPath(head, tail)
 }
 
 var modelIndexRe = regexp.MustCompile(`^spec\.(containers|initContainers|volumes)\[(\d+)\]`)

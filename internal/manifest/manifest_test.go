@@ -215,31 +215,6 @@ func TestRejects(t *testing.T) {
 	}
 }
 
-func FuzzLoad(f *testing.F) {
-	for _, name := range []string{"pod.yaml", "k8s-pod.yaml", "k8s-deployment.yaml", "compose.yaml"} {
-		data, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data, name)
-	}
-	f.Add([]byte("services: {a: {image: b, ports: ['1:2/udp'], command: 'a \"b c\"'}}"), "compose.yaml")
-	f.Fuzz(func(t *testing.T, data []byte, name string) {
-		p, err := Load(data, name)
-		if err != nil {
-			return
-		}
-		// Whatever loads must validate, and survive its canonical form.
-		q, err := ParseCanonical(p.Canonical())
-		if err != nil {
-			t.Fatalf("canonical form does not parse: %v\n%s", err, p.Canonical())
-		}
-		if q.Hash() != p.Hash() {
-			t.Fatal("hash changed")
-		}
-	})
-}
-
 func FuzzParseCanonical(f *testing.F) {
 	data, _ := os.ReadFile("testdata/pod.yaml")
 	p, err := Load(data, "pod.yaml")

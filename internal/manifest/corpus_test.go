@@ -142,3 +142,17 @@ func checkMessage(t *testing.T, msg string) {
 		}
 	}
 }
+
+// TestComposeKeysDocumented: docs/manifest.md's table names every service
+// key the loader knows.
+func TestComposeKeysDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/manifest.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range composeKeys {
+		if !bytes.Contains(doc, []byte("`"+key+"`")) {
+			t.Errorf("docs/manifest.md does not mention the Compose key %s", key)
+		}
+	}
+}

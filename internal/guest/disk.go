@@ -152,7 +152,10 @@ type dataDisk struct {
 	sealer enclave.Sealer
 	erase  bool // the operator allows erasing a disk that does not open
 	log    func(format string, args ...any)
-	// noWipe skips dm-integrity's initial wipe (see docs/image.md).
+	// noWipe skips dm-integrity's initial wipe. Not used: mkfs.ext4 then
+	// reads sectors never written (block 0 when it probes, pages around
+	// the inodes it writes through the block device's page cache), which
+	// fail their tags (docs/image.md §5).
 	noWipe bool
 }
 

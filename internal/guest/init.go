@@ -195,6 +195,7 @@ func (b *boot) up(ctx context.Context) error {
 	}
 	if err := unix.Mount("/dev/mapper/"+dataMapper, DataMount, "ext4", unix.MS_NOSUID|unix.MS_NODEV, "errors=remount-ro"); err != nil {
 		b.disk.close(ctx)
+		b.disk = nil
 		return fmt.Errorf("mount the data disk: %w", err)
 	}
 	b.mounted = true
@@ -336,11 +337,19 @@ func (b *boot) down() {
 	}
 	unix.Sync()
 	if b.mounted {
+		// Container root file systems (overlays on /data), network
+		// namespaces and the like go first: they keep /data busy.
+		unmountOthers()
+		var err error
 		for range 20 {
-			if err := unix.Unmount(DataMount, 0); err == nil || errors.Is(err, unix.EINVAL) {
+			if err = unix.Unmount(DataMount, 0); err == nil || errors.Is(err, unix.EINVAL) {
+				err = nil
 				break
 			}
 			time.Sleep(200 * time.Millisecond)
+		}
+		if err != nil {
+			logf("unmount %s: %v", DataMount, err)
 		}
 	}
 	if b.disk != nil {

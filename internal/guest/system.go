@@ -30,6 +30,34 @@ var mounts = []struct {
 	{"cgroup2", "/sys/fs/cgroup", "cgroup2", "nsdelegate", unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC},
 }
 
+// unmountOthers unmounts, newest first, every mount but the root, the
+// pseudo file systems of mounts and the data disk.
+func unmountOthers() {
+	keep := map[string]bool{"/": true, DataMount: true}
+	for _, m := range mounts {
+		keep[m.target] = true
+	}
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		f := strings.Fields(lines[i])
+		if len(f) < 5 {
+			continue
+		}
+		// Mount points escape space, tab, newline and backslash in octal.
+		mp := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`).Replace(f[4])
+		if keep[mp] {
+			continue
+		}
+		if err := unix.Unmount(mp, 0); err != nil {
+			unix.Unmount(mp, unix.MNT_DETACH)
+		}
+	}
+}
+
 func mountAll() error {
 	for _, m := range mounts {
 		if err := os.MkdirAll(m.target, 0o755); err != nil {

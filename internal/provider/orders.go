@@ -288,6 +288,9 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	}()
 	pd.issuedAt = contents.Header.Core.Binding.IssuedAt
 	pd.scale = scalePolicy{toZero: contents.Pod.Scale.Min == 0, idle: time.Duration(contents.Pod.Scale.IdleTimeout)}
+	if err = runtime.CheckSupported(p.cfg.Runtime, spec); err != nil {
+		return runtimeErr("deploy pod", err)
+	}
 	if update {
 		err = p.cfg.Runtime.Update(ctx, spec, p.cfg.StopGrace)
 	} else {

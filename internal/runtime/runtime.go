@@ -8,6 +8,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 )
@@ -208,7 +209,9 @@ func (s PodSpec) Uses() []Feature {
 	}
 	probes, security := false, false
 	for _, c := range s.AllContainers() {
-		probes = probes || c.Restart != RestartNever || c.Liveness != nil || c.Readiness != nil || c.Startup != nil
+		// RestartAlways is not counted: a backend without supervision of its
+		// own (Kubernetes Deployments) restarts containers anyway.
+		probes = probes || c.Restart == RestartOnFailure || c.Liveness != nil || c.Readiness != nil || c.Startup != nil
 		security = security || c.User != "" || c.ShmSizeMiB > 0 || c.ReadOnlyRootFS || len(c.CapDrop) > 0
 	}
 	if probes {
@@ -221,4 +224,16 @@ func (s PodSpec) Uses() []Feature {
 		out = append(out, FeatureSecurity)
 	}
 	return out
+}
+
+// CheckSupported returns ErrUnavailable naming the first optional feature
+// the spec uses that rt does not implement, so that nothing the publisher
+// asked for is dropped silently.
+func CheckSupported(rt Runtime, spec PodSpec) error {
+	for _, f := range spec.Uses() {
+		if !Supports(rt, f) {
+			return fmt.Errorf("pod %s uses %s, which this runtime does not implement yet: %w", spec.ID, f, ErrUnavailable)
+		}
+	}
+	return nil
 }

@@ -155,12 +155,14 @@ func NewPlan(pod *manifest.Pod, opts BuildOptions) (*Plan, error) {
 			return nil, fmt.Errorf("build bundle: image %q is not used by any container", ref)
 		}
 	}
-	for i := range cp.Containers {
-		c := &cp.Containers[i]
-		if c.ImageDigest != "" && c.ImageDigest != digests[c.Image] {
-			return nil, fmt.Errorf("build bundle: container %s pins %s but the image is %s", c.Name, c.ImageDigest, digests[c.Image])
+	for _, list := range [][]manifest.Container{cp.InitContainers, cp.Containers} {
+		for i := range list {
+			c := &list[i]
+			if c.ImageDigest != "" && c.ImageDigest != digests[c.Image] {
+				return nil, fmt.Errorf("build bundle: container %s pins %s but the image is %s", c.Name, c.ImageDigest, digests[c.Image])
+			}
+			c.ImageDigest = digests[c.Image]
 		}
-		c.ImageDigest = digests[c.Image]
 	}
 	used := map[string]bool{}
 	for _, name := range cp.Secrets() {

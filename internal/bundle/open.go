@@ -162,7 +162,7 @@ func (br *Reader) parseIndex(data []byte) error {
 		if e.Ref != imgs[i] {
 			return fmt.Errorf("image %d is %q, pod says %q", i, e.Ref, imgs[i])
 		}
-		for _, c := range pod.Containers {
+		for _, c := range pod.AllContainers() {
 			if c.Image == e.Ref && c.ImageDigest != e.Digest {
 				return fmt.Errorf("container %s pins %s, bundle has %s", c.Name, c.ImageDigest, e.Digest)
 			}

@@ -56,7 +56,7 @@ type exposure struct {
 
 func exposed(m *manifest.Pod) exposure {
 	var e exposure
-	for _, ct := range m.Containers {
+	for _, ct := range m.AllContainers() {
 		for _, p := range ct.Ports {
 			switch p.Expose {
 			case manifest.ExposeHTTP:

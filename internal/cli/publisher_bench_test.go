@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,10 +83,13 @@ func TestDeployBenchReport(t *testing.T) {
 		}
 		return r
 	}
-	const runs, slowRuns = 9, 5
+	const runs, slowRuns = 9, 11
 	var fast, slow result
 	t.Run("block-per-tx", func(t *testing.T) { fast = measure(t, 0, runs) })
-	t.Run("1s-blocks", func(t *testing.T) { slow = measure(t, 1, slowRuns) })
+	t.Run("1s-blocks-user-path", func(t *testing.T) {
+		totals, steps := measureUserPath(t, slowRuns)
+		slow = result{totals: totals, steps: steps}
+	})
 	if len(fast.totals) != runs || len(slow.totals) != slowRuns {
 		t.Fatal("a measurement failed")
 	}
@@ -100,28 +107,33 @@ func TestDeployBenchReport(t *testing.T) {
 	fmt.Fprintf(&b, "| deploy → first HTTP 200, a block per transaction | %s | %s | %s | %d | ≤ 3 s: %s |\n", ms(med), ms(minD(totals)), ms(maxD(totals)), runs, verdict)
 	smed := median(slow.totals)
 	sverdict := "meets the goal"
-	if smed > 3*time.Second {
+	if smed > 1500*time.Millisecond {
 		sverdict = "**misses the goal**"
 	}
-	fmt.Fprintf(&b, "| deploy → first HTTP 200, a block every second (`tpod devnet up --period 1`, as `make demo`) | %s | %s | %s | %d | ≤ 3 s: %s |\n\n", ms(smed), ms(minD(slow.totals)), ms(maxD(slow.totals)), slowRuns, sverdict)
-	fmt.Fprintf(&b, "Steps of the deploy with a block per transaction (medians, as `tpod deploy` reports them on stderr):\n\n| step | median |\n|---|---|\n")
-	names := make([]string, 0, len(steps))
-	for n := range steps {
-		names = append(names, n)
-	}
-	order := []string{"ephemeral", "connecting", "attestation", "quote", "encrypting", "approving", "creating", "fetching"}
-	sort.Slice(names, func(i, j int) bool { return stepRank(names[i], order) < stepRank(names[j], order) })
-	peerRE := regexp.MustCompile(`12D3Koo\w+`)
-	numRE := regexp.MustCompile(`\b[0-9]{4,}\b`)
-	for _, n := range names {
-		label := numRE.ReplaceAllString(peerRE.ReplaceAllString(n, "PEER"), "N")
-		v := ms(median(steps[n]))
-		if median(steps[n]) < time.Millisecond {
-			v = "< 1 ms"
+	fmt.Fprintf(&b, "| deploy → first HTTP 200, a block every second: the user's path (`tpod devnet up --period 1` and `tpod deploy` as processes, HTTP through the gateway) | %s | %s | %s | %d | ≤ 1.5 s: %s |\n\n", ms(smed), ms(minD(slow.totals)), ms(maxD(slow.totals)), slowRuns, sverdict)
+	stepTable := func(title string, steps map[string][]time.Duration) {
+		fmt.Fprintf(&b, "%s (medians, as `tpod deploy` reports them on stderr):\n\n| step | median |\n|---|---|\n", title)
+		names := make([]string, 0, len(steps))
+		for n := range steps {
+			names = append(names, n)
 		}
-		fmt.Fprintf(&b, "| %s | %s |\n", label, v)
+		order := []string{"ephemeral", "connecting", "attestation", "quote", "encrypting", "approving", "creating", "opening", "fetching"}
+		sort.Slice(names, func(i, j int) bool { return stepRank(names[i], order) < stepRank(names[j], order) })
+		peerRE := regexp.MustCompile(`12D3Koo\w+`)
+		numRE := regexp.MustCompile(`\b[0-9]{4,}\b`)
+		for _, n := range names {
+			label := numRE.ReplaceAllString(peerRE.ReplaceAllString(n, "PEER"), "N")
+			v := ms(median(steps[n]))
+			if median(steps[n]) < time.Millisecond {
+				v = "< 1 ms"
+			}
+			fmt.Fprintf(&b, "| %s | %s |\n", label, v)
+		}
+		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\nThe provider's part (fetch the bundle over bitswap, decrypt, import the image into containerd, create the network namespace and start the container) dominates; the two transactions (approve, createChannel) cost one block each, which with one-second blocks is what separates the two rows; a real chain adds its block time (and confirmations) twice. A `tpod` process adds its own start (~0.1 s) to these in-process figures.\n")
+	stepTable("Steps of the deploy with a block per transaction", steps)
+	stepTable("Steps of the deploy with a block every second", slow.steps)
+	fmt.Fprintf(&b, "The provider's part (fetch the bundle over bitswap, decrypt, import the image into containerd, create the network namespace and start the container) and, with one-second blocks, the wait for the block that holds the channel's transaction dominate. The test token takes EIP-2612 permits, so the channel opens in one transaction (`createChannelWithPermit`): one block instead of two for approve and createChannel; a token without permits still takes two (docs/chain.md § Permits). A transaction waits for the next block: half a period on average, a whole one at worst, so with one-second blocks the second row moves by up to a second between runs. The first row runs `tpod deploy` in-process (no process start, ~0.1 s); the second starts real processes as a user does.\n")
 	t.Log("\n" + b.String())
 	if os.Getenv("TPOD_BENCH_WRITE") != "" {
 		if err := benchdoc.WriteSection("## Deploy", b.String()); err != nil {
@@ -174,4 +186,133 @@ func imageSize(p string) string {
 		return "?"
 	}
 	return fmt.Sprintf("%.1f MiB", float64(fi.Size())/(1<<20))
+}
+
+// measureUserPath measures deploy → first 200 the way a user meets it:
+// `tpod devnet up --period 1` (dev chain with a block a second, IPFS, and a
+// provider on a private containerd) and `tpod deploy` as processes of the
+// built binary, then HTTP requests through the provider's gateway (a new
+// connection each, Host = the pod's name) until one answers 200. Each run's
+// pod is deleted before the next. Needs root (the devnet's provider).
+func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time.Duration) {
+	if os.Getuid() != 0 {
+		t.Skip("the devnet's provider needs root")
+	}
+	dir := t.TempDir()
+	tpod := filepath.Join(dir, "tpod")
+	for _, c := range [][]string{
+		{"go", "build", "-o", tpod, "../../cmd/tpod"},
+		{"go", "run", "../../examples/hello/build", "-o", filepath.Join(dir, "hello.tar")},
+	} {
+		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", c, err, out)
+		}
+	}
+	netFile := filepath.Join(dir, "devnet.json")
+	var devnetLog bytes.Buffer
+	up := exec.Command(tpod, "devnet", "up", "--http-port", "0", "--ws-port", "0", "--period", "1", "--gateway", "127.0.0.1:0", "--out", netFile)
+	up.Stdout, up.Stderr = &devnetLog, &devnetLog
+	if err := up.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		up.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { up.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			up.Process.Kill()
+		}
+	})
+	if out, err := exec.Command(tpod, "devnet", "wait", "--timeout", "120s", netFile).CombinedOutput(); err != nil {
+		t.Fatalf("devnet wait: %v\n%s\n%s", err, out, devnetLog.String())
+	}
+	t.Logf("devnet: %s", strings.SplitN(devnetLog.String(), "\n", 2)[0])
+	var info struct {
+		Extra struct {
+			Provider struct{ Gateway string } `json:"provider"`
+		} `json:"extra"`
+	}
+	raw, err := os.ReadFile(netFile)
+	if err != nil || json.Unmarshal(raw, &info) != nil || info.Extra.Provider.Gateway == "" {
+		t.Fatalf("devnet file: %v %s", err, raw)
+	}
+	gw := strings.TrimPrefix(info.Extra.Provider.Gateway, "http://")
+	// As curl --resolve: every request goes to the gateway, on a new connection.
+	client := http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
+		DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, gw)
+		},
+	}}
+	env := append(os.Environ(), "TPOD_STATE_DIR="+filepath.Join(dir, "state"), "TPOD_NETWORK="+netFile)
+	tpodCmd := func(args ...string) *exec.Cmd {
+		c := exec.Command(tpod, args...)
+		c.Env = env
+		return c
+	}
+	// The provider registers itself after the devnet file is written.
+	for deadline := time.Now().Add(time.Minute); ; {
+		out, err := tpodCmd("providers", "list", "-f", "../../examples/hello/pod.yaml", "-o", "json").Output()
+		var ps []any
+		if err == nil && json.Unmarshal(out, &ps) == nil && len(ps) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no provider in the registry: %v %s", err, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	stepRE := regexp.MustCompile(`✓ (.*) \(([0-9.]+[µm]?s)\)`)
+	var totals []time.Duration
+	steps := map[string][]time.Duration{}
+	for i := -1; i < runs; i++ { // run -1 warms up (the provider's first pull of the image layer)
+		// A user starts at any point of the block period; right after the
+		// previous run's delete (which waits for a block) every run would
+		// start just after a block and wait most of a period for its own.
+		time.Sleep(rand.N(time.Second))
+		var out, errb bytes.Buffer
+		deploy := tpodCmd("deploy", "-f", "../../examples/hello/pod.yaml", "--account", "publisher", "--insecure-allow-simulated",
+			"--image", "hello:latest="+filepath.Join(dir, "hello.tar"), "--output", "json")
+		deploy.Stdout, deploy.Stderr = &out, &errb
+		start := time.Now()
+		if err := deploy.Run(); err != nil {
+			t.Fatalf("deploy %d: %v\n%s", i, err, errb.String())
+		}
+		var rec publisher.Record
+		if err := json.Unmarshal(out.Bytes(), &rec); err != nil || len(rec.Endpoints) == 0 {
+			t.Fatalf("deploy %d: %v %s", i, err, out.String())
+		}
+		for {
+			resp, err := client.Get(rec.Endpoints[0].Address)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Since(start) > 60*time.Second {
+				t.Fatalf("deploy %d: no 200 from %s through %s: %v", i, rec.Endpoints[0].Address, gw, err)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		d := time.Since(start)
+		if i >= 0 {
+			totals = append(totals, d)
+			for _, m := range stepRE.FindAllStringSubmatch(errb.String(), -1) {
+				if v, err := time.ParseDuration(m[2]); err == nil {
+					steps[m[1]] = append(steps[m[1]], v)
+				}
+			}
+		}
+		t.Logf("user path, 1 s blocks: deploy %d → first 200: %s", i, d.Round(time.Millisecond))
+		if out, err := tpodCmd("pod", "delete", rec.ID, "--account", "publisher").CombinedOutput(); err != nil {
+			t.Fatalf("delete: %v\n%s", err, out)
+		}
+	}
+	for n, v := range steps {
+		t.Logf("step %s: median %s", n, median(v).Round(time.Millisecond))
+	}
+	return totals, steps
 }

@@ -305,9 +305,11 @@ func TestPublisherScripts(t *testing.T) {
 					ts.Fatalf("GET %s: body %q lacks %q", args[0], body, args[1])
 				}
 			},
-			// rpcproxy lose-after-tx N | heal: after forwarding N more
-			// transactions the chain "goes offline": the Nth's answer is
-			// lost and every later request fails until heal.
+			// rpcproxy lose-after-tx N | offline-at TEXT | heal: after
+			// forwarding N more transactions the chain "goes offline": the
+			// Nth's answer is lost and every later request fails until heal;
+			// or it goes offline at the first request containing TEXT
+			// (e.g. a call's selector), which is not forwarded.
 			"rpcproxy": func(ts *testscript.TestScript, neg bool, args []string) {
 				px := ts.Value("rpcproxy").(*rpcProxy)
 				switch {
@@ -315,11 +317,14 @@ func TestPublisherScripts(t *testing.T) {
 					var n int64
 					fmt.Sscan(args[1], &n)
 					px.loseAfter.Store(n)
+				case len(args) == 2 && args[0] == "offline-at":
+					px.offlineAt.Store(&args[1])
 				case len(args) == 1 && args[0] == "heal":
 					px.loseAfter.Store(-1)
+					px.offlineAt.Store(nil)
 					px.offline.Store(false)
 				default:
-					ts.Fatalf("usage: rpcproxy lose-after-tx N | heal")
+					ts.Fatalf("usage: rpcproxy lose-after-tx N | offline-at TEXT | heal")
 				}
 			},
 			// webhook received SUBSTRING: a POST whose body contains SUBSTRING arrived.
@@ -455,6 +460,7 @@ func getUntil200(u string, d time.Duration) (string, error) {
 type rpcProxy struct {
 	*httptest.Server
 	loseAfter atomic.Int64 // transactions still forwarded; -1 means never fail
+	offlineAt atomic.Pointer[string]
 	offline   atomic.Bool
 }
 
@@ -472,6 +478,11 @@ func newRPCProxy(target string) *rpcProxy {
 		r.Body.Close()
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		r.ContentLength = int64(len(body))
+		if at := px.offlineAt.Load(); at != nil && strings.Contains(string(body), *at) {
+			px.offline.Store(true)
+			hijackClose(w)
+			return
+		}
 		if strings.Contains(string(body), "eth_sendRawTransaction") && px.loseAfter.Load() > 0 {
 			if px.loseAfter.Add(-1) == 0 {
 				// Forward, then lose the answer and go offline.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -508,8 +509,8 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 	return nil
 }
 
-// openChannel checks balance and allowance, approves if needed and creates
-// the channel, saving the record after each transaction.
+// openChannel checks balance and allowance, signs a permit (or approves) if
+// needed and creates the channel, saving the record after each transaction.
 func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Wallet, provider common.Address, podID, channelID [32]byte) error {
 	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
 	funds, ok := new(big.Int).SetString(rec.Funds, 10)
@@ -527,18 +528,29 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 	if err != nil {
 		return fmt.Errorf("token allowance: %w", err)
 	}
-	if allow.Cmp(funds) < 0 {
-		if rec.NoApprove {
-			return fmt.Errorf("allowance of Payment %s is %s, the deposit needs %s (--no-approve given; approve with `tpod token approve`): %w", p.cfg.Payment.Address().Hex(), allow, funds, ErrFunds)
-		}
-		if err := p.step(rec.ID, "approve", "approving "+funds.String()+" of the token", func() error {
+	approve := func() error {
+		return p.step(rec.ID, "approve", "approving "+funds.String()+" of the token", func() error {
 			r, err := token.Approve(ctx, w, p.cfg.Payment.Address(), funds)
 			if err == nil {
 				rec.ApproveTx = r.TxHash.Hex()
 			}
 			return err
-		}); err != nil {
-			return fmt.Errorf("approve: %w", err)
+		})
+	}
+	// A token with EIP-2612 permits needs no approve transaction: the
+	// channel then opens in one (docs/chain.md § Permits).
+	var permit *chain.Permit
+	if allow.Cmp(funds) < 0 {
+		if rec.NoApprove {
+			return fmt.Errorf("allowance of Payment %s is %s, the deposit needs %s (--no-approve given; approve with `tpod token approve`): %w", p.cfg.Payment.Address().Hex(), allow, funds, ErrFunds)
+		}
+		if permit, err = token.SignPermit(ctx, w, p.cfg.Payment.Address(), funds, chain.PermitValidity); err != nil && !errors.Is(err, chain.ErrNoPermit) {
+			return fmt.Errorf("permit: %w", err)
+		}
+		if permit == nil {
+			if err := approve(); err != nil {
+				return fmt.Errorf("approve: %w", err)
+			}
 		}
 	}
 	rec.Step = StepApproved
@@ -550,7 +562,21 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 		return err
 	}
 	return p.step(rec.ID, "channel", "creating the payment channel", func() error {
-		id, r, err := p.cfg.Payment.CreateChannel(ctx, w, provider, podID, common.HexToAddress(rec.Token), terms.Binding(), rec.DisputePeriod, funds)
+		create := func() ([32]byte, *types.Receipt, error) {
+			return p.cfg.Payment.CreateChannel(ctx, w, provider, podID, common.HexToAddress(rec.Token), terms.Binding(), rec.DisputePeriod, funds)
+		}
+		var id [32]byte
+		var r *types.Receipt
+		if permit != nil {
+			id, r, err = p.cfg.Payment.CreateChannelWithPermit(ctx, w, provider, podID, common.HexToAddress(rec.Token), terms.Binding(), rec.DisputePeriod, funds, permit)
+			if chain.PermitRefused(err) { // the token did not take it: approve instead
+				if err = approve(); err == nil {
+					id, r, err = create()
+				}
+			}
+		} else {
+			id, r, err = create()
+		}
 		if err != nil {
 			// The transaction may have been mined although we lost the answer.
 			if ok, cerr := p.channelExists(context.WithoutCancel(ctx), channelID); cerr == nil && ok {

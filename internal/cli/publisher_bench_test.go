@@ -52,23 +52,7 @@ func TestDeployBenchReport(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("deploy %d: exit %d: %s", i, code, errb.String())
 			}
-			var rec publisher.Record
-			if err := json.Unmarshal(out.Bytes(), &rec); err != nil || len(rec.Endpoints) == 0 {
-				t.Fatalf("deploy %d: %v %s", i, err, out.String())
-			}
-			for {
-				resp, err := client.Get(rec.Endpoints[0].Address)
-				if err == nil {
-					resp.Body.Close()
-					if resp.StatusCode == 200 {
-						break
-					}
-				}
-				if time.Since(start) > 30*time.Second {
-					t.Fatalf("deploy %d: no 200 from %s: %v", i, rec.Endpoints[0].Address, err)
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+			rec := firstOK(t, &client, out.Bytes(), start)
 			d := time.Since(start)
 			r.totals = append(r.totals, d)
 			for _, m := range stepRE.FindAllStringSubmatch(errb.String(), -1) {
@@ -280,23 +264,7 @@ func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time
 		if err := deploy.Run(); err != nil {
 			t.Fatalf("deploy %d: %v\n%s", i, err, errb.String())
 		}
-		var rec publisher.Record
-		if err := json.Unmarshal(out.Bytes(), &rec); err != nil || len(rec.Endpoints) == 0 {
-			t.Fatalf("deploy %d: %v %s", i, err, out.String())
-		}
-		for {
-			resp, err := client.Get(rec.Endpoints[0].Address)
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					break
-				}
-			}
-			if time.Since(start) > 60*time.Second {
-				t.Fatalf("deploy %d: no 200 from %s through %s: %v", i, rec.Endpoints[0].Address, gw, err)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		rec := firstOK(t, &client, out.Bytes(), start)
 		d := time.Since(start)
 		if i >= 0 {
 			totals = append(totals, d)
@@ -315,4 +283,27 @@ func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time
 		t.Logf("step %s: median %s", n, median(v).Round(time.Millisecond))
 	}
 	return totals, steps
+}
+
+// firstOK reads the deploy record from out and polls its first endpoint
+// every 5 ms until it answers 200.
+func firstOK(t *testing.T, client *http.Client, out []byte, start time.Time) publisher.Record {
+	t.Helper()
+	var rec publisher.Record
+	if err := json.Unmarshal(out, &rec); err != nil || len(rec.Endpoints) == 0 {
+		t.Fatalf("deploy: %v %s", err, out)
+	}
+	for {
+		resp, err := client.Get(rec.Endpoints[0].Address)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return rec
+			}
+		}
+		if time.Since(start) > 60*time.Second {
+			t.Fatalf("deploy %s: no 200 from %s: %v", rec.ID, rec.Endpoints[0].Address, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -11,8 +11,8 @@
 //	report_data = SHA-512("tpod/attest/v1" ‖ signer address ‖ X25519 public key ‖ nonce)
 //
 // and carries a statement signed by the attested signing key that adds the
-// issue time and, optionally, the hash of the workload the provider claims to
-// run.
+// issue time, optionally the hash of the workload the provider claims to run
+// and (evidence version 2) the provider's configuration and libp2p peer ID.
 package attest
 
 import (
@@ -24,6 +24,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // Kind names the TEE technology that produced evidence.
@@ -73,10 +74,12 @@ const (
 	MaxExtraSize = 1024
 )
 
-// reportDataDomain and statementDomain separate our hashes from any other use.
+// reportDataDomain and the statement domains separate our hashes from any
+// other use.
 const (
-	reportDataDomain = "tpod/attest/v1"
-	statementDomain  = "tpod/attest/statement/v1"
+	reportDataDomain  = "tpod/attest/v1"
+	statementDomain   = "tpod/attest/statement/v1"
+	statementDomainV2 = "tpod/attest/statement/v2"
 )
 
 // ReportData computes report_data exactly as DESIGN §5 prescribes:
@@ -108,6 +111,25 @@ func StatementDigest(reportData [ReportDataSize]byte, issuedAt time.Time, worklo
 	binary.BigEndian.PutUint16(el[:], uint16(len(extra)))
 	var d [32]byte
 	copy(d[:], crypto.Keccak256([]byte(statementDomain), reportData[:], ts[:], []byte{byte(len(workload))}, workload, el[:], extra))
+	return d
+}
+
+// StatementDigestV2 is the digest of a version-2 statement: version 1's
+// fields, then the SHA-256 of the provider's configuration document and the
+// libp2p peer ID the enclave serves on:
+//
+//	keccak256("tpod/attest/statement/v2" ‖ report_data (64) ‖ issued_at (uint64 BE)
+//	          ‖ len(workload) (1 byte) ‖ workload ‖ len(extra) (uint16 BE) ‖ extra
+//	          ‖ len(config_sha256) (1 byte: 0 or 32) ‖ config_sha256
+//	          ‖ len(peer_id) (1 byte) ‖ peer_id (its binary multihash form))
+func StatementDigestV2(reportData [ReportDataSize]byte, issuedAt time.Time, workload, extra, configSHA256 []byte, peerID peer.ID) [32]byte {
+	var ts [8]byte
+	binary.BigEndian.PutUint64(ts[:], uint64(issuedAt.Unix()))
+	var el [2]byte
+	binary.BigEndian.PutUint16(el[:], uint16(len(extra)))
+	var d [32]byte
+	copy(d[:], crypto.Keccak256([]byte(statementDomainV2), reportData[:], ts[:], []byte{byte(len(workload))}, workload, el[:], extra,
+		[]byte{byte(len(configSHA256))}, configSHA256, []byte{byte(len(peerID))}, []byte(peerID)))
 	return d
 }
 

@@ -83,7 +83,7 @@ func BenchmarkVerifyRealTDXv5(b *testing.B) {
 }
 
 func BenchmarkVerifySimulated(b *testing.B) {
-	benchVerify(b, SimulatedQuoter(), simPolicy(b),
+	benchVerify(b, SimulatedQuoter(testLaunch), simPolicy(b),
 		VerifyOptions{Nonce: testNonce, Now: at(testNow), AllowInsecureSimulated: true})
 }
 

@@ -9,11 +9,23 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // EvidenceVersion is the version of the serialized evidence format this
-// package writes and reads (spec: docs/attestation.md).
-const EvidenceVersion = 1
+// package writes (spec: docs/attestation.md). Version 2 adds the
+// configuration document and the libp2p peer ID to the statement. Version 1
+// is still read, and verifies only where neither is expected: a verifier
+// that passes a peer ID (every publisher) or a policy that requires
+// configuration values refuses it.
+const EvidenceVersion = 2
+
+// MaxConfigSize caps the configuration document evidence carries.
+const MaxConfigSize = 64 << 10
+
+// maxPeerIDSize caps a peer ID's binary form (an Ed25519 identity multihash
+// is 38 bytes, a SHA-256 one 34).
+const maxPeerIDSize = 128
 
 // MaxEvidenceSize caps serialized evidence read from untrusted sources. A TDX
 // quote with its PCK chain is ~5 KiB and an SEV-SNP report with its
@@ -25,6 +37,9 @@ const maxBlobSize = 64 << 10
 
 // Evidence is one attestation of an enclave's keys.
 type Evidence struct {
+	// Version is the format version: EvidenceVersion for evidence made here,
+	// 1 for older evidence (0 means EvidenceVersion).
+	Version int
 	// Kind is the TEE technology.
 	Kind Kind
 	// Signer is the address of the enclave's secp256k1 signing key.
@@ -46,9 +61,28 @@ type Evidence struct {
 	Report []byte
 	// Certs holds the SEV-SNP certificates (DER); empty for other kinds.
 	Certs SNPCerts
+	// Config is the provider's configuration document (version 2; at most
+	// MaxConfigSize bytes; docs/attestation.md §2): what runs the pods and
+	// how, and the operator's settings without secrets.
+	Config []byte
+	// ConfigSHA256 is the SHA-256 of Config the statement commits to
+	// (version 2; empty when the evidence carries no configuration).
+	// Verify checks that Config hashes to it.
+	ConfigSHA256 []byte
+	// PeerID is the libp2p peer the enclave serves on (version 2; empty
+	// when unbound). Verify compares it with the peer the evidence came
+	// from.
+	PeerID peer.ID
 	// Statement is the 65-byte [R||S||V] signature by Signer over
-	// StatementDigest(report_data, IssuedAt, Workload).
+	// StatementDigest.
 	Statement []byte
+}
+
+func (e *Evidence) version() int {
+	if e.Version == 0 {
+		return EvidenceVersion
+	}
+	return e.Version
 }
 
 // SNPCerts are the AMD certificates that accompany a SEV-SNP report. Only the
@@ -66,25 +100,33 @@ func (e *Evidence) ReportData() [ReportDataSize]byte {
 	return ReportData(e.Signer, e.X25519, e.Nonce)
 }
 
-// StatementDigest returns the digest the statement signature covers.
+// StatementDigest returns the digest the statement signature covers
+// (version 1: StatementDigest; version 2: StatementDigestV2).
 func (e *Evidence) StatementDigest() [32]byte {
-	return StatementDigest(e.ReportData(), e.IssuedAt, e.Workload, e.Extra)
+	if e.version() == 1 {
+		return StatementDigest(e.ReportData(), e.IssuedAt, e.Workload, e.Extra)
+	}
+	return StatementDigestV2(e.ReportData(), e.IssuedAt, e.Workload, e.Extra, e.ConfigSHA256, e.PeerID)
 }
 
 // wireEvidence is the JSON form (docs/attestation.md, "Evidence format").
 type wireEvidence struct {
-	Format    string    `json:"format"`
-	Version   int       `json:"version"`
-	Kind      Kind      `json:"kind"`
-	Signer    string    `json:"signer"`
-	X25519    HexBytes  `json:"x25519"`
-	Nonce     HexBytes  `json:"nonce"`
-	IssuedAt  int64     `json:"issued_at"`
-	Workload  HexBytes  `json:"workload,omitempty"`
-	Extra     HexBytes  `json:"extra,omitempty"`
-	Report    []byte    `json:"report"`
-	Certs     *wireCert `json:"certs,omitempty"`
-	Statement HexBytes  `json:"statement"`
+	Format   string    `json:"format"`
+	Version  int       `json:"version"`
+	Kind     Kind      `json:"kind"`
+	Signer   string    `json:"signer"`
+	X25519   HexBytes  `json:"x25519"`
+	Nonce    HexBytes  `json:"nonce"`
+	IssuedAt int64     `json:"issued_at"`
+	Workload HexBytes  `json:"workload,omitempty"`
+	Extra    HexBytes  `json:"extra,omitempty"`
+	Report   []byte    `json:"report"`
+	Certs    *wireCert `json:"certs,omitempty"`
+	// Version 2.
+	Config       []byte   `json:"config,omitempty"`
+	ConfigSHA256 HexBytes `json:"config_sha256,omitempty"`
+	PeerID       string   `json:"peer_id,omitempty"`
+	Statement    HexBytes `json:"statement"`
 }
 
 type wireCert struct {
@@ -103,7 +145,7 @@ func (e *Evidence) Marshal() ([]byte, error) {
 	}
 	w := wireEvidence{
 		Format:    evidenceFormat,
-		Version:   EvidenceVersion,
+		Version:   e.version(),
 		Kind:      e.Kind,
 		Signer:    e.Signer.Hex(),
 		X25519:    e.X25519,
@@ -113,6 +155,12 @@ func (e *Evidence) Marshal() ([]byte, error) {
 		Extra:     e.Extra,
 		Report:    e.Report,
 		Statement: e.Statement,
+
+		Config:       e.Config,
+		ConfigSHA256: e.ConfigSHA256,
+	}
+	if e.PeerID != "" {
+		w.PeerID = e.PeerID.String()
 	}
 	if c := e.Certs; len(c.VCEK)+len(c.VLEK)+len(c.ASK)+len(c.ARK) > 0 {
 		w.Certs = &wireCert{VCEK: c.VCEK, VLEK: c.VLEK, ASK: c.ASK, ARK: c.ARK}
@@ -141,8 +189,8 @@ func ParseEvidence(data []byte) (*Evidence, error) {
 	if w.Format != evidenceFormat {
 		return nil, fmt.Errorf("%w: evidence: format is %q, want %q", ErrInvalid, w.Format, evidenceFormat)
 	}
-	if w.Version != EvidenceVersion {
-		return nil, fmt.Errorf("%w: evidence: version %d is not supported (want %d)", ErrInvalid, w.Version, EvidenceVersion)
+	if w.Version != 1 && w.Version != EvidenceVersion {
+		return nil, fmt.Errorf("%w: evidence: version %d is not supported (want 1 or %d)", ErrInvalid, w.Version, EvidenceVersion)
 	}
 	if !common.IsHexAddress(w.Signer) || !strings.HasPrefix(w.Signer, "0x") {
 		return nil, fmt.Errorf("%w: evidence: signer %q is not a 0x-prefixed address", ErrInvalid, w.Signer)
@@ -151,6 +199,7 @@ func ParseEvidence(data []byte) (*Evidence, error) {
 		return nil, fmt.Errorf("%w: evidence: issued_at %d out of range", ErrInvalid, w.IssuedAt)
 	}
 	e := &Evidence{
+		Version:   w.Version,
 		Kind:      w.Kind,
 		Signer:    common.HexToAddress(w.Signer),
 		X25519:    w.X25519,
@@ -160,6 +209,16 @@ func ParseEvidence(data []byte) (*Evidence, error) {
 		Extra:     w.Extra,
 		Report:    w.Report,
 		Statement: w.Statement,
+
+		Config:       w.Config,
+		ConfigSHA256: w.ConfigSHA256,
+	}
+	if w.PeerID != "" {
+		id, err := peer.Decode(w.PeerID)
+		if err != nil || id.String() != w.PeerID {
+			return nil, fmt.Errorf("%w: evidence: peer_id %q is not a libp2p peer ID in its canonical form", ErrInvalid, w.PeerID)
+		}
+		e.PeerID = id
 	}
 	if w.Certs != nil {
 		e.Certs = SNPCerts{VCEK: w.Certs.VCEK, VLEK: w.Certs.VLEK, ASK: w.Certs.ASK, ARK: w.Certs.ARK}
@@ -206,6 +265,24 @@ func (e *Evidence) validate() error {
 	}
 	if e.IssuedAt.IsZero() {
 		return bad("issued_at missing")
+	}
+	switch v := e.version(); {
+	case v != 1 && v != EvidenceVersion:
+		return bad("version %d is not supported", v)
+	case v == 1 && (len(e.Config) > 0 || len(e.ConfigSHA256) > 0 || e.PeerID != ""):
+		return bad("version 1 has no configuration or peer ID")
+	}
+	if len(e.Config) > MaxConfigSize {
+		return bad("configuration document is %d bytes, more than %d", len(e.Config), MaxConfigSize)
+	}
+	if n := len(e.ConfigSHA256); n != 0 && n != 32 {
+		return bad("config_sha256 is %d bytes, want 32", n)
+	}
+	if len(e.Config) > 0 && len(e.ConfigSHA256) == 0 {
+		return bad("a configuration document without the config_sha256 the statement commits to")
+	}
+	if len(e.PeerID) > maxPeerIDSize {
+		return bad("peer ID is %d bytes, more than %d", len(e.PeerID), maxPeerIDSize)
 	}
 	return nil
 }

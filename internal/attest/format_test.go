@@ -12,17 +12,14 @@ import (
 )
 
 func simPolicy(t testing.TB) *Policy {
-	m, err := SimulatedMeasurement()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := SimulatedMeasurement(testLaunch)
 	return &Policy{Version: 1, Kinds: []Kind{KindSimulated}, MaxAge: Duration(time.Minute),
 		Simulated: &SimulatedPolicy{Measurements: []HexBytes{m[:]}}}
 }
 
 func TestSimulatedNeedsExplicitOption(t *testing.T) {
 	k := newTestKeys(t)
-	ev := produce(t, SimulatedQuoter(), k, nil)
+	ev := produce(t, SimulatedQuoter(testLaunch), k, nil)
 	opts := VerifyOptions{Nonce: testNonce, Now: at(testNow)}
 	mustFail(t, ev, simPolicy(t), opts, CheckKind, "refused unless")
 
@@ -48,7 +45,7 @@ func TestSimulatedNeedsExplicitOption(t *testing.T) {
 
 func TestEvidenceRoundTripAndStrictness(t *testing.T) {
 	k := newTestKeys(t)
-	ev := produce(t, SimulatedQuoter(), k, testWorkload)
+	ev := produce(t, SimulatedQuoter(testLaunch), k, testWorkload)
 	b, err := ev.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +73,7 @@ func TestEvidenceRoundTripAndStrictness(t *testing.T) {
 	}
 	bad := map[string][]byte{
 		"unknown field": edit(func(c map[string]any) { c["extra"] = 1 }),
-		"version":       edit(func(c map[string]any) { c["version"] = 2 }),
+		"version":       edit(func(c map[string]any) { c["version"] = 3 }),
 		"format":        edit(func(c map[string]any) { c["format"] = "x" }),
 		"kind":          edit(func(c map[string]any) { c["kind"] = "sgx" }),
 		"signer":        edit(func(c map[string]any) { c["signer"] = "0x1234" }),
@@ -140,7 +137,7 @@ tdx:
 	bad := map[string]struct{ doc, field string }{
 		"unknown field":     {"version: 1\nkinds: [simulated]\nsimulated: {any_measurement: true}\nallow_everything: true\n", "allow_everything"},
 		"no kinds":          {"version: 1\n", "kinds"},
-		"version":           {"version: 2\nkinds: [simulated]\nsimulated: {any_measurement: true}\n", "version"},
+		"version":           {"version: 3\nkinds: [simulated]\nsimulated: {any_measurement: true}\n", "version"},
 		"snp no meas":       {"version: 1\nkinds: [sev-snp]\n", "sev_snp.measurements"},
 		"snp no min_tcb":    {snpNoTCB, "sev_snp.min_tcb: missing"},
 		"tdx no meas":       {"version: 1\nkinds: [tdx]\ntdx: {measurements: []}\n", "tdx.measurements"},
@@ -189,7 +186,7 @@ func TestVerifyNilAndBadPolicy(t *testing.T) {
 		t.Fatalf("nil evidence: %v", err)
 	}
 	k := newTestKeys(t)
-	ev := produce(t, SimulatedQuoter(), k, nil)
+	ev := produce(t, SimulatedQuoter(testLaunch), k, nil)
 	if _, err := Verify(context.Background(), ev, &Policy{}, VerifyOptions{AllowInsecureSimulated: true}); !errors.Is(err, ErrAttestation) {
 		t.Fatalf("empty policy: %v", err)
 	}
@@ -197,7 +194,7 @@ func TestVerifyNilAndBadPolicy(t *testing.T) {
 
 func TestPolicyVerifier(t *testing.T) {
 	k := newTestKeys(t)
-	ev := produce(t, SimulatedQuoter(), k, nil)
+	ev := produce(t, SimulatedQuoter(testLaunch), k, nil)
 	var v Verifier = &PolicyVerifier{Policy: simPolicy(t), Options: VerifyOptions{Now: at(testNow), AllowInsecureSimulated: true}}
 	if _, err := v.Verify(context.Background(), ev, testNonce); err != nil {
 		t.Fatal(err)

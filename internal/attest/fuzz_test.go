@@ -3,6 +3,7 @@ package attest
 import (
 	"context"
 	"crypto/sha512"
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -11,11 +12,14 @@ func sha512Sum(b []byte) []byte { s := sha512.Sum512(b); return s[:] }
 
 func evidenceSeeds(f *testing.F) {
 	k := newTestKeys(f)
-	for _, q := range []Quoter{SimulatedQuoter(), &fakeSNP{signer: newSNPSigner(f)}, &fakeTDX{pki: newTDXPKI(f, testNow.Add(-time.Hour))}} {
+	for _, q := range []Quoter{SimulatedQuoter(testLaunch), &fakeSNP{signer: newSNPSigner(f)}, &fakeTDX{pki: newTDXPKI(f, testNow.Add(-time.Hour))}} {
 		ev := produce(f, q, k, testWorkload)
 		b, _ := ev.Marshal()
 		f.Add(b)
 	}
+	// Version 2 with a configuration document and a peer ID.
+	b, _ := produceBound(f, k, testConfigDoc(f, "containerd"), testPeer(f)).Marshal()
+	f.Add(b)
 	f.Add([]byte(`{"format":"tpod-attestation-evidence","version":1}`))
 }
 
@@ -36,7 +40,8 @@ func FuzzParseEvidence(f *testing.F) {
 // the fuzzer's instrumentation (RSA-4096 in AMD's chain), fine as seeds.
 func FuzzVerify(f *testing.F) {
 	evidenceSeeds(f)
-	pol := &Policy{Version: 1, Kinds: []Kind{KindSEVSNP, KindTDX, KindSimulated}, MaxAge: Duration(time.Hour),
+	pol := &Policy{Version: PolicyVersion, Kinds: []Kind{KindSEVSNP, KindTDX, KindSimulated}, MaxAge: Duration(time.Hour),
+		Config:    map[string]ConfigValues{"runtime.kind": {"containerd"}},
 		SEVSNP:    &SNPPolicy{Measurements: []HexBytes{snpMeasurement}, MinTCB: &SNPTCB{}},
 		TDX:       tdxPolicy().TDX,
 		Simulated: &SimulatedPolicy{AnyMeasurement: true}}
@@ -87,7 +92,26 @@ func FuzzParseSimulatedReport(f *testing.F) {
 func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte("version: 1\nkinds: [tdx]\ntdx:\n  measurements:\n    - mrtd: \"" + string(make([]byte, 0)) + "\"\n"))
 	f.Add([]byte(`{"version":1,"kinds":["simulated"],"simulated":{"any_measurement":true},"max_age":"1m"}`))
+	rel := releaseLike(f)
+	rel.SEVSNP.Firmware = []SNPFirmware{amdSevFirmware(f)}
+	b, _ := json.Marshal(rel)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = ParsePolicy(data)
+	})
+}
+
+// FuzzFlattenConfig feeds configuration documents (evidence carries them
+// from the provider) to the parser the verifier runs on them.
+func FuzzFlattenConfig(f *testing.F) {
+	f.Add(testConfigDoc(f, "containerd"))
+	f.Add([]byte(`{"version":1,"a":[[[{"b":null}]]],"c":1e400}`))
+	f.Add([]byte(`{"version":1}{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := FlattenConfig(data)
+		if err == nil && len(entries) > maxConfigEntries+1 {
+			t.Fatalf("%d entries", len(entries))
+		}
+		_ = checkOperatorHash(data)
 	})
 }

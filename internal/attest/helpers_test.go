@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 // testKeys are enclave keys made in a test.
@@ -44,6 +47,11 @@ func newTestKeys(t testing.TB) testKeys {
 			return sig, nil
 		},
 	}
+}
+
+// testLaunch are the launch inputs of a made-up image.
+var testLaunch = &measure.KernelHashes{
+	Kernel: sha256.Sum256([]byte("kernel")), Initrd: sha256.Sum256([]byte("initrd")), Cmdline: measure.CmdlineSHA256("console=ttyS0"),
 }
 
 var (

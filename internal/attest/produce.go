@@ -1,11 +1,14 @@
 package attest
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // Request is what an enclave needs to produce evidence.
@@ -19,6 +22,12 @@ type Request struct {
 	Workload []byte
 	// Extra is optional data (up to MaxExtraSize bytes) to commit to.
 	Extra []byte
+	// Config is the provider's configuration document (JSON, at most
+	// MaxConfigSize bytes; empty: none); the statement commits to its
+	// SHA-256.
+	Config []byte
+	// PeerID is the libp2p peer the enclave serves on (empty: none).
+	PeerID peer.ID
 	// IssuedAt is the issue time (truncated to seconds).
 	IssuedAt time.Time
 	// Sign signs a digest with the enclave's signing key, returning
@@ -35,7 +44,11 @@ func Produce(ctx context.Context, q Quoter, req Request) (*Evidence, error) {
 	if len(req.Workload) != 0 && len(req.Workload) != WorkloadSize {
 		return nil, fmt.Errorf("%w: workload hash is %d bytes, want %d", ErrInvalid, len(req.Workload), WorkloadSize)
 	}
+	if len(req.Config) > MaxConfigSize {
+		return nil, fmt.Errorf("%w: configuration document is %d bytes, more than %d", ErrInvalid, len(req.Config), MaxConfigSize)
+	}
 	ev := &Evidence{
+		Version:  EvidenceVersion,
 		Kind:     q.Kind(),
 		Signer:   req.Signer,
 		X25519:   append([]byte(nil), req.X25519...),
@@ -52,6 +65,11 @@ func Produce(ctx context.Context, q Quoter, req Request) (*Evidence, error) {
 	if len(req.Extra) > 0 {
 		ev.Extra = append([]byte(nil), req.Extra...)
 	}
+	if len(req.Config) > 0 {
+		h := sha256.Sum256(req.Config)
+		ev.Config, ev.ConfigSHA256 = bytes.Clone(req.Config), h[:]
+	}
+	ev.PeerID = req.PeerID
 	report, certs, err := q.Quote(ctx, ev.ReportData())
 	if err != nil {
 		return nil, err

@@ -2,9 +2,7 @@ package attest
 
 import (
 	"context"
-	"crypto/sha512"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +14,8 @@ import (
 	"github.com/google/go-sev-guest/kds"
 	"github.com/google/go-sev-guest/verify/trust"
 	tdxclient "github.com/google/go-tdx-guest/client"
+
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 // Quoter obtains hardware evidence over a caller's report_data.
@@ -96,7 +96,7 @@ func NewQuoter(kind Kind) (Quoter, error) {
 		}
 		return &tdxQuoter{qp: qp}, nil
 	case KindSimulated:
-		return SimulatedQuoter(), nil
+		return SimulatedQuoter(nil), nil
 	}
 	return nil, fmt.Errorf("%w: no quoter for TEE kind %q", ErrInvalid, kind)
 }
@@ -180,50 +180,22 @@ func (q *tdxQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, S
 	return trimTDXPadding(raw, parsed), SNPCerts{}, nil
 }
 
-// SimulatedQuoter returns the quoter of the simulated TEE. Its reports are
-// not signed by anything: anyone can forge them (docs/attestation.md).
-func SimulatedQuoter() Quoter { return simQuoter{} }
+// SimulatedQuoter returns the quoter of the simulated TEE for a guest whose
+// launch inputs (the kernel, initrd and command line hashes, as the
+// firmware would receive them from the host) are launch; nil means they are
+// unknown (a provider started without an image), and the measurement is
+// then all zeros. Its reports are not signed by anything: anyone can forge
+// them (docs/attestation.md).
+func SimulatedQuoter(launch *measure.KernelHashes) Quoter {
+	return simQuoter{m: SimulatedMeasurement(launch)}
+}
 
-type simQuoter struct{}
+type simQuoter struct {
+	m [SimulatedMeasurementSize]byte
+}
 
 func (simQuoter) Kind() Kind { return KindSimulated }
 
-func (simQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
-	m, err := SimulatedMeasurement()
-	if err != nil {
-		return nil, SNPCerts{}, err
-	}
-	return MarshalSimulatedReport(m, rd), SNPCerts{}, nil
-}
-
-var simMeasurement struct {
-	once sync.Once
-	m    [SimulatedMeasurementSize]byte
-	err  error
-}
-
-// SimulatedMeasurement is the simulated TEE's "launch measurement": the
-// SHA-384 of the running executable. Nothing protects it; it only lets a
-// development policy tell binaries apart.
-func SimulatedMeasurement() ([SimulatedMeasurementSize]byte, error) {
-	simMeasurement.once.Do(func() {
-		path, err := os.Executable()
-		if err != nil {
-			simMeasurement.err = fmt.Errorf("simulated measurement: %w", err)
-			return
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			simMeasurement.err = fmt.Errorf("simulated measurement: %w", err)
-			return
-		}
-		defer f.Close()
-		h := sha512.New384()
-		if _, err := io.Copy(h, f); err != nil {
-			simMeasurement.err = fmt.Errorf("simulated measurement: %w", err)
-			return
-		}
-		copy(simMeasurement.m[:], h.Sum(nil))
-	})
-	return simMeasurement.m, simMeasurement.err
+func (q simQuoter) Quote(_ context.Context, rd [ReportDataSize]byte) ([]byte, SNPCerts, error) {
+	return MarshalSimulatedReport(q.m, rd), SNPCerts{}, nil
 }

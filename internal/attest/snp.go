@@ -78,10 +78,10 @@ func verifySNP(ctx context.Context, c *checker, ev *Evidence, pol *Policy, opts 
 	}
 	hw.authentic = true
 
-	if containsMeasurement(sp.Measurements, rep.GetMeasurement()) {
-		c.pass(CheckMeasurement, "launch measurement %x… accepted", rep.GetMeasurement()[:8])
+	if reason, ok := snpMeasurementAccepted(pol, rep.GetMeasurement()); ok {
+		c.pass(CheckMeasurement, "%s", reason)
 	} else {
-		c.fail(CheckMeasurement, "launch measurement %x is not accepted by the policy", rep.GetMeasurement())
+		c.fail(CheckMeasurement, "%s", reason)
 	}
 
 	gp, err := sevabi.ParseSnpPolicy(rep.GetPolicy())

@@ -171,7 +171,7 @@ func verifyTDX(ctx context.Context, c *checker, ev *Evidence, pol *Policy, opts 
 	}
 	hw.authentic = true
 
-	if reason, ok := tdxMeasurementAccepted(tp.Measurements, body); ok {
+	if reason, ok := tdxMeasurementAccepted(tp, body); ok {
 		c.pass(CheckMeasurement, "%s", reason)
 	} else {
 		c.fail(CheckMeasurement, "%s", reason)
@@ -226,10 +226,15 @@ func svnAtLeast(got, min []byte) bool {
 	return true
 }
 
-func tdxMeasurementAccepted(list []TDXMeasurement, body *tpb.TDQuoteBody) (string, bool) {
+func tdxMeasurementAccepted(tp *TDXPolicy, body *tpb.TDQuoteBody) (string, bool) {
 	rtmrs := body.GetRtmrs()
 	if len(rtmrs) != 4 {
 		return fmt.Sprintf("quote has %d RTMRs, want 4", len(rtmrs)), false
+	}
+	list := tdxAccepted(tp)
+	if len(list) == 0 {
+		return fmt.Sprintf("MRTD %x is not accepted: the policy has RTMR1/RTMR2 for the image (tdx.direct_boot) but names no TDVF to combine them with "+
+			"(tdx.firmware: MRTD and RTMR0 from a known-good launch, docs/attestation.md §7)", body.GetMrTd()), false
 	}
 	for i, m := range list {
 		if string(m.MRTD) != string(body.GetMrTd()) {
@@ -242,6 +247,9 @@ func tdxMeasurementAccepted(list []TDXMeasurement, body *tpb.TDQuoteBody) (strin
 			}
 		}
 		if ok {
+			if i >= len(tp.Measurements) {
+				return fmt.Sprintf("MRTD %x… and RTMR0..2 match a TDVF of tdx.firmware with the image's direct boot", body.GetMrTd()[:8]), true
+			}
 			return fmt.Sprintf("MRTD %x… and RTMRs match accepted measurement #%d", body.GetMrTd()[:8], i), true
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/go-sev-guest/verify/trust"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // Check names, in the order Verify runs them.
@@ -30,6 +31,8 @@ const (
 	CheckNonce       = "nonce"       // the nonce is the verifier's
 	CheckAge         = "age"         // the evidence is fresh enough
 	CheckWorkload    = "workload"    // the workload hash is the expected one
+	CheckConfig      = "config"      // the configuration document is the committed one and has the required values
+	CheckPeer        = "peer"        // the evidence names the peer it came from
 )
 
 // Check statuses. A check is "not checked" when a check it depends on
@@ -66,6 +69,16 @@ type Result struct {
 	Measurement HexBytes `json:"measurement,omitempty"`
 	// Workload is the workload hash the evidence commits to, if any.
 	Workload HexBytes `json:"workload,omitempty"`
+	// Version is the evidence format version.
+	Version int `json:"evidence_version"`
+	// Config is the provider's configuration document, set only when it
+	// hashes to what the statement commits to; ConfigSHA256 is that hash
+	// and ConfigEntries its values (FlattenConfig).
+	Config        []byte        `json:"-"`
+	ConfigSHA256  HexBytes      `json:"config_sha256,omitempty"`
+	ConfigEntries []ConfigEntry `json:"config,omitempty"`
+	// PeerID is the libp2p peer the evidence is bound to, if any.
+	PeerID string `json:"peer_id,omitempty"`
 	// Extra is the extra data the evidence commits to, if any (verified
 	// only when OK).
 	Extra HexBytes `json:"extra,omitempty"`
@@ -120,6 +133,10 @@ type VerifyOptions struct {
 	Nonce []byte
 	// Workload is the workload hash the verifier expects, if any.
 	Workload []byte
+	// PeerID is the libp2p peer the evidence came from (the connection's
+	// remote peer); evidence bound to another peer, or to none, is refused.
+	// Empty when the evidence did not come over libp2p (a file).
+	PeerID peer.ID
 	// Now returns the verification time (certificate validity, max_age);
 	// nil means time.Now.
 	Now func() time.Time
@@ -218,8 +235,12 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		c.fail(CheckFormat, "%v", err)
 		return finish()
 	}
-	res.Kind, res.IssuedAt, res.Workload, res.Extra = ev.Kind, ev.IssuedAt, ev.Workload, ev.Extra
-	c.pass(CheckFormat, "%s evidence, version %d", ev.Kind, EvidenceVersion)
+	res.Kind, res.IssuedAt, res.Workload, res.Extra, res.Version = ev.Kind, ev.IssuedAt, ev.Workload, ev.Extra, ev.version()
+	res.ConfigSHA256 = ev.ConfigSHA256
+	if ev.PeerID != "" {
+		res.PeerID = ev.PeerID.String()
+	}
+	c.pass(CheckFormat, "%s evidence, version %d", ev.Kind, ev.version())
 
 	switch {
 	case !pol.accepts(ev.Kind):
@@ -243,7 +264,7 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		case KindTDX:
 			hw = verifyTDX(ctx, c, ev, pol, opts, t)
 		case KindSimulated:
-			hw = verifySimulated(c, ev, pol.Simulated)
+			hw = verifySimulated(c, ev, pol)
 		}
 		return nil
 	}); err != nil {
@@ -270,7 +291,8 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	} else if got != ev.Signer {
 		c.fail(CheckStatement, "statement signed by %s, not by the attested signer %s", got.Hex(), ev.Signer.Hex())
 	} else {
-		c.pass(CheckStatement, "attested signer signed issue time %s, workload and %d bytes of extra data", ev.IssuedAt.Format(time.RFC3339), len(ev.Extra))
+		c.pass(CheckStatement, "attested signer signed issue time %s, workload, %d bytes of extra data%s", ev.IssuedAt.Format(time.RFC3339), len(ev.Extra),
+			map[bool]string{true: ", configuration and peer ID", false: ""}[ev.version() >= 2])
 	}
 
 	expNonce := opts.Nonce
@@ -315,6 +337,25 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 		c.pass(CheckWorkload, "no workload expected")
 	}
 
+	// The document is shown whenever it is the committed one, even when a
+	// required value is refused: it says what failed.
+	if entries := checkConfig(c, ev, pol.Config); entries != nil {
+		res.Config, res.ConfigEntries = ev.Config, entries
+	}
+
+	switch {
+	case opts.PeerID == "" && ev.PeerID == "":
+		c.pass(CheckPeer, "no peer expected; the evidence names none")
+	case opts.PeerID == "":
+		c.pass(CheckPeer, "the evidence names peer %s; no connection to compare it with", ev.PeerID)
+	case ev.PeerID == "":
+		c.fail(CheckPeer, "the evidence (version %d) names no peer, but it came from peer %s: it could be another enclave's evidence relayed", ev.version(), opts.PeerID)
+	case ev.PeerID != opts.PeerID:
+		c.fail(CheckPeer, "the evidence names peer %s, but it came from peer %s: another enclave's evidence relayed", ev.PeerID, opts.PeerID)
+	default:
+		c.pass(CheckPeer, "the evidence names peer %s, the one it came from", ev.PeerID)
+	}
+
 	if pub, err := ecdh.X25519().NewPublicKey(ev.X25519); err != nil {
 		c.fail(CheckFormat, "x25519 key: %v", err)
 	} else {
@@ -341,7 +382,8 @@ func containsMeasurement(list []HexBytes, m []byte) bool { return containsBytes(
 
 // verifySimulated checks a simulated report: only its format and measurement,
 // since nothing signs it.
-func verifySimulated(c *checker, ev *Evidence, pol *SimulatedPolicy) *hwReport {
+func verifySimulated(c *checker, ev *Evidence, p *Policy) *hwReport {
+	pol := p.Simulated
 	r, err := ParseSimulatedReport(ev.Report)
 	if err != nil {
 		c.fail(CheckFormat, "%v", err)
@@ -349,13 +391,22 @@ func verifySimulated(c *checker, ev *Evidence, pol *SimulatedPolicy) *hwReport {
 	}
 	c.pass(CheckCertChain, "INSECURE: simulated evidence has no certificate chain")
 	c.pass(CheckSignature, "INSECURE: simulated evidence has no signature")
+	unknown := ""
+	if r.Measurement == ([SimulatedMeasurementSize]byte{}) {
+		unknown = " (zero: the simulated TEE was started without launch inputs, no image)"
+	}
 	switch {
 	case pol.AnyMeasurement:
-		c.pass(CheckMeasurement, "INSECURE: policy accepts any simulated measurement (%x…)", r.Measurement[:8])
-	case containsMeasurement(pol.Measurements, r.Measurement[:]):
-		c.pass(CheckMeasurement, "simulated measurement %x… accepted", r.Measurement[:8])
+		c.pass(CheckMeasurement, "INSECURE: policy accepts any simulated measurement (%x…%s)", r.Measurement[:8], unknown)
+	case p.Image != nil && r.Measurement == SimulatedMeasurement(p.Image):
+		c.pass(CheckMeasurement, "INSECURE: simulated measurement %x… is the policy's image (kernel %x…), as the host claims", r.Measurement[:8], p.Image.Kernel[:6])
+	case containsMeasurement(simulatedAccepted(p), r.Measurement[:]):
+		c.pass(CheckMeasurement, "INSECURE: simulated measurement %x… is listed, as the host claims", r.Measurement[:8])
+	case p.Image != nil:
+		c.fail(CheckMeasurement, "simulated measurement %x%s is not the policy's image (kernel %x…, initrd %x…, cmdline %x…) nor listed",
+			r.Measurement[:], unknown, p.Image.Kernel[:6], p.Image.Initrd[:6], p.Image.Cmdline[:6])
 	default:
-		c.fail(CheckMeasurement, "simulated measurement %x is not accepted by the policy", r.Measurement[:])
+		c.fail(CheckMeasurement, "simulated measurement %x%s is not accepted by the policy", r.Measurement[:], unknown)
 	}
 	c.pass(CheckDebug, "INSECURE: the simulated TEE is always debuggable by the machine's administrator")
 	c.pass(CheckTCB, "INSECURE: the simulated TEE has no TCB")

@@ -173,17 +173,44 @@ func ovmfMetadata(data []byte, offsetFromEnd uint32) ([]Section, error) {
 	for i := range secs {
 		d := m[16+12*i:]
 		s := Section{GPA: binary.LittleEndian.Uint32(d), Size: binary.LittleEndian.Uint32(d[4:]), Type: SectionType(binary.LittleEndian.Uint32(d[8:]))}
-		switch s.Type {
-		case SectionSNPSecMem, SectionSNPSecrets, SectionCPUID, SectionSVSMCAA, SectionSNPKernelHashes:
-		default:
-			return nil, invalidf("ovmf: SEV metadata section %d has unknown %v", i, s.Type)
-		}
-		if s.GPA%PageSize != 0 || s.Size == 0 || s.Size%PageSize != 0 || uint64(s.GPA)+uint64(s.Size) > 1<<32 {
-			return nil, invalidf("ovmf: SEV metadata %v section at %#x of %d bytes is not whole pages below 4 GiB", s.Type, s.GPA, s.Size)
+		if err := s.check(); err != nil {
+			return nil, invalidf("ovmf: SEV metadata section %d: %v", i, err)
 		}
 		secs[i] = s
 	}
 	return secs, nil
+}
+
+func (s Section) check() error {
+	switch s.Type {
+	case SectionSNPSecMem, SectionSNPSecrets, SectionCPUID, SectionSVSMCAA, SectionSNPKernelHashes:
+	default:
+		return fmt.Errorf("unknown %v", s.Type)
+	}
+	if s.GPA%PageSize != 0 || s.Size == 0 || s.Size%PageSize != 0 || uint64(s.GPA)+uint64(s.Size) > 1<<32 {
+		return fmt.Errorf("%v section at %#x of %d bytes is not whole pages below 4 GiB", s.Type, s.GPA, s.Size)
+	}
+	return nil
+}
+
+// Validate checks a firmware descriptor that did not come from ParseOVMF (a
+// policy file): what ParseOVMF would have checked, and that its sections
+// are at most MaxOVMFSize bytes in all, which bounds the work of a digest.
+func (f *Firmware) Validate() error {
+	if len(f.Sections) > maxSections {
+		return invalidf("firmware: %d SEV metadata sections, more than %d", len(f.Sections), maxSections)
+	}
+	var total uint64
+	for i, s := range f.Sections {
+		if err := s.check(); err != nil {
+			return invalidf("firmware: section %d: %v", i, err)
+		}
+		total += uint64(s.Size)
+	}
+	if total > MaxOVMFSize {
+		return invalidf("firmware: SEV metadata sections of %d bytes in all, more than %d", total, MaxOVMFSize)
+	}
+	return nil
 }
 
 // has reports whether the firmware has a section of type t.

@@ -211,8 +211,23 @@ type SimulatedPolicy struct {
 	AnyMeasurement bool `json:"any_measurement,omitempty"`
 }
 
-// ParsePolicy parses a policy in YAML or JSON, rejecting unknown fields.
+// ParsePolicy parses a policy in YAML or JSON, rejecting unknown fields,
+// and validates it.
 func ParsePolicy(data []byte) (*Policy, error) {
+	p, err := DecodePolicy(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DecodePolicy decodes a policy in YAML or JSON, rejecting unknown fields,
+// without validating it: for templates that are completed before use
+// (internal/release). Everything else uses ParsePolicy.
+func DecodePolicy(data []byte) (*Policy, error) {
 	if len(data) > maxPolicySize {
 		return nil, fmt.Errorf("%w: policy is larger than %d bytes", ErrInvalid, maxPolicySize)
 	}
@@ -229,10 +244,18 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: policy: trailing data", ErrInvalid)
 	}
-	if err := p.Validate(); err != nil {
+	return &p, nil
+}
+
+// Marshal writes the policy as indented JSON (which ParsePolicy reads):
+// the same policy gives the same bytes, so a policy rebuilt from source can
+// be compared with a published one byte for byte.
+func (p *Policy) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return append(b, '\n'), nil
 }
 
 // LoadPolicy reads and parses a policy file.

@@ -2,11 +2,9 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,19 +23,6 @@ func newMeasureCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// Image directory files written by make image (docs/measure.md).
-const (
-	imageKernel  = "vmlinuz"
-	imageInitrd  = "initrd.img"
-	imageCmdline = "cmdline"
-)
-
-// Size caps of measured inputs: a kernel or initrd larger than this is not a
-// boot image.
-const (
-	maxBootFile = 1 << 30
-	maxCmdline  = 64 << 10
-)
 
 // bootFiles are a direct boot's kernel, initrd and command line, from flags
 // or an image directory.
@@ -49,7 +34,7 @@ func (b *bootFiles) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&b.kernel, "kernel", "", "kernel (bzImage) booted directly")
 	cmd.Flags().StringVar(&b.initrd, "initrd", "", "initrd booted with the kernel (default: none)")
 	cmd.Flags().StringVar(&b.cmdline, "append", "", "kernel command line")
-	cmd.Flags().StringVar(&b.image, "image", "", "image directory made by make image ("+imageKernel+", "+imageInitrd+", "+imageCmdline+"); replaces --kernel, --initrd, --append")
+	cmd.Flags().StringVar(&b.image, "image", "", "image directory made by make image ("+measure.ImageKernel+", "+measure.ImageInitrd+", "+measure.ImageCmdline+"); replaces --kernel, --initrd, --append")
 }
 
 func (b *bootFiles) given(cmd *cobra.Command) bool {
@@ -62,13 +47,10 @@ func (b *bootFiles) load(cmd *cobra.Command) (kernel, initrd []byte, cmdline str
 		if b.kernel != "" || cmd.Flags().Changed("initrd") || cmd.Flags().Changed("append") {
 			return nil, nil, "", usagef("--image replaces --kernel, --initrd and --append: give one or the other")
 		}
-		b.kernel, b.initrd = filepath.Join(b.image, imageKernel), filepath.Join(b.image, imageInitrd)
-		c, err := teeReadLimited(filepath.Join(b.image, imageCmdline), maxCmdline)
-		if err != nil {
-			return nil, nil, "", fmt.Errorf("image: %w", err)
+		b.kernel, b.initrd = filepath.Join(b.image, measure.ImageKernel), filepath.Join(b.image, measure.ImageInitrd)
+		if b.cmdline, err = measure.ReadImageCmdline(b.image); err != nil {
+			return nil, nil, "", err
 		}
-		// The file holds the command line; one trailing newline is not part of it.
-		b.cmdline = strings.TrimSuffix(string(c), "\n")
 	}
 	if b.kernel == "" {
 		if cmd.Flags().Changed("initrd") || cmd.Flags().Changed("append") {
@@ -76,11 +58,11 @@ func (b *bootFiles) load(cmd *cobra.Command) (kernel, initrd []byte, cmdline str
 		}
 		return nil, nil, "", nil
 	}
-	if kernel, err = teeReadLimited(b.kernel, maxBootFile); err != nil {
+	if kernel, err = teeReadLimited(b.kernel, measure.MaxBootFile); err != nil {
 		return nil, nil, "", fmt.Errorf("kernel: %w", err)
 	}
 	if b.initrd != "" {
-		if initrd, err = teeReadLimited(b.initrd, maxBootFile); err != nil {
+		if initrd, err = teeReadLimited(b.initrd, measure.MaxBootFile); err != nil {
 			return nil, nil, "", fmt.Errorf("initrd: %w", err)
 		}
 	}
@@ -241,7 +223,7 @@ func newMeasureTDXCmd(g *globals) *cobra.Command {
 				res.Events, res.Replayed = len(events), &r
 			}
 			if boot.given(cmd) {
-				mem, err := parseMemSize(memory)
+				mem, err := measure.ParseMemorySize(memory)
 				if err != nil {
 					return usagef("--memory: %v", err)
 				}
@@ -383,25 +365,4 @@ func readTDXQuote(path string) (*attest.TDXQuote, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return q, nil
-}
-
-// parseMemSize parses a QEMU-style size: bytes, or a number with K, M, G or
-// T (binary units).
-func parseMemSize(s string) (uint64, error) {
-	mult := uint64(1)
-	switch u := strings.ToUpper(s); {
-	case strings.HasSuffix(u, "K"):
-		mult, s = 1<<10, s[:len(s)-1]
-	case strings.HasSuffix(u, "M"):
-		mult, s = 1<<20, s[:len(s)-1]
-	case strings.HasSuffix(u, "G"):
-		mult, s = 1<<30, s[:len(s)-1]
-	case strings.HasSuffix(u, "T"):
-		mult, s = 1<<40, s[:len(s)-1]
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 || n > (1<<50)/mult {
-		return 0, errors.New("want a size such as 2G or 2048M")
-	}
-	return n * mult, nil
 }

@@ -22,8 +22,10 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 // Config configures Open.
@@ -36,6 +38,14 @@ type Config struct {
 	Kind attest.Kind
 	// Quoter replaces the kind's quoter (tests).
 	Quoter attest.Quoter
+	// SimulatedLaunch are the launch inputs (kernel, initrd and command
+	// line hashes) the simulated TEE's measurement is computed from
+	// (attest.SimulatedMeasurement). They come from outside the "enclave",
+	// as a firmware gets them from its host: in the guest image from the
+	// simulated TEE's seal disk, on the devnet from the image directory it
+	// was given. Nil: unknown, the measurement is zero. Ignored for
+	// hardware kinds, whose firmware measures the launch itself.
+	SimulatedLaunch *measure.KernelHashes
 	// Sealer replaces the kind's sealing (tests; the SEV-SNP sealer on a fake
 	// device).
 	Sealer Sealer
@@ -80,7 +90,10 @@ func Open(ctx context.Context, cfg Config) (*Enclave, error) {
 		return nil, err
 	}
 	q := cfg.Quoter
-	if q == nil {
+	switch {
+	case q == nil && kind == attest.KindSimulated:
+		q = attest.SimulatedQuoter(cfg.SimulatedLaunch)
+	case q == nil:
 		var err error
 		if q, err = attest.NewQuoter(kind); err != nil {
 			return nil, err
@@ -187,6 +200,19 @@ func WithWorkload(hash []byte) EvidenceOption {
 // attest.Result.Extra.
 func WithExtra(data []byte) EvidenceOption {
 	return func(r *attest.Request) { r.Extra = append([]byte(nil), data...) }
+}
+
+// WithConfig commits the evidence to the provider's configuration document
+// (attest.ConfigDocument, at most attest.MaxConfigSize bytes): the
+// evidence carries it and its statement its SHA-256.
+func WithConfig(doc []byte) EvidenceOption {
+	return func(r *attest.Request) { r.Config = append([]byte(nil), doc...) }
+}
+
+// WithPeer commits the evidence to the libp2p peer the provider serves on,
+// so that a verifier refuses it when it arrives from another peer.
+func WithPeer(id peer.ID) EvidenceOption {
+	return func(r *attest.Request) { r.PeerID = id }
 }
 
 // Evidence produces attestation evidence binding the enclave keys to nonce.

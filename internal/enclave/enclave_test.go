@@ -22,8 +22,11 @@ import (
 	sevclient "github.com/google/go-sev-guest/client"
 	labi "github.com/google/go-sev-guest/client/linuxabi"
 	spb "github.com/google/go-sev-guest/proto/sevsnp"
+	lcrypto "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 func openSim(t *testing.T, dir string) *Enclave {
@@ -149,6 +152,41 @@ func TestEvidenceVerifies(t *testing.T) {
 	}
 	if res.Signer != e.Address() || !res.X25519.Equal(e.X25519Public()) {
 		t.Fatal("verified keys are not the enclave's")
+	}
+}
+
+// TestSimulatedLaunchBindsImageConfigAndPeer: the simulated measurement is
+// the image's, and evidence commits to the configuration and the peer.
+func TestSimulatedLaunchBindsImageConfigAndPeer(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	launch := &measure.KernelHashes{Kernel: sha256.Sum256([]byte("k")), Initrd: sha256.Sum256([]byte("i")), Cmdline: measure.CmdlineSHA256("c")}
+	e, err := Open(context.Background(), Config{DataDir: t.TempDir(), Kind: attest.KindSimulated, SimulatedLaunch: launch, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, _, err := lcrypto.GenerateEd25519Key(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := peer.IDFromPrivateKey(sk)
+	doc, err := (&attest.ConfigDocument{Version: 1, TEE: attest.KindSimulated, Runtime: attest.RuntimeSettings{Kind: "containerd", Sandbox: "runc"}}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := bytes.Repeat([]byte{7}, 32)
+	ev, err := e.Evidence(context.Background(), nonce, WithConfig(doc), WithPeer(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := &attest.Policy{Version: attest.PolicyVersion, Kinds: []attest.Kind{attest.KindSimulated}, MaxAge: attest.Duration(time.Minute),
+		Image: launch, Simulated: &attest.SimulatedPolicy{}, Config: map[string]attest.ConfigValues{"runtime.kind": {"containerd"}}}
+	res, err := attest.Verify(context.Background(), ev, pol, attest.VerifyOptions{
+		Nonce: nonce, PeerID: id, AllowInsecureSimulated: true, Now: func() time.Time { return now.Add(time.Second) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := attest.SimulatedMeasurement(launch); !bytes.Equal(res.Measurement, m[:]) || !bytes.Equal(res.Config, doc) {
+		t.Fatalf("measurement %x config %s", res.Measurement, res.Config)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 )
@@ -242,4 +243,25 @@ func qemuPatchKernel(kernel []byte, initrdSize int, memBytes uint64) ([]byte, er
 		le.PutUint32(k[0x21c:], uint32(initrdSize))
 	}
 	return k, nil
+}
+
+// ParseMemorySize parses a QEMU-style memory size (-m): bytes, or a number
+// with K, M, G or T (binary units).
+func ParseMemorySize(s string) (uint64, error) {
+	mult, n := uint64(1), s
+	switch u := strings.ToUpper(s); {
+	case strings.HasSuffix(u, "K"):
+		mult, n = 1<<10, s[:len(s)-1]
+	case strings.HasSuffix(u, "M"):
+		mult, n = 1<<20, s[:len(s)-1]
+	case strings.HasSuffix(u, "G"):
+		mult, n = 1<<30, s[:len(s)-1]
+	case strings.HasSuffix(u, "T"):
+		mult, n = 1<<40, s[:len(s)-1]
+	}
+	v, err := strconv.ParseUint(n, 10, 64)
+	if err != nil || v == 0 || v > (1<<50)/mult {
+		return 0, invalidf("memory size %q: want a size such as 2G or 2048M", s)
+	}
+	return v * mult, nil
 }

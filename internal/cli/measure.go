@@ -23,7 +23,6 @@ func newMeasureCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-
 // bootFiles are a direct boot's kernel, initrd and command line, from flags
 // or an image directory.
 type bootFiles struct {

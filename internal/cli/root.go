@@ -86,7 +86,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(), newGuestCmd(),
 		newProviderCmd(g),
-		newTeeCmd(g), newMeasureCmd(g),
+		newTeeCmd(g), newMeasureCmd(g), newPolicyCmd(g),
 		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),
 		newKeyCmd(g), newManifestCmd(g), newBundleCmd(g),
 		newProvidersCmd(g), newDeployCmd(g), newPodCmd(g), newFundsCmd(g), newWatchCmd(g),

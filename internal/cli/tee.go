@@ -11,21 +11,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/spf13/cobra"
 
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 // teeFlags select the TEE and where its sealed keys live.
 type teeFlags struct {
 	kind    string
 	dataDir string
+	image   string
 }
 
 func (f *teeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.kind, "tee", teeEnvOr("TPOD_TEE", "auto"), "TEE to use: auto, sev-snp, tdx or simulated (env TPOD_TEE); auto never picks simulated")
 	cmd.Flags().StringVar(&f.dataDir, "data-dir", os.Getenv("TPOD_DATA_DIR"), "directory of the sealed enclave keys (env TPOD_DATA_DIR; default ~/.tpod)")
+	cmd.Flags().StringVar(&f.image, "image", "", "simulated TEE: the guest image directory whose launch the measurement claims (default: none, a zero measurement)")
 }
 
 func teeEnvOr(key, def string) string {
@@ -52,7 +56,18 @@ func (f *teeFlags) config() (enclave.Config, error) {
 		}
 		kind = k
 	}
-	return enclave.Config{DataDir: dir, Kind: kind}, nil
+	cfg := enclave.Config{DataDir: dir, Kind: kind}
+	if f.image != "" {
+		if kind != attest.KindSimulated {
+			return enclave.Config{}, usagef("--image is for the simulated TEE (hardware measures its own launch)")
+		}
+		kh, err := measure.HashImage(f.image)
+		if err != nil {
+			return enclave.Config{}, err
+		}
+		cfg.SimulatedLaunch = &kh
+	}
+	return cfg, nil
 }
 
 func newTeeCmd(g *globals) *cobra.Command {
@@ -124,6 +139,8 @@ func newTeeEvidenceCmd(g *globals) *cobra.Command {
 		workload string
 		extraHex string
 		outFile  string
+		confFile string
+		peerArg  string
 	)
 	cmd := &cobra.Command{
 		Use:   "evidence --nonce HEX",
@@ -150,6 +167,23 @@ func newTeeEvidenceCmd(g *globals) *cobra.Command {
 					return usagef("--extra must be at most %d bytes of hex", attest.MaxExtraSize)
 				}
 				opts = append(opts, enclave.WithExtra(x))
+			}
+			if confFile != "" {
+				doc, err := teeReadLimited(confFile, attest.MaxConfigSize)
+				if err != nil {
+					return fmt.Errorf("--config: %w", err)
+				}
+				if _, err := attest.FlattenConfig(doc); err != nil {
+					return fmt.Errorf("--config: %w", err)
+				}
+				opts = append(opts, enclave.WithConfig(doc))
+			}
+			if peerArg != "" {
+				id, err := peer.Decode(peerArg)
+				if err != nil {
+					return usagef("--peer: %v", err)
+				}
+				opts = append(opts, enclave.WithPeer(id))
 			}
 			cfg, err := tf.config()
 			if err != nil {
@@ -187,6 +221,8 @@ func newTeeEvidenceCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&workload, "workload", "", "SHA-256 of the workload (bundle or manifest) to commit to, hex")
 	cmd.Flags().StringVar(&extraHex, "extra", "", "extra data to commit to (e.g. a TLS key binding), hex")
 	cmd.Flags().StringVar(&outFile, "out", "", "write the evidence to this file instead of standard output")
+	cmd.Flags().StringVar(&confFile, "config", "", "configuration document (JSON, docs/attestation.md §2) to commit to")
+	cmd.Flags().StringVar(&peerArg, "peer", "", "libp2p peer ID to bind the evidence to")
 	_ = cmd.MarkFlagRequired("nonce")
 	return cmd
 }
@@ -198,17 +234,16 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 		workload   string
 		insecure   bool
 		atTime     string
+		peerArg    string
 	)
 	cmd := &cobra.Command{
-		Use:   "verify FILE --policy FILE",
+		Use:   "verify FILE [--policy FILE]",
 		Short: "Verify attestation evidence against a policy",
 		Long: "Verify attestation evidence against a policy (docs/attestation.md) and the vendors' roots.\n" +
-			"Every check is listed; the command fails unless all pass.",
+			"Every check is listed; the command fails unless all pass. Without --policy, the release\n" +
+			"policy built into this tpod is used (a development build has none).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if policyFile == "" {
-				return usagef("--policy is required")
-			}
 			var opts attest.VerifyOptions
 			var err error
 			if nonceHex != "" {
@@ -229,9 +264,20 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 				}
 				opts.Now = func() time.Time { return t }
 			}
-			pol, err := attest.LoadPolicy(policyFile)
-			if err != nil {
-				return fmt.Errorf("policy: %w", err)
+			if peerArg != "" {
+				if opts.PeerID, err = peer.Decode(peerArg); err != nil {
+					return usagef("--peer: %v", err)
+				}
+			}
+			var pol *attest.Policy
+			if policyFile != "" {
+				if pol, err = attest.LoadPolicy(policyFile); err != nil {
+					return fmt.Errorf("policy: %w", err)
+				}
+			} else if pol, _, err = defaultPolicy(); err != nil {
+				return err
+			} else if pol == nil {
+				return usagef("--policy is required: %s", devBuildNote)
 			}
 			data, err := teeReadLimited(args[0], attest.MaxEvidenceSize)
 			if err != nil {
@@ -256,7 +302,7 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 					return err
 				}
 			} else {
-				fmt.Fprintf(out, "evidence: %s, issued %s, verified at %s\n", res.Kind, res.IssuedAt.Format(time.RFC3339), res.At.Format(time.RFC3339))
+				fmt.Fprintf(out, "evidence: %s, version %d, issued %s, verified at %s\n", res.Kind, res.Version, res.IssuedAt.Format(time.RFC3339), res.At.Format(time.RFC3339))
 				for _, c := range res.Checks {
 					mark := "ok"
 					switch c.Status {
@@ -270,6 +316,10 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 				if res.OK && len(res.Extra) > 0 {
 					fmt.Fprintf(out, "extra:    %x\n", []byte(res.Extra))
 				}
+				if res.PeerID != "" {
+					fmt.Fprintf(out, "peer:     %s\n", res.PeerID)
+				}
+				printConfig(out, res)
 				if res.OK {
 					fmt.Fprintf(out, "ACCEPTED: signer %s, x25519 %x\n", res.Signer.Hex(), res.X25519.Bytes())
 				} else {
@@ -282,12 +332,25 @@ func newTeeVerifyCmd(g *globals) *cobra.Command {
 			return verr
 		},
 	}
-	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file, YAML or JSON (required)")
+	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file, YAML or JSON (default: the release policy built into this tpod)")
+	cmd.Flags().StringVar(&peerArg, "peer", "", "the libp2p peer the evidence came from: evidence bound to another peer is refused")
 	cmd.Flags().StringVar(&nonceHex, "nonce", "", "expected nonce, hex (overrides the policy's)")
 	cmd.Flags().StringVar(&workload, "workload", "", "expected workload hash, hex")
 	cmd.Flags().StringVar(&atTime, "at", "", "verify at this time (RFC 3339) instead of now: certificate validity and max_age")
 	cmd.Flags().BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated evidence, which anyone can forge (development only)")
 	return cmd
+}
+
+// printConfig lists the configuration document a result carries (the one
+// the statement commits to), one value per line.
+func printConfig(w io.Writer, res *attest.Result) {
+	if len(res.ConfigEntries) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "configuration (sha256 %x):\n", []byte(res.ConfigSHA256))
+	for _, e := range res.ConfigEntries {
+		fmt.Fprintf(w, "  %s = %s\n", e.Path, e.Value)
+	}
 }
 
 func teeWriteJSON(w io.Writer, v any) error {

@@ -16,6 +16,12 @@ func TestTeeScripts(t *testing.T) { runInProcessScripts(t, "tee_*.txtar", nil) }
 // so nothing global (cwd, environment) changes. env is added to each
 // script's environment.
 func runInProcessScripts(t *testing.T, glob string, env map[string]string) {
+	runInProcessScriptsAround(t, glob, env, func(_ *testscript.TestScript, run func()) { run() })
+}
+
+// runInProcessScriptsAround is runInProcessScripts with each tpod command
+// run by around (which may set up and restore process state).
+func runInProcessScriptsAround(t *testing.T, glob string, env map[string]string, around func(ts *testscript.TestScript, run func())) {
 	files, err := filepath.Glob(filepath.Join("testdata", "script", glob))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no %s scripts: %v", glob, err)
@@ -30,7 +36,8 @@ func runInProcessScripts(t *testing.T, glob string, env map[string]string) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"tpod": func(ts *testscript.TestScript, neg bool, args []string) {
-				code := Main(context.Background(), args, ts.Stdout(), ts.Stderr())
+				var code int
+				around(ts, func() { code = Main(context.Background(), args, ts.Stdout(), ts.Stderr()) })
 				if neg && code == 0 {
 					ts.Fatalf("tpod %v succeeded unexpectedly", args)
 				}

@@ -159,12 +159,18 @@ func Embedded(version string) (*attest.Policy, error) {
 	if len(embedded) == 0 {
 		return nil, nil
 	}
-	p, err := attest.ParsePolicy(embedded)
+	return Load(embedded, version)
+}
+
+// Load parses a release policy for the tpod of version: one that describes
+// another release is refused.
+func Load(data []byte, version string) (*attest.Policy, error) {
+	p, err := attest.ParsePolicy(data)
 	if err != nil {
-		return nil, fmt.Errorf("the embedded release policy: %w", err)
+		return nil, fmt.Errorf("the release policy: %w", err)
 	}
 	if p.Release != version {
-		return nil, fmt.Errorf("the embedded release policy describes release %q, but this tpod is %q: a broken build", p.Release, version)
+		return nil, fmt.Errorf("the release policy describes release %q, but this tpod is %q: a broken build", p.Release, version)
 	}
 	return p, nil
 }

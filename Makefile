@@ -8,7 +8,7 @@ BIN      := bin
 TPOD     := $(BIN)/tpod
 export PATH := $(CURDIR)/$(BIN)/tools:$(PATH)
 
-.PHONY: all help build release reproduce reproduce-quick image image-lock deps test test-short demo contracts proto generate check-generated bench fuzz clean
+.PHONY: all help build release guest-tpod reproduce reproduce-quick image image-lock deps test test-short demo contracts proto generate check-generated bench fuzz clean
 
 all: build
 
@@ -17,7 +17,8 @@ help:
 	@echo "make test             the whole suite with real services (root)"
 	@echo "make test-short       go test -short ./... without root services"
 	@echo "make build            bin/tpod"
-	@echo "make release          reproducible static bin/release/tpod (docs/image.md)"
+	@echo "make release          the release in bin/release/dist: image, release policy, tpod embedding it (docs/attestation.md §7)"
+	@echo "make guest-tpod       the guest image's reproducible static bin/release/tpod (docs/image.md)"
 	@echo "make reproduce        build tpod again elsewhere with an empty GOCACHE; fail unless identical (~10 min)"
 	@echo "make image            the provider's guest image in bin/image (kernel, initrd, cmdline, image.json)"
 	@echo "make image-lock       refresh image/debs.lock from Debian's current versions"
@@ -32,12 +33,18 @@ help:
 build:
 	$(GO) build -o $(TPOD) ./cmd/tpod
 
-# release builds the reproducible tpod that the guest image embeds
+# guest-tpod builds the reproducible tpod that the guest image embeds
 # (scripts/release.sh: no cgo, -trimpath, no VCS stamp, empty build ID,
-# version from VERSION). Outputs under bin/release; a later step may add to
-# it after `make image` (the publisher-side release policy).
-release:
+# version from VERSION) into bin/release.
+guest-tpod:
 	bash scripts/release.sh bin/release
+
+# release builds what a release publishes, in bin/release/dist: the guest
+# image, its release policy (tpod policy build) and the tpod that embeds it
+# (scripts/release-dist.sh). The policy cannot be inside the image it
+# describes, so the guest's tpod comes first and this tpod last.
+release: guest-tpod
+	bash scripts/release-dist.sh bin/release/dist
 
 # reproduce builds tpod a second time in another directory with an empty
 # GOCACHE and fails unless both SHA-256 sums are equal; reproduce-quick
@@ -49,8 +56,8 @@ reproduce-quick:
 	bash scripts/reproduce.sh --quick
 
 # image builds the guest image from Debian packages pinned in
-# image/debs.lock and the release tpod (docs/image.md).
-image: release
+# image/debs.lock and the guest's tpod (docs/image.md).
+image: guest-tpod
 	bash scripts/image.sh bin/image
 
 image-lock:

@@ -7,6 +7,8 @@
 # (version, Go version, SHA-256).
 #
 #   scripts/release.sh [OUTDIR]     (default bin/release)
+#   TPOD_BUILD_TAGS  build tags (scripts/release-dist.sh: tpod_release, the
+#                    release policy embedded)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bin/release}
@@ -16,7 +18,7 @@ mkdir -p "$out"
 # Only what the build reads is set; GOFLAGS from the environment could add
 # flags that change the output, so it is cleared.
 env CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1 GOFLAGS= GOEXPERIMENT= \
-	go build -trimpath -buildvcs=false \
+	go build -trimpath -buildvcs=false -tags "${TPOD_BUILD_TAGS:-}" \
 	-ldflags "-s -w -buildid= -X github.com/trustedpods/tpod/internal/cli.version=$version" \
 	-o "$out/tpod" ./cmd/tpod
 sum=$(sha256sum "$out/tpod" | cut -d' ' -f1)

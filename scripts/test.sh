@@ -32,7 +32,7 @@ TPOD_IMAGE_NOCACHE=1 bash scripts/image.sh "$again" > /tmp/tpod-image-again.sums
 cat /tmp/tpod-image.sums
 cmp /tmp/tpod-image.sums /tmp/tpod-image-again.sums || { echo "test: two image builds differ" >&2; exit 1; }
 echo "test: two image builds are byte-identical"
-# export TPOD_IMAGE_DIR=$PWD/bin/image  (enabled once TestVM passes on this tree)
+export TPOD_IMAGE_DIR=$PWD/bin/image
 
 go vet ./...
 go test -timeout 45m -count=1 ./...

@@ -26,7 +26,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/rest"
 
 	"github.com/trustedpods/tpod/internal/runtime"
@@ -354,8 +356,13 @@ func (r *Runtime) writeObjects(ctx context.Context, ns string, old *runtime.PodS
 	}
 	for _, pvc := range r.b.claims(ns, spec) {
 		keep[pvc.Name] = true
-		_, err := core.PersistentVolumeClaims(ns).Create(ctx, pvc, metav1.CreateOptions{})
-		if err != nil && !apierrors.IsAlreadyExists(err) { // claims are kept as they are
+		// Claims are kept as they are. Looked up first: creating one that
+		// exists fails the quota check before the existence check.
+		_, err := core.PersistentVolumeClaims(ns).Get(ctx, pvc.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			_, err = core.PersistentVolumeClaims(ns).Create(ctx, pvc, metav1.CreateOptions{})
+		}
+		if err != nil && !apierrors.IsAlreadyExists(err) {
 			return apiErr("volume claim "+pvc.Name, err)
 		}
 	}
@@ -446,8 +453,12 @@ func putSecret(ctx context.Context, c interface {
 	Update(context.Context, *corev1.Secret, metav1.UpdateOptions) (*corev1.Secret, error)
 }, sec *corev1.Secret) error {
 	_, err := c.Create(ctx, sec, metav1.CreateOptions{})
-	if apierrors.IsAlreadyExists(err) {
-		_, err = c.Update(ctx, sec, metav1.UpdateOptions{})
+	// An existing Secret fails with AlreadyExists, or with Forbidden when
+	// the namespace's quota is used up by it (quota admission comes first).
+	if apierrors.IsAlreadyExists(err) || apierrors.IsForbidden(err) {
+		if _, uerr := c.Update(ctx, sec, metav1.UpdateOptions{}); !apierrors.IsNotFound(uerr) {
+			err = uerr
+		}
 	}
 	return err
 }
@@ -584,11 +595,134 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 		d.Annotations = map[string]string{}
 	}
 	d.Annotations[annStarted] = "true"
+	delete(d.Annotations, annExit)
 	if _, err := r.client.AppsV1().Deployments(ns.Name).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
 		return apiErr("scale up", err)
 	}
 	r.meter.start(id, r.cfg.Now())
-	return r.setAutoscaler(ctx, ns.Name, spec, s, true)
+	if err := r.setAutoscaler(ctx, ns.Name, spec, s, true); err != nil {
+		return err
+	}
+	return r.awaitRunning(ctx, ns.Name, id)
+}
+
+// startLimit bounds how long Start waits for a replica to run.
+const startLimit = 3 * time.Minute
+
+// waitingFailures are the waiting reasons of a container that will not
+// start without a change: Start fails with them.
+var waitingFailures = map[string]bool{
+	"InvalidImageName": true, "CreateContainerConfigError": true, "CreateContainerError": true,
+}
+
+// pullFailures are the waiting reasons of a failed image pull. The kubelet
+// retries them (a fresh replica may pull before the node may read its pull
+// secret), so Start fails only when they last pullPatience.
+var pullFailures = map[string]bool{"ErrImagePull": true, "ImagePullBackOff": true}
+
+const pullPatience = 45 * time.Second
+
+// awaitRunning waits until the newest replica of pod id has every container
+// running (or exited: Status reports it), as Start on containerd returns
+// with the processes started. It fails when a container cannot start or the
+// replica cannot be scheduled.
+func (r *Runtime) awaitRunning(ctx context.Context, ns, id string) error {
+	ctx, cancel := context.WithTimeout(ctx, startLimit)
+	defer cancel()
+	pods := r.client.CoreV1().Pods(ns)
+	sel := labels.SelectorFromSet(labels.Set{LabelPod: id}).String()
+	list, err := pods.List(ctx, metav1.ListOptions{LabelSelector: sel})
+	if err != nil {
+		return apiErr("list pods", err)
+	}
+	seen := map[string]*corev1.Pod{}
+	var pullSince time.Time
+	for i := range list.Items {
+		seen[list.Items[i].Name] = &list.Items[i]
+	}
+	check := func() (bool, error) {
+		var newest *corev1.Pod
+		for _, p := range seen {
+			if p.DeletionTimestamp == nil && (newest == nil || p.CreationTimestamp.After(newest.CreationTimestamp.Time)) {
+				newest = p
+			}
+		}
+		if newest == nil {
+			return false, nil
+		}
+		done, err := replicaStarted(newest)
+		var pe pullError
+		if errors.As(err, &pe) {
+			if pullSince.IsZero() {
+				pullSince = time.Now()
+			}
+			if time.Since(pullSince) < pullPatience {
+				return false, nil
+			}
+		}
+		return done, err
+	}
+	if done, err := check(); done || err != nil {
+		return err
+	}
+	w, err := pods.Watch(ctx, metav1.ListOptions{LabelSelector: sel, ResourceVersion: list.ResourceVersion})
+	if err != nil {
+		return apiErr("watch pods", err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pod %q: no replica running after %v: %w", id, startLimit, runtime.ErrUnavailable)
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				// The API server ended the watch: look again.
+				return r.awaitRunning(ctx, ns, id)
+			}
+			p, isPod := ev.Object.(*corev1.Pod)
+			if !isPod {
+				continue
+			}
+			if ev.Type == watch.Deleted {
+				delete(seen, p.Name)
+			} else {
+				seen[p.Name] = p
+			}
+			if done, err := check(); done || err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// pullError is a failed image pull, which the kubelet retries.
+type pullError struct{ error }
+
+func (e pullError) Unwrap() error { return e.error }
+
+// replicaStarted tells whether every container of p has started (true), or
+// cannot start (an error).
+func replicaStarted(p *corev1.Pod) (bool, error) {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
+			return false, fmt.Errorf("replica %s cannot be scheduled: %s: %w", p.Name, c.Message, runtime.ErrUnavailable)
+		}
+	}
+	if len(p.Status.ContainerStatuses) < len(p.Spec.Containers) {
+		return false, nil
+	}
+	for _, k := range p.Status.ContainerStatuses {
+		switch {
+		case k.State.Running != nil, k.State.Terminated != nil, k.LastTerminationState.Terminated != nil:
+		case k.State.Waiting != nil && waitingFailures[k.State.Waiting.Reason]:
+			return false, fmt.Errorf("container %s: %s: %s: %w", k.Name, k.State.Waiting.Reason, k.State.Waiting.Message, runtime.ErrUnavailable)
+		case k.State.Waiting != nil && pullFailures[k.State.Waiting.Reason]:
+			return false, pullError{fmt.Errorf("container %s: %s: %s: %w", k.Name, k.State.Waiting.Reason, k.State.Waiting.Message, runtime.ErrUnavailable)}
+		default:
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // Stop scales the pod to zero and deletes its pods with the given grace
@@ -607,19 +741,131 @@ func (r *Runtime) stop(ctx context.Context, ns string, d *appsv1.Deployment, spe
 	if err := r.setAutoscaler(ctx, ns, spec, scale{}, false); err != nil {
 		return err
 	}
-	if d.Spec.Replicas == nil || *d.Spec.Replicas != 0 {
+	r.meter.stop(spec.ID)
+	// The replicas are deleted with the given grace before the Deployment
+	// is scaled to zero: the ReplicaSet controller would delete them with
+	// the template's grace, and the kubelet here (containerd 1.6) does not
+	// cut a grace period it has begun. A replacement the controller may
+	// create meanwhile is deleted by it at once, before it starts.
+	pods, err := r.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: spec.ID}).String()})
+	if err != nil {
+		return apiErr("list pods", err)
+	}
+	var names []string
+	for _, p := range pods.Items {
+		names = append(names, p.Name)
+	}
+	if err := r.deletePods(ctx, ns, grace, names); err != nil {
+		return err
+	}
+	for try := 0; d.Spec.Replicas == nil || *d.Spec.Replicas != 0; try++ {
 		zero := int32(0)
 		d.Spec.Replicas = &zero
-		if _, err := r.client.AppsV1().Deployments(ns).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
+		_, err := r.client.AppsV1().Deployments(ns).Update(ctx, d, metav1.UpdateOptions{})
+		if err == nil {
+			break
+		}
+		if !apierrors.IsConflict(err) || try == 4 {
 			return apiErr("scale to zero", err)
 		}
+		if d, err = r.client.AppsV1().Deployments(ns).Get(ctx, objName, metav1.GetOptions{}); err != nil {
+			return apiErr("get deployment", err)
+		}
 	}
-	r.meter.stop(spec.ID)
-	names, err := r.podNames(ctx, ns, spec.ID)
+	// The contract's Stop returns once the containers are gone, with their
+	// exit codes kept for Status: wait for the kubelet to finish the
+	// replicas, and record what the newest one ended with.
+	final := awaitGone(ctx, r.client.CoreV1().Pods(ns), pods, grace+stopSlack)
+	if final == nil {
+		return nil
+	}
+	return r.recordExit(ctx, ns, final)
+}
+
+// stopSlack is how long Stop waits for the kubelet beyond the grace period.
+const stopSlack = 15 * time.Second
+
+// awaitGone waits until every pod of list is deleted, or for at most
+// limit, and returns the last state seen of the newest of them (nil if
+// list was empty).
+func awaitGone(ctx context.Context, pods typedcorev1.PodInterface, list *corev1.PodList, limit time.Duration) *corev1.Pod {
+	if len(list.Items) == 0 {
+		return nil
+	}
+	last := map[string]*corev1.Pod{}
+	var newest *corev1.Pod
+	for i := range list.Items {
+		p := &list.Items[i]
+		last[p.Name] = p
+		if newest == nil || p.CreationTimestamp.After(newest.CreationTimestamp.Time) {
+			newest = p
+		}
+	}
+	name := newest.Name
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	remaining := len(last)
+	w, err := pods.Watch(ctx, metav1.ListOptions{LabelSelector: labels.Set(newest.Labels).String(), ResourceVersion: list.ResourceVersion})
+	if err != nil {
+		return last[name]
+	}
+	defer w.Stop()
+	for remaining > 0 {
+		select {
+		case <-ctx.Done():
+			return last[name]
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return last[name]
+			}
+			p, isPod := ev.Object.(*corev1.Pod)
+			if !isPod {
+				continue
+			}
+			if _, tracked := last[p.Name]; !tracked {
+				continue
+			}
+			last[p.Name] = p
+			if ev.Type == watch.Deleted {
+				remaining--
+			}
+		}
+	}
+	return last[name]
+}
+
+// recordExit keeps the final container states of a stopped pod on its
+// Deployment (annotation annExit), for Status to report once no replica is left.
+func (r *Runtime) recordExit(ctx context.Context, ns string, p *corev1.Pod) error {
+	var out []runtime.ContainerStatus
+	for _, k := range p.Status.ContainerStatuses {
+		cs := containerStatus(k)
+		if cs.State == runtime.ContainerRunning {
+			// Killed without a final status update: report it exited.
+			cs.State = runtime.ContainerExited
+		}
+		out = append(out, cs)
+	}
+	b, err := json.Marshal(out)
 	if err != nil {
 		return err
 	}
-	return r.deletePods(ctx, ns, grace, names)
+	deps := r.client.AppsV1().Deployments(ns)
+	for range 5 {
+		d, err := deps.Get(ctx, objName, metav1.GetOptions{})
+		if err != nil {
+			return apiErr("get deployment", err)
+		}
+		if d.Annotations == nil {
+			d.Annotations = map[string]string{}
+		}
+		d.Annotations[annExit] = string(b)
+		_, err = deps.Update(ctx, d, metav1.UpdateOptions{})
+		if !apierrors.IsConflict(err) {
+			return apiErr("record exit", err)
+		}
+	}
+	return fmt.Errorf("record exit: deployment keeps changing: %w", runtime.ErrUnavailable)
 }
 
 // Delete stops the pod and deletes its namespace, which removes every object
@@ -677,6 +923,10 @@ func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, s
 		}
 	}
 	started := d.Annotations[annStarted] == "true"
+	var exited []runtime.ContainerStatus
+	if best == nil && started {
+		_ = json.Unmarshal([]byte(d.Annotations[annExit]), &exited) // absent: no exit codes
+	}
 	for _, c := range spec.Containers {
 		cs := runtime.ContainerStatus{Name: c.Name, State: runtime.ContainerCreated}
 		if best != nil {
@@ -688,6 +938,11 @@ func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, s
 		}
 		if best == nil && started {
 			cs.State = runtime.ContainerExited
+			for _, e := range exited {
+				if e.Name == c.Name {
+					cs = e
+				}
+			}
 		}
 		st.Containers = append(st.Containers, cs)
 	}
@@ -746,13 +1001,20 @@ func containerStatus(k corev1.ContainerStatus) runtime.ContainerStatus {
 		cs.State = runtime.ContainerRunning
 		cs.StartedAt = k.State.Running.StartedAt.Time
 	case k.State.Terminated != nil:
-		t := k.State.Terminated
-		cs.State = runtime.ContainerExited
-		cs.ExitCode = uint32(t.ExitCode)
-		cs.OOMKilled = t.Reason == "OOMKilled"
-		cs.StartedAt, cs.FinishedAt = t.StartedAt.Time, t.FinishedAt.Time
+		exited(&cs, k.State.Terminated)
+	case k.LastTerminationState.Terminated != nil:
+		// Waiting to be restarted (the kubelet restarts exited containers
+		// with a back-off): it is exited until then.
+		exited(&cs, k.LastTerminationState.Terminated)
 	}
 	return cs
+}
+
+func exited(cs *runtime.ContainerStatus, t *corev1.ContainerStateTerminated) {
+	cs.State = runtime.ContainerExited
+	cs.ExitCode = uint32(t.ExitCode)
+	cs.OOMKilled = t.Reason == "OOMKilled"
+	cs.StartedAt, cs.FinishedAt = t.StartedAt.Time, t.FinishedAt.Time
 }
 
 // Logs copies a container's log from the newest live replica, through the

@@ -66,6 +66,10 @@ func run(m *testing.M) int {
 		// -short skips service-needing tests; fuzz workers need no cluster.
 		return m.Run()
 	}
+	if err := setupCluster(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "cluster:", err)
+		return 1
+	}
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		if os.Getenv("CI") == "true" {
 			fmt.Fprintln(os.Stderr, "KUBEBUILDER_ASSETS not set: run `eval $(bash scripts/testenv-kube.sh env)`")
@@ -86,7 +90,7 @@ func run(m *testing.M) int {
 	defer env.Stop()
 	restCfg = cfg
 	admin = kubernetes.NewForConfigOrDie(cfg)
-	if err := installProvider(context.Background()); err != nil {
+	if err := installProvider(context.Background(), admin); err != nil {
 		fmt.Fprintln(os.Stderr, "install provider RBAC:", err)
 		return 1
 	}
@@ -100,7 +104,7 @@ func run(m *testing.M) int {
 
 // installProvider creates tpod-system and the objects of
 // deploy/kubernetes/{namespace,rbac,admission-policy}.yaml, as an operator would.
-func installProvider(ctx context.Context) error {
+func installProvider(ctx context.Context, admin kubernetes.Interface) error {
 	for _, file := range []string{"namespace.yaml", "rbac.yaml", "admission-policy.yaml"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "..", "deploy", "kubernetes", file))
 		if err != nil {
@@ -131,13 +135,15 @@ func installProvider(ctx context.Context) error {
 			default:
 				err = fmt.Errorf("unexpected %T", obj)
 			}
-			if err != nil {
+			if err != nil && !apierrors.IsAlreadyExists(err) {
 				return fmt.Errorf("%s: %w", file, err)
 			}
 		}
 	}
 	return nil
 }
+
+var metav1CreateOptions = metav1.CreateOptions{}
 
 func needCluster(t *testing.T) {
 	t.Helper()
@@ -147,7 +153,7 @@ func needCluster(t *testing.T) {
 }
 
 // testRegistry serves a Registry on 127.0.0.1.
-func testRegistry(t *testing.T) *Registry {
+func testRegistry(t testing.TB) *Registry {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -41,6 +41,7 @@ const (
 
 	annSpec    = "tpod.io/spec"    // JSON of PodSpec.WithoutSecrets()
 	annStarted = "tpod.io/started" // "true" once Start ran: tells created from stopped
+	annExit    = "tpod.io/exit"    // JSON of the container states a Stop ended with
 
 	managedBy = "tpod"
 	// Names of the objects inside a pod's namespace.

@@ -9,6 +9,7 @@ APT_PACKAGES=(
 	containerd runc containernetworking-plugins iproute2 iptables runsc  # pod runtime
 	protobuf-compiler                                                    # api/proto
 	etcd-server                                                          # envtest
+	openssl                                                              # test cluster certificates
 	wrk                                                                  # gateway benchmark
 	nodejs npm                                                           # solc
 	curl ca-certificates git make

@@ -18,6 +18,11 @@ fi
 if [[ -f scripts/testenv-kube.sh ]]; then
 	eval "$(bash scripts/testenv-kube.sh env)"
 fi
+# The single-node Kubernetes cluster (built once per machine, then ~15 s).
+if [[ -f scripts/testenv-cluster.sh ]]; then
+	cleanup+=("bash scripts/testenv-cluster.sh stop")
+	eval "$(bash scripts/testenv-cluster.sh start)"
+fi
 
 # The guest image (docs/image.md): the reproducible tpod, a cheap
 # reproducibility check of it (another directory, warm cache; the full

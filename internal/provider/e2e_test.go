@@ -30,6 +30,7 @@ import (
 	"github.com/trustedpods/tpod/internal/oci"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
 	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
 	"github.com/trustedpods/tpod/internal/store"
@@ -53,6 +54,17 @@ func containerdConfig(t *testing.T, name string) containerd.Config {
 	}
 }
 
+// newTestRuntime is the backend a world runs pods on (kube_test.go swaps
+// in the Kubernetes one).
+var newTestRuntime = func(t *testing.T) runtime.Runtime {
+	rt, err := containerd.New(context.Background(), containerdConfig(t, "provider"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close() })
+	return rt
+}
+
 func testLogger(t *testing.T) *slog.Logger { return containerdtest.Logger(t, slog.LevelInfo) }
 
 // world is a whole network in one process: the dev chain, a provider with
@@ -65,7 +77,7 @@ type world struct {
 	pubNode   *ipfs.Node
 	client    *p2p.Client
 	store     *store.Store
-	rt        *containerd.Runtime
+	rt        runtime.Runtime
 	prices    [usage.Len]*big.Int
 	cycle     time.Duration
 	cfg       Config
@@ -75,15 +87,11 @@ type world struct {
 
 func newWorld(t *testing.T, opts ...func(*Config)) *world {
 	t.Helper()
-	cc := containerdConfig(t, "provider")
 	ctx := context.Background()
 	w := &world{chainFixture: newChainFixture(t), cycle: 2 * time.Second}
 	dir := t.TempDir()
 
-	rt, err := containerd.New(ctx, cc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rt := newTestRuntime(t)
 	w.rt = rt
 	t.Cleanup(func() {
 		// Remove what the test deployed, whatever state it is in.
@@ -91,7 +99,6 @@ func newWorld(t *testing.T, opts ...func(*Config)) *world {
 		for _, in := range infos {
 			rt.Delete(context.Background(), in.Spec.ID, 0)
 		}
-		rt.Close()
 	})
 
 	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated})

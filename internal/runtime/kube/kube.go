@@ -74,10 +74,15 @@ type Config struct {
 	// Images receives images given as archives and hands out pull credentials;
 	// nil if every container names an image by Ref.
 	Images ImageStore
-	// Metrics reads CPU and memory use (nil: NewMetricsAPI on the same config).
+	// Metrics reads CPU, memory, writable-layer and network use (nil:
+	// NewKubeletSummary on the same config).
 	Metrics MetricsSource
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+
+	// noWait makes Start and Stop return once the objects are written,
+	// without waiting for a kubelet: for the API-server-only tests.
+	noWait bool
 }
 
 func (c *Config) defaults() {
@@ -123,13 +128,14 @@ func New(rc *rest.Config, cfg Config) (*Runtime, error) {
 	}
 	cfg.defaults()
 	if cfg.Metrics == nil {
-		m, err := NewMetricsAPI(rc)
+		m, err := NewKubeletSummary(rc, nil)
 		if err != nil {
 			return nil, err
 		}
 		cfg.Metrics = m
 	}
-	return &Runtime{cfg: cfg, b: builder{cfg: cfg}, client: cs, locks: map[string]*sync.Mutex{}, meter: meter{runs: map[string]*meterRun{}}}, nil
+	return &Runtime{cfg: cfg, b: builder{cfg: cfg}, client: cs, locks: map[string]*sync.Mutex{},
+		meter: meter{runs: map[string]*meterRun{}, tx: map[string]map[string]uint64{}}}, nil
 }
 
 // lock serialises operations on one pod.
@@ -603,6 +609,9 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 	if err := r.setAutoscaler(ctx, ns.Name, spec, s, true); err != nil {
 		return err
 	}
+	if r.cfg.noWait {
+		return nil
+	}
 	return r.awaitRunning(ctx, ns.Name, id)
 }
 
@@ -772,14 +781,42 @@ func (r *Runtime) stop(ctx context.Context, ns string, d *appsv1.Deployment, spe
 			return apiErr("get deployment", err)
 		}
 	}
+	// A replacement created between the deletions and the scale-down is
+	// removed at once (the kubelet kills it within a second).
+	if err := r.removeReplacements(ctx, ns, spec.ID, pods); err != nil {
+		return err
+	}
 	// The contract's Stop returns once the containers are gone, with their
 	// exit codes kept for Status: wait for the kubelet to finish the
 	// replicas, and record what the newest one ended with.
+	if r.cfg.noWait {
+		return nil
+	}
 	final := awaitGone(ctx, r.client.CoreV1().Pods(ns), pods, grace+stopSlack)
 	if final == nil {
 		return nil
 	}
 	return r.recordExit(ctx, ns, final)
+}
+
+// removeReplacements deletes, without grace, the replicas of pod id that
+// are not in old.
+func (r *Runtime) removeReplacements(ctx context.Context, ns, id string, old *corev1.PodList) error {
+	known := map[string]bool{}
+	for _, p := range old.Items {
+		known[p.Name] = true
+	}
+	now, err := r.podNames(ctx, ns, id)
+	if err != nil {
+		return err
+	}
+	var extra []string
+	for _, n := range now {
+		if !known[n] {
+			extra = append(extra, n)
+		}
+	}
+	return r.deletePods(ctx, ns, 0, extra)
 }
 
 // stopSlack is how long Stop waits for the kubelet beyond the grace period.
@@ -1126,6 +1163,8 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 	}
 	u.Since, u.CPUNanos = r.meter.add(id, now, u.Running, sample)
 	u.MemoryWorkingSetBytes = sample.MemoryBytes
+	u.WritableBytes = sample.WritableBytes
+	u.EgressBytes = r.meter.egress(id, sample.Replicas)
 	return u, nil
 }
 

@@ -122,6 +122,9 @@ func installProvider(ctx context.Context, admin kubernetes.Interface) error {
 				_, err = admin.CoreV1().ServiceAccounts(o.Namespace).Create(ctx, o, metav1.CreateOptions{})
 			case *rbacv1.ClusterRole:
 				_, err = admin.RbacV1().ClusterRoles().Create(ctx, o, metav1.CreateOptions{})
+				if apierrors.IsAlreadyExists(err) { // a cluster kept from an older run
+					_, err = admin.RbacV1().ClusterRoles().Update(ctx, o, metav1.UpdateOptions{})
+				}
 			case *rbacv1.ClusterRoleBinding:
 				_, err = admin.RbacV1().ClusterRoleBindings().Create(ctx, o, metav1.CreateOptions{})
 			case *rbacv1.Role:
@@ -173,6 +176,7 @@ func testRegistry(t testing.TB) *Registry {
 
 func newRuntime(t *testing.T, cfg Config) *Runtime {
 	t.Helper()
+	cfg.noWait = true // no kubelet: the test plays it
 	r, err := New(provider, cfg)
 	if err != nil {
 		t.Fatal(err)

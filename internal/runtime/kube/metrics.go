@@ -23,6 +23,28 @@ type PodMetrics struct {
 	CPUNanoCores uint64
 	// MemoryBytes is the working set.
 	MemoryBytes uint64
+	// Counters: the sample has cumulative counters (the kubelet summary;
+	// metrics.k8s.io has rates only), in the fields below.
+	Counters bool
+	// Containers are the CPU counters of each container instance.
+	Containers []ContainerCounters
+	// Replicas are the network counters of each replica.
+	Replicas []ReplicaCounters
+	// WritableBytes is the disk used by the containers' writable layers.
+	WritableBytes uint64
+}
+
+// ContainerCounters is one container instance's cumulative CPU time; Key
+// names the instance (replica, container, start time).
+type ContainerCounters struct {
+	Key      string
+	CPUNanos uint64
+}
+
+// ReplicaCounters is one replica's bytes sent since its network was made.
+type ReplicaCounters struct {
+	UID     string
+	TxBytes uint64
 }
 
 // MetricsSource reads resource metrics of the pods matching a label selector.
@@ -71,23 +93,31 @@ func (m *MetricsAPI) PodMetrics(ctx context.Context, namespace, selector string)
 	return out, nil
 }
 
-// meter integrates CPU rates into the cumulative CPU time of each pod's run:
-// the metrics API gives a rate, the contract wants a counter.
+// meter turns samples into the contract's counters: the cumulative CPU
+// time of each pod's run (from the containers' own counters, or by
+// integrating rates when only rates are served) and the bytes each pod sent
+// over all its replicas since it was created.
 type meter struct {
 	mu   sync.Mutex
 	runs map[string]*meterRun
+	tx   map[string]map[string]uint64 // pod → replica UID → bytes sent
 }
 
 type meterRun struct {
 	since, last time.Time
 	cpuNanos    uint64
+	// cpu holds each container instance's last counter; picked marks a
+	// run picked up after a provider restart, whose containers count from
+	// their first sample on.
+	cpu    map[string]uint64
+	picked bool
 }
 
 // start begins a new run of pod id at t.
 func (m *meter) start(id string, t time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.runs[id] = &meterRun{since: t, last: t}
+	m.runs[id] = &meterRun{since: t, last: t, cpu: map[string]uint64{}}
 }
 
 func (m *meter) stop(id string) {
@@ -96,7 +126,13 @@ func (m *meter) stop(id string) {
 	delete(m.runs, id)
 }
 
-func (m *meter) forget(id string) { m.stop(id) }
+// forget drops everything of a deleted pod.
+func (m *meter) forget(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.runs, id)
+	delete(m.tx, id)
+}
 
 // add accounts a sample taken at now and returns the run's start and CPU
 // time. A running pod with no run (provider restarted) starts one now; a
@@ -112,8 +148,25 @@ func (m *meter) add(id string, now time.Time, running bool, s PodMetrics) (time.
 		return time.Time{}, 0
 	}
 	if !ok {
-		run = &meterRun{since: now, last: now}
+		run = &meterRun{since: now, last: now, cpu: map[string]uint64{}, picked: true}
 		m.runs[id] = run
+	}
+	if s.Counters {
+		for _, c := range s.Containers {
+			last, seen := run.cpu[c.Key]
+			switch {
+			case !seen && run.picked:
+				// Used before this run was picked up: not this run's.
+			case !seen:
+				run.cpuNanos += c.CPUNanos // started during this run
+			case c.CPUNanos >= last:
+				run.cpuNanos += c.CPUNanos - last
+			}
+			run.cpu[c.Key] = c.CPUNanos
+		}
+		run.picked = false
+		run.last = now
+		return run.since, run.cpuNanos
 	}
 	if dt := now.Sub(run.last); dt > 0 {
 		// Rate × interval, in nanoseconds of CPU; clamp the interval so that
@@ -123,4 +176,24 @@ func (m *meter) add(id string, now time.Time, running bool, s PodMetrics) (time.
 		run.last = now
 	}
 	return run.since, run.cpuNanos
+}
+
+// egress records the replicas' counters and returns the bytes pod id sent
+// over all the replicas seen (a replica's counter only grows while it lives).
+func (m *meter) egress(id string, replicas []ReplicaCounters) uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	per := m.tx[id]
+	if per == nil && len(replicas) > 0 {
+		per = map[string]uint64{}
+		m.tx[id] = per
+	}
+	for _, r := range replicas {
+		per[r.UID] = max(per[r.UID], r.TxBytes)
+	}
+	var sum uint64
+	for _, b := range per {
+		sum += b
+	}
+	return sum
 }

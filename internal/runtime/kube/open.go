@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -34,6 +35,13 @@ type Options struct {
 	EgressCIDRs []string `json:"egressCIDRs"`
 	// Registry is the in-cluster image registry the provider serves.
 	Registry RegistryOptions `json:"registry"`
+	// Metrics is where usage comes from: "kubelet" (default: each
+	// kubelet's summary API, with cumulative CPU, writable-layer and egress
+	// counters) or "metrics-server" (metrics.k8s.io: CPU rate and memory only).
+	Metrics string `json:"metrics"`
+	// KubeletCA is a PEM file of the CA of the kubelets' serving
+	// certificates (default: the cluster CA).
+	KubeletCA string `json:"kubeletCA"`
 }
 
 // RegistryOptions configure the provider's in-cluster registry.
@@ -75,6 +83,24 @@ func Open(ctx context.Context, o Options, dataDir string, log *slog.Logger) (*Ru
 			}
 			cfg.Egress = append(cfg.Egress, Egress{CIDR: c})
 		}
+	}
+	switch o.Metrics {
+	case "", "kubelet":
+		var ca []byte
+		if o.KubeletCA != "" {
+			if ca, err = os.ReadFile(o.KubeletCA); err != nil {
+				return nil, nil, fmt.Errorf("kubeletCA: %w", err)
+			}
+		}
+		if cfg.Metrics, err = NewKubeletSummary(rc, ca); err != nil {
+			return nil, nil, err
+		}
+	case "metrics-server":
+		if cfg.Metrics, err = NewMetricsAPI(rc); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, fmt.Errorf("metrics %q: want kubelet or metrics-server", o.Metrics)
 	}
 	stop := func() error { return nil }
 	if o.Registry.Listen != "" {

@@ -15,6 +15,12 @@ import (
 // IPFS or runtime outage, are retried next cycle; nothing is torn down.
 func (p *Provider) reconcile(ctx context.Context) {
 	for _, pd := range p.podList() {
+		// A running pod needs nothing. It is looked at before the channel is
+		// marked busy: a Status on a cluster takes a while, and orders on the
+		// pod (a restart) must not be refused meanwhile.
+		if st, err := p.cfg.Runtime.Status(ctx, pd.rtID); err == nil && st.State == runtime.PodRunning && !p.failed(pd) {
+			continue
+		}
 		if p.begin(pd.channel) != nil {
 			continue
 		}
@@ -134,4 +140,10 @@ func (p *Provider) billOrphans(ctx context.Context) {
 			}
 		}
 	}
+}
+
+func (p *Provider) failed(pd *pod) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return pd.state == p2p.PodFailed
 }

@@ -76,4 +76,3 @@ func kubeRuntime(t *testing.T, kubeconfig string) runtime.Runtime {
 	}
 	return rt
 }
-

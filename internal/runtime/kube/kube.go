@@ -118,6 +118,7 @@ type Runtime struct {
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
 	meter meter
+	kept  keptLogs
 }
 
 // New returns a backend that talks to the API server of rc.
@@ -761,9 +762,18 @@ func (r *Runtime) stop(ctx context.Context, ns string, d *appsv1.Deployment, spe
 		return apiErr("list pods", err)
 	}
 	var names []string
-	for _, p := range pods.Items {
+	var newest *corev1.Pod
+	for i, p := range pods.Items {
 		names = append(names, p.Name)
+		if p.DeletionTimestamp == nil && (newest == nil || p.CreationTimestamp.After(newest.CreationTimestamp.Time)) {
+			newest = &pods.Items[i]
+		}
 	}
+	keep := func() {}
+	if newest != nil && !r.cfg.noWait {
+		keep = r.captureLogs(ctx, spec.ID, newest, grace+stopSlack)
+	}
+	defer keep()
 	if err := r.deletePods(ctx, ns, grace, names); err != nil {
 		return err
 	}
@@ -928,6 +938,7 @@ func (r *Runtime) Delete(ctx context.Context, id string, grace time.Duration) er
 		return apiErr("delete namespace", err)
 	}
 	r.meter.forget(id)
+	r.kept.forget(id)
 	if r.cfg.Images != nil {
 		if err := r.cfg.Images.Remove(ctx, id); err != nil {
 			return fmt.Errorf("remove images of %q: %w", id, err)
@@ -1072,8 +1083,14 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 	if err != nil {
 		return apiErr("list pods", err)
 	}
+	// Output of replicas a stop removed comes first.
+	if kept := r.kept.get(id, container); len(kept) > 0 {
+		if _, err := w.Write(kept); err != nil {
+			return err
+		}
+	}
 	if len(pods.Items) == 0 {
-		return nil // never ran: no output
+		return nil // not running: no more output
 	}
 	sort.Slice(pods.Items, func(i, j int) bool {
 		return pods.Items[j].CreationTimestamp.Before(&pods.Items[i].CreationTimestamp)

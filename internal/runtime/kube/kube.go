@@ -816,14 +816,28 @@ func (r *Runtime) removeReplacements(ctx context.Context, ns, id string, old *co
 	for _, p := range old.Items {
 		known[p.Name] = true
 	}
-	now, err := r.podNames(ctx, ns, id)
-	if err != nil {
-		return err
+	// Once the controllers have seen the scale-down no replacement comes;
+	// until then one may (bounded: a lagging controller must not hold Stop).
+	deps := r.client.AppsV1().Deployments(ns)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		d, err := deps.Get(ctx, objName, metav1.GetOptions{})
+		if err != nil {
+			return apiErr("get deployment", err)
+		}
+		if d.Status.ObservedGeneration >= d.Generation && d.Status.Replicas == 0 {
+			break
+		}
 	}
+	pods, err := r.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{LabelPod: id}).String()})
+	if err != nil {
+		return apiErr("list pods", err)
+	}
+	// Replacements the controller already deletes (with the template's
+	// grace) are deleted again without.
 	var extra []string
-	for _, n := range now {
-		if !known[n] {
-			extra = append(extra, n)
+	for _, p := range pods.Items {
+		if !known[p.Name] {
+			extra = append(extra, p.Name)
 		}
 	}
 	return r.deletePods(ctx, ns, 0, extra)

@@ -57,6 +57,7 @@ type Registry struct {
 	mu    sync.Mutex
 	creds map[string][32]byte // pod → SHA-256 of its pull token
 	refs  map[string][]string // pod → manifests pushed (repo@digest)
+	blobs map[string][]string // pod → layer and config digests of its images
 }
 
 // NewRegistry returns a registry whose images nodes pull from host (e.g.
@@ -73,7 +74,7 @@ func NewRegistry(host, dir string) (*Registry, error) {
 		}
 		opts = append(opts, registry.WithBlobHandler(registry.NewDiskBlobHandler(dir)))
 	}
-	return &Registry{host: host, inner: registry.New(opts...), creds: map[string][32]byte{}, refs: map[string][]string{}}, nil
+	return &Registry{host: host, inner: registry.New(opts...), creds: map[string][32]byte{}, refs: map[string][]string{}, blobs: map[string][]string{}}, nil
 }
 
 // Host is where nodes pull from.
@@ -158,8 +159,13 @@ func (g *Registry) Push(ctx context.Context, pod, container string, img v1.Image
 	if err := remote.Write(ref, img, remote.WithContext(ctx), remote.WithTransport(localTransport{g.inner})); err != nil {
 		return "", fmt.Errorf("store image: %w", err)
 	}
+	blobs, err := blobsOf(img)
+	if err != nil {
+		return "", err
+	}
 	g.mu.Lock()
 	g.refs[pod] = append(g.refs[pod], repo+"@"+d.String())
+	g.blobs[pod] = append(g.blobs[pod], blobs...)
 	g.mu.Unlock()
 	return ref.String(), nil
 }
@@ -179,21 +185,57 @@ func (g *Registry) PullSecret(pod string) ([]byte, error) {
 	return json.Marshal(map[string]any{"auths": map[string]any{g.host: map[string]string{"username": pod, "password": pass, "auth": auth}}})
 }
 
-// Remove implements ImageStore. Manifests are deleted; blobs stay (they are
-// shared by digest with other pods' images).
+// blobsOf lists the config and layer digests of img.
+func blobsOf(img v1.Image) ([]string, error) {
+	m, err := img.Manifest()
+	if err != nil {
+		return nil, fmt.Errorf("image manifest: %w", err)
+	}
+	out := []string{m.Config.Digest.String()}
+	for _, l := range m.Layers {
+		out = append(out, l.Digest.String())
+	}
+	return out, nil
+}
+
+// Remove implements ImageStore: the pod's manifests and credentials go, and
+// so do the blobs no other pod's image uses (blobs are shared by digest).
 func (g *Registry) Remove(ctx context.Context, pod string) error {
 	g.mu.Lock()
-	refs := g.refs[pod]
+	refs, blobs := g.refs[pod], g.blobs[pod]
 	delete(g.refs, pod)
+	delete(g.blobs, pod)
 	delete(g.creds, pod)
+	used := map[string]bool{}
+	for _, bs := range g.blobs {
+		for _, b := range bs {
+			used[b] = true
+		}
+	}
 	g.mu.Unlock()
-	for _, r := range refs {
-		repo, digest, _ := strings.Cut(r, "@")
-		req := httptest.NewRequestWithContext(ctx, http.MethodDelete, "/v2/"+repo+"/manifests/"+digest, nil)
+	del := func(path string) error {
+		req := httptest.NewRequestWithContext(ctx, http.MethodDelete, path, nil)
 		rec := httptest.NewRecorder()
 		g.inner.ServeHTTP(rec, req)
 		if rec.Code >= 300 && rec.Code != http.StatusNotFound {
-			return fmt.Errorf("delete %s: HTTP %d", r, rec.Code)
+			return fmt.Errorf("delete %s: HTTP %d", path, rec.Code)
+		}
+		return nil
+	}
+	repo := ""
+	for _, r := range refs {
+		var digest string
+		repo, digest, _ = strings.Cut(r, "@")
+		if err := del("/v2/" + repo + "/manifests/" + digest); err != nil {
+			return err
+		}
+	}
+	for _, b := range blobs {
+		if !used[b] {
+			if err := del("/v2/" + repo + "/blobs/" + b); err != nil {
+				return err
+			}
+			used[b] = true // listed twice when two containers share a layer
 		}
 	}
 	return nil
@@ -342,6 +384,9 @@ func (g *Registry) Pods() []string {
 		seen[id] = true
 	}
 	for id := range g.refs {
+		seen[id] = true
+	}
+	for id := range g.blobs {
 		seen[id] = true
 	}
 	out := make([]string, 0, len(seen))

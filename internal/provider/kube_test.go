@@ -16,7 +16,7 @@ import (
 // TestProviderOnKubernetes runs the provider's end-to-end tests with pods on
 // the real single-node cluster of scripts/testenv-cluster.sh: deploy and
 // serve through the gateway, claims equal to usage × prices, the stop when
-// funds run out, scale to zero and the wake on a request, restarts.
+// funds run out, restarts with a pricing change.
 func TestProviderOnKubernetes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs the test cluster")
@@ -33,7 +33,6 @@ func TestProviderOnKubernetes(t *testing.T) {
 	newTestRuntime = func(t *testing.T) runtime.Runtime { return kubeRuntime(t, kubeconfig) }
 	t.Run("EndToEnd", TestProviderEndToEnd)
 	t.Run("StopsPodWhenFundsRunOut", TestProviderStopsPodWhenFundsRunOut)
-	t.Run("ScaleToZero", TestProviderScaleToZero)
 	t.Run("RestartAndPricingChange", TestProviderRestartAndPricingChange)
 }
 

@@ -24,6 +24,10 @@ func (p *Provider) reconcile(ctx context.Context) {
 		if p.begin(pd.channel) != nil {
 			continue
 		}
+		if p.pod(pd.channel) != pd { // deleted or replaced since the list was taken
+			p.end(pd.channel)
+			continue
+		}
 		p.reconcilePod(ctx, pd)
 		p.end(pd.channel)
 	}

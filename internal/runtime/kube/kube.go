@@ -1174,9 +1174,13 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 		CPUMillis: res.CPUMillis * replicas, MemoryMiB: res.MemoryMiB * replicas,
 		StorageMiB: res.StorageMiB, Pids: res.Pids * replicas, GPUs: res.GPUs * replicas,
 	}
-	claims, err := r.client.CoreV1().PersistentVolumeClaims(ns.Name).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return u, apiErr("list claims", err)
+	var claims corev1.PersistentVolumeClaimList
+	if hasPersistent(spec) {
+		list, err := r.client.CoreV1().PersistentVolumeClaims(ns.Name).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return u, apiErr("list claims", err)
+		}
+		claims = *list
 	}
 	for _, c := range claims.Items {
 		q, ok := c.Status.Capacity[corev1.ResourceStorage]

@@ -16,6 +16,7 @@ help:
 	@echo "make demo             dev chain + a payment channel's whole life (~25 s)"
 	@echo "make test             the whole suite with real services (root)"
 	@echo "make test-short       go test -short ./... without root services"
+	@echo "make test-cluster     the provider's end-to-end tests on the test Kubernetes cluster (root)"
 	@echo "make build            bin/tpod"
 	@echo "make release          the release in bin/release/dist: image, release policy, tpod embedding it (docs/attestation.md §7)"
 	@echo "make guest-tpod       the guest image's reproducible static bin/release/tpod (docs/image.md)"
@@ -71,6 +72,12 @@ deps:
 # embedded chain and IPFS. It starts and stops those services itself.
 test: deps
 	bash scripts/test.sh
+
+# test-cluster runs the provider's end-to-end tests with pods on the
+# single-node cluster of scripts/testenv-cluster.sh (the cluster's own
+# backend tests are in `make test`).
+test-cluster: deps
+	bash scripts/test-cluster.sh
 
 # test-short skips tests that need root services (containerd, envtest).
 test-short:

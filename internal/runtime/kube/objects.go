@@ -276,7 +276,13 @@ func (b builder) podTemplate(spec runtime.PodSpec, images map[string]string, gra
 		}
 		ps.Volumes = append(ps.Volumes, vol)
 	}
-	for _, c := range spec.Containers {
+	if hs := b.hostsSecret("", spec); hs != nil {
+		mode := int32(0o444)
+		ps.Volumes = append(ps.Volumes, corev1.Volume{Name: hostsSecretName,
+			VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: hostsSecretName, DefaultMode: &mode}}})
+	}
+	for i, c := range spec.AllContainers() {
+		isInit := i < len(spec.InitContainers)
 		kc := corev1.Container{
 			Name:            c.Name,
 			Image:           images[c.Name],
@@ -309,7 +315,26 @@ func (b builder) podTemplate(spec runtime.PodSpec, images map[string]string, gra
 			}
 			kc.VolumeMounts = append(kc.VolumeMounts, corev1.VolumeMount{Name: m.Volume, MountPath: m.Path, ReadOnly: ro})
 		}
-		ps.Containers = append(ps.Containers, kc)
+		kc.LivenessProbe, kc.ReadinessProbe, kc.StartupProbe = probe(c.Liveness), probe(c.Readiness), probe(c.Startup)
+		_ = securityContext(c, kc.SecurityContext) // checked by checkSpec
+		if c.ShmSizeMiB > 0 {
+			q := mib(c.ShmSizeMiB)
+			ps.Volumes = append(ps.Volumes, corev1.Volume{Name: shmVolumeName(c.Name),
+				VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory, SizeLimit: &q}}})
+			kc.VolumeMounts = append(kc.VolumeMounts, corev1.VolumeMount{Name: shmVolumeName(c.Name), MountPath: "/dev/shm"})
+		}
+		if len(spec.Hostnames) > 0 {
+			kc.VolumeMounts = append(kc.VolumeMounts, corev1.VolumeMount{Name: hostsSecretName, MountPath: "/etc/hosts", SubPath: "hosts", ReadOnly: true})
+		}
+		if !isInit {
+			ps.Containers = append(ps.Containers, kc)
+			continue
+		}
+		if c.Sidecar {
+			always := corev1.ContainerRestartPolicyAlways
+			kc.RestartPolicy = &always // a native sidecar
+		}
+		ps.InitContainers = append(ps.InitContainers, kc)
 	}
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: b.podLabels(spec.ID)},
@@ -391,7 +416,7 @@ func (b builder) autoscaler(ns string, spec runtime.PodSpec, s scale) *autoscali
 // the gateway is the one way in). Nil when no container has a port.
 func (b builder) service(ns string, spec runtime.PodSpec) *corev1.Service {
 	var ports []corev1.ServicePort
-	for _, c := range spec.Containers {
+	for _, c := range spec.AllContainers() {
 		for _, p := range c.Ports {
 			ports = append(ports, corev1.ServicePort{
 				Name:       portName(c.Name, p),
@@ -410,6 +435,10 @@ func (b builder) service(ns string, spec runtime.PodSpec) *corev1.Service {
 			Type:     corev1.ServiceTypeClusterIP,
 			Selector: map[string]string{LabelPod: spec.ID},
 			Ports:    ports,
+			// Readiness is reported in Status and the gateway acts on it;
+			// the address reaches a replica that is not ready, as on
+			// containerd.
+			PublishNotReadyAddresses: true,
 		},
 	}
 }
@@ -425,7 +454,7 @@ func (b builder) networkPolicies(ns string, spec runtime.PodSpec) []*networkingv
 		Spec:       networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{}, PolicyTypes: both},
 	}
 	var ports []networkingv1.NetworkPolicyPort
-	for _, c := range spec.Containers {
+	for _, c := range spec.AllContainers() {
 		for _, p := range c.Ports {
 			proto := protocol(p)
 			port := intstr.FromInt32(int32(p.ContainerPort))
@@ -487,8 +516,8 @@ func (b builder) quota(ns string, spec runtime.PodSpec, s scale) *corev1.Resourc
 		corev1.ResourceServicesNodePorts:      count(0),
 		corev1.ResourceServicesLoadBalancers:  count(0),
 		corev1.ResourcePersistentVolumeClaims: count(uint64(len(b.claims(ns, spec)))),
-		corev1.ResourceSecrets:                count(uint64(len(b.secrets(ns, spec))) + 1),
-		corev1.ResourceConfigMaps:             count(1), // kube-root-ca.crt
+		corev1.ResourceSecrets:                count(uint64(len(b.secrets(ns, spec))) + 2), // + pull secret, hosts
+		corev1.ResourceConfigMaps:             count(1),                                    // kube-root-ca.crt
 	}
 	all := func(f func(runtime.Resources) uint64) bool {
 		for _, c := range spec.Containers {

@@ -70,3 +70,24 @@ func FuzzRegistryRequest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSummary: a kubelet's summary is decoded by the meter; a malformed or
+// hostile answer must give an error or a result, never a panic.
+func FuzzSummary(f *testing.F) {
+	f.Add([]byte(`{"pods":[{"podRef":{"name":"p","namespace":"n","uid":"u"},"containers":[{"name":"c","startTime":"2026-12-03T10:00:00Z","cpu":{"usageNanoCores":5,"usageCoreNanoSeconds":7},"memory":{"workingSetBytes":9},"rootfs":{"usedBytes":11}}],"network":{"name":"eth0","txBytes":3,"interfaces":[{"name":"eth0","txBytes":3}]}}]}`))
+	f.Add([]byte(`{"pods":[null,{}]}`))
+	f.Add([]byte(`{"pods":[{"containers":[{"startTime":"bad"}]}]}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pods, err := parseSummary(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for key, p := range pods {
+			if key != p.PodRef.Namespace+"/"+p.PodRef.Name {
+				t.Fatalf("pod %q filed under %q", p.PodRef.Name, key)
+			}
+			_ = p.Network.txBytes()
+		}
+	})
+}

@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(BIN)/tools:$(PATH)
 all: build
 
 help:
-	@echo "make demo             dev chain + a payment channel's whole life (~25 s)"
+	@echo "make demo             the release's tpod on a devnet: deploy pinned by the release policy, a channel's whole life"
 	@echo "make test             the whole suite with real services (root)"
 	@echo "make test-short       go test -short ./... without root services"
 	@echo "make test-cluster     the provider's end-to-end tests on the test Kubernetes cluster (root)"
@@ -83,10 +83,13 @@ test-cluster: deps
 test-short:
 	$(GO) test -short ./...
 
-# demo starts `tpod devnet up` in the background and drives a channel with
-# tpod's own commands (scripts/demo.sh); non-zero exit on any failure.
-demo: deps build
-	bash scripts/demo.sh
+# demo runs the release's tpod (make release): `tpod devnet up` in the
+# background, whose simulated TEE measures the release image beside it, then
+# deploys with the release policy pinning that measurement and drives a
+# channel with tpod's own commands (scripts/demo.sh); non-zero exit on any
+# failure.
+demo: deps release
+	TPOD=$(CURDIR)/bin/release/dist/tpod bash scripts/demo.sh
 
 # contracts compiles the Solidity sources and regenerates the Go bindings.
 contracts: deps

@@ -4,7 +4,12 @@
 # examples/hello (image built locally, no registry), fetches it over HTTP,
 # shows per-second usage and on-chain claims, shows a scale-to-zero wake,
 # deletes the pods, withdraws the rest and prints a summary of balances.
-# Exits non-zero if any step fails. Needs root and bin/tpod (make demo builds it).
+# Exits non-zero if any step fails. Needs root and TPOD: make demo builds the
+# release (bin/release/dist: the tpod with the release policy built in, the
+# guest image beside it) and runs this with that tpod, so the devnet's
+# simulated TEE measures the release image and deploy pins it with the
+# release policy. With a development build (TPOD=bin/tpod) the deploy falls
+# back to the development default policy, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TPOD=${TPOD:-$PWD/bin/tpod}
@@ -34,6 +39,9 @@ balance_of() { t token balance "$1" -o json | jq -r '.[0].balance // .balance'; 
 step "Build the example app's image locally (examples/hello: a static Go HTTP server; no registry)"
 go run ./examples/hello/build -o "$work/hello.tar"
 
+step "The release policy built into this tpod: what deploy accepts by default"
+"$TPOD" policy show || echo "(a development build: deploy uses the development default policy)"
+
 step "Start the devnet: dev chain, IPFS, and a provider (simulated TEE) on containerd"
 "$TPOD" devnet up --http-port 0 --ws-port 0 --period 1 --gateway 127.0.0.1:0 --billing-cycle 3s --out "$net" >"$work/devnet.log" 2>&1 &
 devnet_pid=$!
@@ -56,6 +64,16 @@ deploy_start=$(date +%s.%N)
 pub deploy -f examples/hello/pod.yaml --image "hello:latest=$work/hello.tar" --dispute-period 20s \
 	--insecure-allow-simulated -o json >"$work/deploy.json"
 id=$(jq -r .id "$work/deploy.json")
+jq -r '"policy    \(.policyUsed)\nmeasured  \(.measurement)\nconfig    \(.configSha256)"' "$work/deploy.json"
+jq -r '.config[] | select(.path | startswith("runtime.")) | "          \(.path) = \(.value)"' "$work/deploy.json"
+if "$TPOD" policy show >/dev/null 2>&1; then
+	# A release build: the policy pinned the release image's measurement,
+	# which the devnet's simulated TEE reports.
+	[[ $(jq -r .policyUsed "$work/deploy.json") == release* ]] || { echo "demo: deploy did not use the release policy" >&2; exit 1; }
+	[[ $(jq -r .measurement "$work/deploy.json") == $(jq -r .extra.provider.measurement "$net") ]] ||
+		{ echo "demo: the pinned measurement is not the provider's" >&2; exit 1; }
+	echo "the release policy pinned the measurement of the release image (simulated TEE: the host's claim)"
+fi
 pub pod status "$id" -o json >"$work/status.json"
 url=$(jq -r '.endpoints[0].address' "$work/status.json")
 host=$(jq -r '.endpoints[0].name' "$work/status.json")

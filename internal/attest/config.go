@@ -50,9 +50,10 @@ type RuntimeSettings struct {
 	// directory) or "external" (a socket the operator named).
 	Containerd string `json:"containerd,omitempty"`
 	// PodToHost and PodToPod say whether pods may open connections to the
-	// provider's host and to each other.
-	PodToHost bool `json:"pod_to_host"`
-	PodToPod  bool `json:"pod_to_pod"`
+	// provider's host and to each other (containerd; absent where the
+	// provider does not decide it).
+	PodToHost *bool `json:"pod_to_host,omitempty"`
+	PodToPod  *bool `json:"pod_to_pod,omitempty"`
 	// RuntimeClass is the Kubernetes RuntimeClass of pods (kubernetes).
 	RuntimeClass string `json:"runtime_class,omitempty"`
 }

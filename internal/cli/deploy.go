@@ -58,8 +58,14 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 		pay.FromBlock = f.info.Contracts.Block
 	}
 	errw := cmd.ErrOrStderr()
+	pol, polName, err := defaultPolicy()
+	if err != nil {
+		c.Close()
+		return nil, nil, err
+	}
 	p, err := publisher.New(publisher.Config{
 		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: &publisher.State{Dir: dir}, PeerHints: f.peerHints(),
+		Policy: pol, PolicyName: polName,
 		Progress: func(e publisher.Event) {
 			if e.Step == "pick" {
 				fmt.Fprintf(errw, "  ! %s\n", e.Message)
@@ -217,7 +223,7 @@ provider goes away mid-way, nothing is lost: resume with
 	fl.StringVar(&funds, "funds", "", "initial deposit in token base units (default: one hour of the estimate, at least the provider's minimum)")
 	fl.StringVar(&maxPerSecond, "max-per-second", "", "most the provider may claim per second of receipt time (default: the pod at its limits + 10 MiB/s of egress)")
 	fl.DurationVar(&dispute, "dispute-period", 0, "dispute period of the channel (default: the provider's minimum, at least 1m)")
-	fl.StringVar(&policy, "policy", "", "attestation policy file (docs/attestation.md; default: simulated only, any measurement, with --insecure-allow-simulated)")
+	fl.StringVar(&policy, "policy", "", "attestation policy file replacing the default: the release policy built into this tpod (a development build: simulated only, any measurement) (docs/publisher.md)")
 	fl.BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated TEE evidence, which anyone can forge (development networks only)")
 	fl.BoolVar(&noApprove, "no-approve", false, "never raise the token allowance; fail when it is short")
 	fl.StringArrayVar(&images, "image", nil, "REF=PATH: image for a container image reference (docker archive or OCI layout); repeatable")
@@ -242,6 +248,7 @@ func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
 	fmt.Fprintf(w, "deployment %s (%s): %s\n", rec.ID, rec.Name, rec.Step)
 	fmt.Fprintf(w, "  provider  %s (%s, peer %s)\n", rec.Provider.Address, rec.TEE, rec.Provider.PeerID)
 	fmt.Fprintf(w, "  enclave   %s\n", rec.EnclaveSigner)
+	printAttestation(w, rec)
 	fmt.Fprintf(w, "  channel   %s\n", rec.ChannelID)
 	fmt.Fprintf(w, "  funds     %s (max %s/s, dispute period %ds)\n", rec.Funds, rec.MaxPerSecond, rec.DisputePeriod)
 	if rec.MaxPerSecondNote != "" {
@@ -252,4 +259,23 @@ func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
 		fmt.Fprintf(w, "  endpoint  %s %s %s\n", e.Name, e.Protocol, e.Address)
 	}
 	return nil
+}
+
+// printAttestation says what the deployment's attestation pinned: the policy,
+// the launch measurement and the provider's committed configuration.
+func printAttestation(w io.Writer, rec *publisher.Record) {
+	if rec.PolicyUsed != "" {
+		fmt.Fprintf(w, "  policy    %s\n", rec.PolicyUsed)
+	}
+	if rec.Measurement != "" {
+		fmt.Fprintf(w, "  measured  %s\n", rec.Measurement)
+	}
+	if rec.ConfigSHA256 != "" {
+		fmt.Fprintf(w, "  config    sha256 %s\n", rec.ConfigSHA256)
+		for _, e := range rec.Config {
+			if !strings.HasPrefix(e.Path, "operator.") {
+				fmt.Fprintf(w, "            %s = %s\n", e.Path, e.Value)
+			}
+		}
+	}
 }

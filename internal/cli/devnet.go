@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustedpods/tpod/internal/devnet"
+	"github.com/trustedpods/tpod/internal/release"
 )
 
 func newDevnetCmd(g *globals) *cobra.Command {
@@ -63,6 +64,13 @@ file. The dev keys are public knowledge: use them on this devnet only.
 				if po.dataDir == "" {
 					po.dataDir = devnetProviderDir(cfg.DataDir)
 				}
+				if !cmd.Flags().Changed("image") {
+					// A release build's simulated TEE claims the release
+					// image beside it, which its release policy pins.
+					if pol, _, err := defaultPolicy(); err == nil && pol != nil {
+						po.image = release.ImageDir()
+					}
+				}
 				dmn, section, stop, err := startDevnetProvider(ctx, d, po, log)
 				if err != nil {
 					return err
@@ -113,6 +121,11 @@ file. The dev keys are public knowledge: use them on this devnet only.
 				}
 				if p, ok := info.Extra["provider"].(*DevnetProvider); ok {
 					fmt.Fprintf(w, "  provider  %s  peer %s (simulated TEE)\n  gateway   %s  (*.%s)\n", p.Address, p.PeerID, p.Gateway, p.Domain)
+					if p.Image != "" {
+						fmt.Fprintf(w, "  measured  %s  (simulated: the image %s, as its host claims)\n", p.Measurement, p.Image)
+					} else {
+						fmt.Fprintf(w, "  measured  %s  (simulated, no --image: no release policy accepts it)\n", p.Measurement)
+					}
 					if p.GatewayHTTPS != "" {
 						fmt.Fprintf(w, "  https     %s  (key bound to the attestation)\n", p.GatewayHTTPS)
 					}
@@ -139,6 +152,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 	fl.StringVar(&po.https, "gateway-https", "", "listen address of the provider's HTTPS gateway (default: none); its enclave-generated key is bound to the attestation (tpod pod verify-tls)")
 	fl.StringVar(&po.domain, "domain", "pods.localhost", "pods get <id>.<domain> on the gateway")
 	fl.DurationVar(&po.cycle, "billing-cycle", 5*time.Second, "how often the provider signs and claims receipts")
+	fl.StringVar(&po.image, "image", "", "guest image directory whose launch the simulated TEE claims, as a VM host would (default: a release build's image beside it, else none)")
 	return cmd
 }
 

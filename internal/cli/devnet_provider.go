@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/config"
 	"github.com/trustedpods/tpod/internal/devnet"
+	"github.com/trustedpods/tpod/internal/measure"
 	"github.com/trustedpods/tpod/internal/provider"
 )
 
@@ -23,6 +26,9 @@ type devnetProviderOptions struct {
 	domain     string
 	dataDir    string // "" = a temporary directory, removed on exit
 	cycle      time.Duration
+	// image is the guest image directory whose launch the simulated TEE
+	// claims (its measurement: attest.SimulatedMeasurement); "" = none.
+	image string
 }
 
 // DevnetProvider is the "provider" section of the devnet file: how
@@ -37,6 +43,10 @@ type DevnetProvider struct {
 	GatewayHTTPS string `json:"gatewayHttps,omitempty"`
 	Domain       string `json:"domain"`
 	TEE          string `json:"tee"`
+	// Image and Measurement are the image the simulated TEE claims to
+	// have launched and the measurement it reports (zero without one).
+	Image       string `json:"image,omitempty"`
+	Measurement string `json:"measurement"`
 }
 
 // startDevnetProvider runs a provider inside the devnet process: an embedded
@@ -60,6 +70,15 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 		cleanup()
 		return nil, nil, nil, err
 	}
+	var launch *measure.KernelHashes
+	if o.image != "" {
+		kh, err := measure.HashImage(o.image)
+		if err != nil {
+			cleanup()
+			return nil, nil, nil, fmt.Errorf("--image: %w", err)
+		}
+		launch = &kh
+	}
 	bridge := "tpdev0"
 	fc := &provider.FileConfig{
 		DataDir: dir,
@@ -81,6 +100,8 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 		BillingCycle: config.Duration(o.cycle),
 		StopGrace:    config.Duration(5 * time.Second),
 		Gateway:      provider.GatewayConfig{HTTP: o.gateway, HTTPS: o.https, Domain: o.domain},
+		// What a launcher tells the simulated TEE it launched.
+		SimulatedLaunch: launch,
 	}
 	dmn, err := provider.StartDaemon(ctx, fc, provider.DaemonOptions{Logger: log, Wallet: w})
 	if err != nil {
@@ -88,7 +109,9 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 		return nil, nil, nil, fmt.Errorf("devnet provider: %w", err)
 	}
 	p := dmn.Provider
-	section := &DevnetProvider{Address: p.Address().Hex(), PeerID: p.PeerID(), TEE: "simulated", Domain: o.domain}
+	m := attest.SimulatedMeasurement(launch)
+	section := &DevnetProvider{Address: p.Address().Hex(), PeerID: p.PeerID(), TEE: "simulated", Domain: o.domain,
+		Image: o.image, Measurement: hex.EncodeToString(m[:])}
 	if dmn.Node != nil {
 		for _, a := range dmn.Node.Addrs() {
 			section.Addrs = append(section.Addrs, a.String())

@@ -25,8 +25,13 @@ func withTestRelease(ts *testscript.TestScript, run func()) {
 	defer releaseMu.Unlock()
 	old := releasePolicy
 	defer func() { releasePolicy = old }()
-	file := ts.Getenv("TPOD_TEST_RELEASE")
-	releasePolicy = func() (*attest.Policy, error) {
+	releasePolicy = testReleasePolicy(ts.Getenv("TPOD_TEST_RELEASE"))
+	run()
+}
+
+// testReleasePolicy loads file as this tpod's release policy ("": none).
+func testReleasePolicy(file string) func() (*attest.Policy, error) {
+	return func() (*attest.Policy, error) {
 		if file == "" {
 			return nil, nil
 		}
@@ -36,7 +41,6 @@ func withTestRelease(ts *testscript.TestScript, run func()) {
 		}
 		return release.Load(b, version)
 	}
-	run()
 }
 
 // TestPolicyScripts runs the policy command group's scripts on two test

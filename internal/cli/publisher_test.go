@@ -32,6 +32,8 @@ import (
 	"github.com/trustedpods/tpod/internal/enclave"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/measure"
+	"github.com/trustedpods/tpod/internal/measure/measuretest"
 	"github.com/trustedpods/tpod/internal/provider"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
 	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
@@ -52,6 +54,9 @@ type pubWorld struct {
 	provider *provider.Provider
 	offline  string // account of the offline provider
 	hello    string // OCI layout tar of examples/hello
+	// image is the guest image the provider's simulated TEE claims to
+	// have launched; other differs from it in one initrd byte.
+	image, other string
 }
 
 // pubContainerd returns the private containerd's settings or skips.
@@ -106,7 +111,19 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 		}
 		rt.Close()
 	})
-	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated})
+	w.image = measuretest.ImageDir(t, []byte("initrd of the provider's image"), "console=ttyS0 rdinit=/usr/bin/tpod -- guest init")
+	w.other = measuretest.ImageDir(t, []byte("initrd of the provider's imagE"), "console=ttyS0 rdinit=/usr/bin/tpod -- guest init")
+	launch, err := measure.HashImage(w.image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated, SimulatedLaunch: &launch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	confDoc, err := (&attest.ConfigDocument{Version: attest.ConfigDocumentVersion, TEE: attest.KindSimulated,
+		Runtime: attest.RuntimeSettings{Kind: "containerd", Sandbox: "runc", Containerd: "external", PodToHost: &no, PodToPod: &no}}).Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +154,7 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 		Pricing:   []provider.PricingTable{{Token: info.Contracts.Token, Prices: prices, MinDisputePeriod: 10 * time.Second}},
 		Capacity:  provider.Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
 		MinRunway: 4 * time.Second, LowFunds: 20 * time.Second, BillingCycle: 2 * time.Second, StopGrace: time.Second,
-		WorkDir: filepath.Join(dir, "work"), Region: "eu-west", Logger: logger,
+		WorkDir: filepath.Join(dir, "work"), Region: "eu-west", Logger: logger, Configuration: confDoc,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -235,6 +252,8 @@ func TestPublisherScripts(t *testing.T) {
 			e.Setenv("OFFLINE", w.offline)
 			e.Setenv("HELLO_IMAGE", w.hello)
 			e.Setenv("HELLO_POD", hello)
+			e.Setenv("IMAGE", w.image)
+			e.Setenv("OTHER_IMAGE", w.other)
 			e.Setenv("TOKEN", w.net.Info().Contracts.Token.Hex())
 			// A proxy to the chain's RPC that scripts can take offline.
 			px := newRPCProxy(w.net.Info().RPC.HTTP)
@@ -253,6 +272,10 @@ func TestPublisherScripts(t *testing.T) {
 			"tpod": func(ts *testscript.TestScript, neg bool, args []string) {
 				pubScriptMu.Lock()
 				defer pubScriptMu.Unlock()
+				// A release build's embedded policy, when the script names one.
+				oldRelease := releasePolicy
+				defer func() { releasePolicy = oldRelease }()
+				releasePolicy = testReleasePolicy(ts.Getenv("TPOD_TEST_RELEASE"))
 				wd, err := os.Getwd()
 				ts.Check(err)
 				ts.Check(os.Chdir(ts.Getenv("WORK")))

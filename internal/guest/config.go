@@ -196,7 +196,11 @@ func (c *OperatorConfig) Canonical() ([]byte, error) {
 // ProviderConfig merges the image's and the operator's parts into the
 // daemon's configuration. keyFile is where the wallet key was written.
 func ProviderConfig(img *ImageConfig, op *OperatorConfig, tee, keyFile string) *provider.FileConfig {
-	h := op.Hash()
+	canon, err := op.Canonical()
+	if err != nil {
+		panic(err) // every field marshals
+	}
+	h := sha256.Sum256(canon)
 	return &provider.FileConfig{
 		DataDir: img.DataDir,
 		Region:  op.Region,
@@ -216,7 +220,23 @@ func ProviderConfig(img *ImageConfig, op *OperatorConfig, tee, keyFile string) *
 		Gateway:            op.Gateway,
 		ClaimOnStop:        true,
 		OperatorConfigHash: fmt.Sprintf("%x", h[:]),
+		// The evidence carries it: the bytes must survive provider.json
+		// unchanged (WriteProviderConfig).
+		OperatorConfig: canon,
 	}
+}
+
+// WriteProviderConfig encodes the daemon's configuration without HTML
+// escaping, so that the operator's canonical configuration keeps the exact
+// bytes its hash covers.
+func WriteProviderConfig(fc *provider.FileConfig) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(fc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func strictJSON(b []byte, v any) error {

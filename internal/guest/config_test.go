@@ -3,9 +3,16 @@ package guest
 import (
 	"archive/tar"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trustedpods/tpod/internal/measure"
+	"github.com/trustedpods/tpod/internal/provider"
 )
 
 const testKey = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
@@ -114,6 +121,65 @@ func TestRepoImageConfig(t *testing.T) {
 	fc := ProviderConfig(img, op, "simulated", "/run/tpod/wallet.key")
 	if fc.Runtime.Kind != "containerd" || !strings.HasPrefix(fc.DataDir, "/data/") || fc.OperatorConfigHash == "" || !fc.ClaimOnStop {
 		t.Fatalf("%+v", fc)
+	}
+}
+
+// TestOperatorConfigReachesTheProvider: the canonical operator
+// configuration goes to the provider byte for byte (its hash still names
+// it), even with characters JSON encoders like to escape.
+func TestOperatorConfigReachesTheProvider(t *testing.T) {
+	img, err := ParseImageConfig([]byte(`{"version":1,"dataDir":"/data/provider","logFile":"/data/log/p.log","runtime":{"kind":"containerd"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _, err := ReadConfigDisk(bytes.NewReader(configDisk(t, map[string]string{
+		"config.json": strings.Replace(testConfig, "http://10.0.2.100:8545", "http://10.0.2.100:8545/?a=1&b=<2>", 1), "wallet.key": testKey})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := WriteProviderConfig(ProviderConfig(img, op, "simulated", "/run/tpod/wallet.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc provider.FileConfig
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	h := op.Hash()
+	if sum := sha256.Sum256(fc.OperatorConfig); sum != h || fc.OperatorConfigHash != hex.EncodeToString(h[:]) {
+		t.Fatalf("operator configuration changed on its way: %s", fc.OperatorConfig)
+	}
+}
+
+// TestSimulatedLaunchRecord: the host's launch record on the seal disk is
+// read back; a disk without one gives none; other data there is refused.
+func TestSimulatedLaunchRecord(t *testing.T) {
+	disk := filepath.Join(t.TempDir(), "seal.img")
+	if err := os.WriteFile(disk, make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if kh, err := simLaunch(disk); kh != nil || err != nil {
+		t.Fatalf("blank disk: %v %v", kh, err)
+	}
+	if _, err := simSealKey(disk); err != nil {
+		t.Fatal(err)
+	}
+	want := measure.KernelHashes{Kernel: sha256.Sum256([]byte("k")), Initrd: sha256.Sum256([]byte("i")), Cmdline: measure.CmdlineSHA256("c")}
+	if err := WriteSimulatedLaunch(disk, want); err != nil {
+		t.Fatal(err)
+	}
+	if kh, err := simLaunch(disk); err != nil || *kh != want {
+		t.Fatalf("launch record %v %v", kh, err)
+	}
+	// The key written at first boot is untouched by the record.
+	if _, err := simSealKey(disk); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(disk, os.O_RDWR, 0)
+	f.WriteAt([]byte("something else"), 4096)
+	f.Close()
+	if _, err := simLaunch(disk); err == nil {
+		t.Fatal("a foreign launch record was accepted")
 	}
 }
 

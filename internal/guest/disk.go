@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 // Disk serials (QEMU: -drive ...,serial=NAME): how the guest tells its
@@ -130,6 +131,64 @@ func simSealKey(dev string) ([]byte, error) {
 		return nil, err
 	}
 	return key, f.Sync()
+}
+
+// The simulated TEE's launch record, at simLaunchOffset on its seal disk: the
+// magic line, then the SHA-256s of the kernel, the initrd and the command
+// line (with its NUL) the VM was launched with. The host launcher writes it
+// at every launch, as a firmware is handed the kernel-hashes table by its
+// host; the simulated TEE's measurement is computed from it
+// (attest.SimulatedMeasurement). It is the host's claim and proves nothing.
+const (
+	simLaunchMagic  = "TPOD-SIMULATED-LAUNCH-INSECURE-1\n"
+	simLaunchOffset = 4096
+)
+
+// WriteSimulatedLaunch records the launch inputs on the simulated TEE's
+// seal disk (a file or device of at least 8 KiB), leaving its key alone.
+func WriteSimulatedLaunch(path string, kh measure.KernelHashes) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	rec := append([]byte(simLaunchMagic), kh.Kernel[:]...)
+	rec = append(append(rec, kh.Initrd[:]...), kh.Cmdline[:]...)
+	if _, err := f.WriteAt(rec, simLaunchOffset); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// simLaunch reads the launch record from the seal disk: nil when the host
+// wrote none (the measurement is then zero, which no policy for an image
+// accepts).
+func simLaunch(dev string) (*measure.KernelHashes, error) {
+	f, err := os.Open(dev)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, len(simLaunchMagic)+3*32)
+	if _, err := f.ReadAt(buf, simLaunchOffset); err != nil {
+		return nil, fmt.Errorf("read the launch record: %w", err)
+	}
+	if allZero(buf) {
+		return nil, nil
+	}
+	if !bytes.HasPrefix(buf, []byte(simLaunchMagic)) {
+		return nil, errors.New("the seal disk holds something else where the launch record goes")
+	}
+	var kh measure.KernelHashes
+	r := buf[len(simLaunchMagic):]
+	copy(kh.Kernel[:], r)
+	copy(kh.Initrd[:], r[32:])
+	copy(kh.Cmdline[:], r[64:])
+	return &kh, nil
 }
 
 func allZero(b []byte) bool {

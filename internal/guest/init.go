@@ -2,7 +2,6 @@ package guest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/measure"
 
 	sevclient "github.com/google/go-sev-guest/client"
 )
@@ -157,6 +157,7 @@ func (b *boot) up(ctx context.Context) error {
 	// Which TEE, and how the data disk's key is sealed.
 	kind := attest.Detect()
 	var sealer enclave.Sealer
+	var launch *measure.KernelHashes
 	switch kind {
 	case attest.KindSEVSNP:
 		dev, err := sevclient.OpenDevice()
@@ -181,6 +182,14 @@ func (b *boot) up(ctx context.Context) error {
 			return fmt.Errorf("simulated TEE: %w", err)
 		}
 		sealer = enclave.NewInsecureKeySealer(key, enclave.PurposeDataDisk)
+		if launch, err = simLaunch(sdev); err != nil {
+			return fmt.Errorf("simulated TEE: %w", err)
+		}
+		if launch == nil {
+			logf("simulated TEE: the host recorded no launch inputs: the measurement is zero")
+		} else {
+			logf("simulated TEE: launch inputs from the host: kernel %s, initrd %s, cmdline %s", launch.Kernel, launch.Initrd, launch.Cmdline)
+		}
 	}
 	logf("TEE %s", kind)
 
@@ -210,7 +219,8 @@ func (b *boot) up(ctx context.Context) error {
 		return err
 	}
 	fc := ProviderConfig(img, op, string(kind), keyFile)
-	js, err := json.Marshal(fc)
+	fc.SimulatedLaunch = launch
+	js, err := WriteProviderConfig(fc)
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/cli"
 	"github.com/trustedpods/tpod/internal/devnet"
+	"github.com/trustedpods/tpod/internal/guest"
+	"github.com/trustedpods/tpod/internal/measure"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -100,6 +103,16 @@ func TestVM(t *testing.T) {
 		f.Truncate(size)
 		f.Close()
 	}
+	// The host launcher records the launch inputs on the seal disk, as a
+	// firmware gets the kernel-hashes table: the simulated TEE's
+	// measurement is computed from them.
+	launch, err := measure.HashImage(imgDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := guest.WriteSimulatedLaunch(filepath.Join(work, "seal.img"), launch); err != nil {
+		t.Fatal(err)
+	}
 	vm := &qemu{t: t, dir: work, img: imgDir, rpcPort: rpcPort, p2pPort: p2pPort, gwPort: gwPort}
 
 	// First boot: the provider registers.
@@ -148,11 +161,20 @@ spec:
 		}
 		return out.Bytes()
 	}
+	// The policy of this image (what a release embeds): the deploys pin
+	// the VM's measurement and configuration and its peer ID.
+	policy := filepath.Join(work, "policy.json")
+	pub("policy", "build", "--image", imgDir, "--out", policy)
 	deploy := func(manifest string, extra ...string) (id, host string) {
 		t.Helper()
-		var dep struct{ ID string }
+		var dep struct {
+			ID, Measurement string
+		}
 		json.Unmarshal(pub(append([]string{"deploy", "-f", manifest, "--image", "hello:latest=" + hello,
-			"--dispute-period", "20s", "--insecure-allow-simulated"}, extra...)...), &dep)
+			"--dispute-period", "20s", "--insecure-allow-simulated", "--policy", policy}, extra...)...), &dep)
+		if m := attest.SimulatedMeasurement(&launch); dep.Measurement != hex.EncodeToString(m[:]) {
+			t.Fatalf("deployed with measurement %q, want the image's %x", dep.Measurement, m)
+		}
 		var st struct {
 			Endpoints []struct{ Name, Address string }
 		}

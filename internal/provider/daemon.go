@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,6 +25,7 @@ import (
 	"github.com/trustedpods/tpod/internal/enclave"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
+	"github.com/trustedpods/tpod/internal/measure"
 	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/runtime/containerd"
 	"github.com/trustedpods/tpod/internal/runtime/kube"
@@ -61,6 +65,16 @@ type FileConfig struct {
 	// configuration in the guest image (internal/guest, docs/image.md),
 	// set by the guest's init; empty elsewhere.
 	OperatorConfigHash string `json:"operatorConfigHash"`
+	// OperatorConfig is that configuration in its canonical form (JSON,
+	// the wallet as its address, no secret), which the attestation
+	// evidence carries in the provider's configuration document; its
+	// SHA-256 must be OperatorConfigHash.
+	OperatorConfig json.RawMessage `json:"operatorConfig,omitempty"`
+	// SimulatedLaunch are the simulated TEE's launch inputs (the image's
+	// kernel, initrd and command-line SHA-256s), which its measurement is
+	// computed from: the host's claim, set by the guest's init from the
+	// simulated TEE's seal disk and by the devnet from its --image.
+	SimulatedLaunch *measure.KernelHashes `json:"simulatedLaunch,omitempty"`
 }
 
 // ChainConfig says where the contracts are and which wallet the provider
@@ -241,7 +255,7 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		kind = ""
 	}
 	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(fc.DataDir, "enclave"), Kind: kind,
-		Quoter: opts.EnclaveQuoter, Logger: log.With("component", "enclave")})
+		Quoter: opts.EnclaveQuoter, SimulatedLaunch: fc.SimulatedLaunch, Logger: log.With("component", "enclave")})
 	if err != nil {
 		return nil, fmt.Errorf("enclave: %w", err)
 	}
@@ -312,6 +326,11 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		return nil, err
 	}
 
+	doc, err := configDocument(fc, enc.Kind(), rt, opHash)
+	if err != nil {
+		return nil, err
+	}
+
 	var gw *gateway.Config
 	if fc.Gateway.HTTP != "" || fc.Gateway.HTTPS != "" {
 		gw = &gateway.Config{HTTPAddr: fc.Gateway.HTTP, HTTPSAddr: fc.Gateway.HTTPS, Domain: fc.Gateway.Domain, TCPBindHost: fc.Gateway.TCPBindHost}
@@ -331,7 +350,7 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		MinRunway: time.Duration(fc.MinRunway), LowFunds: time.Duration(fc.LowFunds), BillingCycle: time.Duration(fc.BillingCycle),
 		StopGrace: time.Duration(fc.StopGrace), PricingNotice: time.Duration(fc.PricingNotice), MaxBundleSize: fc.MaxBundleMiB << 20,
 		WorkDir: filepath.Join(fc.DataDir, "work"), Region: fc.Region, Logger: log,
-		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash,
+		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash, Configuration: doc,
 	})
 	if err != nil {
 		return nil, err
@@ -407,4 +426,37 @@ func (d *Daemon) Close() error {
 	}
 	d.closers = nil
 	return errors.Join(errs...)
+}
+
+// configDocument is the provider's configuration as its evidence commits to
+// it (attest.ConfigDocument, docs/attestation.md §2): the TEE, how pods run
+// (the runtime's own resolved settings), and the operator's part when the
+// guest image supplied it.
+func configDocument(fc *FileConfig, tee attest.Kind, rt runtime.Runtime, opHash []byte) ([]byte, error) {
+	d := attest.ConfigDocument{Version: attest.ConfigDocumentVersion, TEE: tee}
+	switch fc.Runtime.Kind {
+	case "", "containerd":
+		no := false
+		d.Runtime = attest.RuntimeSettings{Kind: "containerd", Containerd: "private", PodToHost: &no, PodToPod: &no}
+		if fc.Runtime.Containerd.Address != "" {
+			d.Runtime.Containerd = "external"
+		}
+		if s, ok := rt.(interface{ Sandbox() string }); ok {
+			d.Runtime.Sandbox = s.Sandbox()
+		}
+	default:
+		d.Runtime = attest.RuntimeSettings{Kind: fc.Runtime.Kind, RuntimeClass: fc.Runtime.Kubernetes.RuntimeClass}
+	}
+	if len(fc.OperatorConfig) > 0 {
+		h := sha256.Sum256(fc.OperatorConfig)
+		if opHash != nil && !bytes.Equal(h[:], opHash) {
+			return nil, fmt.Errorf("operatorConfig: its SHA-256 is %x, not operatorConfigHash %x: %w", h, opHash, config.ErrInvalid)
+		}
+		d.Operator, d.OperatorSHA256 = fc.OperatorConfig, h[:]
+	}
+	b, err := d.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("configuration document: %w", err)
+	}
+	return b, nil
 }

@@ -87,6 +87,10 @@ type Config struct {
 	// OperatorConfigHash is the SHA-256 of the operator's configuration in
 	// the guest image (nil elsewhere): see OperatorConfigHash.
 	OperatorConfigHash []byte
+	// Configuration is the provider's configuration document
+	// (attest.ConfigDocument), committed in every piece of evidence with
+	// the libp2p peer ID; nil commits none (tests).
+	Configuration []byte
 
 	Logger *slog.Logger
 	Now    func() time.Time

@@ -22,7 +22,12 @@ var _ p2p.Service = (*Provider)(nil)
 // Attest implements p2p.Service: fresh evidence binding the enclave keys to
 // the caller's nonce and, when the gateway serves TLS, its key.
 func (p *Provider) Attest(ctx context.Context, nonce []byte) (*p2p.Evidence, error) {
-	var opts []enclave.EvidenceOption
+	// The peer ID binds the evidence to this host: relayed by another peer,
+	// it is refused (docs/attestation.md §2).
+	opts := []enclave.EvidenceOption{enclave.WithPeer(p.cfg.Host.ID())}
+	if len(p.cfg.Configuration) > 0 {
+		opts = append(opts, enclave.WithConfig(p.cfg.Configuration))
+	}
 	if p.cfg.Gateway != nil && p.cfg.Gateway.TLS != nil {
 		opts = append(opts, enclave.WithExtra(p.cfg.Gateway.TLS.Binding().ExtraData()))
 	}

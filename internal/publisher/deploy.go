@@ -349,6 +349,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 		return fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner, att.Signer.Hex())
 	}
 	rec.EnclaveSigner, rec.X25519, rec.Measurement, rec.TEE = att.Signer.Hex(), hex.EncodeToString(att.X25519.Bytes()), att.Measurement, att.Kind
+	rec.PolicyUsed, rec.ConfigSHA256, rec.Config = att.Policy, att.ConfigSHA256, att.Config
 	rec.TLSBinding = att.tlsBinding()
 	if !rec.Reached(StepAttested) {
 		rec.Step = StepAttested
@@ -646,6 +647,11 @@ type Attested struct {
 	Signer      common.Address
 	X25519      *ecdh.PublicKey
 	Measurement string
+	// Policy names the policy the evidence passed.
+	Policy string
+	// ConfigSHA256 and Config are the provider's committed configuration.
+	ConfigSHA256 string
+	Config       []attest.ConfigEntry
 	// TLS is the gateway TLS key binding the evidence commits in its extra
 	// data (nil when it carries none or the extra data is not a binding).
 	TLS *gateway.Binding
@@ -667,14 +673,31 @@ func DefaultPolicy() *attest.Policy {
 	}
 }
 
-// attest asks for evidence bound to a random nonce and verifies it.
-func (p *Publisher) attest(ctx context.Context, c *p2p.Client, pid peer.ID, policyFile string, insecure bool) (*Attested, error) {
-	pol := DefaultPolicy()
-	if policyFile != "" {
-		var err error
-		if pol, err = attest.LoadPolicy(policyFile); err != nil {
-			return nil, fmt.Errorf("policy: %w", err)
+// DevPolicyName describes DefaultPolicy where it is used.
+const DevPolicyName = "development default (simulated evidence, any measurement: this tpod is a development build with no release policy)"
+
+// policy returns the policy a deployment verifies against: its file, else
+// the configured (release) policy, else DefaultPolicy; and its name.
+func (p *Publisher) policy(file string) (*attest.Policy, string, error) {
+	switch {
+	case file != "":
+		pol, err := attest.LoadPolicy(file)
+		if err != nil {
+			return nil, "", fmt.Errorf("policy: %w", err)
 		}
+		return pol, "file " + file, nil
+	case p.cfg.Policy != nil:
+		return p.cfg.Policy, p.cfg.PolicyName, nil
+	}
+	return DefaultPolicy(), DevPolicyName, nil
+}
+
+// attest asks for evidence bound to a random nonce and to the peer it
+// talks to, and verifies it.
+func (p *Publisher) attest(ctx context.Context, c *p2p.Client, pid peer.ID, policyFile string, insecure bool) (*Attested, error) {
+	pol, name, err := p.policy(policyFile)
+	if err != nil {
+		return nil, err
 	}
 	nonce := make([]byte, 32)
 	if _, err := rand.Read(nonce); err != nil {
@@ -688,8 +711,11 @@ func (p *Publisher) attest(ctx context.Context, c *p2p.Client, pid peer.ID, poli
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
 	}
-	res, err := attest.Verify(ctx, parsed, pol, attest.VerifyOptions{Nonce: nonce, AllowInsecureSimulated: insecure, Now: p.cfg.Now})
+	// The stream came from pid over a connection authenticated with pid's
+	// key: evidence naming another peer is a relay (docs/attestation.md §2).
+	res, err := attest.Verify(ctx, parsed, pol, attest.VerifyOptions{Nonce: nonce, PeerID: pid, AllowInsecureSimulated: insecure, Now: p.cfg.Now})
 	if err != nil {
+		err = fmt.Errorf("policy %s: %w", name, err)
 		if parsed.Kind == attest.KindSimulated && !insecure {
 			return nil, fmt.Errorf("%w (the provider runs the simulated TEE, which proves nothing; pass --insecure-allow-simulated on a development network only)", err)
 		}
@@ -701,7 +727,8 @@ func (p *Publisher) attest(ctx context.Context, c *p2p.Client, pid peer.ID, poli
 	if res.Signer != ev.Signer || string(res.X25519.Bytes()) != string(ev.EncryptionKey) {
 		return nil, fmt.Errorf("evidence keys differ from the keys the provider announced: %w", attest.ErrAttestation)
 	}
-	att := &Attested{Kind: string(res.Kind), Signer: res.Signer, X25519: res.X25519, Measurement: hex.EncodeToString(res.Measurement)}
+	att := &Attested{Kind: string(res.Kind), Signer: res.Signer, X25519: res.X25519, Measurement: hex.EncodeToString(res.Measurement),
+		Policy: name, ConfigSHA256: hex.EncodeToString(res.ConfigSHA256), Config: res.ConfigEntries}
 	if len(res.Extra) > 0 {
 		// Extra data that is not a gateway binding is another component's:
 		// it does not fail the attestation, it only means no TLS check.

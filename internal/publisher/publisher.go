@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/p2p"
 )
@@ -51,6 +52,11 @@ type Config struct {
 	// PeerHints are extra libp2p addresses of providers known out of band
 	// (a devnet file's extra.provider), tried beside the Registry's.
 	PeerHints map[common.Address][]string
+	// Policy is the attestation policy used when a deployment names no
+	// policy file: the release policy of this tpod (PolicyName says so).
+	// Nil in a development build: DefaultPolicy, simulated evidence only.
+	Policy     *attest.Policy
+	PolicyName string
 	// ConnectTimeout bounds reaching a provider's peer (default 15 s).
 	ConnectTimeout time.Duration
 	Logger         *slog.Logger

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/trustedpods/tpod/internal/attest"
 )
 
 // RecordVersion is the version of the deployment record format (docs/publisher.md).
@@ -74,6 +76,14 @@ type Record struct {
 	X25519        string `json:"x25519,omitempty"`
 	Measurement   string `json:"measurement,omitempty"`
 	TEE           string `json:"tee,omitempty"`
+	// PolicyUsed names the policy the evidence was verified against (the
+	// release policy, a file, or the development default).
+	PolicyUsed string `json:"policyUsed,omitempty"`
+	// ConfigSHA256 and Config are the provider's configuration document
+	// the verified evidence commits to (docs/attestation.md §2), as
+	// path = value entries.
+	ConfigSHA256 string               `json:"configSha256,omitempty"`
+	Config       []attest.ConfigEntry `json:"config,omitempty"`
 	// TLSBinding is the gateway TLS key binding from the verified
 	// evidence's extra data (hex SHA-256 of the key's DER
 	// SubjectPublicKeyInfo, docs/gateway.md); empty when the evidence

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/chain"
@@ -26,12 +27,13 @@ import (
 // panic if called.
 type attestingProvider struct {
 	p2p.Service
-	enc *enclave.Enclave
-	tls *gateway.TLSIdentity
+	enc  *enclave.Enclave
+	tls  *gateway.TLSIdentity
+	peer peer.ID
 }
 
 func (a *attestingProvider) Attest(ctx context.Context, nonce []byte) (*p2p.Evidence, error) {
-	ev, err := a.enc.Evidence(ctx, nonce, enclave.WithExtra(a.tls.Binding().ExtraData()))
+	ev, err := a.enc.Evidence(ctx, nonce, enclave.WithExtra(a.tls.Binding().ExtraData()), enclave.WithPeer(a.peer))
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +69,7 @@ func TestVerifyTLSFresh(t *testing.T) {
 	}
 	t.Cleanup(func() { h.Close() })
 	dom := p2p.Domain{ChainID: info.ChainID, PaymentContract: info.Contracts.Payment}
-	ps, err := p2p.NewServer(h, p2p.Config{Service: &attestingProvider{enc: enc, tls: id}, Channels: noChannels{}, Domain: dom})
+	ps, err := p2p.NewServer(h, p2p.Config{Service: &attestingProvider{enc: enc, tls: id, peer: h.ID()}, Channels: noChannels{}, Domain: dom})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -195,6 +195,10 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 
 // Close stops the event watcher and the pods' supervisors and closes the
 // connection. Pods keep running (unsupervised until a new Runtime).
+// Sandbox is the sandbox pods run in (SandboxRunc or SandboxGVisor), the
+// default resolved: what the provider's attested configuration reports.
+func (r *Runtime) Sandbox() string { return r.cfg.Sandbox }
+
 func (r *Runtime) Close() error {
 	r.mu.Lock()
 	ids := make([]string, 0, len(r.sups))

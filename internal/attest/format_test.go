@@ -58,19 +58,7 @@ func TestEvidenceRoundTripAndStrictness(t *testing.T) {
 	if !bytes.Equal(b, b2) {
 		t.Fatalf("round trip differs:\n%s\n%s", b, b2)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	edit := func(f func(map[string]any)) []byte {
-		c := map[string]any{}
-		for k, v := range m {
-			c[k] = v
-		}
-		f(c)
-		out, _ := json.Marshal(c)
-		return out
-	}
+	edit := jsonEditor(t, b)
 	bad := map[string][]byte{
 		"unknown field": edit(func(c map[string]any) { c["extra"] = 1 }),
 		"version":       edit(func(c map[string]any) { c["version"] = 3 }),

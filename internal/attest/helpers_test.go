@@ -6,6 +6,7 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -130,3 +131,22 @@ func mustFail(t testing.TB, ev *Evidence, pol *Policy, opts VerifyOptions, check
 func at(t time.Time) func() time.Time { return func() time.Time { return t } }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// jsonEditor returns a function that makes an edited copy of the JSON
+// object b (serialized evidence), for tests of what parsers refuse.
+func jsonEditor(t testing.TB, b []byte) func(func(map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return func(f func(map[string]any)) []byte {
+		c := map[string]any{}
+		for k, v := range m {
+			c[k] = v
+		}
+		f(c)
+		out, _ := json.Marshal(c)
+		return out
+	}
+}

@@ -386,19 +386,7 @@ func TestEvidenceV2Strictness(t *testing.T) {
 	k := newTestKeys(t)
 	ev := produceBound(t, k, testConfigDoc(t, "containerd"), testPeer(t))
 	b, _ := ev.Marshal()
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	edit := func(f func(map[string]any)) []byte {
-		c := map[string]any{}
-		for k, v := range m {
-			c[k] = v
-		}
-		f(c)
-		out, _ := json.Marshal(c)
-		return out
-	}
+	edit := jsonEditor(t, b)
 	bad := map[string][]byte{
 		"peer not canonical": edit(func(c map[string]any) { c["peer_id"] = "z" + c["peer_id"].(string) }),
 		"peer garbage":       edit(func(c map[string]any) { c["peer_id"] = "not-a-peer" }),

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -359,18 +358,4 @@ func teeWriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func teeReadLimited(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, errors.New("file too large")
-	}
-	return b, nil
-}
+func teeReadLimited(path string, max int64) ([]byte, error) { return measure.ReadFileCapped(path, max) }

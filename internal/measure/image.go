@@ -27,7 +27,7 @@ const (
 // ReadImageCmdline reads an image directory's command line; one trailing
 // newline in the file is not part of it.
 func ReadImageCmdline(dir string) (string, error) {
-	b, err := readCapped(filepath.Join(dir, ImageCmdline), MaxCmdline)
+	b, err := ReadFileCapped(filepath.Join(dir, ImageCmdline), MaxCmdline)
 	if err != nil {
 		return "", fmt.Errorf("image: %w", err)
 	}
@@ -64,16 +64,17 @@ func ReadImage(dir string) (kernel, initrd []byte, cmdline string, err error) {
 	if cmdline, err = ReadImageCmdline(dir); err != nil {
 		return nil, nil, "", err
 	}
-	if kernel, err = readCapped(filepath.Join(dir, ImageKernel), MaxBootFile); err != nil {
+	if kernel, err = ReadFileCapped(filepath.Join(dir, ImageKernel), MaxBootFile); err != nil {
 		return nil, nil, "", fmt.Errorf("image: %w", err)
 	}
-	if initrd, err = readCapped(filepath.Join(dir, ImageInitrd), MaxBootFile); err != nil {
+	if initrd, err = ReadFileCapped(filepath.Join(dir, ImageInitrd), MaxBootFile); err != nil {
 		return nil, nil, "", fmt.Errorf("image: %w", err)
 	}
 	return kernel, initrd, cmdline, nil
 }
 
-func readCapped(path string, max int64) ([]byte, error) {
+// ReadFileCapped reads a file, refusing one larger than max bytes.
+func ReadFileCapped(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -171,6 +171,14 @@ func TestClusterMetering(t *testing.T) {
 	if u1.MemoryWorkingSetBytes == 0 || !u1.Running || u1.Since.IsZero() {
 		t.Errorf("usage %+v", u1)
 	}
+	// UsageAll (what the meter calls) agrees and continues the counters.
+	all, err := r.UsageAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := all[spec.ID]; !ok || !a.Running || a.CPUNanos < u1.CPUNanos || a.Since != u1.Since || a.Reserved != u1.Reserved {
+		t.Errorf("UsageAll %+v, Usage %+v", a, u1)
+	}
 
 	// 1 MiB (what podtest takes) into the writable layer; containerd
 	// refreshes the snapshot sizes it reports every 10 s.

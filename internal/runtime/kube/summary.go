@@ -74,9 +74,14 @@ func (k *KubeletSummary) PodMetrics(ctx context.Context, namespace, selector str
 	if err != nil {
 		return PodMetrics{}, fmt.Errorf("list pods: %w", err)
 	}
+	return k.metricsOf(ctx, pods.Items)
+}
+
+// metricsOf sums the summaries of the given replicas.
+func (k *KubeletSummary) metricsOf(ctx context.Context, pods []corev1.Pod) (PodMetrics, error) {
 	out := PodMetrics{Counters: true}
 	found := false
-	for _, p := range pods.Items {
+	for _, p := range pods {
 		if p.Spec.NodeName == "" || p.Status.Phase == corev1.PodPending && len(p.Status.ContainerStatuses) == 0 {
 			continue
 		}

@@ -123,8 +123,8 @@ func TestClusterBenchReport(t *testing.T) {
 	sb.WriteString("| backend | create → first 200, median (min) | stopped → first 200, median (min) | runs |\n|---|---|---|---|\n")
 	fmt.Fprintf(&sb, "| Kubernetes (runc) | %s (%s) | %s (%s) | %d |\n", ms(create[len(create)/2]), ms(create[0]), ms(wake[len(wake)/2]), ms(wake[0]), runs)
 	sb.WriteString("| containerd (runc) | 114 ms (91 ms) | 88 ms (64 ms) | 25 |\n\n")
-	fmt.Fprintf(&sb, "**Metering %d idle pods at 1 Hz** (`podtest serve`, 20m CPU / 32 MiB each, started 4 at a time in %s; 10 rounds of List + Usage of every pod, one a second; "+
-		"Usage reads the kubelet's summary once a second for all pods and 4 API objects per pod; the cluster's CPU is the window's minus that of 10 s without metering just before):\n\n", n, started.Round(time.Second))
+	fmt.Fprintf(&sb, "**Metering %d idle pods at 1 Hz** (`podtest serve`, 20m CPU / 32 MiB each, started 4 at a time in %s; 10 rounds of `UsageAll`, one a second, as the provider's meter does: one list each of namespaces, Deployments, replicas and claims, "+
+		"and one kubelet summary for the node; CPU per second of wall time, the cluster's minus that of 10 s without metering just before):\n\n", n, started.Round(time.Second))
 	sb.WriteString("| meter (provider process) | cluster daemons added (API server, etcd, kubelet, CRI containerd, kube-proxy, controllers) | total | one round (median wall) |\n|---|---|---|---|\n")
 	fmt.Fprintf(&sb, "| %.2f %% of one core | %+.2f %% | %.2f %% of one core | %s |\n\n", pct(self), pct(others-idleOthers), pct(self+others-idleOthers), ms(rounds[len(rounds)/2]))
 	sb.WriteString("Other work shares the 2 cores; figures vary with its load.\n")

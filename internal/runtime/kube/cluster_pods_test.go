@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,7 +44,7 @@ func runPod(t *testing.T, r *Runtime, spec runtime.PodSpec) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := r.Delete(ctx, spec.ID, time.Second); err != nil {
+		if err := r.Delete(ctx, spec.ID, time.Second); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			t.Errorf("delete %s: %v", spec.ID, err)
 		}
 	})

@@ -16,7 +16,7 @@ help:
 	@echo "make demo             the release's tpod on a devnet: deploy pinned by the release policy, a channel's whole life"
 	@echo "make test             the whole suite with real services (root)"
 	@echo "make test-short       go test -short ./... without root services"
-	@echo "make test-cluster     the provider's end-to-end tests on the test Kubernetes cluster (root)"
+	@echo "make test-cluster     only the tests on the test Kubernetes cluster (root)"
 	@echo "make build            bin/tpod"
 	@echo "make release          the release in bin/release/dist: image, release policy, tpod embedding it (docs/attestation.md §7)"
 	@echo "make guest-tpod       the guest image's reproducible static bin/release/tpod (docs/image.md)"
@@ -73,9 +73,8 @@ deps:
 test: deps
 	bash scripts/test.sh
 
-# test-cluster runs the provider's end-to-end tests with pods on the
-# single-node cluster of scripts/testenv-cluster.sh (the cluster's own
-# backend tests are in `make test`).
+# test-cluster runs only the tests that use the single-node cluster of
+# scripts/testenv-cluster.sh (make test runs them too).
 test-cluster: deps
 	bash scripts/test-cluster.sh
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The provider's end-to-end tests on the test Kubernetes cluster (deploy,
-# claims, funds stop, restart and pricing change) and the backend's cluster
-# tests. Starts and stops the cluster itself.
+# Only the tests that use the test Kubernetes cluster (also part of
+# scripts/test.sh): the provider's end-to-end tests on it and the backend's
+# cluster tests. Starts and stops the cluster itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cleanup=()
@@ -9,5 +9,5 @@ trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
 eval "$(bash scripts/testenv-kube.sh env)"
 cleanup+=("bash scripts/testenv-cluster.sh stop")
 eval "$(bash scripts/testenv-cluster.sh start)"
-TPOD_TEST_CLUSTER_E2E=1 go test -count=1 -timeout 30m -run 'TestProviderOnKubernetes' ./internal/provider/
+go test -count=1 -timeout 30m -run 'TestProviderOnKubernetes' ./internal/provider/
 go test -count=1 -timeout 30m -run 'TestConformance|TestCluster' ./internal/runtime/kube/

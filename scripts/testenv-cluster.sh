@@ -553,9 +553,22 @@ stop() {
 	done
 	iptables -F "$FW" 2>/dev/null || true
 	iptables -X "$FW" 2>/dev/null || true
-	for t in mangle nat filter; do
-		iptables -t "$t" -F KUBE-KUBELET-CANARY 2>/dev/null && iptables -t "$t" -X KUBE-KUBELET-CANARY 2>/dev/null || true
-		ip6tables -t "$t" -F KUBE-KUBELET-CANARY 2>/dev/null && ip6tables -t "$t" -X KUBE-KUBELET-CANARY 2>/dev/null || true
+	# What the kubelet and kube-proxy leave (KUBE-FIREWALL, canaries, hints):
+	# no other Kubernetes runs on a test machine, so every KUBE-* chain is ours.
+	local ipt t rule kc
+	for ipt in iptables ip6tables; do
+		for t in mangle nat filter; do
+			for kc in $($ipt -t "$t" -S 2>/dev/null | sed -n 's/^-N \(KUBE-[A-Za-z0-9-]*\)$/\1/p'); do
+				$ipt -t "$t" -S 2>/dev/null | { grep -- "-j $kc\( \|$\)" || true; } | { grep -v "^-A KUBE-" || true; } | sed 's/^-A/-D/' |
+					while read -r rule; do eval $ipt -t "$t" "$rule" 2>/dev/null || true; done
+			done
+			for kc in $($ipt -t "$t" -S 2>/dev/null | sed -n 's/^-N \(KUBE-[A-Za-z0-9-]*\)$/\1/p'); do
+				$ipt -t "$t" -F "$kc" 2>/dev/null || true
+			done
+			for kc in $($ipt -t "$t" -S 2>/dev/null | sed -n 's/^-N \(KUBE-[A-Za-z0-9-]*\)$/\1/p'); do
+				$ipt -t "$t" -X "$kc" 2>/dev/null || true
+			done
+		done
 	done
 	# The bridge plugin's masquerade rules for pods whose DEL never ran.
 	local c rule

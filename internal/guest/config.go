@@ -220,23 +220,9 @@ func ProviderConfig(img *ImageConfig, op *OperatorConfig, tee, keyFile string) *
 		Gateway:            op.Gateway,
 		ClaimOnStop:        true,
 		OperatorConfigHash: fmt.Sprintf("%x", h[:]),
-		// The evidence carries it: the bytes must survive provider.json
-		// unchanged (WriteProviderConfig).
-		OperatorConfig: canon,
+		// The evidence carries it, byte for byte.
+		OperatorConfig: string(canon),
 	}
-}
-
-// WriteProviderConfig encodes the daemon's configuration without HTML
-// escaping, so that the operator's canonical configuration keeps the exact
-// bytes its hash covers.
-func WriteProviderConfig(fc *provider.FileConfig) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(fc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 func strictJSON(b []byte, v any) error {

@@ -137,16 +137,21 @@ func TestOperatorConfigReachesTheProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := WriteProviderConfig(ProviderConfig(img, op, "simulated", "/run/tpod/wallet.key"))
+	// As init writes provider.json and the provider reads it (YAML).
+	b, err := json.Marshal(ProviderConfig(img, op, "simulated", "/run/tpod/wallet.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fc provider.FileConfig
-	if err := json.Unmarshal(b, &fc); err != nil {
+	path := filepath.Join(t.TempDir(), "provider.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fc, err := provider.LoadFileConfig(path)
+	if err != nil {
 		t.Fatal(err)
 	}
 	h := op.Hash()
-	if sum := sha256.Sum256(fc.OperatorConfig); sum != h || fc.OperatorConfigHash != hex.EncodeToString(h[:]) {
+	if sum := sha256.Sum256([]byte(fc.OperatorConfig)); sum != h || fc.OperatorConfigHash != hex.EncodeToString(h[:]) {
 		t.Fatalf("operator configuration changed on its way: %s", fc.OperatorConfig)
 	}
 }

@@ -2,6 +2,7 @@ package guest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -220,7 +221,7 @@ func (b *boot) up(ctx context.Context) error {
 	}
 	fc := ProviderConfig(img, op, string(kind), keyFile)
 	fc.SimulatedLaunch = launch
-	js, err := WriteProviderConfig(fc)
+	js, err := json.Marshal(fc)
 	if err != nil {
 		return err
 	}

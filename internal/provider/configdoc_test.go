@@ -21,7 +21,7 @@ func (sandboxed) Sandbox() string { return "gvisor" }
 func TestConfigDocument(t *testing.T) {
 	op := []byte(`{"version":1,"region":"eu","walletAddress":"0x01","chain":{"rpc":"http://h/?a=1&b=2"}}`)
 	h := sha256.Sum256(op)
-	fc := &FileConfig{OperatorConfig: op}
+	fc := &FileConfig{OperatorConfig: string(op)}
 	doc, err := configDocument(fc, attest.KindSEVSNP, sandboxed{}, h[:])
 	if err != nil {
 		t.Fatal(err)

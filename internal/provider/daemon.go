@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -65,11 +64,12 @@ type FileConfig struct {
 	// configuration in the guest image (internal/guest, docs/image.md),
 	// set by the guest's init; empty elsewhere.
 	OperatorConfigHash string `json:"operatorConfigHash"`
-	// OperatorConfig is that configuration in its canonical form (JSON,
-	// the wallet as its address, no secret), which the attestation
+	// OperatorConfig is that configuration in its canonical form (JSON
+	// text in a string, so that its bytes survive this file being read as
+	// YAML; the wallet as its address, no secret), which the attestation
 	// evidence carries in the provider's configuration document; its
 	// SHA-256 must be OperatorConfigHash.
-	OperatorConfig json.RawMessage `json:"operatorConfig,omitempty"`
+	OperatorConfig string `json:"operatorConfig,omitempty"`
 	// SimulatedLaunch are the simulated TEE's launch inputs (the image's
 	// kernel, initrd and command-line SHA-256s), which its measurement is
 	// computed from: the host's claim, set by the guest's init from the
@@ -447,12 +447,12 @@ func configDocument(fc *FileConfig, tee attest.Kind, rt runtime.Runtime, opHash 
 	default:
 		d.Runtime = attest.RuntimeSettings{Kind: fc.Runtime.Kind, RuntimeClass: fc.Runtime.Kubernetes.RuntimeClass}
 	}
-	if len(fc.OperatorConfig) > 0 {
-		h := sha256.Sum256(fc.OperatorConfig)
+	if op := []byte(fc.OperatorConfig); len(op) > 0 {
+		h := sha256.Sum256(op)
 		if opHash != nil && !bytes.Equal(h[:], opHash) {
 			return nil, fmt.Errorf("operatorConfig: its SHA-256 is %x, not operatorConfigHash %x: %w", h, opHash, config.ErrInvalid)
 		}
-		d.Operator, d.OperatorSHA256 = fc.OperatorConfig, h[:]
+		d.Operator, d.OperatorSHA256 = op, h[:]
 	}
 	b, err := d.Marshal()
 	if err != nil {

@@ -164,7 +164,9 @@ spec:
 	// The policy of this image (what a release embeds): the deploys pin
 	// the VM's measurement and configuration and its peer ID.
 	policy := filepath.Join(work, "policy.json")
-	pub("policy", "build", "--image", imgDir, "--out", policy)
+	if code := cli.Main(ctx, []string{"policy", "build", "--image", imgDir, "--out", policy}, io.Discard, os.Stderr); code != 0 {
+		t.Fatalf("tpod policy build: exit %d", code)
+	}
 	deploy := func(manifest string, extra ...string) (id, host string) {
 		t.Helper()
 		var dep struct {

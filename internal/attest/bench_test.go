@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	spb "github.com/google/go-sev-guest/proto/sevsnp"
+
 	"github.com/trustedpods/tpod/internal/benchdoc"
+	"github.com/trustedpods/tpod/internal/measure"
 )
 
 func benchVerify(b *testing.B, q Quoter, pol *Policy, opts VerifyOptions) {
@@ -34,6 +37,25 @@ func benchVerify(b *testing.B, q Quoter, pol *Policy, opts VerifyOptions) {
 func BenchmarkVerifySEVSNP(b *testing.B) {
 	s := newSNPSigner(b)
 	benchVerify(b, &fakeSNP{signer: s}, snpPolicy(),
+		VerifyOptions{Nonce: testNonce, Now: at(testNow.Add(time.Minute)), SNPRoots: snpTestRoots(s)})
+}
+
+// BenchmarkVerifySEVSNPReleasePolicy: as BenchmarkVerifySEVSNP, against a
+// policy shaped like the release template (the image, 3 vCPU types × 7 vCPU
+// counts) with one firmware: the verifier computes the 21 digests. The
+// report's is the last one computed (64 × EPYC-Genoa), the worst case.
+func BenchmarkVerifySEVSNPReleasePolicy(b *testing.B) {
+	s := newSNPSigner(b)
+	fw := amdSevFirmware(b)
+	counts := []int{1, 2, 4, 8, 16, 32, 64}
+	pol := &Policy{Version: PolicyVersion, Kinds: []Kind{KindSEVSNP}, MaxAge: Duration(10 * time.Minute), Image: testLaunch,
+		SEVSNP: &SNPPolicy{Firmware: []SNPFirmware{fw}, MinTCB: &SNPTCB{}, Shapes: []SNPShape{
+			{VCPUs: counts, VCPUType: "EPYC-v4"}, {VCPUs: counts, VCPUType: "EPYC-Milan"}, {VCPUs: counts, VCPUType: "EPYC-Genoa"}}}}
+	d, err := measure.SNPDigest(&fw.Firmware, testLaunch, measure.SNPConfig{VCPUs: 64, VCPUType: "EPYC-Genoa", VMM: measure.VMMQEMU, GuestFeatures: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchVerify(b, &fakeSNP{signer: s, before: func(r *spb.Report) { r.Measurement = d[:] }}, pol,
 		VerifyOptions{Nonce: testNonce, Now: at(testNow.Add(time.Minute)), SNPRoots: snpTestRoots(s)})
 }
 
@@ -96,6 +118,7 @@ func TestAttestBenchReport(t *testing.T) {
 	}
 	rows := []benchdoc.Bench{
 		{Name: "parse + verify sev-snp evidence (fake chain, RSA-4096 ASK/ARK, P-384 VCEK)", F: BenchmarkVerifySEVSNP},
+		{Name: "the same against a release-shaped policy: 21 digests computed (3 vCPU types × 1–64 vCPUs, 1 firmware)", F: BenchmarkVerifySEVSNPReleasePolicy},
 		{Name: "parse + verify tdx evidence (quote v4, test PKI)", F: BenchmarkVerifyTDX},
 		{Name: "parse + verify simulated evidence", F: BenchmarkVerifySimulated},
 		{Name: "verify the real Milan SEV-SNP report against AMD's real roots", F: BenchmarkVerifyRealSNP},

@@ -58,12 +58,18 @@ type network struct {
 	confDir string
 	bridge  string
 	isolate bool
+	fw      *firewall
+	// resolvConf is the pods' /etc/resolv.conf, read once by New so that
+	// it names the name servers the firewall lets pods reach.
+	resolvConf []byte
+	release    func() // ends hold's claim (see RemoveNetwork)
 }
 
-// newNetwork writes our CNI config into DataDir/cni/net.d (a conf dir of our
-// own) and loads it.
-func newNetwork(cfg Config) (*network, error) {
-	nc := cfg.Network
+// hold marks the network in use by an open Runtime until release.
+func (n *network) hold() { n.release = holdNetwork(n.bridge) }
+
+// withDefaults fills in the defaults and checks names and subnet.
+func (nc NetworkConfig) withDefaults() (NetworkConfig, error) {
 	if nc.Name == "" {
 		nc.Name = "tpod"
 	}
@@ -73,11 +79,38 @@ func newNetwork(cfg Config) (*network, error) {
 	if nc.Subnet == "" {
 		nc.Subnet = DefaultSubnet
 	}
-	if len(nc.Bridge) > 15 {
-		return nil, fmt.Errorf("bridge name %q longer than 15 characters: %w", nc.Bridge, runtime.ErrInvalid)
+	if !validName(nc.Name, 64) {
+		return nc, fmt.Errorf("network name %q: want letters, digits, '_', '.' and '-', at most 64: %w", nc.Name, runtime.ErrInvalid)
 	}
-	if _, err := netip.ParsePrefix(nc.Subnet); err != nil {
-		return nil, fmt.Errorf("pod subnet %q: %v: %w", nc.Subnet, err, runtime.ErrInvalid)
+	if !validName(nc.Bridge, 15) {
+		return nc, fmt.Errorf("bridge name %q: want letters, digits, '_', '.' and '-', at most 15: %w", nc.Bridge, runtime.ErrInvalid)
+	}
+	if p, err := netip.ParsePrefix(nc.Subnet); err != nil || !p.Addr().Is4() {
+		return nc, fmt.Errorf("pod subnet %q: want an IPv4 prefix: %w", nc.Subnet, runtime.ErrInvalid)
+	}
+	return nc, nil
+}
+
+// validName: a CNI network name (and a safe iptables comment and chain
+// suffix).
+func validName(s string, max int) bool {
+	if s == "" || len(s) > max || s[0] == '-' || s[0] == '.' {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// newNetwork writes our CNI config into DataDir/cni/net.d (a conf dir of our
+// own) and loads it, and installs the network's firewall.
+func newNetwork(cfg Config) (*network, error) {
+	nc, err := cfg.Network.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	if err := checkSubnetFree(nc.Subnet, nc.Bridge); err != nil {
 		return nil, err
@@ -85,12 +118,15 @@ func newNetwork(cfg Config) (*network, error) {
 	if len(nc.PluginDirs) == 0 {
 		nc.PluginDirs = []string{"/usr/lib/cni", "/opt/cni/bin"}
 	}
+	resolv, dns := podResolvConf()
 	n := &network{
-		nsDir:   filepath.Join(cfg.StateDir, "netns"),
-		ipamDir: filepath.Join(cfg.DataDir, "cni", "ipam"),
-		confDir: filepath.Join(cfg.DataDir, "cni", "net.d"),
-		bridge:  nc.Bridge,
-		isolate: !nc.AllowPodToPod,
+		nsDir:      filepath.Join(cfg.StateDir, "netns"),
+		ipamDir:    filepath.Join(cfg.DataDir, "cni", "ipam"),
+		confDir:    filepath.Join(cfg.DataDir, "cni", "net.d"),
+		bridge:     nc.Bridge,
+		isolate:    !nc.AllowPodToPod,
+		fw:         newFirewall(nc, dns),
+		resolvConf: resolv,
 	}
 	for _, d := range []string{n.nsDir, n.ipamDir, n.confDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -105,7 +141,7 @@ func newNetwork(cfg Config) (*network, error) {
 				"type":        "bridge",
 				"bridge":      nc.Bridge,
 				"isGateway":   true,
-				"ipMasq":      false, // one rule for the subnet instead, below
+				"ipMasq":      false, // one rule for the subnet instead (firewall.go)
 				"hairpinMode": true,
 				"ipam": map[string]any{
 					"type":    "host-local",
@@ -116,15 +152,8 @@ func newNetwork(cfg Config) (*network, error) {
 			},
 		},
 	}
-	if !nc.NoMasquerade {
-		if err := ensureMasquerade(nc.Name, nc.Subnet); err != nil {
-			return nil, err
-		}
-	}
-	if !nc.AllowHostAccess {
-		if err := ensureHostBlocked(nc.Name, nc.Bridge); err != nil {
-			return nil, err
-		}
+	if err := n.fw.ensure(); err != nil {
+		return nil, err
 	}
 	b, err := json.MarshalIndent(conf, "", "  ")
 	if err != nil {
@@ -145,6 +174,11 @@ func newNetwork(cfg Config) (*network, error) {
 // setup creates a network namespace for the pod and attaches it to the
 // bridge. It returns the namespace path, the pod IP and the host-side veth.
 func (n *network) setup(ctx context.Context, id string) (nsPath, ip, veth string, err error) {
+	// No pod is attached without its firewall in place: a firewalld reload
+	// or an `iptables -F` since New is repaired here.
+	if err := n.fw.ensure(); err != nil {
+		return "", "", "", err
+	}
 	ns, err := netns.NewNetNS(n.nsDir)
 	if err != nil {
 		return "", "", "", fmt.Errorf("create netns: %w", err)
@@ -247,38 +281,38 @@ func checkSubnetFree(subnet, bridge string) error {
 	return nil
 }
 
-// ensureHostBlocked drops new connections from the pods' bridge to the
-// host itself (the provider's own services), keeping replies to connections
-// the host opened (the gateway and health checks reach pods).
-func ensureHostBlocked(name, bridge string) error {
-	rules := [][]string{
-		{"-i", bridge, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-m", "comment", "--comment", "tpod " + name, "-j", "ACCEPT"},
-		{"-i", bridge, "-m", "comment", "--comment", "tpod " + name, "-j", "DROP"},
-	}
-	for _, r := range rules {
-		if exec.Command("iptables", append([]string{"-C", "INPUT"}, r...)...).Run() == nil {
+// podResolvConf returns the pods' resolv.conf: the host's without name
+// servers on loopback (in a pod those would be its own), or, when the host
+// has only a loopback stub (systemd-resolved's 127.0.0.53), the upstream
+// list systemd-resolved keeps; and the IPv4 name servers in it, which the
+// firewall lets pods query on port 53.
+func podResolvConf() ([]byte, []netip.Addr) {
+	var out []byte
+	var dns []netip.Addr
+	for _, path := range []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
 			continue
 		}
-		if out, err := exec.Command("iptables", append([]string{"-A", "INPUT"}, r...)...).CombinedOutput(); err != nil {
-			return fmt.Errorf("iptables host rule for %s: %v: %s", bridge, err, strings.TrimSpace(string(out)))
+		out, dns = out[:0], dns[:0]
+		servers := 0
+		for _, line := range strings.SplitAfter(string(b), "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 2 && f[0] == "nameserver" {
+				a, err := netip.ParseAddr(f[1])
+				if err != nil || a.IsLoopback() {
+					continue
+				}
+				servers++
+				if a.Is4() {
+					dns = append(dns, a)
+				}
+			}
+			out = append(out, line...)
+		}
+		if servers > 0 {
+			break
 		}
 	}
-	return nil
-}
-
-// ensureMasquerade installs one SNAT rule for the whole pod subnet (traffic
-// leaving it), once per network. The bridge plugin's own ipMasq would add
-// and remove a chain per pod, costing several iptables runs on every create
-// and delete.
-func ensureMasquerade(name, subnet string) error {
-	rule := []string{"-t", "nat", "POSTROUTING", "-s", subnet, "!", "-d", subnet,
-		"-m", "comment", "--comment", "tpod " + name, "-j", "MASQUERADE"}
-	with := func(op string) []string { return append([]string{rule[0], rule[1], op}, rule[2:]...) }
-	if exec.Command("iptables", with("-C")...).Run() == nil {
-		return nil
-	}
-	if out, err := exec.Command("iptables", with("-A")...).CombinedOutput(); err != nil {
-		return fmt.Errorf("iptables masquerade for %s: %v: %s", subnet, err, strings.TrimSpace(string(out)))
-	}
-	return nil
+	return out, dns
 }

@@ -71,7 +71,7 @@ type Config struct {
 	StateDir string
 	// Network configures the pod network.
 	Network NetworkConfig
-	// Sandbox is SandboxRunc (default) or SandboxGVisor.
+	// Sandbox is SandboxGVisor or SandboxRunc (DefaultSandbox if empty).
 	Sandbox string
 	// RunscPath is the runsc binary for gVisor ("runsc" on PATH if empty).
 	RunscPath string
@@ -130,7 +130,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		cfg.Namespace = "tpod"
 	}
 	if cfg.Sandbox == "" {
-		cfg.Sandbox = SandboxRunc
+		cfg.Sandbox = DefaultSandbox
 	}
 	if cfg.Sandbox != SandboxRunc && cfg.Sandbox != SandboxGVisor {
 		return nil, fmt.Errorf("containerd runtime: sandbox %q: %w", cfg.Sandbox, runtime.ErrInvalid)
@@ -190,6 +190,8 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	wctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
 	go r.watchOOM(r.ctx(wctx))
+	r.net.hold()
+	r.log.Info("pod runtime ready", "isolation", r.Isolation())
 	return r, nil
 }
 
@@ -200,6 +202,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 func (r *Runtime) Sandbox() string { return r.cfg.Sandbox }
 
 func (r *Runtime) Close() error {
+	r.net.release()
 	r.mu.Lock()
 	ids := make([]string, 0, len(r.sups))
 	for id := range r.sups {
@@ -638,11 +641,7 @@ func (r *Runtime) writeEtc(st *podState) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "hosts"), hostsFile(st.IP, st.Spec), 0o644); err != nil {
 		return "", err
 	}
-	resolv, err := os.ReadFile("/etc/resolv.conf")
-	if err != nil {
-		resolv = nil
-	}
-	return dir, os.WriteFile(filepath.Join(dir, "resolv.conf"), resolv, 0o644)
+	return dir, os.WriteFile(filepath.Join(dir, "resolv.conf"), r.net.resolvConf, 0o644)
 }
 
 // hostsFile is the pod's /etc/hosts: localhost, then the pod's address with

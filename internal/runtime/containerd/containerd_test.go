@@ -38,6 +38,8 @@ func testConfig(t testing.TB, name string) Config {
 		Network:    NetworkConfig{Name: e.Network, Bridge: e.Bridge, Subnet: subnet},
 		GPUDevices: []string{},
 		Logger:     containerdtest.Logger(t, slog.LevelWarn),
+		// runc unless a test asks for gVisor (the default of New).
+		Sandbox: SandboxRunc,
 	}
 }
 
@@ -49,7 +51,10 @@ func newTestRuntime(t testing.TB, cfg Config) *Runtime {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { r.Close() })
+	t.Cleanup(func() {
+		r.Close()
+		removeTestNetwork(t, cfg.Network)
+	})
 	return r
 }
 

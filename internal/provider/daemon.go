@@ -130,7 +130,7 @@ type ContainerdConfig struct {
 	// on the host uses.
 	Subnet string `json:"subnet"`
 	Bridge string `json:"bridge"`
-	// Sandbox is "runc" (default) or "gvisor".
+	// Sandbox is "gvisor" (default) or "runc" (docs/provider.md, "Isolating tenants").
 	Sandbox string `json:"sandbox"`
 }
 

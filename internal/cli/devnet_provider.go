@@ -14,6 +14,7 @@ import (
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/measure"
 	"github.com/trustedpods/tpod/internal/provider"
+	"github.com/trustedpods/tpod/internal/runtime/containerd"
 )
 
 // devnetProviderOptions are the flags of `tpod devnet up` for its provider.
@@ -125,6 +126,8 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 	}
 	return dmn, section, func() {
 		dmn.Close()
+		// The bridge and firewall chains go when no pod is left on them.
+		containerd.RemoveNetwork(containerd.NetworkConfig{Name: bridge, Bridge: bridge, Subnet: o.subnet})
 		cleanup()
 	}, nil
 }

@@ -110,6 +110,7 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 			rt.Delete(context.Background(), in.Spec.ID, 0)
 		}
 		rt.Close()
+		containerd.RemoveNetwork(cc.Network) // bridge and firewall chains (kept while pods remain)
 	})
 	w.image = measuretest.ImageDir(t, []byte("initrd of the provider's image"), "console=ttyS0 rdinit=/usr/bin/tpod -- guest init")
 	w.other = measuretest.ImageDir(t, []byte("initrd of the provider's imagE"), "console=ttyS0 rdinit=/usr/bin/tpod -- guest init")

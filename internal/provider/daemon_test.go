@@ -94,6 +94,7 @@ stopGrace: 2s
 			rt.Delete(context.Background(), in.Spec.ID, 0)
 		}
 		rt.Close()
+		containerd.RemoveNetwork(containerd.NetworkConfig{Subnet: "172.30.223.0/24", Bridge: "tptdaemon", Name: "tptdaemon"})
 	})
 
 	start := func() *exec.Cmd {

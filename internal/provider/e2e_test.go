@@ -57,11 +57,15 @@ func containerdConfig(t *testing.T, name string) containerd.Config {
 // newTestRuntime is the backend a world runs pods on (kube_test.go swaps
 // in the Kubernetes one).
 var newTestRuntime = func(t *testing.T) runtime.Runtime {
-	rt, err := containerd.New(context.Background(), containerdConfig(t, "provider"))
+	cc := containerdConfig(t, "provider")
+	rt, err := containerd.New(context.Background(), cc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { rt.Close() })
+	t.Cleanup(func() {
+		rt.Close()
+		containerd.RemoveNetwork(cc.Network) // bridge and firewall chains (kept while pods remain)
+	})
 	return rt
 }
 

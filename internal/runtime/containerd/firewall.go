@@ -122,30 +122,21 @@ var fwMu sync.Mutex
 // with exactly their rules, each jump in front of the host's own rules, the
 // masquerade rule, and no rule of ours elsewhere (an older version's
 // appended rules are removed). It writes nothing when all is in place.
-func (f *firewall) ensure() error {
-	fwMu.Lock()
-	defer fwMu.Unlock()
-	for _, v6 := range []bool{false, true} {
-		if v6 && !f.ipv6 {
-			continue
-		}
-		if err := applyBatch(v6, f.batch); err != nil {
-			return fmt.Errorf("pod network %s firewall: %w", f.name, err)
-		}
-	}
-	return nil
-}
+func (f *firewall) ensure() error { return f.apply("", f.batch) }
 
 // remove deletes our chains, jumps and masquerade rule.
-func (f *firewall) remove() error {
+func (f *firewall) remove() error { return f.apply("remove ", f.removal) }
+
+// apply runs compute's batch for IPv4, then IPv6 (where the kernel has it).
+func (f *firewall) apply(what string, compute func(v6 bool, s saved) string) error {
 	fwMu.Lock()
 	defer fwMu.Unlock()
 	for _, v6 := range []bool{false, true} {
 		if v6 && !f.ipv6 {
 			continue
 		}
-		if err := applyBatch(v6, f.removal); err != nil {
-			return fmt.Errorf("remove pod network %s firewall: %w", f.name, err)
+		if err := applyBatch(v6, compute); err != nil {
+			return fmt.Errorf("%spod network %s firewall: %w", what, f.name, err)
 		}
 	}
 	return nil

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/internal/runtime"
-	"github.com/trustedpods/tpod/internal/testimage"
 )
 
 // The world the isolation tests build, all in namespaces of their own so
@@ -273,53 +272,21 @@ func TestNetworkIsolation(t *testing.T) {
 func testIsolation(t *testing.T, w *isoWorld, cfg Config) {
 	r := newTestRuntime(t, cfg)
 	cleanStale(t, r)
-	img, err := testimage.PodTest()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	ips := map[string]string{}
-	for _, name := range []string{"a", "b"} {
-		spec := runtime.PodSpec{ID: fmt.Sprintf("iso-%s-%s-%d", cfg.Sandbox, name, time.Now().UnixNano()%100000), Containers: []runtime.Container{{
-			Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
-			Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 128},
-		}}}
-		if err := r.Create(ctx, spec); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := r.Delete(context.Background(), spec.ID, 0); err != nil {
-				t.Error(err)
-			}
-		})
-		if err := r.Start(ctx, spec.ID); err != nil {
-			t.Fatal(err)
-		}
-		st, _ := r.Status(ctx, spec.ID)
-		ips[name] = st.IP
-		// The host reaches the pod (as the gateway does).
-		if _, err := waitHTTP(ctx, "http://"+st.IP+":8080/"); err != nil {
-			t.Fatal(err)
-		}
-		if name == "a" {
-			ips["a.id"] = spec.ID
-		}
-	}
+	// The host reaches both pods (as the gateway does).
+	pods := servingPods(t, r, "iso-"+cfg.Sandbox, 2)
+	a, b := pods[0], pods[1]
 	bridge := r.net.bridge
 	w.routeBridge(t, bridge, cfg.Network.Subnet)
-	gw := ips["a"][:strings.LastIndexByte(ips["a"], '.')] + ".1"
+	gw := a.IP[:strings.LastIndexByte(a.IP, '.')] + ".1"
 	_, llBridge, err := linkLocal("", bridge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := r.load(ips["a.id"])
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The pod's interface on the bridge (go-cni names it eth1, after the
 	// loopback network) and its own link-local address.
-	eth, own, err := linkLocal(st.NetNS, "")
+	eth, own, err := linkLocal(a.NetNS, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +299,7 @@ func testIsolation(t *testing.T, w *isoWorld, cfg Config) {
 		refused := map[string]string{
 			"the host's bridge address": hostListener(t, "tcp4", gw+":0"),
 			"another host address":      hostListener(t, "tcp4", isoHostIP+":0"),
-			"another pod":               ips["b"] + ":8080",
+			"another pod":               b.IP + ":8080",
 			// The listener's address has no zone: the pod names its own link.
 			"the host's IPv6 link-local": "[" + llBridge.String() + "%25" + eth + "]:" +
 				port(hostListener(t, "tcp6", "["+llBridge.String()+"%"+bridge+"]:0")),
@@ -346,14 +313,14 @@ func testIsolation(t *testing.T, w *isoWorld, cfg Config) {
 
 	check := func(when string) {
 		t.Helper()
-		u0, err := r.Usage(ctx, ips["a.id"])
+		u0, err := r.Usage(ctx, a.Spec.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := podFetch(t, ips["a"], public); !strings.HasPrefix(got, "200") {
+		if got := podFetch(t, a.IP, public); !strings.HasPrefix(got, "200") {
 			t.Errorf("%s: pod cannot reach the internet (%s): %s", when, public, got)
 		}
-		u1, err := r.Usage(ctx, ips["a.id"])
+		u1, err := r.Usage(ctx, a.Spec.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -361,7 +328,7 @@ func testIsolation(t *testing.T, w *isoWorld, cfg Config) {
 			t.Errorf("%s: egress to the internet not metered: %d → %d bytes", when, u0.EgressBytes, u1.EgressBytes)
 		}
 		for what, target := range targets() {
-			got := podFetch(t, ips["a"], target)
+			got := podFetch(t, a.IP, target)
 			if !strings.HasPrefix(got, "502") {
 				t.Errorf("%s: pod reached %s (%s): %s", when, what, target, got)
 			}
@@ -371,7 +338,7 @@ func testIsolation(t *testing.T, w *isoWorld, cfg Config) {
 	// firewall's, not a pod without IPv6).
 	deadline := time.Now().Add(10 * time.Second)
 	for got := ""; !strings.HasPrefix(got, "200"); {
-		if got = podFetch(t, ips["a"], "["+own.String()+"%25"+eth+"]:8080"); time.Now().After(deadline) {
+		if got = podFetch(t, a.IP, "["+own.String()+"%25"+eth+"]:8080"); time.Now().After(deadline) {
 			t.Fatalf("pod cannot reach its own IPv6 link-local address: %s", got)
 		}
 	}
@@ -412,33 +379,7 @@ func TestPodToPodRouted(t *testing.T) {
 	cfg := testConfig(t, "runc")
 	cfg.Sandbox = SandboxRunc
 	r := newTestRuntime(t, cfg)
-	img, err := testimage.PodTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var sts []*podState
-	for _, name := range []string{"a", "b"} {
-		spec := runtime.PodSpec{ID: fmt.Sprintf("routed-%s-%d", name, time.Now().UnixNano()%100000), Containers: []runtime.Container{{
-			Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
-		}}}
-		if err := r.Create(ctx, spec); err != nil {
-			t.Fatal(err)
-		}
-		defer r.Delete(context.Background(), spec.ID, 0)
-		if err := r.Start(ctx, spec.ID); err != nil {
-			t.Fatal(err)
-		}
-		st, err := r.load(spec.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := waitHTTP(ctx, "http://"+st.IP+":8080/"); err != nil {
-			t.Fatal(err)
-		}
-		sts = append(sts, st)
-	}
+	sts := servingPods(t, r, "routed", 2)
 	mac, err := os.ReadFile("/sys/class/net/" + r.net.bridge + "/address")
 	if err != nil {
 		t.Fatal(err)
@@ -460,7 +401,23 @@ func TestPodToPodRouted(t *testing.T) {
 	}
 	dialErr := strings.TrimSpace(string(out))
 	t.Logf("routed pod-to-pod refused: %v", dialErr)
-	t.Log(run(t, "iptables", "-L", chainFwd+r.net.bridge, "-v", "-n"))
+}
+
+// servingPods creates and starts n `podtest serve` pods, deleted at
+// cleanup, and returns their states once each answers HTTP.
+func servingPods(t *testing.T, r *Runtime, prefix string, n int) []*podState {
+	t.Helper()
+	var out []*podState
+	for i := range n {
+		ctx, spec := createTestPod(t, r, fmt.Sprintf("%s-%d", prefix, i), runtime.Resources{CPUMillis: 500, MemoryMiB: 128}, "serve")
+		startServing(t, ctx, r, spec.ID)
+		st, err := r.load(spec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // removeTestNetwork removes a test network's bridge and firewall once its

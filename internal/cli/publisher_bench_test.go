@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -305,10 +306,12 @@ func firstOK(t *testing.T, client *http.Client, out []byte, start time.Time) pub
 	for {
 		resp, err := client.Get(rec.Endpoints[0].Address)
 		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				return rec
 			}
+			err = fmt.Errorf("status %d: %s", resp.StatusCode, body)
 		}
 		if time.Since(start) > 60*time.Second {
 			t.Fatalf("deploy %s: no 200 from %s: %v", rec.ID, rec.Endpoints[0].Address, err)

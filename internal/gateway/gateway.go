@@ -388,21 +388,22 @@ func (g *Gateway) unavailable(w http.ResponseWriter, msg string) {
 }
 
 func (g *Gateway) newProxy(p *pod) {
-	dialer := net.Dialer{Timeout: g.cfg.DialTimeout, KeepAlive: 30 * time.Second}
-	p.transport = &h1Transport{
-		dialer:         dialer,
+	t := &h1Transport{
+		dialer:         net.Dialer{Timeout: g.cfg.DialTimeout, KeepAlive: 30 * time.Second},
 		maxIdle:        1024,
 		idleTimeout:    90 * time.Second,
 		maxHeaderBytes: 1 << 20,
-		std: &http.Transport{ // upgrades and requests with a body
-			DialContext:            dialer.DialContext,
-			MaxIdleConnsPerHost:    256,
-			IdleConnTimeout:        90 * time.Second,
-			ExpectContinueTimeout:  time.Second,
-			DisableCompression:     true,
-			MaxResponseHeaderBytes: 1 << 20,
-		},
 	}
+	t.std = &http.Transport{ // upgrades and requests with a body
+		DialContext:            t.dialConn,
+		MaxIdleConnsPerHost:    256,
+		IdleConnTimeout:        90 * time.Second,
+		ExpectContinueTimeout:  time.Second,
+		DisableCompression:     true,
+		MaxResponseHeaderBytes: 1 << 20,
+	}
+	p.transport = t
+	p.routed(p.route)
 	p.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"

@@ -682,3 +682,56 @@ func TestTCPForward(t *testing.T) {
 		t.Errorf("listener after a failed update: %v %v", a, ok)
 	}
 }
+
+// TestStartingPodRetried: a pod routed the moment it started may not listen
+// yet (a few hundred milliseconds under gVisor); a request then waits for
+// it instead of getting a 502. Once the route is older than its start
+// timeout, a refused connection is a 502 at once.
+func TestStartingPodRetried(t *testing.T) {
+	g, _ := startGateway(t, Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+	ln.Close() // the pod's port refuses until its app listens
+	start := 300 * time.Millisecond
+	if err := g.AddRoute(Route{PodID: "starting", Host: addr.IP.String(), HTTPPort: addr.Port,
+		Scale: Scale{Min: 1, StartTimeout: 2 * time.Second}}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(start)
+		ln, err := net.Listen("tcp", addr.String())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		t.Cleanup(func() { ln.Close() })
+		http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "up") }))
+	}()
+	t0 := time.Now()
+	if code, _, body := get(t, g, genHost(t, "starting"), "/"); code != 200 || body != "up" {
+		t.Fatalf("request to a starting pod: %d %q, want 200 once it listens", code, body)
+	}
+	if d := time.Since(t0); d < start/2 {
+		t.Errorf("answered after %v, before the pod listened", d)
+	}
+
+	// A route older than its start timeout: refused means 502, at once.
+	ln2, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr2 := ln2.Addr().(*net.TCPAddr)
+	ln2.Close()
+	if err := g.AddRoute(Route{PodID: "gone", Host: addr2.IP.String(), HTTPPort: addr2.Port,
+		Scale: Scale{Min: 1, StartTimeout: 50 * time.Millisecond}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	t0 = time.Now()
+	if code, _, _ := get(t, g, genHost(t, "gone"), "/"); code != http.StatusBadGateway {
+		t.Errorf("pod not listening after its start timeout: %d, want 502", code)
+	}
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("502 took %v", d)
+	}
+}

@@ -88,6 +88,17 @@ type pod struct {
 	hpPort   int
 }
 
+// routed opens the window in which refused connections to the pod are
+// retried (h1Transport.dialConn): a start timeout from now, as the provider
+// routes a pod when it has started it or replaced its containers.
+func (p *pod) routed(r Route) {
+	timeout := r.Scale.StartTimeout
+	if timeout == 0 {
+		timeout = p.g.cfg.DefaultStartTimeout
+	}
+	p.transport.fresh.Store(time.Now().Add(timeout).UnixNano())
+}
+
 func (g *Gateway) newPod(r Route, names []string) *pod {
 	p := &pod{g: g, id: r.PodID, route: r, names: names, host: r.Host,
 		listeners: map[int]net.Listener{}, lastDone: g.cfg.Now()}

@@ -107,6 +107,7 @@ func (g *Gateway) UpdateRoute(r Route) error {
 	for _, n := range names {
 		g.hosts[n] = p
 	}
+	p.routed(r)
 	p.mu.Lock()
 	p.route = r
 	p.names = names
@@ -263,8 +264,7 @@ func (g *Gateway) forwardTCP(p *pod, podPort int, c net.Conn) {
 		return
 	}
 	defer p.release()
-	d := net.Dialer{Timeout: g.cfg.DialTimeout, KeepAlive: 30 * time.Second}
-	bc, err := d.DialContext(ctx, "tcp", hostport)
+	bc, err := p.transport.dialConn(ctx, "tcp", hostport)
 	if err != nil {
 		g.log.Debug("tcp dial", "pod", p.id, "err", err)
 		return

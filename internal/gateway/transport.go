@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -20,7 +21,11 @@ import (
 // proxy's hot path that handoff cost more CPU than the proxying itself.
 // Requests it does not handle (upgrades, requests with a body) go to std.
 type h1Transport struct {
-	dialer         net.Dialer
+	dialer net.Dialer
+	// fresh is the time (Unix ns) until which a refused connection is
+	// retried: the pod was routed or re-routed moments ago and its app may
+	// not listen yet (see dialConn).
+	fresh          atomic.Int64
 	std            *http.Transport
 	maxIdle        int
 	idleTimeout    time.Duration
@@ -122,8 +127,35 @@ func replayable(req *http.Request) bool {
 	return req.Header.Get("Idempotency-Key") != "" || req.Header.Get("X-Idempotency-Key") != ""
 }
 
+// dialConn connects to a pod's port. A pod routed less than a start
+// timeout ago may not listen yet — its process is starting, a few hundred
+// milliseconds under gVisor — so a refused connection is then retried, with
+// a short back-off, until the dial timeout; later it fails at once (a 502).
+func (t *h1Transport) dialConn(ctx context.Context, network, addr string) (net.Conn, error) {
+	nc, err := t.dialer.DialContext(ctx, network, addr)
+	if err == nil || !errors.Is(err, syscall.ECONNREFUSED) || time.Now().UnixNano() > t.fresh.Load() {
+		return nc, err
+	}
+	if t.dialer.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t.dialer.Timeout)
+		defer cancel()
+	}
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 100*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(delay):
+		}
+		nc, err = t.dialer.DialContext(ctx, network, addr)
+		if err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
+			return nc, err
+		}
+	}
+}
+
 func (t *h1Transport) dial(ctx context.Context, addr string) (*h1Conn, error) {
-	nc, err := t.dialer.DialContext(ctx, "tcp", addr)
+	nc, err := t.dialConn(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

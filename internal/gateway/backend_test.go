@@ -35,6 +35,9 @@ func TestMain(m *testing.M) {
 	if addr := os.Getenv(envPod); addr != "" {
 		os.Exit(podMain(addr))
 	}
+	if addr := os.Getenv(envProxy); addr != "" {
+		os.Exit(proxyMain(addr))
+	}
 	os.Exit(m.Run())
 }
 

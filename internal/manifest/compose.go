@@ -1018,6 +1018,7 @@ func (cl *composeLoad) scale() {
 			Min         *int   `json:"min"`
 			Max         int    `json:"max"`
 			IdleTimeout string `json:"idleTimeout"`
+			Idle        string `json:"idle"`
 		} `json:"scale"`
 	}
 	if err := decodeExt(v, &x); err != nil {
@@ -1037,6 +1038,7 @@ func (cl *composeLoad) scale() {
 		}
 		p.Scale.IdleTimeout = Duration(d)
 	}
+	p.Scale.Idle = x.Scale.Idle
 }
 
 // decodeExt decodes an x- extension's value (plain YAML data) into out,

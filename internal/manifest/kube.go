@@ -26,6 +26,7 @@ const (
 	AnnotationHostnames   = "tpod.dev/hostnames"    // "a.example,b.example" for every http port
 	AnnotationScaleMin    = "tpod.dev/scale-min"    // "0" or "1"
 	AnnotationIdleTimeout = "tpod.dev/idle-timeout" // "5m"
+	AnnotationScaleIdle   = "tpod.dev/scale-idle"   // "stop" or "freeze"
 	// AnnotationVolumeSize + volume name gives a persistentVolumeClaim volume its size.
 	AnnotationVolumeSize = "tpod.dev/volume-size."
 )
@@ -1232,5 +1233,8 @@ func (kl *kubeLoad) scale() {
 			kl.bad(0, "metadata.annotations", "annotation %s: %v", AnnotationIdleTimeout, err)
 		}
 		p.Scale.IdleTimeout = Duration(d)
+	}
+	if s, ok := kl.ann[AnnotationScaleIdle]; ok {
+		p.Scale.Idle = s // checked with the rest of the pod
 	}
 }

@@ -275,6 +275,9 @@ func normalize(p *Pod) {
 	if p.Scale.IdleTimeout == 0 {
 		p.Scale.IdleTimeout = DefaultIdleTimeout
 	}
+	if p.Scale.Idle == IdleStop {
+		p.Scale.Idle = "" // the default, left out of the canonical form
+	}
 }
 
 func normalizeContainer(c *Container) {

@@ -214,7 +214,21 @@ type Scale struct {
 	Min         int      `json:"min"` // 0 or 1
 	Max         int      `json:"max"`
 	IdleTimeout Duration `json:"idleTimeout"`
+	// Idle is how a pod with min 0 rests while scaled to zero: IdleStop
+	// ("stop", the default) or IdleFreeze ("freeze"). Written only when
+	// set, so that the canonical form of older manifests is unchanged.
+	Idle string `json:"idle,omitempty"`
 }
+
+// Idle modes of a pod scaled to zero (docs/manifest.md § Scale to zero).
+const (
+	// IdleStop ends the pod's processes: nothing but storage is billed, and
+	// a wake starts them again.
+	IdleStop = "stop"
+	// IdleFreeze freezes them in memory: memory stays reserved and billed,
+	// CPU is released, and a wake thaws them at once.
+	IdleFreeze = "freeze"
+)
 
 // Duration is a time.Duration written as a Go duration string ("5m0s").
 type Duration time.Duration

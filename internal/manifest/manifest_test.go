@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -173,6 +174,8 @@ func TestValidationErrors(t *testing.T) {
 		{"env name", "name: GREETING", "name: 1BAD", "spec.containers[0].env[0].name"},
 		{"secret name", "secrets: [db-password]", "secrets: ['../x']", "spec.volumes[1].secret.secrets[0]"},
 		{"idle timeout", "idleTimeout: 10m", "idleTimeout: soon", "spec.scale.idleTimeout"},
+		{"idle mode", "idleTimeout: 10m", "idleTimeout: 10m\n    idle: sleep", "spec.scale.idle"},
+		{"freeze without scale to zero", "min: 0", "min: 1\n    idle: freeze", "spec.scale.idle"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,6 +194,69 @@ func TestValidationErrors(t *testing.T) {
 				t.Fatalf("error does not name %s: %v", tc.path, err)
 			}
 		})
+	}
+}
+
+// scale.idle in each format: the native field, Kubernetes' annotation and
+// Compose's x-tpod; "stop" is the default and leaves the canonical form
+// (and hash) unchanged; freeze reaches the runtime spec.
+func TestScaleIdle(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	edit := func(name, old, new string) string {
+		s := read(name)
+		out := strings.Replace(s, old, new, 1)
+		if out == s {
+			t.Fatalf("%s has no %q", name, old)
+		}
+		return out
+	}
+	plain, _ := load(t, "pod.yaml")
+	cases := []struct {
+		name, file, data, want string
+	}{
+		{"tpod freeze", "pod.yaml", edit("pod.yaml", "idleTimeout: 10m", "idleTimeout: 10m\n    idle: freeze"), IdleFreeze},
+		{"tpod stop", "pod.yaml", edit("pod.yaml", "idleTimeout: 10m", "idleTimeout: 10m\n    idle: stop"), ""},
+		{"kubernetes freeze", "k8s-pod.yaml", edit("k8s-pod.yaml", "tpod.dev/idle-timeout: 10m", "tpod.dev/idle-timeout: 10m\n    tpod.dev/scale-idle: freeze"), IdleFreeze},
+		{"compose freeze", "compose.yaml", edit("compose.yaml", "x-tpod:\n  scale:\n    min: 1", "x-tpod:\n  scale:\n    min: 0\n    idle: freeze"), IdleFreeze},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Load([]byte(tc.data), tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Scale.Idle != tc.want {
+				t.Fatalf("scale.idle %q, want %q", p.Scale.Idle, tc.want)
+			}
+			q, err := ParseCanonical(p.Canonical())
+			if err != nil || q.Scale.Idle != tc.want {
+				t.Fatalf("through the canonical form: %q %v", q.Scale.Idle, err)
+			}
+			if tc.want == "" && tc.file == "pod.yaml" && p.Hash() != plain.Hash() {
+				t.Fatal("idle: stop changed the manifest's hash")
+			}
+			spec, err := p.RuntimeSpec("idle-test", fakeImages(p), map[string][]byte{"db-password": []byte("x")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[string]runtime.IdleMode{IdleFreeze: runtime.IdleFreeze}[tc.want]; spec.Idle != want {
+				t.Fatalf("runtime spec idle %q, want %q", spec.Idle, want)
+			}
+		})
+	}
+	for name, data := range map[string]string{
+		"k8s-pod.yaml": edit("k8s-pod.yaml", "tpod.dev/idle-timeout: 10m", "tpod.dev/idle-timeout: 10m\n    tpod.dev/scale-idle: nap"),
+		"compose.yaml": edit("compose.yaml", "    max: 1", "    max: 1\n    idle: freeze"), // freeze with min 1
+	} {
+		if _, err := Load([]byte(data), name); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "spec.scale.idle") {
+			t.Errorf("%s with a bad scale.idle: %v", name, err)
+		}
 	}
 }
 
@@ -231,4 +297,14 @@ func FuzzParseCanonical(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// fakeImages maps each image of p to a runtime image of a made-up path:
+// enough for RuntimeSpec.
+func fakeImages(p *Pod) map[string]runtime.Image {
+	out := map[string]runtime.Image{}
+	for _, ref := range p.Images() {
+		out[ref] = runtime.Image{Archive: "/nonexistent/" + ref}
+	}
+	return out
 }

@@ -35,6 +35,9 @@ func (m *Pod) RuntimeSpec(id string, images map[string]runtime.Image, secrets ma
 		}
 	}
 	spec.Hostnames = m.Hostnames
+	if m.Scale.Min == 0 && m.Scale.Idle == IdleFreeze {
+		spec.Idle = runtime.IdleFreeze
+	}
 	if err := spec.Validate(); err != nil {
 		return runtime.PodSpec{}, err
 	}

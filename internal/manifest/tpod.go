@@ -54,6 +54,7 @@ type tpodFile struct {
 			Min         *int   `json:"min"`
 			Max         int    `json:"max"`
 			IdleTimeout string `json:"idleTimeout"`
+			Idle        string `json:"idle"`
 		} `json:"scale"`
 	} `json:"spec"`
 }
@@ -284,6 +285,7 @@ func tpodVolumesScale(f *tpodFile, p *Pod) (*Pod, error) {
 		}
 		p.Scale.IdleTimeout = Duration(d)
 	}
+	p.Scale.Idle = s.Idle
 	return p, nil
 }
 

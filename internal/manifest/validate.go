@@ -429,6 +429,15 @@ func (v *validator) scale(p *Pod) {
 	if s.IdleTimeout < 0 || time.Duration(s.IdleTimeout) > 30*24*time.Hour {
 		v.bad("spec.scale.idleTimeout", "must be between 0 and 720h")
 	}
+	switch s.Idle {
+	case "", IdleStop:
+	case IdleFreeze:
+		if s.Min != 0 {
+			v.bad("spec.scale.idle", "freeze applies to a pod that scales to zero (min: 0)")
+		}
+	default:
+		v.bad("spec.scale.idle", "must be %s or %s", IdleStop, IdleFreeze)
+	}
 	if s.Min == 0 {
 		http := false
 		for _, c := range p.Containers {

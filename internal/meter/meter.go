@@ -227,6 +227,9 @@ func (m *Meter) Forget(ctx context.Context, pod string) error {
 //     stop inside the interval is not charged).
 //   - cpu/memory/GPU reserved advance by request × running time; storage
 //     reserved by StorageMiB × dt whether running or not (data is kept).
+//   - A frozen pod (u.Frozen: scale.idle freeze) holds its memory and
+//     devices but gets no CPU: memory and GPU reserved, and memory used,
+//     advance as if it ran; cpu reserved does not.
 //   - cpu used advances by the growth of CPUNanos within one run, or by the
 //     whole counter when a new run began (u.Since changed); egress likewise
 //     by the growth of EgressBytes, or the whole counter if it went back.
@@ -242,13 +245,17 @@ func Integrate(st State, u runtime.Usage, now time.Time, maxGap time.Duration) S
 	dt := now.Sub(st.Last)
 	capped := min(dt, maxGap)
 	var run time.Duration
-	if u.Running {
+	if u.Running || u.Frozen {
 		run = capped
 		if u.Since.After(st.Last) {
 			run = min(now.Sub(u.Since), capped)
 		}
 	}
-	runS, capS := max(run.Seconds(), 0), capped.Seconds()
+	heldS, capS := max(run.Seconds(), 0), capped.Seconds()
+	runS := heldS
+	if !u.Running {
+		runS = 0 // frozen: holds memory and devices, gets no CPU
+	}
 
 	var cpuNs uint64
 	switch {
@@ -267,11 +274,11 @@ func Integrate(st State, u runtime.Usage, now time.Time, maxGap time.Duration) S
 	var inc [usage.Len]float64
 	res := u.Reserved
 	inc[usage.CPUReserved] = float64(res.CPUMillis) * runS
-	inc[usage.MemoryReserved] = float64(res.MemoryMiB) * runS
+	inc[usage.MemoryReserved] = float64(res.MemoryMiB) * heldS
 	inc[usage.StorageReserved] = float64(res.StorageMiB) * capS
-	inc[usage.GPUReserved] = float64(res.GPUs) * 1000 * runS
+	inc[usage.GPUReserved] = float64(res.GPUs) * 1000 * heldS
 	inc[usage.CPUUsed] = float64(cpuNs) / 1e6
-	inc[usage.MemoryUsed] = float64(u.MemoryWorkingSetBytes) / (1 << 20) * runS
+	inc[usage.MemoryUsed] = float64(u.MemoryWorkingSetBytes) / (1 << 20) * heldS
 	inc[usage.NetworkEgress] = float64(egress) / 1024
 	for i, x := range inc {
 		total := st.Frac[i] + x

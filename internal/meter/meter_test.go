@@ -119,6 +119,46 @@ func TestStoppedPodCountsOnlyStorage(t *testing.T) {
 	}
 }
 
+// A frozen pod (scale.idle: freeze) keeps its memory and devices and gets
+// no CPU: memory and GPU reserved and memory used advance, cpu reserved and
+// cpu used do not; the run goes on when it thaws (docs/runtime.md § Idle).
+func TestFrozenPodCountsMemoryNotCPU(t *testing.T) {
+	src, clk := &fakeSource{}, &clock{t0}
+	m := New(Config{Source: src, Now: clk.now})
+	ctx := context.Background()
+	since := t0
+	step := func(u runtime.Usage) {
+		t.Helper()
+		u.Reserved, u.Since, u.MemoryWorkingSetBytes = res, since, 16<<20
+		src.set("p", u)
+		if err := m.SampleAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Second)
+	}
+	step(runtime.Usage{Running: true, CPUNanos: 0})
+	step(runtime.Usage{Running: true, CPUNanos: 1e9})
+	before, _, _ := m.Vector(ctx, "p")
+	for range 4 { // frozen for 4 s: the CPU counter stands still
+		step(runtime.Usage{Frozen: true, CPUNanos: 1e9})
+	}
+	after, _, _ := m.Vector(ctx, "p")
+	d, err := after.Sub(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (usage.Vector{0, 64 * 4, 100 * 4, 1000 * 4, 0, 16 * 4, 0}); d != want {
+		t.Fatalf("while frozen the vector grew by %v, want %v", d, want)
+	}
+	// Thawed: the same run (same Since), the counter grows on from where it was.
+	step(runtime.Usage{Running: true, CPUNanos: 1.5e9})
+	again, _, _ := m.Vector(ctx, "p")
+	d, _ = again.Sub(after)
+	if want := (usage.Vector{500, 64, 100, 1000, 500, 16, 0}); d != want {
+		t.Fatalf("thawed interval added %v, want %v", d, want)
+	}
+}
+
 func TestMonotonicAcrossRestartsAndGaps(t *testing.T) {
 	src, clk, store := &fakeSource{}, &clock{t0}, &MemStore{}
 	ctx := context.Background()

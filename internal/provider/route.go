@@ -35,7 +35,7 @@ func (p *Provider) route(ctx context.Context, pd *pod) {
 		Host:      st.IP,
 		HTTPPort:  pd.expose.HTTPPort,
 		Scale:     gateway.Scale{Min: 1, IdleTimeout: pd.scale.idle},
-		Stopped:   st.State == runtime.PodStopped,
+		Stopped:   st.State == runtime.PodStopped || st.State == runtime.PodFrozen,
 	}
 	if pd.scale.toZero {
 		r.Scale.Min = 0
@@ -152,7 +152,13 @@ func (b gatewayBackend) Start(ctx context.Context, id string) (string, error) {
 	}
 }
 
+// Stop rests an idle pod as its manifest's scale.idle says (stopped or
+// frozen) where the runtime can; a runtime without runtime.Idler stops it
+// (and refused a freeze at deploy).
 func (b gatewayBackend) Stop(ctx context.Context, id string) error {
+	if idler, ok := b.p.cfg.Runtime.(runtime.Idler); ok {
+		return idler.Idle(ctx, id, b.p.cfg.StopGrace)
+	}
 	return b.p.cfg.Runtime.Stop(ctx, id, b.p.cfg.StopGrace)
 }
 

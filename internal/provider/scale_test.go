@@ -59,33 +59,47 @@ func viaGateway(w *world, host string) (int, string, time.Duration, error) {
 	return resp.StatusCode, string(b), time.Since(start), nil
 }
 
+// TestProviderScaleToZero idles a pod to zero in each scale.idle mode and
+// wakes it with a request. Stopped: reserved CPU and memory stop counting;
+// frozen: reserved memory goes on (it is held), reserved CPU does not.
 func TestProviderScaleToZero(t *testing.T) {
+	for _, mode := range []string{"stop", "freeze"} {
+		t.Run(mode, func(t *testing.T) {
+			testScaleToZero(t, mode)
+		})
+	}
+}
+
+func testScaleToZero(t *testing.T, mode string) {
 	w := newWorld(t, withGateway)
 	ctx := context.Background()
 	pod := w.channel(t, 50_000_000, 8)
-	cid := w.publishManifest(t, pod, scaleToZeroManifest)
+	cid := w.publishManifest(t, pod, strings.Replace(scaleToZeroManifest, "idleTimeout: 1s", "idleTimeout: 1s\n    idle: "+mode, 1))
 	st := w.provision(t, pod, cid)
 	if len(st.Endpoints) == 0 || !strings.HasPrefix(st.Endpoints[0].Address, "http://") {
 		t.Fatalf("endpoints %+v", st.Endpoints)
 	}
 	host := st.Endpoints[0].Name
 	rtID := runtimeID(pod.ChannelID)
+	idle := map[string]runtime.PodState{"stop": runtime.PodStopped, "freeze": runtime.PodFrozen}[mode]
 
-	// Idle for its timeout: stopped, and reserved CPU and memory stop
-	// counting while storage goes on.
+	// Idle for its timeout: scaled to zero; storage goes on counting.
 	waitFor(t, 10*time.Second, "the idle pod to scale to zero", func() bool {
 		s, err := w.rt.Status(ctx, rtID)
-		return err == nil && s.State == runtime.PodStopped
+		return err == nil && s.State == idle
 	})
-	time.Sleep(1500 * time.Millisecond) // let the meter take samples of the stopped pod
+	time.Sleep(1500 * time.Millisecond) // let the meter take samples of the idle pod
 	v1, _, err := w.prov.metering.Vector(ctx, rtID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2500 * time.Millisecond)
 	v2, _, _ := w.prov.metering.Vector(ctx, rtID)
-	if v2[usage.CPUReserved] != v1[usage.CPUReserved] || v2[usage.MemoryReserved] != v1[usage.MemoryReserved] {
-		t.Fatalf("reserved cpu/memory advanced while scaled to zero: %v → %v", v1, v2)
+	if v2[usage.CPUReserved] != v1[usage.CPUReserved] {
+		t.Fatalf("reserved cpu advanced while scaled to zero: %v → %v", v1, v2)
+	}
+	if held := v2[usage.MemoryReserved] > v1[usage.MemoryReserved]; held != (mode == "freeze") {
+		t.Fatalf("reserved memory advanced %v while %s (%v → %v): it should exactly while frozen", held, idle, v1, v2)
 	}
 	if v2[usage.StorageReserved] <= v1[usage.StorageReserved] {
 		t.Fatalf("reserved storage stopped while the data is kept: %v → %v", v1, v2)
@@ -101,6 +115,9 @@ func TestProviderScaleToZero(t *testing.T) {
 		t.Fatalf("request to the scaled-to-zero pod: %d %v", code, err)
 	}
 	t.Logf("woken and answered in %v", took)
+	if s, _ := w.rt.Status(ctx, rtID); s.State != runtime.PodRunning {
+		t.Fatalf("woken pod: %s", s.State)
+	}
 	// An unknown host is not routed anywhere.
 	if code, _, _, _ := viaGateway(w, "nobody.pods.test"); code != http.StatusNotFound {
 		t.Fatalf("unknown host: %d, want 404", code)

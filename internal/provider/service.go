@@ -113,7 +113,7 @@ func (p *Provider) status(ctx context.Context, pd *pod) *p2p.PodStatus {
 		for _, c := range rs.Containers {
 			st.Containers = append(st.Containers, p2p.ContainerStatus{Name: c.Name, State: string(c.State), ExitCode: int32(c.ExitCode)})
 		}
-		if st.State == p2p.PodRunning && rs.State == runtime.PodStopped {
+		if st.State == p2p.PodRunning && (rs.State == runtime.PodStopped || rs.State == runtime.PodFrozen) {
 			st.State = p2p.PodStopped
 			if pd.scale.toZero {
 				st.State = p2p.PodScaledToZero

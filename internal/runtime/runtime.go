@@ -79,6 +79,9 @@ const (
 	// PodStarting: the init containers are running (or being retried); the
 	// containers have not started yet.
 	PodStarting PodState = "starting"
+	// PodFrozen: the pod idles frozen (IdleFreeze): its processes exist,
+	// hold their memory and get no CPU. Start thaws it.
+	PodFrozen PodState = "frozen"
 )
 
 // ContainerState is the state of one container.
@@ -88,6 +91,7 @@ const (
 	ContainerCreated ContainerState = "created"
 	ContainerRunning ContainerState = "running"
 	ContainerExited  ContainerState = "exited"
+	ContainerFrozen  ContainerState = "frozen" // its process is frozen (PodFrozen)
 )
 
 // PodStatus is what Status reports.
@@ -141,6 +145,10 @@ type Usage struct {
 	Time time.Time
 	// Running reports whether any container runs.
 	Running bool
+	// Frozen reports a pod idling frozen (PodFrozen): no container runs,
+	// but its processes keep their memory (and devices); the working set
+	// is reported. Running is false.
+	Frozen bool
 	// Since is when the current run's counters started (zero if never run).
 	Since time.Time
 	// CPUNanos is the CPU time used by all containers of this run.
@@ -186,7 +194,20 @@ const (
 	FeatureHostnames Feature = "hostnames"
 	// FeatureSecurity: Container.User, ShmSizeMiB, ReadOnlyRootFS, CapDrop.
 	FeatureSecurity Feature = "security"
+	// FeatureFreeze: PodSpec.Idle IdleFreeze, through Idler.
+	FeatureFreeze Feature = "freeze"
 )
+
+// Idler is implemented by a backend that rests a pod scaled to zero as its
+// PodSpec.Idle says. The provider calls Idle instead of Stop when a pod
+// scaled to zero has been idle (a backend without Idler is stopped).
+type Idler interface {
+	// Idle stops the pod as Stop does (IdleStop), or freezes it
+	// (IdleFreeze: PodFrozen). Start wakes it from either; Stop and Delete
+	// of a frozen pod thaw it first, so that its processes see SIGTERM.
+	// Idling an idle pod is a no-op.
+	Idle(ctx context.Context, id string, grace time.Duration) error
+}
 
 // FeatureReporter is implemented by a backend to say which Features it
 // implements. A backend without it implements none of them, and must refuse
@@ -222,6 +243,9 @@ func (s PodSpec) Uses() []Feature {
 	}
 	if security {
 		out = append(out, FeatureSecurity)
+	}
+	if s.Idle == IdleFreeze {
+		out = append(out, FeatureFreeze)
 	}
 	return out
 }

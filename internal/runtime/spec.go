@@ -39,7 +39,21 @@ type PodSpec struct {
 	// Hostnames resolve to the pod's own address inside the pod (Compose
 	// service names, Kubernetes Service and container names), besides ID.
 	Hostnames []string
+	// Idle is how the pod rests while scaled to zero (the manifest's
+	// scale.idle), for a backend that implements Idler.
+	Idle IdleMode
 }
+
+// IdleMode says how a scaled-to-zero pod rests (docs/runtime.md § Idle).
+type IdleMode string
+
+const (
+	// IdleStop: its processes end, as with Stop (the default).
+	IdleStop IdleMode = ""
+	// IdleFreeze: its processes are frozen in memory (FeatureFreeze): they
+	// keep their memory and get no CPU, and Start thaws them.
+	IdleFreeze IdleMode = "freeze"
+)
 
 // Container is one process tree of a pod. All containers of a pod share its
 // network namespace (they reach each other on localhost).
@@ -292,6 +306,9 @@ func (s PodSpec) Validate() error {
 	}
 	if !podIDRe.MatchString(s.ID) {
 		return bad("id must match %s", podIDRe)
+	}
+	if s.Idle != IdleStop && s.Idle != IdleFreeze {
+		return bad("idle mode %q is not %q or %q", s.Idle, IdleStop, IdleFreeze)
 	}
 	if len(s.Containers) == 0 || len(s.Containers) > MaxContainers {
 		return bad("needs 1–%d containers", MaxContainers)

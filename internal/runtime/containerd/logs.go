@@ -55,7 +55,7 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 		if err != nil {
 			return err
 		}
-		if cs.State != runtime.ContainerRunning && cs.State != runtime.ContainerCreated {
+		if cs.State != runtime.ContainerRunning && cs.State != runtime.ContainerCreated && cs.State != runtime.ContainerFrozen {
 			_, err := io.Copy(w, f)
 			return err
 		}

@@ -186,6 +186,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		r.gpus.claim(st.Spec.ID, st.GPUs)
 	}
 	r.removeOrphans(r.ctx(ctx), states)
+	r.repairFrozen(states)
 	r.resumeSupervision(r.ctx(ctx), states)
 	wctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
@@ -249,6 +250,10 @@ type podState struct {
 	Created  time.Time
 	Since    time.Time // start of the current (or last) run
 	Reason   string
+	// Frozen: the pod idles frozen (runtime.IdleFreeze). Set once every
+	// task is paused, cleared once every task runs again; the meter reads
+	// it (a paused task's processes still count in pids.current).
+	Frozen bool `json:",omitempty"`
 }
 
 func (r *Runtime) podDir(id string) string   { return filepath.Join(r.cfg.DataDir, "pods", id) }
@@ -430,6 +435,7 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) (err error) 
 	if st.NetNS, st.IP, st.HostVeth, err = r.net.setup(ctx, spec.ID); err != nil {
 		return err
 	}
+	forgetNeighbor(ctx, r.net.bridge, st.IP)
 	if err := r.save(st); err != nil {
 		return err
 	}
@@ -778,6 +784,16 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 }
 
 func (r *Runtime) start(ctx context.Context, st *podState) error {
+	// A frozen pod is thawed: the same run goes on. Containers that had
+	// exited before it froze are then started as in a running pod.
+	if st.Frozen {
+		if err := r.thaw(st); err != nil {
+			return err
+		}
+		if !st.Spec.Supervised() && r.allRunning(st) {
+			return nil // the wake's fast path: every container runs again
+		}
+	}
 	if err := r.ensureNetwork(ctx, st); err != nil {
 		return err
 	}
@@ -864,6 +880,10 @@ func (r *Runtime) stop(ctx context.Context, st *podState, grace time.Duration) e
 		exit <-chan client.ExitStatus
 	}
 	r.stopSupervisor(st.Spec.ID)
+	// A frozen process would take its SIGTERM only once thawed.
+	if err := r.thaw(st); err != nil {
+		return err
+	}
 	var all []running
 	for _, c := range st.Spec.AllContainers() {
 		cont, err := r.client.LoadContainer(ctx, containerID(st.Spec.ID, c.Name))
@@ -1042,13 +1062,16 @@ func (r *Runtime) Status(ctx context.Context, id string) (runtime.PodStatus, err
 func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, error) {
 	ps := runtime.PodStatus{ID: st.Spec.ID, IP: st.IP, Reason: st.Reason}
 	sv := r.supervisor(st.Spec.ID)
-	n, nRunning, nCreated, ready := 0, 0, 0, true
+	n, nRunning, nCreated, nFrozen, ready := 0, 0, 0, 0, true
 	for i, c := range st.Spec.AllContainers() {
 		cs, err := r.containerStatus(ctx, containerID(st.Spec.ID, c.Name))
 		if err != nil {
 			return runtime.PodStatus{}, err
 		}
 		cs.Name, cs.Init = c.Name, i < len(st.Spec.InitContainers)
+		if st.Frozen && cs.State == runtime.ContainerRunning {
+			cs.State = runtime.ContainerFrozen // containerd does not know (idle.go)
+		}
 		cs.Ready = cs.State == runtime.ContainerRunning
 		if sv != nil {
 			cs.Restarts = sv.restarts(c.Name)
@@ -1069,11 +1092,15 @@ func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, 
 			nRunning++
 		case runtime.ContainerCreated:
 			nCreated++
+		case runtime.ContainerFrozen:
+			nFrozen++
 		}
 	}
 	switch {
 	case sv != nil && sv.initializing():
 		ps.State = runtime.PodStarting
+	case nFrozen > 0 && nRunning == 0:
+		ps.State = runtime.PodFrozen
 	case n > 0 && nRunning == n:
 		ps.State = runtime.PodRunning
 	case nRunning > 0:
@@ -1219,6 +1246,7 @@ func (r *Runtime) ensureNetwork(ctx context.Context, st *podState) error {
 	if st.NetNS, st.IP, st.HostVeth, err = r.net.setup(ctx, st.Spec.ID); err != nil {
 		return err
 	}
+	forgetNeighbor(ctx, r.net.bridge, st.IP)
 	if err := r.save(st); err != nil {
 		return err
 	}

@@ -46,10 +46,16 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 			return u, wrapErr(err)
 		}
 		s, err := task.Status(ctx)
-		if err != nil || s.Status != client.Running {
+		if err != nil {
 			continue
 		}
-		u.Running = true
+		switch s.Status {
+		case client.Running, client.Paused, client.Pausing:
+			// Frozen (st.Frozen, idle.go) or not, its process exists.
+			u.Running = true
+		default:
+			continue
+		}
 		m, err := task.Metrics(ctx)
 		if err != nil {
 			continue // exited between the two calls
@@ -60,6 +66,9 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 		}
 		u.CPUNanos += cpu
 		u.MemoryWorkingSetBytes += ws
+	}
+	if st.Frozen && u.Running {
+		u.Running, u.Frozen = false, true // its counters go on, its memory stays held
 	}
 	u.VolumeBytes = diskUsage(filepath.Join(r.podDir(id), "volumes"))
 	if st.HostVeth != "" {

@@ -98,6 +98,11 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 				u.MemoryWorkingSetBytes += m.ws
 			}
 		}
+		if st.Frozen && u.Running {
+			// Its processes exist (they count in pids.current) but are
+			// frozen: they hold their memory and get no CPU.
+			u.Running, u.Frozen = false, true
+		}
 		d := r.diskUsage(ctx, st, now)
 		u.WritableBytes, u.VolumeBytes = d.writable, d.volume
 		if st.HostVeth != "" {

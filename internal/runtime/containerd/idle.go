@@ -1,0 +1,187 @@
+package containerd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/runtime"
+)
+
+var _ runtime.Idler = (*Runtime)(nil)
+
+// Idle implements runtime.Idler: a pod whose spec says IdleFreeze is
+// frozen, any other is stopped as by Stop.
+//
+// Freezing writes the cgroup freezer of each container (of the sandbox,
+// under gVisor) directly, as runc's own pause does: its processes, and
+// gVisor's Sentry with them, keep their memory and get no CPU until
+// thawed. It goes around containerd (which still reports the tasks
+// running; Status and the meter read the pod's Frozen flag), because a
+// task Pause/Resume through the shim execs runc or runsc on the wake path:
+// measured 40 ms for a gVisor thaw against about 1 ms for the write, and
+// runsc's own pause leaves the Sentry's timers running.
+func (r *Runtime) Idle(ctx context.Context, id string, grace time.Duration) error {
+	ctx = r.ctx(ctx)
+	defer r.lock(id)()
+	st, err := r.load(id)
+	if err != nil {
+		return err
+	}
+	if st.Spec.Idle != runtime.IdleFreeze {
+		return r.stop(ctx, st, grace)
+	}
+	return r.freeze(ctx, st)
+}
+
+// freezeWait bounds how long a cgroup may take to reach FROZEN.
+const freezeWait = 5 * time.Second
+
+// freeze freezes every container of the pod that has processes and
+// records the pod frozen. The supervisor (probes, restarts) ends first: a
+// frozen container would fail its probes; start resumes it.
+func (r *Runtime) freeze(ctx context.Context, st *podState) error {
+	if st.Frozen {
+		return nil
+	}
+	r.stopSupervisor(st.Spec.ID)
+	var frozen []string
+	fail := func(err error) error {
+		for _, cid := range frozen { // all or nothing
+			r.cgroups.setFrozen(r.cfg.Namespace, cid, false)
+		}
+		if st.Spec.Supervised() {
+			r.superviseFrom(st, true) // as it was
+		}
+		return err
+	}
+	for _, c := range st.Spec.AllContainers() {
+		cid := containerID(st.Spec.ID, c.Name)
+		if !r.cgroups.hasProcesses(r.cfg.Namespace, cid) {
+			continue // no task, or it exited: nothing to freeze
+		}
+		if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, true); err != nil {
+			return fail(fmt.Errorf("freeze %s: %w", cid, err))
+		}
+		frozen = append(frozen, cid)
+	}
+	for _, cid := range frozen {
+		if err := r.cgroups.waitFrozen(ctx, r.cfg.Namespace, cid, freezeWait); err != nil {
+			return fail(fmt.Errorf("freeze %s: %w", cid, err))
+		}
+	}
+	st.Frozen = true
+	if err := r.save(st); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// thaw thaws a frozen pod. The flag is cleared only once every container
+// is thawed, so the meter never takes a frozen pod for a running one.
+// Supervision is the caller's: start resumes it, stop does not want it.
+func (r *Runtime) thaw(st *podState) error {
+	if !st.Frozen {
+		return nil
+	}
+	for _, c := range st.Spec.AllContainers() {
+		cid := containerID(st.Spec.ID, c.Name)
+		if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("thaw %s: %w", cid, err)
+		}
+	}
+	st.Frozen = false
+	return r.save(st)
+}
+
+// repairFrozen clears the flag of pods recorded frozen none of whose
+// containers is (a process that ended between thawing a pod and saving
+// it), so that a running pod is metered as running.
+func (r *Runtime) repairFrozen(states []*podState) {
+	for _, st := range states {
+		if !st.Frozen {
+			continue
+		}
+		frozen := false
+		for _, c := range st.Spec.AllContainers() {
+			frozen = frozen || r.cgroups.isFrozen(r.cfg.Namespace, containerID(st.Spec.ID, c.Name))
+		}
+		if !frozen {
+			st.Frozen = false
+			if err := r.save(st); err != nil {
+				r.log.Warn("repair frozen pod", "pod", st.Spec.ID, "err", err)
+			}
+		}
+	}
+}
+
+// allRunning reports whether every container of the pod has processes
+// (read from cgroupfs, without asking containerd).
+func (r *Runtime) allRunning(st *podState) bool {
+	for _, c := range st.Spec.AllContainers() {
+		if !r.cgroups.hasProcesses(r.cfg.Namespace, containerID(st.Spec.ID, c.Name)) {
+			return false
+		}
+	}
+	return true
+}
+
+// The freezer of a container's cgroup: freezer.state in the v1 freezer
+// hierarchy (FROZEN/FREEZING/THAWED), cgroup.freeze and cgroup.events'
+// "frozen" line under v2.
+
+func (c cgroupFS) setFrozen(ns, id string, frozen bool) error {
+	if c.v2 {
+		v := "0"
+		if frozen {
+			v = "1"
+		}
+		return os.WriteFile(filepath.Join(c.root, ns, id, "cgroup.freeze"), []byte(v), 0)
+	}
+	v := "THAWED"
+	if frozen {
+		v = "FROZEN"
+	}
+	return os.WriteFile(filepath.Join(c.root, "freezer", ns, id, "freezer.state"), []byte(v), 0)
+}
+
+func (c cgroupFS) isFrozen(ns, id string) bool {
+	if c.v2 {
+		b, err := os.ReadFile(filepath.Join(c.root, ns, id, "cgroup.events"))
+		return err == nil && strings.Contains(string(b), "frozen 1")
+	}
+	b, err := os.ReadFile(filepath.Join(c.root, "freezer", ns, id, "freezer.state"))
+	return err == nil && strings.TrimSpace(string(b)) == "FROZEN"
+}
+
+// waitFrozen waits until every process of the cgroup is frozen (v1 passes
+// through FREEZING while tasks reach the refrigerator).
+func (c cgroupFS) waitFrozen(ctx context.Context, ns, id string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for delay := 100 * time.Microsecond; !c.isFrozen(ns, id); delay = min(2*delay, 20*time.Millisecond) {
+		if time.Now().After(deadline) {
+			return errors.New("cgroup did not freeze")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+	return nil
+}
+
+// hasProcesses reports whether the container's cgroup exists and holds a
+// process.
+func (c cgroupFS) hasProcesses(ns, id string) bool {
+	p := filepath.Join(c.root, "pids", ns, id, "pids.current")
+	if c.v2 {
+		p = filepath.Join(c.root, ns, id, "pids.current")
+	}
+	b, err := os.ReadFile(p)
+	return err == nil && parseCounter(b) > 0
+}

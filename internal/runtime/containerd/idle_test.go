@@ -1,0 +1,194 @@
+package containerd
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/testimage"
+)
+
+func TestIdleFreezeRunc(t *testing.T) {
+	testIdleFreeze(t, testConfig(t, "runc"))
+}
+
+func TestIdleFreezeGVisor(t *testing.T) {
+	cfg := testConfig(t, "gvisor")
+	cfg.Sandbox = SandboxGVisor
+	cfg.Network.Subnet = "172.30.214.0/24"
+	requireRunsc(t)
+	testIdleFreeze(t, cfg)
+}
+
+// testIdleFreeze idles a pod with IdleFreeze: it is frozen (the same
+// process, not answering, no CPU, metered as frozen), thawed by Start, and
+// a frozen pod stops on SIGTERM and deletes cleanly.
+func testIdleFreeze(t *testing.T, cfg Config) {
+	r := newTestRuntime(t, cfg)
+	cleanStale(t, r)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec := runtime.PodSpec{ID: fmt.Sprintf("freeze-%d", time.Now().UnixNano()%100000), Idle: runtime.IdleFreeze,
+		Containers: []runtime.Container{{
+			Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest},
+			Args: []string{"serve"}, Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 128},
+		}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := r.Delete(context.Background(), spec.ID, time.Second); err != nil {
+			t.Error(err)
+		}
+		if leaks, _ := r.Leaks(context.Background()); len(leaks) > 0 {
+			t.Errorf("left behind: %v", leaks)
+		}
+	}()
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := r.Status(ctx, spec.ID)
+	base := "http://" + st.IP + ":8080"
+	// The process's start time (field 22 of /proc/self/stat) tells the
+	// same process from a new one.
+	started := func() string {
+		t.Helper()
+		body, err := waitHTTP(ctx, base+"/file?path=/proc/self/stat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := strings.Fields(body[strings.LastIndexByte(body, ')')+2:])
+		return f[19]
+	}
+	before := started()
+
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := r.Status(ctx, spec.ID); st.State != runtime.PodFrozen || st.Containers[0].State != runtime.ContainerFrozen {
+		t.Fatalf("idled pod: %s, container %s; want frozen", st.State, st.Containers[0].State)
+	}
+	c := &http.Client{Timeout: 300 * time.Millisecond}
+	if resp, err := c.Get(base + "/"); err == nil {
+		resp.Body.Close()
+		t.Fatal("a frozen pod answered")
+	}
+	u1 := usageOf(t, r, spec.ID)
+	time.Sleep(500 * time.Millisecond)
+	u2 := usageOf(t, r, spec.ID)
+	if !u2.Frozen || u2.Running || u2.MemoryWorkingSetBytes == 0 {
+		t.Fatalf("frozen pod metered as %+v; want frozen, not running, with its memory", u2)
+	}
+	if u2.CPUNanos != u1.CPUNanos || u2.Since != u1.Since {
+		t.Errorf("CPU of a frozen pod went from %d to %d (since %v → %v)", u1.CPUNanos, u2.CPUNanos, u1.Since, u2.Since)
+	}
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil { // a no-op
+		t.Fatal(err)
+	}
+
+	t0 := time.Now()
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitHTTP(ctx, base+"/"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("thawed and answering after %v", time.Since(t0))
+	if after := started(); after != before {
+		t.Fatalf("thawed process started at %s, the frozen one at %s: not the same process", after, before)
+	}
+	if u := usageOf(t, r, spec.ID); !u.Running || u.Frozen || u.Since != u1.Since || u.CPUNanos < u1.CPUNanos {
+		t.Fatalf("thawed pod metered as %+v; want the same run going on", u)
+	}
+
+	// Stopping a frozen pod thaws it first: its process takes SIGTERM and
+	// exits (podtest does) long before the grace period's SIGKILL.
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	t0 = time.Now()
+	if err := r.Stop(ctx, spec.ID, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("stopping a frozen pod took %v: its SIGTERM was not seen", d)
+	}
+	st, _ = r.Status(ctx, spec.ID)
+	if st.State != runtime.PodStopped || st.Containers[0].ExitCode != 0 {
+		t.Fatalf("stopped frozen pod: %+v", st)
+	}
+	if u := usageOf(t, r, spec.ID); u.Frozen || u.Running {
+		t.Fatalf("stopped pod metered as %+v", u)
+	}
+
+	// Deleting a frozen pod.
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitHTTP(ctx, base+"/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIdleStop: without IdleFreeze, Idle stops the pod.
+func TestIdleStop(t *testing.T) {
+	r := newTestRuntime(t, testConfig(t, "runc"))
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	spec := runtime.PodSpec{ID: fmt.Sprintf("idlestop-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), spec.ID, 0)
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := r.Status(ctx, spec.ID); st.State != runtime.PodStopped {
+		t.Fatalf("idled pod without freeze: %s, want stopped", st.State)
+	}
+	if u := usageOf(t, r, spec.ID); u.Running || u.Frozen {
+		t.Fatalf("stopped pod metered as %+v", u)
+	}
+}
+
+// usageOf is the pod's usage as the meter reads it (UsageAll), checked
+// against Usage.
+func usageOf(t *testing.T, r *Runtime, id string) runtime.Usage {
+	t.Helper()
+	all, err := r.UsageAll(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, ok := all[id]
+	if !ok {
+		t.Fatalf("pod %s not in UsageAll", id)
+	}
+	one, err := r.Usage(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Running != u.Running || one.Frozen != u.Frozen {
+		t.Errorf("Usage says running %v frozen %v, UsageAll %v %v", one.Running, one.Frozen, u.Running, u.Frozen)
+	}
+	return u
+}

@@ -46,6 +46,7 @@ func TestValidate(t *testing.T) {
 		"secret traversal":  func(s *PodSpec) { s.Volumes[1].Files = map[string][]byte{"../x": nil} },
 		"secret dotdot":     func(s *PodSpec) { s.Volumes[1].Files = map[string][]byte{"..": nil} },
 		"secret too big":    func(s *PodSpec) { s.Volumes[1].Files = map[string][]byte{"a": make([]byte, MaxSecretBytes+1)} },
+		"idle mode":         func(s *PodSpec) { s.Idle = "hibernate" },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -94,4 +95,29 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("valid spec invalid without secrets: %v", err)
 		}
 	})
+}
+
+// features is a backend reporting some optional features (as kube does).
+type features struct {
+	Runtime
+	have map[Feature]bool
+}
+
+func (f features) Supports(x Feature) bool { return f.have[x] }
+
+// A backend that cannot freeze refuses a spec that asks for it, by name.
+func TestFreezeNeedsTheFeature(t *testing.T) {
+	s := validSpec()
+	s.Idle = IdleFreeze
+	err := CheckSupported(features{have: map[Feature]bool{FeatureProbes: true}}, s)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), string(FeatureFreeze)) {
+		t.Fatalf("freeze on a backend without it: %v", err)
+	}
+	if err := CheckSupported(features{have: map[Feature]bool{FeatureFreeze: true}}, s); err != nil {
+		t.Fatal(err)
+	}
+	s.Idle = IdleStop
+	if err := CheckSupported(features{}, s); err != nil {
+		t.Fatal(err)
+	}
 }

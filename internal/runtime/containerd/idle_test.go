@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -191,4 +193,57 @@ func usageOf(t *testing.T, r *Runtime, id string) runtime.Usage {
 		t.Errorf("Usage says running %v frozen %v, UsageAll %v %v", one.Running, one.Frozen, u.Running, u.Frozen)
 	}
 	return u
+}
+
+// TestReusedAddressReachable: a new pod whose address the host still maps
+// to another (gone) interface's MAC — what a reused address leaves — is
+// reachable at once. The host would otherwise send to the stale MAC until
+// neighbor discovery gave up (about 11 s of SYN retransmits, measured).
+func TestReusedAddressReachable(t *testing.T) {
+	cfg := testConfig(t, "runc")
+	r := newTestRuntime(t, cfg)
+	img, err := testimage.PodTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// Every free address of the subnet gets a stale entry to a MAC that
+	// nothing has, as a deleted pod's address keeps its old one.
+	prefix, err := netip.ParsePrefix(cfg.Network.Subnet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, _ := exec.Command("ip", "neigh", "show", "dev", cfg.Network.Bridge).Output()
+	var batch strings.Builder
+	for a := prefix.Masked().Addr().Next().Next(); prefix.Contains(a); a = a.Next() {
+		if !strings.Contains(string(known), a.String()+" ") {
+			fmt.Fprintf(&batch, "neigh replace %s lladdr 02:00:5e:10:00:01 dev %s nud stale\n", a, cfg.Network.Bridge)
+		}
+	}
+	cmd := exec.Command("ip", "-batch", "-")
+	cmd.Stdin = strings.NewReader(batch.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ip -batch: %v %s", err, out)
+	}
+	t.Cleanup(func() {
+		exec.Command("ip", "neigh", "flush", "dev", cfg.Network.Bridge, "lladdr", "02:00:5e:10:00:01").Run()
+	})
+
+	spec := runtime.PodSpec{ID: fmt.Sprintf("reuse-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+	}}}
+	if err := r.Create(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), spec.ID, 0)
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := r.Status(ctx, spec.ID)
+	wctx, wcancel := context.WithTimeout(ctx, 3*time.Second)
+	defer wcancel()
+	if _, err := waitHTTP(wctx, "http://"+st.IP+":8080/"); err != nil {
+		t.Fatalf("a pod on a reused address is not reachable: %v", err)
+	}
 }

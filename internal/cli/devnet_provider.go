@@ -22,6 +22,7 @@ type devnetProviderOptions struct {
 	chainOnly  bool
 	containerd string // socket of an existing containerd; "" starts a private one
 	subnet     string
+	sandbox    string // "runc", "gvisor" or "" (the runtime's default)
 	gateway    string
 	https      string // TLS listen address of the gateway ("" for none)
 	domain     string
@@ -89,7 +90,7 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 			FromBlock: info.Contracts.Block},
 		IPFS: provider.IPFSConfig{Listen: []string{"/ip4/127.0.0.1/tcp/0"}},
 		Runtime: provider.RuntimeConfig{Containerd: provider.ContainerdConfig{Address: o.containerd, Namespace: "tpod-devnet",
-			Subnet: o.subnet, Bridge: bridge}},
+			Subnet: o.subnet, Bridge: bridge, Sandbox: o.sandbox}},
 		// Prices in TPT base units (18 decimals): a 250m / 64 MiB pod costs
 		// about 0.0011 TPT an hour reserved.
 		Pricing: []provider.PricingConfig{{Token: info.Contracts.Token.Hex(), MinDisputePeriod: config.Duration(4 * o.cycle),

@@ -185,22 +185,86 @@ func imageSize(p string) string {
 // connection each, Host = the pod's name) until one answers 200. Each run's
 // pod is deleted before the next. Needs root (the devnet's provider).
 func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time.Duration) {
+	u := startUserDevnet(t, "--period", "1")
+	stepRE := regexp.MustCompile(`✓ (.*) \(([0-9.]+[µm]?s)\)`)
+	var totals []time.Duration
+	steps := map[string][]time.Duration{}
+	for i := -1; i < runs; i++ { // run -1 warms up (the provider's first pull of the image layer)
+		// A user starts at any point of the block period. The previous
+		// run's delete has just seen its transaction mined, so a block was
+		// just sealed: run i starts (i+½)/runs of a period later, sampling
+		// the phase evenly (back to back, every run would start just after
+		// a block and wait most of a period for its own).
+		if i >= 0 {
+			time.Sleep(time.Duration(2*i+1) * time.Second / time.Duration(2*runs))
+		}
+		var out, errb bytes.Buffer
+		deploy := u.cmd("deploy", "-f", "../../examples/hello/pod.yaml", "--account", "publisher", "--insecure-allow-simulated",
+			"--image", "hello:latest="+u.helloTar, "--output", "json")
+		deploy.Stdout, deploy.Stderr = &out, &errb
+		start := time.Now()
+		if err := deploy.Run(); err != nil {
+			t.Fatalf("deploy %d: %v\n%s", i, err, errb.String())
+		}
+		rec := firstOK(t, u.client, out.Bytes(), start)
+		d := time.Since(start)
+		if i >= 0 {
+			totals = append(totals, d)
+			for _, m := range stepRE.FindAllStringSubmatch(errb.String(), -1) {
+				if v, err := time.ParseDuration(m[2]); err == nil {
+					steps[m[1]] = append(steps[m[1]], v)
+				}
+			}
+		}
+		t.Logf("user path, 1 s blocks: deploy %d → first 200: %s", i, d.Round(time.Millisecond))
+		if out, err := u.cmd("pod", "delete", rec.ID, "--account", "publisher").CombinedOutput(); err != nil {
+			t.Fatalf("delete: %v\n%s", err, out)
+		}
+	}
+	for n, v := range steps {
+		t.Logf("step %s: median %s", n, median(v).Round(time.Millisecond))
+	}
+	return totals, steps
+}
+
+// userDevnet is `tpod devnet up` run as a process of the built binary, as
+// a user runs it, with its provider registered.
+type userDevnet struct {
+	dir      string
+	tpod     string // the built binary
+	helloTar string // examples/hello's image
+	netFile  string
+	gateway  string       // host:port of the provider's HTTP gateway
+	client   *http.Client // as curl --resolve: every request to the gateway, on a new connection
+	env      []string
+}
+
+// cmd is a tpod command of the user (state dir and network set).
+func (u *userDevnet) cmd(args ...string) *exec.Cmd {
+	c := exec.Command(u.tpod, args...)
+	c.Env = u.env
+	return c
+}
+
+// startUserDevnet builds tpod and the hello image, starts `tpod devnet up`
+// with extra flags and waits until its provider is in the registry. Needs
+// root (the devnet's provider).
+func startUserDevnet(t *testing.T, flags ...string) *userDevnet {
 	if os.Getuid() != 0 {
 		t.Skip("the devnet's provider needs root")
 	}
 	dir := t.TempDir()
-	tpod := filepath.Join(dir, "tpod")
+	u := &userDevnet{dir: dir, tpod: filepath.Join(dir, "tpod"), helloTar: filepath.Join(dir, "hello.tar"), netFile: filepath.Join(dir, "devnet.json")}
 	for _, c := range [][]string{
-		{"go", "build", "-o", tpod, "../../cmd/tpod"},
-		{"go", "run", "../../examples/hello/build", "-o", filepath.Join(dir, "hello.tar")},
+		{"go", "build", "-o", u.tpod, "../../cmd/tpod"},
+		{"go", "run", "../../examples/hello/build", "-o", u.helloTar},
 	} {
 		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
 			t.Fatalf("%v: %v\n%s", c, err, out)
 		}
 	}
-	netFile := filepath.Join(dir, "devnet.json")
 	var devnetLog bytes.Buffer
-	up := exec.Command(tpod, "devnet", "up", "--http-port", "0", "--ws-port", "0", "--period", "1", "--gateway", "127.0.0.1:0", "--out", netFile)
+	up := exec.Command(u.tpod, append([]string{"devnet", "up", "--http-port", "0", "--ws-port", "0", "--gateway", "127.0.0.1:0", "--out", u.netFile}, flags...)...)
 	up.Stdout, up.Stderr = &devnetLog, &devnetLog
 	if err := up.Start(); err != nil {
 		t.Fatal(err)
@@ -215,7 +279,7 @@ func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time
 			up.Process.Kill()
 		}
 	})
-	if out, err := exec.Command(tpod, "devnet", "wait", "--timeout", "120s", netFile).CombinedOutput(); err != nil {
+	if out, err := exec.Command(u.tpod, "devnet", "wait", "--timeout", "120s", u.netFile).CombinedOutput(); err != nil {
 		t.Fatalf("devnet wait: %v\n%s\n%s", err, out, devnetLog.String())
 	}
 	t.Logf("devnet: %s", strings.SplitN(devnetLog.String(), "\n", 2)[0])
@@ -224,27 +288,21 @@ func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time
 			Provider struct{ Gateway string } `json:"provider"`
 		} `json:"extra"`
 	}
-	raw, err := os.ReadFile(netFile)
+	raw, err := os.ReadFile(u.netFile)
 	if err != nil || json.Unmarshal(raw, &info) != nil || info.Extra.Provider.Gateway == "" {
 		t.Fatalf("devnet file: %v %s", err, raw)
 	}
-	gw := strings.TrimPrefix(info.Extra.Provider.Gateway, "http://")
-	// As curl --resolve: every request goes to the gateway, on a new connection.
-	client := http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
+	u.gateway = strings.TrimPrefix(info.Extra.Provider.Gateway, "http://")
+	u.client = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
 		DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, gw)
+			return (&net.Dialer{}).DialContext(ctx, network, u.gateway)
 		},
 	}}
-	env := append(os.Environ(), "TPOD_STATE_DIR="+filepath.Join(dir, "state"), "TPOD_NETWORK="+netFile)
-	tpodCmd := func(args ...string) *exec.Cmd {
-		c := exec.Command(tpod, args...)
-		c.Env = env
-		return c
-	}
+	u.env = append(os.Environ(), "TPOD_STATE_DIR="+filepath.Join(dir, "state"), "TPOD_NETWORK="+u.netFile)
 	// The provider registers itself after the devnet file is written.
 	for deadline := time.Now().Add(time.Minute); ; {
-		out, err := tpodCmd("providers", "list", "-f", "../../examples/hello/pod.yaml", "-o", "json").Output()
+		out, err := u.cmd("providers", "list", "-f", "../../examples/hello/pod.yaml", "-o", "json").Output()
 		var ps []any
 		if err == nil && json.Unmarshal(out, &ps) == nil && len(ps) > 0 {
 			break
@@ -254,45 +312,7 @@ func measureUserPath(t *testing.T, runs int) ([]time.Duration, map[string][]time
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	stepRE := regexp.MustCompile(`✓ (.*) \(([0-9.]+[µm]?s)\)`)
-	var totals []time.Duration
-	steps := map[string][]time.Duration{}
-	for i := -1; i < runs; i++ { // run -1 warms up (the provider's first pull of the image layer)
-		// A user starts at any point of the block period. The previous
-		// run's delete has just seen its transaction mined, so a block was
-		// just sealed: run i starts (i+½)/runs of a period later, sampling
-		// the phase evenly (back to back, every run would start just after
-		// a block and wait most of a period for its own).
-		if i >= 0 {
-			time.Sleep(time.Duration(2*i+1) * time.Second / time.Duration(2*runs))
-		}
-		var out, errb bytes.Buffer
-		deploy := tpodCmd("deploy", "-f", "../../examples/hello/pod.yaml", "--account", "publisher", "--insecure-allow-simulated",
-			"--image", "hello:latest="+filepath.Join(dir, "hello.tar"), "--output", "json")
-		deploy.Stdout, deploy.Stderr = &out, &errb
-		start := time.Now()
-		if err := deploy.Run(); err != nil {
-			t.Fatalf("deploy %d: %v\n%s", i, err, errb.String())
-		}
-		rec := firstOK(t, &client, out.Bytes(), start)
-		d := time.Since(start)
-		if i >= 0 {
-			totals = append(totals, d)
-			for _, m := range stepRE.FindAllStringSubmatch(errb.String(), -1) {
-				if v, err := time.ParseDuration(m[2]); err == nil {
-					steps[m[1]] = append(steps[m[1]], v)
-				}
-			}
-		}
-		t.Logf("user path, 1 s blocks: deploy %d → first 200: %s", i, d.Round(time.Millisecond))
-		if out, err := tpodCmd("pod", "delete", rec.ID, "--account", "publisher").CombinedOutput(); err != nil {
-			t.Fatalf("delete: %v\n%s", err, out)
-		}
-	}
-	for n, v := range steps {
-		t.Logf("step %s: median %s", n, median(v).Round(time.Millisecond))
-	}
-	return totals, steps
+	return u
 }
 
 // firstOK reads the deploy record from out and polls its first endpoint

@@ -143,33 +143,121 @@ func testIdleFreeze(t *testing.T, cfg Config) {
 	}
 }
 
-// TestIdleStop: without IdleFreeze, Idle stops the pod.
-func TestIdleStop(t *testing.T) {
-	r := newTestRuntime(t, testConfig(t, "runc"))
+func TestIdleStopRunc(t *testing.T) {
+	testIdleStop(t, testConfig(t, "runc"))
+}
+
+func TestIdleStopGVisor(t *testing.T) {
+	cfg := testConfig(t, "gvisor")
+	cfg.Sandbox = SandboxGVisor
+	cfg.Network.Subnet = "172.30.214.0/24"
+	requireRunsc(t)
+	testIdleStop(t, cfg)
+}
+
+// testIdleStop: without IdleFreeze, Idle stops the pod and parks its next
+// task: the pod is stopped (with its run's exit) and metered as stopped,
+// a Start runs a new process from the parked task, and a parked pod stops
+// and deletes at once.
+func testIdleStop(t *testing.T, cfg Config) {
+	r := newTestRuntime(t, cfg)
+	cleanStale(t, r)
 	img, err := testimage.PodTest()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	spec := runtime.PodSpec{ID: fmt.Sprintf("idlestop-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
 		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+		Resources: runtime.Resources{CPUMillis: 500, MemoryMiB: 128},
 	}}}
 	if err := r.Create(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	defer r.Delete(context.Background(), spec.ID, 0)
+	defer func() {
+		if err := r.Delete(context.Background(), spec.ID, time.Second); err != nil {
+			t.Error(err)
+		}
+		if leaks, _ := r.Leaks(context.Background()); len(leaks) > 0 {
+			t.Errorf("left behind: %v", leaks)
+		}
+	}()
 	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := r.Status(ctx, spec.ID)
+	base := "http://" + st.IP + ":8080"
+	started := func() string {
+		t.Helper()
+		body, err := waitHTTP(ctx, base+"/file?path=/proc/self/stat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Fields(body[strings.LastIndexByte(body, ')')+2:])[19]
+	}
+	before := started()
+	u0 := usageOf(t, r, spec.ID)
+
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = r.Status(ctx, spec.ID)
+	if st.State != runtime.PodStopped || st.Containers[0].State != runtime.ContainerExited || st.Containers[0].ExitCode != 0 {
+		t.Fatalf("idled pod: %+v; want stopped, its container exited 0 (SIGTERM)", st)
+	}
+	if !r.cgroups.hasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
+		t.Fatal("no task parked for the next start")
+	}
+	if u := usageOf(t, r, spec.ID); u.Running || u.Frozen || u.CPUNanos != 0 || u.MemoryWorkingSetBytes != 0 {
+		t.Fatalf("parked pod metered as %+v; want stopped", u)
+	}
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil { // a no-op
+		t.Fatal(err)
+	}
+
+	t0 := time.Now()
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitHTTP(ctx, base+"/"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("parked task started and answering after %v", time.Since(t0))
+	if after := started(); after == before {
+		t.Fatal("the woken pod runs the old process")
+	}
+	if u := usageOf(t, r, spec.ID); !u.Running || !u.Since.After(u0.Since) || u.CPUNanos == 0 {
+		t.Fatalf("woken pod metered as %+v; want a new run", u)
+	}
+
+	// A parked pod stops without waiting for a grace period (nothing runs
+	// in its tasks to take a SIGTERM) and keeps its last run's exit.
+	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	t0 = time.Now()
+	if err := r.Stop(ctx, spec.ID, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("stopping a parked pod took %v", d)
+	}
+	if r.cgroups.hasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
+		t.Fatal("stopped pod keeps its parked task")
+	}
+	if st, _ := r.Status(ctx, spec.ID); st.State != runtime.PodStopped || st.Containers[0].ExitCode != 0 {
+		t.Fatalf("stopped parked pod: %+v", st)
+	}
+	// Parked again for the deferred Delete.
+	if err := r.Start(ctx, spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitHTTP(ctx, base+"/"); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
 		t.Fatal(err)
-	}
-	if st, _ := r.Status(ctx, spec.ID); st.State != runtime.PodStopped {
-		t.Fatalf("idled pod without freeze: %s, want stopped", st.State)
-	}
-	if u := usageOf(t, r, spec.ID); u.Running || u.Frozen {
-		t.Fatalf("stopped pod metered as %+v", u)
 	}
 }
 

@@ -254,6 +254,10 @@ type podState struct {
 	// task is paused, cleared once every task runs again; the meter reads
 	// it (a paused task's processes still count in pids.current).
 	Frozen bool `json:",omitempty"`
+	// Parked: the pod idles stopped with its next tasks created ahead and
+	// frozen (idle.go), so that a wake only starts them. The containers'
+	// labels still describe the last run.
+	Parked bool `json:",omitempty"`
 }
 
 func (r *Runtime) podDir(id string) string   { return filepath.Join(r.cfg.DataDir, "pods", id) }
@@ -812,35 +816,45 @@ func (r *Runtime) start(ctx context.Context, st *podState) error {
 		wasRunning = wasRunning || running
 		started = started || !running
 	}
-	if started {
+	if started || st.Parked {
 		if !wasRunning {
 			st.Since = r.now()
 		}
-		st.Reason = ""
+		st.Reason, st.Parked = "", false
 		return r.save(st)
 	}
 	return nil
 }
 
 // startContainer starts a new task for one container, deleting its previous
-// (exited) task first. It reports whether the container was running already,
-// in which case it does nothing.
+// (exited) task first, or starts the task parked for it (idle.go). It
+// reports whether the container was running already, in which case it does
+// nothing.
 func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running bool, err error) {
 	cid := containerID(pod, name)
 	cont, err := r.client.LoadContainer(ctx, cid)
 	if err != nil {
 		return false, fmt.Errorf("load container %s: %w", cid, wrapErr(err))
 	}
-	if task, err := cont.Task(ctx, nil); err == nil {
-		s, err := task.Status(ctx)
+	var task client.Task
+	if t, err := cont.Task(ctx, nil); err == nil {
+		s, err := t.Status(ctx)
 		if err != nil {
 			return false, wrapErr(err)
 		}
-		if s.Status == client.Running {
+		switch {
+		case s.Status == client.Running:
 			return true, nil
-		}
-		if err := r.deleteTask(ctx, cont, task); err != nil {
-			return false, err
+		case s.Status == client.Created:
+			// Parked: created ahead and frozen; only its start is left.
+			if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return false, fmt.Errorf("thaw %s: %w", cid, err)
+			}
+			task = t
+		default:
+			if err := r.deleteTask(ctx, cont, t); err != nil {
+				return false, err
+			}
 		}
 	}
 	if _, err := cont.SetLabels(ctx, map[string]string{labelExit: "", labelFinished: "", labelOOM: ""}); err != nil {
@@ -849,9 +863,10 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 	r.mu.Lock()
 	delete(r.oom, cid)
 	r.mu.Unlock()
-	task, err := cont.NewTask(ctx, cio.LogFile(r.logPath(pod, name)))
-	if err != nil {
-		return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
+	if task == nil {
+		if task, err = cont.NewTask(ctx, cio.LogFile(r.logPath(pod, name))); err != nil {
+			return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
+		}
 	}
 	if err := task.Start(ctx); err != nil {
 		task.Delete(ctx, client.WithProcessKill)
@@ -880,8 +895,12 @@ func (r *Runtime) stop(ctx context.Context, st *podState, grace time.Duration) e
 		exit <-chan client.ExitStatus
 	}
 	r.stopSupervisor(st.Spec.ID)
-	// A frozen process would take its SIGTERM only once thawed.
+	// A frozen process would take its SIGTERM only once thawed; tasks
+	// parked for the next start go without one.
 	if err := r.thaw(st); err != nil {
+		return err
+	}
+	if err := r.unpark(ctx, st); err != nil {
 		return err
 	}
 	var all []running
@@ -1028,6 +1047,9 @@ func (r *Runtime) deleteContainers(ctx context.Context, st *podState) error {
 	var errs []error
 	for _, cont := range conts {
 		if task, err := cont.Task(ctx, nil); err == nil {
+			// A frozen process (an idle pod's, a parked task's) dies of
+			// SIGKILL only once thawed.
+			r.cgroups.setFrozen(r.cfg.Namespace, cont.ID(), false)
 			if _, err := task.Delete(ctx, client.WithProcessKill); err != nil && !errdefs.IsNotFound(err) {
 				if r.cfg.Sandbox == SandboxGVisor {
 					r.forceDeleteRunsc(cont.ID())
@@ -1064,7 +1086,7 @@ func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, 
 	sv := r.supervisor(st.Spec.ID)
 	n, nRunning, nCreated, nFrozen, ready := 0, 0, 0, 0, true
 	for i, c := range st.Spec.AllContainers() {
-		cs, err := r.containerStatus(ctx, containerID(st.Spec.ID, c.Name))
+		cs, err := r.containerStatusOf(ctx, containerID(st.Spec.ID, c.Name), st.Parked)
 		if err != nil {
 			return runtime.PodStatus{}, err
 		}
@@ -1115,6 +1137,13 @@ func (r *Runtime) status(ctx context.Context, st *podState) (runtime.PodStatus, 
 }
 
 func (r *Runtime) containerStatus(ctx context.Context, cid string) (runtime.ContainerStatus, error) {
+	return r.containerStatusOf(ctx, cid, false)
+}
+
+// containerStatusOf reports a container; parked says its task, if created
+// and not started, is one made ahead for the next start (Parked), and the
+// container is reported from its last run's labels.
+func (r *Runtime) containerStatusOf(ctx context.Context, cid string, parked bool) (runtime.ContainerStatus, error) {
 	var cs runtime.ContainerStatus
 	cont, err := r.client.LoadContainer(ctx, cid)
 	if errdefs.IsNotFound(err) {
@@ -1132,6 +1161,11 @@ func (r *Runtime) containerStatus(ctx context.Context, cid string) (runtime.Cont
 	cs.OOMKilled = r.oom[cid] || labels[labelOOM] == "1"
 	r.mu.Unlock()
 	task, err := cont.Task(ctx, nil)
+	if err == nil && parked {
+		if s, serr := task.Status(ctx); serr == nil && s.Status == client.Created {
+			err = errdefs.ErrNotFound // the parked task is not a run
+		}
+	}
 	if errdefs.IsNotFound(err) {
 		if code, ok := labels[labelExit]; ok && code != "" || labels[labelFinished] != "" {
 			n, _ := strconv.ParseUint(labels[labelExit], 10, 32)

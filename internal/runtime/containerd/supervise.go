@@ -85,7 +85,8 @@ func (r *Runtime) startSupervised(ctx context.Context, st *podState) error {
 	}
 	resume := status.State == runtime.PodRunning || status.State == runtime.PodPartial
 	if !resume {
-		st.Since, st.Reason = r.now(), ""
+		// Parked tasks are started by the sequence (startContainer).
+		st.Since, st.Reason, st.Parked = r.now(), "", false
 		if err := r.save(st); err != nil {
 			return err
 		}

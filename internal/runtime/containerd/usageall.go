@@ -98,10 +98,15 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 				u.MemoryWorkingSetBytes += m.ws
 			}
 		}
-		if st.Frozen && u.Running {
+		switch {
+		case st.Frozen && u.Running:
 			// Its processes exist (they count in pids.current) but are
 			// frozen: they hold their memory and get no CPU.
 			u.Running, u.Frozen = false, true
+		case st.Parked:
+			// Stopped; its next tasks wait (idle.go): not a run. Their
+			// counters are the next run's, taken whole when it begins.
+			u.Running, u.MemoryWorkingSetBytes, u.CPUNanos = false, 0, 0
 		}
 		d := r.diskUsage(ctx, st, now)
 		u.WritableBytes, u.VolumeBytes = d.writable, d.volume

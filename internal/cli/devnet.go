@@ -148,6 +148,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 	fl.BoolVar(&po.chainOnly, "chain-only", false, "start only the chain (no IPFS, no provider)")
 	fl.StringVar(&po.containerd, "containerd", "", "containerd socket for the provider's pods (default: start a private containerd)")
 	fl.StringVar(&po.subnet, "subnet", "172.30.224.0/24", "pod network of the devnet's provider; nothing else may use it")
+	fl.StringVar(&po.bridge, "bridge", "tpdev0", "bridge device of the pod network (another devnet on the same machine needs another one, and another --subnet)")
 	fl.StringVar(&po.sandbox, "sandbox", "", "sandbox of the provider's pods: runc or gvisor (default: the runtime's default)")
 	fl.StringVar(&po.gateway, "gateway", "127.0.0.1:8080", "listen address of the provider's HTTP gateway")
 	fl.StringVar(&po.https, "gateway-https", "", "listen address of the provider's HTTPS gateway (default: none); its enclave-generated key is bound to the attestation (tpod pod verify-tls)")

@@ -22,6 +22,7 @@ type devnetProviderOptions struct {
 	chainOnly  bool
 	containerd string // socket of an existing containerd; "" starts a private one
 	subnet     string
+	bridge     string // the pod network's bridge device
 	sandbox    string // "runc", "gvisor" or "" (the runtime's default)
 	gateway    string
 	https      string // TLS listen address of the gateway ("" for none)
@@ -81,7 +82,7 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 		}
 		launch = &kh
 	}
-	bridge := "tpdev0"
+	bridge := o.bridge
 	fc := &provider.FileConfig{
 		DataDir: dir,
 		Region:  "devnet",

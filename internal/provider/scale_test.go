@@ -2,16 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
@@ -122,57 +118,4 @@ func testScaleToZero(t *testing.T, mode string) {
 	if code, _, _, _ := viaGateway(w, "nobody.pods.test"); code != http.StatusNotFound {
 		t.Fatalf("unknown host: %d, want 404", code)
 	}
-}
-
-// TestWakeFromZeroFigures runs 50 wakes (TPOD_WAKES to change) and reports
-// p50 and p99; it is a measurement, not a timed test, and runs only when
-// TPOD_BENCH is set (scripts/bench.sh).
-func TestWakeFromZeroFigures(t *testing.T) {
-	if os.Getenv("TPOD_BENCH") == "" {
-		t.Skip("a benchmark: set TPOD_BENCH=1 (scripts/bench.sh)")
-	}
-	w := newWorld(t, withGateway)
-	ctx := context.Background()
-	pod := w.channel(t, 500_000_000, 8)
-	cid := w.publishManifest(t, pod, scaleToZeroManifest)
-	st := w.provision(t, pod, cid)
-	host := st.Endpoints[0].Name
-	rtID := runtimeID(pod.ChannelID)
-	n := 50
-	var took []time.Duration
-	for i := 0; i < n; i++ {
-		waitFor(t, 15*time.Second, "scale to zero", func() bool {
-			s, err := w.rt.Status(ctx, rtID)
-			return err == nil && s.State == runtime.PodStopped
-		})
-		code, _, d, err := viaGateway(w, host)
-		if err != nil || code != 200 {
-			t.Fatalf("wake %d: %d %v", i, code, err)
-		}
-		took = append(took, d)
-	}
-	slices.Sort(took)
-	p50, p99 := took[len(took)/2], took[len(took)*99/100]
-	t.Logf("wake from zero on containerd through the gateway, %d wakes: p50 %v, p99 %v", n, p50, p99)
-	if os.Getenv("TPOD_BENCH_WRITE") != "" {
-		body := fmt.Sprintf(`Measured %s on %s, by `+"`TPOD_BENCH=1 go test ./internal/provider -run TestWakeFromZeroFigures`"+` (scripts/bench.sh; needs root and the test containerd).
-
-A pod with `+"`scale.min: 0`"+` on containerd (runc), deployed by the provider and routed by its gateway; each round waits until the gateway stopped it for idleness (its network namespace is kept), then times one request from the client through the gateway: the gateway holds it, the provider starts the pod's task, the gateway waits for the port and forwards.
-
-| wakes | p50 | p99 | max | goal |
-|---|---|---|---|---|
-| %d | %v | %v | %v | p50 ≤ 250 ms, p99 ≤ 500 ms: %s |
-`, time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchdoc.Machine(), n, p50.Round(time.Millisecond), p99.Round(time.Millisecond),
-			took[len(took)-1].Round(time.Millisecond), verdict(p50 <= 250*time.Millisecond && p99 <= 500*time.Millisecond))
-		if err := benchdoc.WriteSection("## Wake from zero on containerd", body); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func verdict(ok bool) string {
-	if ok {
-		return "meets the goal"
-	}
-	return "**misses the goal**"
 }

@@ -221,4 +221,3 @@ func pct(ds []time.Duration, p float64) time.Duration {
 	i := int(float64(len(s))*p+0.5) - 1
 	return s[max(0, min(i, len(s)-1))]
 }
-

@@ -296,6 +296,17 @@ func TestReusedAddressReachable(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	newSpec := func(name string) runtime.PodSpec {
+		return runtime.PodSpec{ID: fmt.Sprintf("%s-%d", name, time.Now().UnixNano()%100000), Containers: []runtime.Container{{
+			Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
+		}}}
+	}
+	// A first pod brings the network (its bridge) up.
+	first := newSpec("reuse-a")
+	if err := r.Create(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Delete(context.Background(), first.ID, 0)
 	// Every free address of the subnet gets a stale entry to a MAC that
 	// nothing has, as a deleted pod's address keeps its old one.
 	prefix, err := netip.ParsePrefix(cfg.Network.Subnet)
@@ -318,9 +329,7 @@ func TestReusedAddressReachable(t *testing.T) {
 		exec.Command("ip", "neigh", "flush", "dev", cfg.Network.Bridge, "lladdr", "02:00:5e:10:00:01").Run()
 	})
 
-	spec := runtime.PodSpec{ID: fmt.Sprintf("reuse-%d", time.Now().UnixNano()%100000), Containers: []runtime.Container{{
-		Name: "web", Image: runtime.Image{Archive: img.Archive, Digest: img.Digest}, Args: []string{"serve"},
-	}}}
+	spec := newSpec("reuse-b")
 	if err := r.Create(ctx, spec); err != nil {
 		t.Fatal(err)
 	}

@@ -26,11 +26,34 @@ func call[T any](ctx context.Context, c *Client, to common.Address, data []byte,
 	if err != nil {
 		return zero, err
 	}
+	if len(out) == 0 {
+		// A view function always returns data; none means no code there
+		// (a wrong address, or a devnet restarted without its contracts).
+		if code, cerr := c.CodeAt(ctx, to); cerr == nil && len(code) == 0 {
+			return zero, &NoContractError{Address: to, Kind: c.errs.contractAt(&to)}
+		}
+	}
 	v, err := unpack(out)
 	if err != nil {
 		return zero, fmt.Errorf("decode result from %s: %w", to.Hex(), err)
 	}
 	return v, nil
+}
+
+// NoContractError is a call to an address that holds no contract.
+type NoContractError struct {
+	Address common.Address
+	// Kind is the contract expected there ("Payment", "Registry",
+	// "Token"), when known.
+	Kind string
+}
+
+func (e *NoContractError) Error() string {
+	k := e.Kind
+	if k == "" {
+		k = "contract"
+	}
+	return fmt.Sprintf("no %s at %s: the address holds no code on this chain", k, e.Address.Hex())
 }
 
 // transact packs and sends a transaction and waits for it.

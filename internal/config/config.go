@@ -33,7 +33,7 @@ func Load(path, envPrefix string, v any) error {
 			return err
 		}
 		if err := yaml.UnmarshalStrict(data, v); err != nil {
-			return fmt.Errorf("config %s: %w: %v", path, ErrInvalid, err)
+			return fmt.Errorf("config %w", positioned(path, data, v, err))
 		}
 	}
 	return ApplyEnv(envPrefix, os.LookupEnv, v)

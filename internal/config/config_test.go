@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,5 +72,25 @@ func TestLoadErrors(t *testing.T) {
 	bad := func(k string) (string, bool) { return "nope", k == "TPOD_CHAIN_CONFIRMATIONS" }
 	if err := ApplyEnv("TPOD", bad, &c); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("bad number in env: %v, want ErrInvalid", err)
+	}
+}
+
+// Errors name the file, the line and the setting, in YAML's terms.
+func TestLoadErrorPositions(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ text, want string }{
+		{"dataDir: /d\nchain:\n  rpc: http://a\n  confirmation: 2\n", "c.yaml:4: chain.confirmation: unknown setting"},
+		{"dataDir: /d\nchain:\n  confirmations: two\n", `c.yaml:3: chain.confirmations: want a whole number, got "two"`},
+		{"dataDir: /d\nbillingCycle: 5x\n", `c.yaml:2: billingCycle: `},
+		{"dataDir: /d\nchain:\n  rpc: a\n   x: 1\n", "c.yaml:4: not valid YAML"},
+		{"tokens:\n  - a\ny: 1\n", "c.yaml:3: y: unknown setting"},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		os.WriteFile(path, []byte(c.text), 0o600)
+		var s sample
+		err := Load(path, "X", &s)
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "JSON") {
+			t.Errorf("%q: %v, want %q", c.text, err, c.want)
+		}
 	}
 }

@@ -23,6 +23,9 @@ const (
 	TxSent      TxStage = "sent"
 	TxMined     TxStage = "mined"
 	TxConfirmed TxStage = "confirmed"
+	// TxWaiting is reported every few seconds while the node does not
+	// answer during Wait (Err says why, Waited for how long).
+	TxWaiting TxStage = "waiting"
 )
 
 // TxProgress is one progress report of a transaction.
@@ -32,7 +35,17 @@ type TxProgress struct {
 	Block         uint64 // when mined
 	Confirmations uint64 // confirmations so far
 	Want          uint64 // confirmations wanted
+	// Err and Waited are set for TxWaiting.
+	Err    error
+	Waited time.Duration
 }
+
+// waitingEvery is how often Wait reports a node that does not answer;
+// pollTimeout bounds one receipt poll.
+const (
+	waitingEvery = 5 * time.Second
+	pollTimeout  = 10 * time.Second
+)
 
 // Tx describes a transaction to send.
 type Tx struct {
@@ -217,8 +230,29 @@ func (c *Client) Wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 	tick := time.NewTicker(c.conf.PollInterval)
 	defer tick.Stop()
 	var lastMined common.Hash
+	var down, reported time.Time // since when the node fails, last report
 	for {
-		rcpt, err := c.b.TransactionReceipt(ctx, tx.Hash())
+		// Each poll has its own deadline: a node that accepts connections
+		// but never answers is as down as one that refuses them.
+		pctx, pcancel := context.WithTimeout(ctx, pollTimeout)
+		rcpt, err := c.b.TransactionReceipt(pctx, tx.Hash())
+		timedOut := err != nil && pctx.Err() != nil && ctx.Err() == nil
+		pcancel()
+		if timedOut {
+			err = fmt.Errorf("no answer within %s: %w", pollTimeout, ErrUnavailable)
+		}
+		if err != nil && (timedOut || isTransient(err)) {
+			now := time.Now()
+			if down.IsZero() {
+				down, reported = now, now
+			}
+			if now.Sub(reported) >= waitingEvery {
+				reported = now
+				c.progress(TxProgress{Hash: tx.Hash(), Stage: TxWaiting, Want: want, Err: scrub(err, c.raw, c.endpoint), Waited: now.Sub(down)})
+			}
+		} else {
+			down = time.Time{}
+		}
 		switch {
 		case err == nil && rcpt != nil && rcpt.BlockNumber != nil:
 			if rcpt.BlockHash != lastMined {
@@ -243,7 +277,7 @@ func (c *Client) Wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 				}
 				return rcpt, nil
 			}
-		case err == nil || errors.Is(err, ethereum.NotFound) || isTransient(err) || strings.Contains(err.Error(), "indexing is in progress"):
+		case err == nil || errors.Is(err, ethereum.NotFound) || timedOut || isTransient(err) || strings.Contains(err.Error(), "indexing is in progress"):
 			// not mined yet, the node is still indexing, or a hiccup: poll again
 		default:
 			return nil, c.wrapRead("receipt of "+tx.Hash().Hex(), err)
@@ -251,6 +285,9 @@ func (c *Client) Wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 		select {
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				if !down.IsZero() {
+					return nil, fmt.Errorf("wait for %s: %w after %s: the chain has not answered for %s: %w", tx.Hash().Hex(), ErrTimeout, c.conf.WaitTimeout, time.Since(down).Round(time.Second), ErrUnavailable)
+				}
 				return nil, fmt.Errorf("wait for %s: %w after %s", tx.Hash().Hex(), ErrTimeout, c.conf.WaitTimeout)
 			}
 			return nil, ctx.Err()

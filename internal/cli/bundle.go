@@ -275,7 +275,7 @@ builds bound bundles itself.`,
 	fl.StringVar(&bindTo, "bind-provider", "", "bind the bundle to the signing wallet's channel with this provider (address or dev account label)")
 	fl.StringVar(&podStr, "pod-id", "", "with --bind-provider: the channel's pod ID, 0x + 64 hex digits (default: random)")
 	ipf.register(cmd)
-	cf.register(cmd, true)
+	cf.register(g, cmd, true)
 	return cmd
 }
 
@@ -292,7 +292,7 @@ func bundleBinding(cmd *cobra.Command, cf *chainFlags, provider, podStr string) 
 	} else if podID, err = parseBytes32("--pod-id", podStr); err != nil {
 		return nil, nil, err
 	}
-	pay, err := cf.contract("payment", cf.payment)
+	pay, err := cf.contract("payment")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,11 +3,11 @@ package cli
 import (
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
 )
 
@@ -24,9 +24,9 @@ func newTokenBalanceCmd(g *globals) *cobra.Command {
 	var f chainFlags
 	cmd := &cobra.Command{
 		Use:   "balance ACCOUNT...",
-		Short: "Show token balances of addresses or dev accounts (default: every dev account of --network)",
+		Short: "Show token (and gas) balances of addresses or dev accounts (default: every dev account of the network file)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tokAddr, err := f.contract("token", f.token)
+			tokAddr, err := f.contract("token")
 			if err != nil {
 				return err
 			}
@@ -42,6 +42,8 @@ func newTokenBalanceCmd(g *globals) *cobra.Command {
 				Account string `json:"account"`
 				Address string `json:"address"`
 				Balance string `json:"balance"`
+				// Gas is the account's balance of the chain's coin (wei).
+				Gas string `json:"gas"`
 			}
 			var addrs []common.Address
 			for _, a := range args {
@@ -56,36 +58,36 @@ func newTokenBalanceCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			g.lookupWith(c)
 			tok := chain.NewToken(c, tokAddr)
-			var out []bal
+			info := f.tokenInfo(cmd.Context(), c, tokAddr)
+			out := []bal{}
 			for i, addr := range addrs {
 				b, err := tok.BalanceOf(cmd.Context(), addr)
 				if err != nil {
 					return err
 				}
-				out = append(out, bal{args[i], addr.Hex(), b.String()})
-			}
-			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), out)
-			}
-			dec, derr := tok.Decimals(cmd.Context())
-			sym, serr := tok.Symbol(cmd.Context())
-			for _, b := range out {
-				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %s %s", b.Account, b.Address, b.Balance)
-				if derr == nil && serr == nil {
-					v, _ := new(big.Int).SetString(b.Balance, 10)
-					fmt.Fprintf(cmd.OutOrStdout(), "  (%s %s)", formatUnits(v, dec), sym)
+				eth, err := c.BalanceAt(cmd.Context(), addr)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintln(cmd.OutOrStdout())
+				out = append(out, bal{args[i], addr.Hex(), b.String(), eth.String()})
+			}
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			eth := amount.Token{Symbol: "ETH", Decimals: 18}
+			for _, b := range out {
+				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %s  %s  (gas: %s)\n", b.Account, b.Address, g.fmtIn(b.Balance, info), g.fmtIn(b.Gas, eth))
 			}
 			return nil
 		},
 	}
-	f.register(cmd, false)
+	f.register(g, cmd, false)
 	return cmd
 }
 
-func tokenTxCmd(g *globals, use, short, who, action string, run func(cmd *cobra.Command, t *chain.Token, w *chain.Wallet, to common.Address, amount string) error) *cobra.Command {
+func tokenTxCmd(g *globals, use, short, who, action string, run func(cmd *cobra.Command, t *chain.Token, w *chain.Wallet, to common.Address, amount *big.Int) error) *cobra.Command {
 	var f chainFlags
 	var amountStr string
 	cmd := &cobra.Command{
@@ -93,15 +95,15 @@ func tokenTxCmd(g *globals, use, short, who, action string, run func(cmd *cobra.
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			amount, err := parseAmount(amountStr)
+			q, err := amount.ParseQuantity(amountStr)
 			if err != nil {
-				return usagef("--amount: %v", err)
+				return usagef("--amount %v", err)
 			}
 			to, err := f.address(who, args[0])
 			if err != nil {
 				return err
 			}
-			tokAddr, err := f.contract("token", f.token)
+			tokAddr, err := f.contract("token")
 			if err != nil {
 				return err
 			}
@@ -114,67 +116,51 @@ func tokenTxCmd(g *globals, use, short, who, action string, run func(cmd *cobra.
 				return err
 			}
 			defer c.Close()
+			g.lookupWith(c)
+			v, err := q.Resolve(f.tokenInfo(cmd.Context(), c, tokAddr))
+			if err != nil {
+				return usagef("--amount %v", err)
+			}
 			tok := chain.NewToken(c, tokAddr)
-			var rcptErr error
 			switch action {
 			case "approve":
-				_, rcptErr = tok.Approve(cmd.Context(), w, to, amount)
+				_, err = tok.Approve(cmd.Context(), w, to, v)
 			case "mint":
-				_, rcptErr = tok.Mint(cmd.Context(), w, to, amount)
+				_, err = tok.Mint(cmd.Context(), w, to, v)
 			}
-			if rcptErr != nil {
-				return fmt.Errorf("%s: %w", action, rcptErr)
+			if err != nil {
+				return fmt.Errorf("%s: %w", action, err)
 			}
-			return run(cmd, tok, w, to, amount.String())
+			return run(cmd, tok, w, to, v)
 		},
 	}
-	f.register(cmd, true)
-	cmd.Flags().StringVar(&amountStr, "amount", "", "amount in token base units")
+	f.register(g, cmd, true)
+	cmd.Flags().StringVar(&amountStr, "amount", "", "amount: "+amount.Help)
 	return cmd
 }
 
 func newTokenApproveCmd(g *globals) *cobra.Command {
 	return tokenTxCmd(g, "approve", "Let SPENDER take up to --amount of the signer's tokens", "SPENDER", "approve",
-		func(cmd *cobra.Command, t *chain.Token, w *chain.Wallet, to common.Address, amount string) error {
-			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), map[string]string{"owner": w.Address().Hex(), "spender": to.Hex(), "allowance": amount})
+		func(cmd *cobra.Command, t *chain.Token, w *chain.Wallet, to common.Address, v *big.Int) error {
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), map[string]string{"owner": w.Address().Hex(), "spender": to.Hex(), "allowance": v.String()})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "approved %s to spend %s of %s's tokens\n", to.Hex(), amount, w.Address().Hex())
+			fmt.Fprintf(cmd.OutOrStdout(), "approved %s to spend %s of %s's tokens\n", to.Hex(), g.fmtAmount(v), w.Address().Hex())
 			return nil
 		})
 }
 
 func newTokenMintCmd(g *globals) *cobra.Command {
 	return tokenTxCmd(g, "mint", "Mint test tokens to ACCOUNT (the devnet's TestToken only)", "ACCOUNT", "mint",
-		func(cmd *cobra.Command, t *chain.Token, w *chain.Wallet, to common.Address, amount string) error {
+		func(cmd *cobra.Command, t *chain.Token, w *chain.Wallet, to common.Address, v *big.Int) error {
 			bal, err := t.BalanceOf(cmd.Context(), to)
 			if err != nil {
 				return err
 			}
-			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), map[string]string{"account": to.Hex(), "minted": amount, "balance": bal.String()})
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), map[string]string{"account": to.Hex(), "minted": v.String(), "balance": bal.String()})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "minted %s to %s; balance %s\n", amount, to.Hex(), bal)
+			fmt.Fprintf(cmd.OutOrStdout(), "minted %s to %s; balance %s\n", g.fmtAmount(v), to.Hex(), g.fmtAmount(bal))
 			return nil
 		})
-}
-
-// formatUnits renders base units as a decimal number of whole tokens.
-func formatUnits(v *big.Int, decimals uint8) string {
-	if v == nil {
-		return "0"
-	}
-	s := v.String()
-	if decimals == 0 {
-		return s
-	}
-	d := int(decimals)
-	if len(s) <= d {
-		s = strings.Repeat("0", d-len(s)+1) + s
-	}
-	whole, frac := s[:len(s)-d], strings.TrimRight(s[len(s)-d:], "0")
-	if frac == "" {
-		return whole
-	}
-	return whole + "." + frac
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"os"
 	"strings"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
-	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/publisher"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -25,11 +27,16 @@ func newChannelCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "channel",
 		Short: "Payment channels: create, fund, inspect, claim, unlock, withdraw, close, release",
+		Long: `Payment channels, one transaction at a time (docs/contracts.md). A CHANNEL
+argument is the channel ID (0x + 64 hex digits), an unambiguous prefix of a
+channel known here (0x1fd1…), or a deployment ID whose channel it is.
+Amounts are whole tokens by symbol (5TPT, "0.25 TPT") or base units (1000,
+5e15).`,
 	}
 	cmd.AddCommand(
 		newChannelCreateCmd(g), newChannelShowCmd(g), newChannelDepositCmd(g),
 		newChannelUnlockCmd(g), newChannelWithdrawCmd(g), newChannelCloseCmd(g),
-		newChannelClaimCmd(g), newChannelEarningsCmd(g), newChannelReleaseCmd(g),
+		newChannelClaimCmd(g), newChannelCollectCmd(g), newChannelReleaseCmd(g),
 	)
 	return cmd
 }
@@ -46,12 +53,12 @@ type channelTx struct {
 }
 
 func printChannelTx(g *globals, w io.Writer, r channelTx) error {
-	if g.output == "json" {
-		return chainWriteJSON(w, r)
+	if g.json() {
+		return writeJSON(w, r)
 	}
 	fmt.Fprintf(w, "%s: channel %s", r.Action, r.Channel)
 	if r.Amount != "" {
-		fmt.Fprintf(w, ", amount %s", r.Amount)
+		fmt.Fprintf(w, ", %s", g.fmtAmount(r.Amount))
 	}
 	fmt.Fprintf(w, " (tx %s, block %d, gas %d)\n", r.Tx, r.Block, r.GasUsed)
 	if r.Note != "" {
@@ -73,13 +80,16 @@ func channelSetup(cmd *cobra.Command, f *chainFlags, sign bool) (*chain.Client, 
 			return nil, nil, nil, err
 		}
 	}
-	addr, err := f.contract("payment", f.payment)
+	addr, err := f.contract("payment")
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	c, err := f.dial(cmd)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if f.g != nil {
+		f.g.lookupWith(c)
 	}
 	p := chain.NewPayment(c, addr)
 	if f.info != nil {
@@ -88,7 +98,63 @@ func channelSetup(cmd *cobra.Command, f *chainFlags, sign bool) (*chain.Client, 
 	return c, p, w, nil
 }
 
-func parsePrices(s string) ([usage.Len]*big.Int, error) {
+// resolveChannel turns a CHANNEL argument into a channel ID: a full ID, a
+// deployment ID of the state directory, or an unambiguous prefix of a
+// channel of the state directory or of the chain's ChannelCreated events.
+func resolveChannel(ctx context.Context, f *chainFlags, p *chain.Payment, arg string) ([32]byte, error) {
+	if b, err := hexDecode(arg); err == nil && len(b) == 32 {
+		return [32]byte(b), nil
+	}
+	var known [][32]byte
+	st := &publisher.State{Dir: os.Getenv("TPOD_STATE_DIR")}
+	if st.Dir == "" {
+		st.Dir, _ = publisher.DefaultStateDir()
+	}
+	if f.ctx != nil && f.ctx.StateDir != "" && os.Getenv("TPOD_STATE_DIR") == "" {
+		st.Dir = f.ctx.StateDir
+	}
+	if !strings.HasPrefix(strings.ToLower(arg), "0x") {
+		if rec, err := st.Load(arg); err == nil {
+			if b, err := hexDecode(rec.ChannelID); err == nil && len(b) == 32 {
+				return [32]byte(b), nil
+			}
+		}
+	}
+	if !isHexPrefix(arg) {
+		return [32]byte{}, usagef("CHANNEL %q: want a channel ID (0x + 64 hex digits), a prefix of one, or a deployment ID", arg)
+	}
+	if recs, _, err := st.List(); err == nil {
+		for _, r := range recs {
+			if b, err := hexDecode(r.ChannelID); err == nil && len(b) == 32 {
+				known = append(known, [32]byte(b))
+			}
+		}
+	}
+	if refs, err := p.ChannelsOf(ctx, nil, nil); err == nil {
+		for _, r := range refs {
+			known = append(known, r.ID)
+		}
+	}
+	head, tail := splitEllipsis(strings.ToLower(arg[2:]))
+	seen := map[[32]byte]bool{}
+	var match [][32]byte
+	for _, k := range known {
+		h := hexutil.Encode(k[:])[2:]
+		if !seen[k] && strings.HasPrefix(h, head) && strings.HasSuffix(h, tail) {
+			match = append(match, k)
+		}
+		seen[k] = true
+	}
+	switch len(match) {
+	case 0:
+		return [32]byte{}, usagef("CHANNEL %s: no channel known here starts with it (give the whole ID)", arg)
+	case 1:
+		return match[0], nil
+	}
+	return [32]byte{}, usagef("CHANNEL %s is ambiguous (%d channels start with it): give more digits", arg, len(match))
+}
+
+func parsePrices(s string, tok amount.Token) ([usage.Len]*big.Int, error) {
 	var p [usage.Len]*big.Int
 	for i := range p {
 		p[i] = new(big.Int)
@@ -104,7 +170,7 @@ func parsePrices(s string) ([usage.Len]*big.Int, error) {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
-		v, err := parseAmount(part)
+		v, err := amount.Parse(part, tok)
 		if err != nil {
 			return p, fmt.Errorf("price %d (%s): %v", i, usage.Names[i], err)
 		}
@@ -140,18 +206,6 @@ allowance is raised first when it is short.`,
 			if err != nil {
 				return err
 			}
-			prices, err := parsePrices(pricesStr)
-			if err != nil {
-				return usagef("--prices: %v", err)
-			}
-			maxPS, err := parseAmount(maxPerSecond)
-			if err != nil || maxPS.Sign() == 0 || maxPS.BitLen() > 128 {
-				return usagef("--max-per-second: want a positive integer below 2^128, got %q", maxPerSecond)
-			}
-			amount, err := parseAmount(amountStr)
-			if err != nil || amount.Sign() == 0 {
-				return usagef("--amount: want a positive integer, got %q", amountStr)
-			}
 			if dispute < 0 || dispute%time.Second != 0 {
 				return usagef("--dispute-period must be whole seconds")
 			}
@@ -161,7 +215,7 @@ allowance is raised first when it is short.`,
 			} else if pod, err = parseBytes32("--pod-id", podStr); err != nil {
 				return err
 			}
-			tokAddr, err := f.contract("token", f.token)
+			tokAddr, err := f.contract("token")
 			if err != nil {
 				return err
 			}
@@ -170,14 +224,27 @@ allowance is raised first when it is short.`,
 				return err
 			}
 			defer c.Close()
+			ti := f.tokenInfo(ctx, c, tokAddr)
+			prices, err := parsePrices(pricesStr, ti)
+			if err != nil {
+				return usagef("--prices: %v", err)
+			}
+			maxPS, err := amount.Parse(maxPerSecond, ti)
+			if err != nil || maxPS.Sign() == 0 || maxPS.BitLen() > 128 {
+				return usagef("--max-per-second: want a positive amount below 2^128 base units (%s), got %q", amount.Help, maxPerSecond)
+			}
+			amt, err := amount.Parse(amountStr, ti)
+			if err != nil || amt.Sign() == 0 {
+				return usagef("--amount: want a positive amount (%s), got %q", amount.Help, amountStr)
+			}
 			tok := chain.NewToken(c, tokAddr)
 			terms := contracts.PaymentTerms{EnclaveSigner: encl, MaxPerSecond: maxPS, Prices: prices}
-			id, rcpt, err := openChannel(ctx, cmd.ErrOrStderr(), p, tok, w, prov, pod, terms, uint64(dispute/time.Second), amount, !noApprove)
+			id, rcpt, err := openChannel(ctx, cmd.ErrOrStderr(), g, p, tok, w, prov, pod, terms, uint64(dispute/time.Second), amt, !noApprove)
 			if err != nil {
 				return err
 			}
-			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), struct {
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), struct {
 					channelTx
 					PodID     string `json:"podId"`
 					Publisher string `json:"publisher"`
@@ -185,18 +252,18 @@ allowance is raised first when it is short.`,
 				}{txResult("created", id, rcpt), hexutil.Encode(pod[:]), w.Address().Hex(), prov.Hex()})
 			}
 			r := txResult("created", id, rcpt)
-			r.Amount = amount.String()
+			r.Amount = amt.String()
 			r.Note = "pod " + hexutil.Encode(pod[:])
 			return printChannelTx(g, cmd.OutOrStdout(), r)
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	fl := cmd.Flags()
-	fl.StringVar(&provider, "provider", "", "provider address (or a dev account label of --network)")
+	fl.StringVar(&provider, "provider", "", "provider address (a prefix of a dev account's, or its label)")
 	fl.StringVar(&enclave, "enclave", "", "enclave signer address whose receipts count (or a dev account label)")
-	fl.StringVar(&pricesStr, "prices", "", "price per unit of each usage counter in token base units, comma separated")
-	fl.StringVar(&maxPerSecond, "max-per-second", "", "most paid per second of receipt time, in base units")
-	fl.StringVar(&amountStr, "amount", "", "initial deposit in token base units")
+	fl.StringVar(&pricesStr, "prices", "", "price per unit of each usage counter ("+strings.Join(usage.Names[:], ",")+"), comma separated, in base units (or by symbol)")
+	fl.StringVar(&maxPerSecond, "max-per-second", "", "most paid per second of receipt time: "+amount.Help)
+	fl.StringVar(&amountStr, "amount", "", "initial deposit: "+amount.Help)
 	fl.DurationVar(&dispute, "dispute-period", time.Hour, "how long an unlock waits so the provider can still claim")
 	fl.StringVar(&podStr, "pod-id", "", "pod ID (0x + 64 hex digits; default random)")
 	fl.BoolVar(&noApprove, "no-approve", false, "do not raise the token allowance")
@@ -208,9 +275,9 @@ allowance is raised first when it is short.`,
 // createChannelWithPermit when the token takes an EIP-2612 permit (one
 // transaction), else approve, then createChannel. With raise false it never
 // raises the allowance (no permit either).
-func openChannel(ctx context.Context, log io.Writer, p *chain.Payment, tok *chain.Token, w *chain.Wallet, prov common.Address, pod [32]byte, terms contracts.PaymentTerms, dispute uint64, amount *big.Int, raise bool) ([32]byte, *types.Receipt, error) {
+func openChannel(ctx context.Context, log io.Writer, g *globals, p *chain.Payment, tok *chain.Token, w *chain.Wallet, prov common.Address, pod [32]byte, terms contracts.PaymentTerms, dispute uint64, amt *big.Int, raise bool) ([32]byte, *types.Receipt, error) {
 	create := func() ([32]byte, *types.Receipt, error) {
-		id, rcpt, err := p.CreateChannel(ctx, w, prov, pod, tok.Address(), terms, dispute, amount)
+		id, rcpt, err := p.CreateChannel(ctx, w, prov, pod, tok.Address(), terms, dispute, amt)
 		if err != nil {
 			return id, rcpt, fmt.Errorf("create channel: %w", err)
 		}
@@ -223,14 +290,14 @@ func openChannel(ctx context.Context, log io.Writer, p *chain.Payment, tok *chai
 	if err != nil {
 		return [32]byte{}, nil, err
 	}
-	if allowed.Cmp(amount) >= 0 {
+	if allowed.Cmp(amt) >= 0 {
 		return create()
 	}
-	pm, err := tok.SignPermit(ctx, w, p.Address(), amount, chain.PermitValidity)
+	pm, err := tok.SignPermit(ctx, w, p.Address(), amt, chain.PermitValidity)
 	switch {
 	case err == nil:
-		fmt.Fprintf(log, "opening the channel with a permit for %s of token %s (one transaction)\n", amount, tok.Address().Hex())
-		id, rcpt, err := p.CreateChannelWithPermit(ctx, w, prov, pod, tok.Address(), terms, dispute, amount, pm)
+		fmt.Fprintf(log, "opening the channel with a permit for %s (one transaction)\n", g.fmtAmount(amt))
+		id, rcpt, err := p.CreateChannelWithPermit(ctx, w, prov, pod, tok.Address(), terms, dispute, amt, pm)
 		if err == nil {
 			return id, rcpt, nil
 		}
@@ -241,16 +308,11 @@ func openChannel(ctx context.Context, log io.Writer, p *chain.Payment, tok *chai
 	case !errors.Is(err, chain.ErrNoPermit):
 		return [32]byte{}, nil, err
 	}
-	fmt.Fprintf(log, "approving %s of token %s for the Payment contract\n", amount, tok.Address().Hex())
-	if _, err := tok.Approve(ctx, w, p.Address(), amount); err != nil {
+	fmt.Fprintf(log, "approving %s of token %s for the Payment contract\n", g.fmtAmount(amt), tok.Address().Hex())
+	if _, err := tok.Approve(ctx, w, p.Address(), amt); err != nil {
 		return [32]byte{}, nil, fmt.Errorf("approve: %w", err)
 	}
 	return create()
-}
-
-// channelArg parses the CHANNEL argument.
-func channelArg(args []string) ([32]byte, error) {
-	return parseBytes32("CHANNEL", args[0])
 }
 
 type channelView struct {
@@ -263,6 +325,7 @@ type channelView struct {
 	Earned        string   `json:"earned"`
 	DisputePeriod uint64   `json:"disputePeriod"`
 	UnlockAmount  string   `json:"unlockAmount,omitempty"`
+	UnlockAll     bool     `json:"unlockAll,omitempty"`
 	UnlockAt      uint64   `json:"unlockAt,omitempty"`
 	PodID         string   `json:"podId,omitempty"`
 	EnclaveSigner string   `json:"enclaveSigner,omitempty"`
@@ -282,21 +345,22 @@ func newChannelShowCmd(g *globals) *cobra.Command {
 		Short: "Show a channel: status, balance, earnings, pending unlock, terms and last receipt",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := channelArg(args)
-			if err != nil {
-				return err
-			}
+			ctx := cmd.Context()
 			c, p, _, err := channelSetup(cmd, &f, false)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			ch, err := p.Channel(cmd.Context(), id)
+			id, err := resolveChannel(ctx, &f, p, args[0])
+			if err != nil {
+				return err
+			}
+			ch, err := p.Channel(ctx, id)
 			if err != nil {
 				return err
 			}
 			if ch.Status == chain.StatusNone {
-				return fmt.Errorf("channel %s: %w", args[0], &chain.RevertError{Contract: "Payment", Name: "UnknownChannel"})
+				return fmt.Errorf("channel %s: %w", hexutil.Encode(id[:]), &chain.RevertError{Contract: "Payment", Name: "UnknownChannel", Args: []any{id}, ArgNames: []string{"channelId"}})
 			}
 			v := channelView{
 				Channel: hexutil.Encode(id[:]), Status: chain.StatusName(ch.Status),
@@ -304,43 +368,68 @@ func newChannelShowCmd(g *globals) *cobra.Command {
 				Balance: ch.Balance.String(), Earned: ch.Earned.String(), DisputePeriod: ch.DisputePeriod,
 			}
 			if ch.UnlockAmount.Sign() > 0 {
-				v.UnlockAmount, v.UnlockAt = ch.UnlockAmount.String(), ch.UnlockAt
+				v.UnlockAt = ch.UnlockAt
+				if amount.IsSentinel(ch.UnlockAmount) {
+					v.UnlockAll = true
+				} else {
+					v.UnlockAmount = ch.UnlockAmount.String()
+				}
 			}
-			if st, err := p.State(cmd.Context(), id); err == nil {
+			var lastUsage usage.Vector
+			if st, err := p.State(ctx, id); err == nil {
 				v.PodID = hexutil.Encode(st.PodID[:])
 				v.EnclaveSigner = st.Terms.EnclaveSigner.Hex()
 				v.MaxPerSecond = st.Terms.MaxPerSecond.String()
 				for _, pr := range st.Terms.Prices {
 					v.Prices = append(v.Prices, pr.String())
 				}
+				lastUsage = st.Last.Usage
 				v.LastSeq, v.LastTime, v.LastUsage = st.Last.Seq, st.Last.Time, st.Last.Usage[:]
 				v.Claimed, v.Deposited = st.ClaimedTotal.String(), st.DepositsTotal.String()
 			} else if ch.Status != chain.StatusClosed {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: terms and last receipt unavailable: %v\n", err)
 			}
-			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), v)
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), v)
 			}
+			f.tokenInfo(ctx, c, ch.Token)
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "channel    %s\nstatus     %s\npublisher  %s\nprovider   %s\ntoken      %s\nbalance    %s\nearned     %s (not yet withdrawn by the provider)\ndispute    %s\n",
-				v.Channel, v.Status, v.Publisher, v.Provider, v.Token, v.Balance, v.Earned, time.Duration(v.DisputePeriod)*time.Second)
-			if v.UnlockAmount != "" {
-				when := time.Unix(int64(v.UnlockAt), 0).UTC().Format(time.RFC3339)
-				if ch.UnlockAmount.BitLen() == 128 && ch.UnlockAmount.Cmp(new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))) == 0 {
-					fmt.Fprintf(w, "unlock     everything (closing) from %s\n", when)
-				} else {
-					fmt.Fprintf(w, "unlock     %s from %s\n", v.UnlockAmount, when)
-				}
+			fmt.Fprintf(w, "channel    %s\nstatus     %s\npublisher  %s\nprovider   %s\ntoken      %s\nbalance    %s\nearned     %s (not yet paid out to the provider)\ndispute    %s\n",
+				v.Channel, v.Status, v.Publisher, v.Provider, v.Token, g.fmtAmount(v.Balance), g.fmtAmount(v.Earned), amount.Duration(time.Duration(v.DisputePeriod)*time.Second))
+			switch {
+			case v.UnlockAll:
+				fmt.Fprintf(w, "unlock     everything (closing), withdrawable %s\n", g.when(v.UnlockAt))
+			case v.UnlockAmount != "":
+				fmt.Fprintf(w, "unlock     %s, withdrawable %s\n", g.fmtAmount(v.UnlockAmount), g.when(v.UnlockAt))
 			}
 			if v.EnclaveSigner != "" {
-				fmt.Fprintf(w, "enclave    %s\nprices     %s (%s)\nmax/s      %s\nlast       seq %d at %d, usage %v\nclaimed    %s in total, deposited %s in total\n",
-					v.EnclaveSigner, strings.Join(v.Prices, ","), strings.Join(usage.Names[:], ","), v.MaxPerSecond, v.LastSeq, v.LastTime, v.LastUsage, v.Claimed, v.Deposited)
+				fmt.Fprintf(w, "enclave    %s\nmax/s      %s (%s)\n", v.EnclaveSigner, perSecondOf(g, v.MaxPerSecond), perHourOf(g, v.MaxPerSecond))
+				fmt.Fprintf(w, "prices     (per unit, in base units)\n")
+				for i, pr := range v.Prices {
+					if pr != "0" {
+						fmt.Fprintf(w, "           %-16s %s per %s\n", usage.Labels[i], pr, usage.Units[i])
+					}
+				}
+				fmt.Fprintf(w, "last       receipt %d at %s\n           usage: %s\nclaimed    %s in total, deposited %s in total\n",
+					v.LastSeq, time.Unix(int64(v.LastTime), 0).Local().Format(time.DateTime), lastUsage.Describe(), g.fmtAmount(v.Claimed), g.fmtAmount(v.Deposited))
 			}
 			return nil
 		},
 	}
-	f.register(cmd, false)
+	f.register(g, cmd, false)
 	return cmd
+}
+
+// perSecondOf formats a rate in base units per second.
+func perSecondOf(g *globals, perSecond string) string {
+	v, ok := new(big.Int).SetString(perSecond, 10)
+	if !ok {
+		return "-"
+	}
+	if g.raw {
+		return v.String() + "/s"
+	}
+	return amount.PerSecond(v, g.token)
 }
 
 // simpleChannelCmd builds the commands that send one transaction on a channel.
@@ -352,14 +441,11 @@ func simpleChannelCmd(g *globals, use, short, action string, withAmount bool, ru
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := channelArg(args)
-			if err != nil {
-				return err
-			}
-			var amount *big.Int
+			var q amount.Quantity
 			if withAmount {
-				if amount, err = parseAmount(amountStr); err != nil || amount.Sign() == 0 {
-					return usagef("--amount: want a positive integer, got %q", amountStr)
+				var err error
+				if q, err = amount.ParseQuantity(amountStr); err != nil {
+					return usagef("--amount %v", err)
 				}
 			}
 			c, p, w, err := channelSetup(cmd, &f, true)
@@ -367,28 +453,47 @@ func simpleChannelCmd(g *globals, use, short, action string, withAmount bool, ru
 				return err
 			}
 			defer c.Close()
-			rcpt, note, err := run(cmd, p, w, id, amount)
+			id, err := resolveChannel(cmd.Context(), &f, p, args[0])
+			if err != nil {
+				return err
+			}
+			var amt *big.Int
+			if withAmount {
+				ch, err := p.Channel(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if amt, err = q.Resolve(f.tokenInfo(cmd.Context(), c, ch.Token)); err != nil {
+					return usagef("--amount %v", err)
+				}
+				if amt.Sign() == 0 {
+					return usagef("--amount must be more than zero")
+				}
+			} else if ch, err := p.Channel(cmd.Context(), id); err == nil {
+				f.tokenInfo(cmd.Context(), c, ch.Token)
+			}
+			rcpt, note, err := run(cmd, p, w, id, amt)
 			if err != nil {
 				return fmt.Errorf("%s: %w", use, err)
 			}
 			r := txResult(action, id, rcpt)
-			if amount != nil {
-				r.Amount = amount.String()
+			if amt != nil {
+				r.Amount = amt.String()
 			}
 			r.Note = note
 			return printChannelTx(g, cmd.OutOrStdout(), r)
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	if withAmount {
-		cmd.Flags().StringVar(&amountStr, "amount", "", "amount in token base units")
+		cmd.Flags().StringVar(&amountStr, "amount", "", "amount: "+amount.Help)
 	}
 	return cmd
 }
 
 func newChannelDepositCmd(g *globals) *cobra.Command {
 	return simpleChannelCmd(g, "deposit", "Add funds to a channel (publisher; approves the token first)", "deposited", true,
-		func(cmd *cobra.Command, p *chain.Payment, w *chain.Wallet, id [32]byte, amount *big.Int) (*types.Receipt, string, error) {
+		func(cmd *cobra.Command, p *chain.Payment, w *chain.Wallet, id [32]byte, amt *big.Int) (*types.Receipt, string, error) {
 			ch, err := p.Channel(cmd.Context(), id)
 			if err != nil {
 				return nil, "", err
@@ -399,21 +504,21 @@ func newChannelDepositCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return nil, "", err
 				}
-				if allowed.Cmp(amount) < 0 {
-					if _, err := tok.Approve(cmd.Context(), w, p.Address(), amount); err != nil {
+				if allowed.Cmp(amt) < 0 {
+					if _, err := tok.Approve(cmd.Context(), w, p.Address(), amt); err != nil {
 						return nil, "", fmt.Errorf("approve: %w", err)
 					}
 				}
 			}
-			r, err := p.Deposit(cmd.Context(), w, id, amount)
+			r, err := p.Deposit(cmd.Context(), w, id, amt)
 			return r, "", err
 		})
 }
 
 func newChannelUnlockCmd(g *globals) *cobra.Command {
 	return simpleChannelCmd(g, "unlock", "Ask to take funds back; starts the dispute period (publisher)", "unlock requested", true,
-		func(cmd *cobra.Command, p *chain.Payment, w *chain.Wallet, id [32]byte, amount *big.Int) (*types.Receipt, string, error) {
-			r, err := p.RequestUnlock(cmd.Context(), w, id, amount)
+		func(cmd *cobra.Command, p *chain.Payment, w *chain.Wallet, id [32]byte, amt *big.Int) (*types.Receipt, string, error) {
+			r, err := p.RequestUnlock(cmd.Context(), w, id, amt)
 			if err != nil {
 				return r, "", err
 			}
@@ -421,7 +526,7 @@ func newChannelUnlockCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return r, "", nil
 			}
-			return r, fmt.Sprintf("withdrawable from %s (unix %d); the provider may still claim until then", time.Unix(int64(ch.UnlockAt), 0).UTC().Format(time.RFC3339), ch.UnlockAt), nil
+			return r, fmt.Sprintf("withdrawable %s; the provider may still claim until then", g.when(ch.UnlockAt)), nil
 		})
 }
 
@@ -436,7 +541,7 @@ func newChannelWithdrawCmd(g *globals) *cobra.Command {
 			}
 			if wait && ch.UnlockAt > 0 {
 				if head, err := p.Client().HeaderByNumber(ctx, nil); err == nil && head.Time < ch.UnlockAt {
-					fmt.Fprintf(cmd.ErrOrStderr(), "  waiting %ds for the dispute period to end…\n", ch.UnlockAt-head.Time)
+					fmt.Fprintf(cmd.ErrOrStderr(), "  waiting %s for the dispute period to end…\n", amount.Duration(time.Duration(ch.UnlockAt-head.Time)*time.Second))
 				}
 				if err := p.Client().WaitChainTime(ctx, ch.UnlockAt, 24*time.Hour); err != nil {
 					return nil, "", err
@@ -452,7 +557,7 @@ func newChannelWithdrawCmd(g *globals) *cobra.Command {
 					paid.Add(paid, ev.Amount)
 				}
 			}
-			return r, "paid " + paid.String() + " back to the publisher", nil
+			return r, "paid " + g.fmtAmount(paid) + " back to the publisher", nil
 		})
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait until chain time passes the end of the dispute period")
 	return cmd
@@ -474,37 +579,86 @@ func newChannelReleaseCmd(g *globals) *cobra.Command {
 		})
 }
 
-func newChannelEarningsCmd(g *globals) *cobra.Command {
+func newChannelCollectCmd(g *globals) *cobra.Command {
 	var f chainFlags
 	cmd := &cobra.Command{
 		Use:   "collect CHANNEL...",
-		Short: "Withdraw the provider's earnings of channels (provider)",
+		Short: "Pay the provider the earnings of channels (provider; tpod provider collect does every channel)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var ids [][32]byte
-			for _, a := range args {
-				id, err := parseBytes32("CHANNEL", a)
-				if err != nil {
-					return err
-				}
-				ids = append(ids, id)
-			}
 			c, p, w, err := channelSetup(cmd, &f, true)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			total, rcpt, err := p.WithdrawEarnings(cmd.Context(), w, ids)
-			if err != nil {
-				return fmt.Errorf("collect earnings: %w", err)
+			var ids [][32]byte
+			for _, a := range args {
+				id, err := resolveChannel(cmd.Context(), &f, p, a)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
 			}
-			r := txResult("earnings collected", ids[0], rcpt)
-			r.Amount = total.String()
-			return printChannelTx(g, cmd.OutOrStdout(), r)
+			return collect(cmd, g, &f, c, p, w, ids)
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
+}
+
+// collect pays out the earnings of ids in as few transactions as possible
+// and prints what each paid, per token.
+func collect(cmd *cobra.Command, g *globals, f *chainFlags, c *chain.Client, p *chain.Payment, w *chain.Wallet, ids [][32]byte) error {
+	ctx := cmd.Context()
+	earnings, err := p.Earnings(ctx, ids)
+	if err != nil {
+		return err
+	}
+	type paidOut struct {
+		Token  string `json:"token"`
+		Amount string `json:"amount"`
+	}
+	type txOut struct {
+		Tx       string    `json:"tx"`
+		Block    uint64    `json:"block"`
+		GasUsed  uint64    `json:"gasUsed"`
+		Channels int       `json:"channels"`
+		Paid     []paidOut `json:"paid"`
+	}
+	out := struct {
+		Provider     string  `json:"provider"`
+		Checked      int     `json:"channelsChecked"`
+		Transactions []txOut `json:"transactions"`
+	}{Provider: w.Address().Hex(), Checked: len(ids), Transactions: []txOut{}}
+	if len(earnings) > 0 {
+		res, err := p.CollectEarnings(ctx, w, earnings)
+		for _, r := range res {
+			t := txOut{Tx: r.Tx.Hex(), Block: r.Block, GasUsed: r.GasUsed, Channels: r.Channels}
+			for tok, v := range r.Paid {
+				t.Paid = append(t.Paid, paidOut{tok.Hex(), v.String()})
+			}
+			out.Transactions = append(out.Transactions, t)
+		}
+		if err != nil {
+			return fmt.Errorf("collect earnings (%d transaction(s) went through): %w", len(res), err)
+		}
+	}
+	wr := cmd.OutOrStdout()
+	if g.json() {
+		return writeJSON(wr, out)
+	}
+	if len(earnings) == 0 {
+		fmt.Fprintf(wr, "nothing to collect: none of the %d channel(s) has earnings not yet paid out\n", len(ids))
+		return nil
+	}
+	for _, t := range out.Transactions {
+		var paid []string
+		for _, po := range t.Paid {
+			paid = append(paid, g.fmtIn(po.Amount, f.tokenInfo(ctx, c, common.HexToAddress(po.Token))))
+		}
+		fmt.Fprintf(wr, "collected %s from %d channel(s) (tx %s, block %d, gas %d)\n", strings.Join(paid, " + "), t.Channels, t.Tx, t.Block, t.GasUsed)
+	}
+	return nil
 }
 
 func newChannelClaimCmd(g *globals) *cobra.Command {
@@ -520,17 +674,15 @@ transaction and reports, by error name, each receipt it skipped.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			type item struct {
-				rf *receiptFile
-				r  payment.Receipt
-			}
-			var items []item
+			var rs []chain.SignedReceipt
+			var files []*receiptFile
 			for _, a := range args {
 				rf, r, err := readReceiptFile(a)
 				if err != nil {
 					return err
 				}
-				items = append(items, item{rf, r})
+				files = append(files, rf)
+				rs = append(rs, chain.SignedReceipt{Receipt: r, Signature: rf.Signature})
 			}
 			c, p, w, err := channelSetup(cmd, &f, true)
 			if err != nil {
@@ -538,11 +690,11 @@ transaction and reports, by error name, each receipt it skipped.`,
 			}
 			defer c.Close()
 			latest := uint64(0)
-			for i, it := range items {
-				if it.rf.ChainID != c.ChainID().Uint64() || it.rf.Payment != p.Address() {
-					return fmt.Errorf("%s: receipt is for chain %d contract %s, not chain %s contract %s", args[i], it.rf.ChainID, it.rf.Payment.Hex(), c.ChainID(), p.Address().Hex())
+			for i, rf := range files {
+				if rf.ChainID != c.ChainID().Uint64() || rf.Payment != p.Address() {
+					return fmt.Errorf("%s: receipt is for chain %d contract %s, not chain %s contract %s", args[i], rf.ChainID, rf.Payment.Hex(), c.ChainID(), p.Address().Hex())
 				}
-				latest = max(latest, it.r.Time)
+				latest = max(latest, rs[i].Receipt.Time)
 			}
 			// The contract refuses receipts from after the block: wait for
 			// the chain's clock to catch up with the newest one.
@@ -552,41 +704,18 @@ transaction and reports, by error name, each receipt it skipped.`,
 					return fmt.Errorf("claim: %w", err)
 				}
 			}
-			if len(items) == 1 {
-				paid, rcpt, err := p.ClaimReceipt(ctx, w, items[0].r, items[0].rf.Signature)
-				if err != nil {
-					return fmt.Errorf("claim: %w", err)
-				}
-				r := txResult("claimed", items[0].r.ChannelID, rcpt)
-				r.Amount = paid.String()
-				r.Note = fmt.Sprintf("receipt %d accepted; %s credited to the provider's earnings", items[0].r.Seq, paid)
-				return printChannelTx(g, cmd.OutOrStdout(), r)
+			if ch, err := p.Channel(ctx, rs[0].Receipt.ChannelID); err == nil {
+				f.tokenInfo(ctx, c, ch.Token)
 			}
-			// A batch: build each claim on the previous one of its channel.
-			states := map[[32]byte]*chain.ChannelState{}
-			var claims []contracts.PaymentClaim
-			for _, it := range items {
-				st, ok := states[it.r.ChannelID]
-				if !ok {
-					if st, err = p.State(ctx, it.r.ChannelID); err != nil {
-						return err
-					}
-					states[it.r.ChannelID] = st
-				}
-				claims = append(claims, st.Claim(it.r, it.rf.Signature))
-				// The next receipt of this channel builds on this one, if
-				// the contract will accept it (else it is skipped).
-				dom := payment.Domain{ChainID: c.ChainID(), Contract: p.Address()}
-				signer, serr := payment.RecoverReceiptSigner(dom, it.r, it.rf.Signature)
-				if _, err := payment.Settle(st.Terms, st.Last, it.r, st.Channel.Balance); err == nil && serr == nil && signer == st.Terms.EnclaveSigner {
-					next := *st
-					next.Last = it.r.Baseline()
-					states[it.r.ChannelID] = &next
-				}
-			}
-			res, rcpt, err := p.ClaimMany(ctx, w, claims)
+			res, rcpt, err := p.ClaimReceipts(ctx, w, rs)
 			if err != nil {
-				return fmt.Errorf("claim many: %w", err)
+				return fmt.Errorf("claim: %w", err)
+			}
+			if len(rs) == 1 {
+				r := txResult("claimed", rs[0].Receipt.ChannelID, rcpt)
+				r.Amount = res[0].Paid.String()
+				r.Note = fmt.Sprintf("receipt %d accepted; %s credited to the provider's earnings", rs[0].Receipt.Seq, g.fmtAmount(res[0].Paid))
+				return printChannelTx(g, cmd.OutOrStdout(), r)
 			}
 			out := struct {
 				Tx      string             `json:"tx"`
@@ -601,22 +730,22 @@ transaction and reports, by error name, each receipt it skipped.`,
 				}
 				out.Results = append(out.Results, cr)
 			}
-			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), out)
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), out)
 			}
 			wr := cmd.OutOrStdout()
-			fmt.Fprintf(wr, "claimMany: %d receipts (tx %s, block %d, gas %d)\n", len(claims), out.Tx, out.Block, out.GasUsed)
+			fmt.Fprintf(wr, "claimMany: %d receipts (tx %s, block %d, gas %d)\n", len(rs), out.Tx, out.Block, out.GasUsed)
 			for i, r := range out.Results {
 				if r.Skipped != "" {
 					fmt.Fprintf(wr, "  %d: channel %s skipped: %s\n", i+1, r.Channel, r.Skipped)
 				} else {
-					fmt.Fprintf(wr, "  %d: channel %s paid %s\n", i+1, r.Channel, r.Paid)
+					fmt.Fprintf(wr, "  %d: channel %s paid %s\n", i+1, r.Channel, g.fmtAmount(r.Paid))
 				}
 			}
 			return nil
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	cmd.Flags().DurationVar(&waitTime, "wait-time", 30*time.Second, "how long to wait for chain time to reach the receipt time")
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -88,6 +89,16 @@ func TestChannelScripts(t *testing.T) {
 				dt, err := time.ParseDuration(args[0])
 				ts.Check(err)
 				ts.Check(ts.Value("devnet").(*devnet.Devnet).AdjustTime(dt))
+			},
+			// envprefix NAME VAR N: $NAME = the first N characters of $VAR.
+			"envprefix": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: envprefix NAME VAR N")
+				}
+				n, err := strconv.Atoi(args[2])
+				ts.Check(err)
+				v := ts.Getenv(args[1])
+				ts.Setenv(args[0], v[:min(n, len(v))])
 			},
 			"jsonvar": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

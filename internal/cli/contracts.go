@@ -53,7 +53,7 @@ writes the addresses as JSON to --out (or stdout).`,
 				if err != nil {
 					return fmt.Errorf("write addresses: %w", err)
 				}
-				if err := chainWriteJSON(fh, d); err != nil {
+				if err := writeJSON(fh, d); err != nil {
 					fh.Close()
 					return fmt.Errorf("write addresses: %w", err)
 				}
@@ -62,7 +62,7 @@ writes the addresses as JSON to --out (or stdout).`,
 				}
 			}
 			if g.output == "json" || out == "" {
-				return chainWriteJSON(cmd.OutOrStdout(), d)
+				return writeJSON(cmd.OutOrStdout(), d)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "registry  %s\npayment   %s\n", d.Registry.Hex(), d.Payment.Hex())
 			if withToken {
@@ -72,7 +72,7 @@ writes the addresses as JSON to --out (or stdout).`,
 			return nil
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	cmd.Flags().StringVar(&out, "out", "", "write the addresses JSON to this file (default: stdout)")
 	cmd.Flags().BoolVar(&withToken, "test-token", false, "also deploy a mintable TestToken (development networks only)")
 	return cmd

@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"math/big"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/publisher"
 )
@@ -21,9 +25,32 @@ type pubFlags struct {
 	stateDir string
 }
 
-func (f *pubFlags) register(cmd *cobra.Command, wallet bool) {
-	f.chainFlags.register(cmd, wallet)
-	cmd.Flags().StringVar(&f.stateDir, "state-dir", "", "deployment records directory (default: $TPOD_STATE_DIR or the user config dir's tpod/deployments)")
+func (f *pubFlags) register(g *globals, cmd *cobra.Command, wallet bool) {
+	f.chainFlags.register(g, cmd, wallet)
+	cmd.Flags().StringVar(&f.stateDir, "state-dir", "", "deployment records directory (env TPOD_STATE_DIR; default: the context's, else the user config dir's tpod/deployments)")
+}
+
+// state returns the records directory: the flag, TPOD_STATE_DIR, the
+// context's, or the default.
+func (f *pubFlags) state() (*publisher.State, error) {
+	if err := f.resolve(); err != nil {
+		return nil, err
+	}
+	dir := f.stateDir
+	if !f.changed("state-dir") {
+		if v := os.Getenv("TPOD_STATE_DIR"); v != "" {
+			dir = v
+		} else if f.ctx != nil && f.ctx.StateDir != "" {
+			dir = f.ctx.StateDir
+		}
+	}
+	if dir == "" {
+		var err error
+		if dir, err = publisher.DefaultStateDir(); err != nil {
+			return nil, err
+		}
+	}
+	return &publisher.State{Dir: dir}, nil
 }
 
 // open builds a Publisher; the wallet is loaded when sign is set.
@@ -35,23 +62,22 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 			return nil, nil, err
 		}
 	}
-	payAddr, err := f.contract("payment", f.payment)
+	payAddr, err := f.contract("payment")
 	if err != nil {
 		return nil, nil, err
 	}
-	dir := f.stateDir
-	if dir == "" {
-		if dir, err = publisher.DefaultStateDir(); err != nil {
-			return nil, nil, err
-		}
+	state, err := f.state()
+	if err != nil {
+		return nil, nil, err
 	}
 	c, err := f.dial(cmd)
 	if err != nil {
 		return nil, nil, err
 	}
+	g.lookupWith(c)
 	pay := chain.NewPayment(c, payAddr)
 	var reg *chain.Registry
-	if regAddr, err := f.contract("registry", f.registry); err == nil {
+	if regAddr, err := f.contract("registry"); err == nil {
 		reg = chain.NewRegistry(c, regAddr)
 	}
 	if f.info != nil {
@@ -64,29 +90,32 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 		return nil, nil, err
 	}
 	p, err := publisher.New(publisher.Config{
-		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: &publisher.State{Dir: dir}, PeerHints: f.peerHints(),
-		Policy: pol, PolicyName: polName,
-		Progress: func(e publisher.Event) {
-			if e.Step == "pick" {
-				fmt.Fprintf(errw, "  ! %s\n", e.Message)
-				return
-			}
-			if e.Total > 0 {
-				fmt.Fprintf(errw, "  … %s\n", e.Message)
-				return
-			}
-			if e.Done {
-				fmt.Fprintf(errw, "  ✓ %s (%s)\n", e.Message, e.Elapsed.Round(time.Millisecond))
-			} else {
-				fmt.Fprintf(errw, "→ %s…\n", e.Message)
-			}
-		},
+		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: state, PeerHints: f.peerHints(),
+		Policy: pol, PolicyName: polName, WaitTimeout: f.waitTimeout,
+		TokenInfo: func(ctx context.Context, tok common.Address) amount.Token { return f.tokenInfo(ctx, c, tok) },
+		Progress:  func(e publisher.Event) { printProgress(errw, e) },
 	})
 	if err != nil {
 		c.Close()
 		return nil, nil, err
 	}
 	return p, c.Close, nil
+}
+
+// printProgress shows a publisher progress event on stderr.
+func printProgress(w io.Writer, e publisher.Event) {
+	switch {
+	case e.Step == "pick":
+		fmt.Fprintf(w, "  ! %s\n", e.Message)
+	case e.Waiting > 0:
+		fmt.Fprintf(w, "  … still %s (%s)\n", e.Message, amount.Duration(e.Waiting.Round(time.Second)))
+	case e.Total > 0:
+		fmt.Fprintf(w, "  … %s\n", e.Message)
+	case e.Done:
+		fmt.Fprintf(w, "  ✓ %s (%s)\n", e.Message, e.Elapsed.Round(time.Millisecond))
+	default:
+		fmt.Fprintf(w, "→ %s…\n", e.Message)
+	}
 }
 
 // peerHints reads the devnet file's extra.provider {address, addrs}
@@ -114,15 +143,27 @@ func (f *pubFlags) peerHints() map[common.Address][]string {
 	return map[common.Address][]string{common.HexToAddress(addr): addrs}
 }
 
-// tokenFilter is the --token flag, resolved when given.
+// tokenAddr is the --token flag (or the context's), resolved when given.
 func (f *pubFlags) tokenAddr() (common.Address, error) {
-	if f.token == "" {
-		return common.Address{}, nil
+	if err := f.resolve(); err != nil || f.token == "" {
+		return common.Address{}, err
 	}
-	return f.contract("token", f.token)
+	return f.contract("token")
 }
 
-func pubWriteJSON(w io.Writer, v any) error { return chainWriteJSON(w, v) }
+// providerAddress resolves a provider argument: an address, a dev account
+// label, or an unambiguous prefix of a registered provider's address.
+func (f *pubFlags) providerAddress(ctx context.Context, p *publisher.Publisher, name, v string) (common.Address, error) {
+	var known []common.Address
+	if isHexPrefix(v) && !common.IsHexAddress(v) {
+		if offers, err := p.Providers(ctx, publisher.Filter{Inactive: true}, nil); err == nil {
+			for _, o := range offers {
+				known = append(known, o.Provider)
+			}
+		}
+	}
+	return f.address(name, v, known...)
+}
 
 // parseKV parses repeated NAME=VALUE flags.
 func parseKV(flag string, vals []string) (map[string]string, error) {
@@ -153,7 +194,7 @@ func newDeployCmd(g *globals) *cobra.Command {
 		tee, region            string
 	)
 	cmd := &cobra.Command{
-		Use:   "deploy -f POD.yaml [--provider ADDR|auto] [--image REF=PATH]... | deploy --resume ID",
+		Use:   "deploy -f POD.yaml [--provider ADDR|auto] [--image REF=PATH]... | deploy --resume ID [--funds N] [--peer MULTIADDR]",
 		Short: "Deploy a pod: attest the provider, pay into a channel, provision; print its endpoints",
 		Long: `Deploy a pod to a provider (docs/publisher.md).
 
@@ -165,14 +206,39 @@ key and add it to an ephemeral local IPFS node connected to the provider;
 approve the token and create the payment channel pinning the attested enclave
 signer and the quoted prices; provision; print the endpoints.
 
+Amounts are whole tokens by symbol (5TPT, "0.25 TPT") or base units (1000,
+5e15).
+
 Every step is recorded in the deployment's state file. If the chain or the
-provider goes away mid-way, nothing is lost: resume with
-'tpod deploy --resume ID' or cancel with 'tpod pod cancel ID'.`,
+provider goes away mid-way, deploy says what it waits for every few seconds
+and gives up after --wait-timeout; nothing is lost: resume with
+'tpod deploy --resume ID' (the provider's addresses are looked up in the
+Registry again; --funds, --max-per-second and --peer correct the record
+while no channel exists) or cancel with 'tpod pod cancel ID'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if resume == "" && file == "" {
 				return usagef("-f POD.yaml is required (or --resume ID)")
+			}
+			var fundsQ, maxQ amount.Quantity
+			var err error
+			if funds != "" {
+				if fundsQ, err = amount.ParseQuantity(funds); err != nil {
+					return usagef("--funds %v", err)
+				}
+			}
+			if maxPerSecond != "" {
+				if maxQ, err = amount.ParseQuantity(maxPerSecond); err != nil {
+					return usagef("--max-per-second %v", err)
+				}
+			}
+			if resume != "" {
+				for _, fl := range []string{"file", "provider", "image", "secret", "policy", "dispute-period", "tee", "region", "no-approve", "insecure-allow-simulated"} {
+					if cmd.Flags().Changed(fl) {
+						return usagef("--%s cannot change a deployment being resumed (it keeps its record's); --funds, --max-per-second and --peer can", fl)
+					}
+				}
 			}
 			p, closeFn, err := f.open(cmd, g, true)
 			if err != nil {
@@ -181,11 +247,12 @@ provider goes away mid-way, nothing is lost: resume with
 			defer closeFn()
 			var rec *publisher.Record
 			if resume != "" {
-				rec, err = p.Resume(ctx, resume)
+				rec, err = p.Resume(ctx, publisher.ResumeRequest{ID: resume, Funds: fundsQ, MaxPerSecond: maxQ, PeerAddrs: peers})
 			} else {
-				req := publisher.DeployRequest{Manifest: file, Policy: policy, InsecureSimulated: insecure, NoApprove: noApprove, DisputePeriod: dispute, PeerAddrs: peers}
+				req := publisher.DeployRequest{Manifest: file, Policy: policy, InsecureSimulated: insecure, NoApprove: noApprove, DisputePeriod: dispute, PeerAddrs: peers,
+					Funds: fundsQ, MaxPerSecond: maxQ}
 				if providerArg != "" && providerArg != "auto" {
-					if req.Provider, err = f.address("--provider", providerArg); err != nil {
+					if req.Provider, err = f.providerAddress(cmd.Context(), p, "--provider", providerArg); err != nil {
 						return err
 					}
 				}
@@ -193,16 +260,6 @@ provider goes away mid-way, nothing is lost: resume with
 					return err
 				}
 				req.Filter = publisher.Filter{Token: req.Token, TEE: tee, Region: region}
-				if funds != "" {
-					if req.Funds, err = parseAmount(funds); err != nil {
-						return usagef("--funds: %v", err)
-					}
-				}
-				if maxPerSecond != "" {
-					if req.MaxPerSecond, err = parseAmount(maxPerSecond); err != nil {
-						return usagef("--max-per-second: %v", err)
-					}
-				}
 				if req.Images, err = parseKV("image", images); err != nil {
 					return err
 				}
@@ -210,6 +267,9 @@ provider goes away mid-way, nothing is lost: resume with
 					return err
 				}
 				rec, err = p.Deploy(ctx, req)
+			}
+			if rec != nil && rec.Token != "" {
+				f.tokenInfo(ctx, p.Chain(), common.HexToAddress(rec.Token))
 			}
 			if err != nil {
 				return err
@@ -219,9 +279,9 @@ provider goes away mid-way, nothing is lost: resume with
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&file, "file", "f", "", "pod manifest (tpod, Kubernetes Pod/Deployment or Compose)")
-	fl.StringVar(&providerArg, "provider", "auto", "provider account address (or a dev account label of --network), or auto: the cheapest that fits")
-	fl.StringVar(&funds, "funds", "", "initial deposit in token base units (default: one hour of the estimate, at least the provider's minimum)")
-	fl.StringVar(&maxPerSecond, "max-per-second", "", "most the provider may claim per second of receipt time (default: the pod at its limits + 10 MiB/s of egress)")
+	fl.StringVar(&providerArg, "provider", "auto", "provider account address (a unique prefix, or a dev account label of the network file), or auto: the cheapest that fits")
+	fl.StringVar(&funds, "funds", "", "initial deposit: "+amount.Help+" (default: one hour of the estimate, at least the provider's minimum)")
+	fl.StringVar(&maxPerSecond, "max-per-second", "", "most the provider may claim per second of receipt time: "+amount.Help+" (default: the pod at its limits + 10 MiB/s of egress)")
 	fl.DurationVar(&dispute, "dispute-period", 0, "dispute period of the channel (default: the provider's minimum, at least 1m)")
 	fl.StringVar(&policy, "policy", "", "attestation policy file replacing the default: the release policy built into this tpod (a development build: simulated only, any measurement) (docs/publisher.md)")
 	fl.BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated TEE evidence, which anyone can forge (development networks only)")
@@ -229,10 +289,10 @@ provider goes away mid-way, nothing is lost: resume with
 	fl.StringArrayVar(&images, "image", nil, "REF=PATH: image for a container image reference (docker archive or OCI layout); repeatable")
 	fl.StringArrayVar(&secrets, "secret", nil, "NAME=FILE: value of a secret, read from FILE; repeatable")
 	fl.StringArrayVar(&peers, "peer", nil, "provider peer multiaddr (with /p2p/ID), replacing the registry's addresses; repeatable")
-	fl.StringVar(&resume, "resume", "", "resume the interrupted deployment ID")
+	fl.StringVar(&resume, "resume", "", "resume the interrupted deployment ID (a unique prefix works)")
 	fl.StringVar(&tee, "tee", "", "with --provider auto: only providers of this TEE kind (sev-snp, tdx, simulated)")
 	fl.StringVar(&region, "region", "", "with --provider auto: only providers whose region starts with this")
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
 }
 
@@ -242,15 +302,15 @@ type deployResult struct {
 }
 
 func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
-	if g.output == "json" {
-		return pubWriteJSON(w, deployResult{rec})
+	if g.json() {
+		return writeJSON(w, deployResult{rec})
 	}
 	fmt.Fprintf(w, "deployment %s (%s): %s\n", rec.ID, rec.Name, rec.Step)
 	fmt.Fprintf(w, "  provider  %s (%s, peer %s)\n", rec.Provider.Address, rec.TEE, rec.Provider.PeerID)
 	fmt.Fprintf(w, "  enclave   %s\n", rec.EnclaveSigner)
 	printAttestation(w, rec)
 	fmt.Fprintf(w, "  channel   %s\n", rec.ChannelID)
-	fmt.Fprintf(w, "  funds     %s (max %s/s, dispute period %ds)\n", rec.Funds, rec.MaxPerSecond, rec.DisputePeriod)
+	fmt.Fprintf(w, "  funds     %s (at most %s, dispute period %s)\n", g.fmtAmount(rec.Funds), perHourOf(g, rec.MaxPerSecond), amount.Duration(time.Duration(rec.DisputePeriod)*time.Second))
 	if rec.MaxPerSecondNote != "" {
 		fmt.Fprintf(w, "  max/s     %s\n", rec.MaxPerSecondNote)
 	}
@@ -259,6 +319,18 @@ func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
 		fmt.Fprintf(w, "  endpoint  %s %s %s\n", e.Name, e.Protocol, e.Address)
 	}
 	return nil
+}
+
+// perHourOf formats a rate in base units per second as an amount per hour.
+func perHourOf(g *globals, perSecond string) string {
+	v, ok := new(big.Int).SetString(perSecond, 10)
+	if !ok {
+		return "-"
+	}
+	if g.raw {
+		return v.String() + "/s"
+	}
+	return amount.PerHour(v, g.token)
 }
 
 // printAttestation says what the deployment's attestation pinned: the policy,

@@ -106,7 +106,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 					a.PrivateKey = "" // keys stay in the 0600 file
 					pub.Accounts = append(pub.Accounts, a)
 				}
-				if err := chainWriteJSON(w, struct {
+				if err := writeJSON(w, struct {
 					File string `json:"file"`
 					*devnet.Info
 				}{out, &pub}); err != nil {
@@ -169,7 +169,7 @@ func newDevnetWaitCmd() *cobra.Command {
 			if err := chainWaitFile(cmd.Context(), args[0], timeout); err != nil {
 				return err
 			}
-			f := chainFlags{network: args[0]}
+			f := chainFlags{network: args[0], resolved: true}
 			c, err := f.dial(cmd)
 			if err != nil {
 				return err

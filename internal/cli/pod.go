@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/big"
 	"text/tabwriter"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/publisher"
 )
@@ -16,55 +19,96 @@ import (
 func newPodCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pod",
-		Short: "Manage deployed pods: list, status, logs, update, delete, cancel, verify-tls",
+		Short: "Manage deployed pods: list, status, logs, events, update, delete, cancel, prune, verify-tls",
 	}
-	cmd.AddCommand(newPodListCmd(g), newPodStatusCmd(g), newPodLogsCmd(g), newPodUpdateCmd(g), newPodDeleteCmd(g), newPodCancelCmd(g), newPodVerifyTLSCmd(g))
+	cmd.AddCommand(newPodListCmd(g), newPodStatusCmd(g), newPodLogsCmd(g), newPodEventsCmd(g), newPodUpdateCmd(g),
+		newPodDeleteCmd(g), newPodCancelCmd(g), newPodPruneCmd(g), newPodVerifyTLSCmd(g))
 	return cmd
 }
 
 func newPodListCmd(g *globals) *cobra.Command {
-	var stateDir string
+	var f pubFlags
+	var local bool
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the deployments recorded on this machine",
-		Args:  cobra.NoArgs,
+		Short: "List the deployments recorded here, with what is true of each on the chain and at its provider",
+		Long: `Lists the deployment records of the state directory. Each is checked
+against the chain (its channel and balance) and, when it should run and a
+wallet is given, against its provider (the pod's state): STATE is what is
+true now, STEP what the record says. Records of another network, or of an
+earlier run of a devnet, are flagged stale (tpod pod prune removes those
+that hold nothing). --local only reads the records.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir := stateDir
-			if dir == "" {
-				var err error
-				if dir, err = publisher.DefaultStateDir(); err != nil {
-					return err
-				}
-			}
-			recs, err := (&publisher.State{Dir: dir}).List()
+			st, err := f.state()
 			if err != nil {
 				return err
 			}
-			w := cmd.OutOrStdout()
-			if g.output == "json" {
-				if recs == nil {
-					recs = []*publisher.Record{}
-				}
-				return pubWriteJSON(w, recs)
+			recs, bad, err := st.List()
+			if err != nil {
+				return err
 			}
-			if len(recs) == 0 {
+			errw := cmd.ErrOrStderr()
+			for name, e := range bad {
+				fmt.Fprintf(errw, "warning: %s is not a readable record (%v); move it away or delete it\n", name, e)
+			}
+			var entries []publisher.Entry
+			tokenOf := func(string) amount.Token { return amount.Token{} }
+			if local || len(recs) == 0 {
+				for _, r := range recs {
+					entries = append(entries, publisher.Entry{Record: r, State: r.Step})
+				}
+			} else {
+				// The provider answers the channel's publisher only: ask it
+				// when a wallet is at hand, else check the chain alone.
+				_, werr := f.wallet()
+				p, closeFn, err := f.open(cmd, g, werr == nil)
+				if err != nil {
+					return err
+				}
+				defer closeFn()
+				entries = p.Reconcile(cmd.Context(), recs)
+				tokenOf = func(a string) amount.Token { return f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(a)) }
+			}
+			w := cmd.OutOrStdout()
+			if g.json() {
+				if entries == nil {
+					entries = []publisher.Entry{}
+				}
+				return writeJSON(w, entries)
+			}
+			if len(entries) == 0 {
 				fmt.Fprintln(w, "no deployments")
 				return nil
 			}
 			tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tSTEP\tPROVIDER\tCREATED\tENDPOINT")
-			for _, r := range recs {
-				ep := "-"
-				if len(r.Endpoints) > 0 {
-					ep = r.Endpoints[0].Address
+			fmt.Fprintln(tw, "ID\tNAME\tSTATE\tSTEP\tBALANCE\tPROVIDER\tCREATED\tDETAIL")
+			for _, e := range entries {
+				bal := "-"
+				if e.Balance != "" {
+					bal = g.fmtIn(e.Balance, tokenOf(e.Token))
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Step, r.Provider.Address, r.CreatedAt.Format(time.RFC3339), ep)
+				detail := e.Detail
+				if detail == "" && len(e.Endpoints) > 0 && e.Step == publisher.StepProvisioned {
+					detail = e.Endpoints[0].Address
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, e.State, e.Step, bal, shortAddr(e.Provider.Address),
+					e.CreatedAt.Local().Format("2006-01-02 15:04"), detail)
 			}
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&stateDir, "state-dir", "", "deployment records directory")
+	cmd.Flags().BoolVar(&local, "local", false, "only read the records: no chain, no provider")
+	f.register(g, cmd, true)
 	return cmd
+}
+
+// shortAddr abbreviates an address as tpod accepts it back: 0xE59c…802d.
+func shortAddr(a string) string {
+	if len(a) == 42 {
+		return a[:6] + "…" + a[38:]
+	}
+	return a
 }
 
 func newPodStatusCmd(g *globals) *cobra.Command {
@@ -84,8 +128,8 @@ func newPodStatusCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			if g.output == "json" {
-				return pubWriteJSON(w, st)
+			if g.json() {
+				return writeJSON(w, st)
 			}
 			fmt.Fprintf(w, "pod %s (%s): %s\n", st.ID, st.Name, st.State)
 			if st.Message != "" {
@@ -105,27 +149,14 @@ func newPodStatusCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(w, "  warning   %s\n", wn)
 			}
 			if st.Funds != nil {
-				printFunds(w, st.Funds)
+				f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(st.Funds.Token))
+				printFunds(g, w, st.Funds)
 			}
 			return nil
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
-}
-
-func printFunds(w io.Writer, f *publisher.Funds) {
-	fmt.Fprintf(w, "  channel   %s (%s)\n", f.Channel, f.Status)
-	fmt.Fprintf(w, "  balance   %s (deposited %s, spent %s)\n", f.Balance, f.Deposited, f.Spent)
-	fmt.Fprintf(w, "  usage     %v (receipt %d)\n", f.Usage, f.LastReceiptSeq)
-	if run, ok := f.Runway(); ok {
-		fmt.Fprintf(w, "  runway    %s at %s/s\n", run, f.BurnPerSecond)
-	} else {
-		fmt.Fprintf(w, "  runway    unbounded (nothing is billed now)\n")
-	}
-	if f.UnlockAmount != "0" {
-		fmt.Fprintf(w, "  unlocking %s, withdrawable after %s\n", f.UnlockAmount, time.Unix(int64(f.UnlockAt), 0).UTC().Format(time.RFC3339))
-	}
 }
 
 func newPodLogsCmd(g *globals) *cobra.Command {
@@ -136,8 +167,12 @@ func newPodLogsCmd(g *globals) *cobra.Command {
 	var forDur time.Duration
 	cmd := &cobra.Command{
 		Use:   "logs ID [-f]",
-		Short: "Print a pod's container logs; -f follows them",
-		Args:  cobra.ExactArgs(1),
+		Short: "Print a pod's container logs; -f follows them (-o json: one JSON object per line)",
+		Long: `Prints a pod's container logs, each line prefixed with its container and,
+when the provider's runtime recorded it, the time it was written. With
+-o json the output is NDJSON: one object per line, {"container", "stream",
+"time" (when recorded), "line"}.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, closeFn, err := f.open(cmd, g, true)
 			if err != nil {
@@ -154,8 +189,12 @@ func newPodLogsCmd(g *globals) *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			return p.Logs(ctx, args[0], p2p.LogOptions{Container: container, Follow: follow, TailLines: tail}, func(l publisher.LogLine) error {
-				if g.output == "json" {
-					return pubWriteJSON(w, l)
+				if g.json() {
+					return writeNDJSON(w, l)
+				}
+				if l.Time != nil {
+					_, err := fmt.Fprintf(w, "%s %s %s\n", l.Time.Local().Format("15:04:05.000"), l.Container, l.Line)
+					return err
 				}
 				_, err := fmt.Fprintf(w, "%s %s\n", l.Container, l.Line)
 				return err
@@ -167,7 +206,7 @@ func newPodLogsCmd(g *globals) *cobra.Command {
 	fl.DurationVar(&forDur, "follow-for", 0, "with -f, stop following after this long")
 	fl.StringVar(&container, "container", "", "only this container")
 	fl.Uint32Var(&tail, "tail", 0, "only the last N lines (0: all)")
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
 }
 
@@ -201,6 +240,7 @@ func newPodUpdateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(rec.Token))
 			return printDeployment(g, cmd.OutOrStdout(), rec)
 		},
 	}
@@ -210,7 +250,7 @@ func newPodUpdateCmd(g *globals) *cobra.Command {
 	fl.StringArrayVar(&secrets, "secret", nil, "NAME=FILE: secret value (default: the deploy's); repeatable")
 	fl.StringVar(&policy, "policy", "", "attestation policy file (default: the deploy's)")
 	fl.BoolVar(&insecure, "insecure-allow-simulated", false, "INSECURE: accept simulated TEE evidence (development only)")
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
 }
 
@@ -222,7 +262,8 @@ func newPodDeleteCmd(g *globals) *cobra.Command {
 		Short: "Stop the pod (final claim at the provider) and close its channel",
 		Long: `Stops and removes the pod at its provider, which bills it a last time, then
 closes the channel: the rest of the balance can be withdrawn with
-'tpod funds withdraw ID' once the dispute period is over.`,
+'tpod funds withdraw ID' once the dispute period is over. Deleting a
+deployment that was deleted or cancelled already says where its money is.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, closeFn, err := f.open(cmd, g, true)
@@ -230,15 +271,16 @@ closes the channel: the rest of the balance can be withdrawn with
 				return err
 			}
 			defer closeFn()
-			rec, err := p.Delete(cmd.Context(), args[0], force)
+			out, err := p.Delete(cmd.Context(), args[0], force)
 			if err != nil {
 				return err
 			}
-			return printEnded(g, cmd.OutOrStdout(), rec)
+			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(out.Token))
+			return printEnded(g, cmd.OutOrStdout(), out)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "close the channel even when the provider cannot be reached")
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
 }
 
@@ -246,35 +288,169 @@ func newPodCancelCmd(g *globals) *cobra.Command {
 	var f pubFlags
 	cmd := &cobra.Command{
 		Use:   "cancel ID",
-		Short: "Abandon an unfinished deployment; close its channel if one was created",
-		Args:  cobra.ExactArgs(1),
+		Short: "Abandon a deployment at any step; close its channel if one was created",
+		Long: `Abandons a deployment, finished or not: a pod the provider may run is
+deleted (best effort), an open channel is closed (the rest is withdrawable
+after the dispute period). A record of a devnet restarted since is
+cancelled here: its chain, and its channel, are gone.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, closeFn, err := f.open(cmd, g, true)
 			if err != nil {
 				return err
 			}
 			defer closeFn()
-			rec, err := p.Cancel(cmd.Context(), args[0])
+			out, err := p.Cancel(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			return printEnded(g, cmd.OutOrStdout(), rec)
+			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(out.Token))
+			return printEnded(g, cmd.OutOrStdout(), out)
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	return cmd
 }
 
-func printEnded(g *globals, w io.Writer, rec *publisher.Record) error {
-	if g.output == "json" {
-		return pubWriteJSON(w, rec)
+// printEnded says what delete or cancel did and where the money is.
+func printEnded(g *globals, w io.Writer, e *publisher.Ended) error {
+	if g.json() {
+		return writeJSON(w, e)
 	}
-	fmt.Fprintf(w, "deployment %s: %s\n", rec.ID, rec.Step)
-	if !rec.ChannelClosed {
+	if e.Already {
+		fmt.Fprintf(w, "deployment %s was %s already\n", e.ID, e.Step)
+	} else {
+		fmt.Fprintf(w, "deployment %s: %s\n", e.ID, e.Step)
+	}
+	if e.ProviderError != "" {
+		fmt.Fprintf(w, "the provider could not be told (%s): it stops the pod when the channel's funds end\n", e.ProviderError)
+	}
+	switch e.Channel {
+	case "none":
 		fmt.Fprintln(w, "no channel was created: no funds were moved")
-	}
-	if rec.ChannelClosed {
-		fmt.Fprintf(w, "the channel is closed; withdraw the rest after the dispute period (%ds) with: tpod funds withdraw %s\n", rec.DisputePeriod, rec.ID)
+	case "missing":
+		fmt.Fprintln(w, "its channel is not on this chain (made on an earlier run of a devnet, or another network): nothing to withdraw here")
+	case "closed":
+		fmt.Fprintln(w, "the channel is settled: nothing is left in it")
+	case "closing", "open":
+		rest, ok := new(big.Int).SetString(e.Remaining, 10)
+		if !ok || rest.Sign() == 0 {
+			fmt.Fprintln(w, "the channel is closing with nothing left in it")
+			break
+		}
+		fmt.Fprintf(w, "the channel is closing: %s comes back; withdraw it %s with: tpod funds withdraw %s\n", g.fmtAmount(e.Remaining), g.when(e.UnlockAt), e.ID)
 	}
 	return nil
+}
+
+func newPodPruneCmd(g *globals) *cobra.Command {
+	var f pubFlags
+	var force, dryRun bool
+	cmd := &cobra.Command{
+		Use:   "prune [ID]...",
+		Short: "Remove records that hold nothing (finished, or of a restarted devnet); named ones unless funds remain",
+		Long: `Without IDs, removes the records that hold nothing any more: deleted or
+cancelled deployments whose channel is settled or was never created, and
+records of an earlier run of this chain (a devnet restarted without
+--datadir). It keeps, and says why, records whose channel still holds funds,
+unfinished deploys (resume or cancel them, or name them), and records of
+another network (their funds may be there). Named records are removed
+unless their channel holds funds on this chain; --force removes them
+anyway.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, closeFn, err := f.open(cmd, g, false)
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			res, err := p.Prune(cmd.Context(), args, force, dryRun)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if g.json() {
+				return writeJSON(w, res)
+			}
+			verb := "removed"
+			if dryRun {
+				verb = "would remove"
+			}
+			for _, r := range res.Removed {
+				fmt.Fprintf(w, "%s %s (%s): %s\n", verb, r.ID, r.Name, r.Reason)
+			}
+			for _, r := range res.Kept {
+				fmt.Fprintf(w, "kept    %s (%s): %s\n", r.ID, r.Name, r.Reason)
+			}
+			if len(res.Removed)+len(res.Kept) == 0 {
+				fmt.Fprintln(w, "no records")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "remove named records even when funds may remain (you keep track of them)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would be removed, remove nothing")
+	f.register(g, cmd, false)
+	return cmd
+}
+
+func newPodEventsCmd(g *globals) *cobra.Command {
+	var f pubFlags
+	var follow bool
+	var every time.Duration
+	cmd := &cobra.Command{
+		Use:   "events ID [-f]",
+		Short: "What happened to a pod: deposits, claims, unlocks, price proposals, restarts, stops (-o json: NDJSON)",
+		Long: `Prints what happened to a deployment, oldest first: its channel's events on
+the chain (opened, deposits, each claim and what it paid, skipped claims,
+unlocks, withdrawals, closing, price proposals), its record's steps, and
+what its provider reports (container restarts, a pod stopped or scaled to
+zero). With -f it keeps printing new events until interrupted. With -o json
+each event is one JSON object per line.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, closeFn, err := f.open(cmd, g, true)
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			ctx := cmd.Context()
+			w := cmd.OutOrStdout()
+			seen := map[string]bool{}
+			for {
+				evs, err := p.Events(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				for _, e := range evs {
+					key := e.Kind + e.Tx + e.Message
+					if e.Source == "provider" {
+						key = e.Kind + e.Message // snapshots: once per distinct state
+					}
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					if g.json() {
+						if err := writeNDJSON(w, e); err != nil {
+							return err
+						}
+						continue
+					}
+					fmt.Fprintf(w, "%s  %-8s %s\n", e.Time.Local().Format(time.DateTime), e.Source, e.Message)
+				}
+				if !follow {
+					return nil
+				}
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(every):
+				}
+			}
+		},
+	}
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new events until interrupted")
+	cmd.Flags().DurationVar(&every, "interval", 2*time.Second, "with -f, how often to look for new events")
+	f.register(g, cmd, true)
+	return cmd
 }

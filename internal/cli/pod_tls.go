@@ -81,7 +81,7 @@ gateway's, inside the attested enclave.`,
 			}
 			w := cmd.OutOrStdout()
 			if g.output == "json" {
-				return pubWriteJSON(w, res)
+				return writeJSON(w, res)
 			}
 			src := "recorded at deploy"
 			if res.Fresh {
@@ -111,6 +111,6 @@ gateway's, inside the attested enclave.`,
 	fl.StringVar(&policy, "policy", "", "with --fresh: attestation policy file (default: the deploy's)")
 	fl.BoolVar(&insecure, "insecure-allow-simulated", false, "with --fresh: INSECURE: accept simulated TEE evidence (development only; default: what the deploy accepted)")
 	fl.DurationVar(&timeout, "timeout", 10*time.Second, "bound on each connection attempt")
-	f.register(cmd, false)
+	f.register(g, cmd, false)
 	return cmd
 }

@@ -3,12 +3,14 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math/big"
 	"strings"
 	"text/tabwriter"
-	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/publisher"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -61,7 +63,8 @@ func newProvidersListCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printOffers(g, cmd.OutOrStdout(), offers, totals != nil)
+			tokenOf := func(a common.Address) amount.Token { return f.tokenInfo(cmd.Context(), p.Chain(), a) }
+			return printOffers(g, cmd.OutOrStdout(), offers, totals != nil, tokenOf)
 		},
 	}
 	fl := cmd.Flags()
@@ -69,7 +72,7 @@ func newProvidersListCmd(g *globals) *cobra.Command {
 	fl.StringVar(&tee, "tee", "", "only providers of this TEE kind (sev-snp, tdx, simulated)")
 	fl.StringVar(&region, "region", "", "only providers whose region starts with this")
 	fl.BoolVar(&all, "all", false, "include deactivated providers")
-	f.register(cmd, false)
+	f.register(g, cmd, false)
 	return cmd
 }
 
@@ -85,22 +88,22 @@ func newProvidersShowCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			addr, err := f.address("PROVIDER", args[0])
-			if err != nil {
-				return err
-			}
 			p, closeFn, err := f.open(cmd, g, false)
 			if err != nil {
 				return err
 			}
 			defer closeFn()
+			addr, err := f.providerAddress(cmd.Context(), p, "PROVIDER", args[0])
+			if err != nil {
+				return err
+			}
 			offers, err := p.Provider(cmd.Context(), addr, totals)
 			if err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
 			if g.output == "json" {
-				return pubWriteJSON(w, offers)
+				return writeJSON(w, offers)
 			}
 			if len(offers) == 0 {
 				fmt.Fprintf(w, "provider %s has no pricing tables\n", addr.Hex())
@@ -118,28 +121,37 @@ func newProvidersShowCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(w, "evidence  %s\n", o.AttestationCID)
 			}
 			for _, t := range offers {
-				fmt.Fprintf(w, "pricing in token %s (min dispute period %s):\n", t.Token.Hex(), t.MinDisputePeriod)
+				tok := f.tokenInfo(cmd.Context(), p.Chain(), t.Token)
+				name := t.Token.Hex()
+				if tok.Known() {
+					name = tok.Symbol + " (" + t.Token.Hex() + ")"
+				}
+				fmt.Fprintf(w, "pricing in %s, min dispute period %s:\n", name, amount.Duration(t.MinDisputePeriod))
 				for i, pr := range t.Prices {
-					fmt.Fprintf(w, "  %-16s %s per %s\n", usage.Names[i], pr, usage.Units[i])
+					fmt.Fprintf(w, "  %-16s %s per %s (%s per hour of one unit/s)\n", usage.Labels[i], g.fmtIn(pr, tok), usage.Units[i], amountPerHour(g, pr, tok))
 				}
 				if t.Hourly != nil {
-					fmt.Fprintf(w, "  your pod: %s/s reserved, about %s per hour (fits: %v)\n", t.ReservedPerSecond, t.Hourly, t.Fits)
+					fits := "fits"
+					if !t.Fits {
+						fits = "does NOT fit its capacity"
+					}
+					fmt.Fprintf(w, "  your pod: %s reserved, about %s in all (%s)\n", amountPerHour(g, t.ReservedPerSecond, tok), g.fmtIn(t.Hourly, tok)+"/h", fits)
 				}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "estimate the cost of this pod manifest")
-	f.register(cmd, false)
+	f.register(g, cmd, false)
 	return cmd
 }
 
-func printOffers(g *globals, w io.Writer, offers []publisher.Offer, ranked bool) error {
+func printOffers(g *globals, w io.Writer, offers []publisher.Offer, ranked bool, tokenOf func(common.Address) amount.Token) error {
 	if g.output == "json" {
 		if offers == nil {
 			offers = []publisher.Offer{}
 		}
-		return pubWriteJSON(w, offers)
+		return writeJSON(w, offers)
 	}
 	if len(offers) == 0 {
 		fmt.Fprintln(w, "no providers match")
@@ -149,20 +161,23 @@ func printOffers(g *globals, w io.Writer, offers []publisher.Offer, ranked bool)
 	if ranked {
 		fmt.Fprintln(tw, "RANK\tPROVIDER\tTEE\tREGION\tTOKEN\tPER HOUR\tFITS\tMIN DISPUTE")
 	} else {
-		fmt.Fprintln(tw, "PROVIDER\tTEE\tREGION\tTOKEN\tCPU/MEM PRICE\tCAPACITY\tMIN DISPUTE")
+		fmt.Fprintln(tw, "PROVIDER\tTEE\tREGION\tTOKEN\tCPU (1 core)\tMEMORY (1 MiB)\tCAPACITY\tMIN DISPUTE")
 	}
 	for i, o := range offers {
 		region := o.Region
 		if region == "" {
 			region = "-"
 		}
-		tok := o.Token.Hex()
-		tok = tok[:8] + "…" + tok[len(tok)-4:]
+		ti := tokenOf(o.Token)
+		tok := ti.Symbol
+		if !ti.Known() {
+			tok = shortAddr(o.Token.Hex())
+		}
 		if ranked {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%v\t%s\n", i+1, o.Provider.Hex(), o.TEE, region, tok, o.Hourly, o.Fits, o.MinDisputePeriod.Round(time.Second))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%v\t%s\n", i+1, o.Provider.Hex(), o.TEE, region, tok, g.fmtIn(o.Hourly, ti), o.Fits, amount.Duration(o.MinDisputePeriod))
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s/%s\t%dm %dMiB\t%s\n", o.Provider.Hex(), o.TEE, region, tok,
-				o.Prices[usage.CPUReserved], o.Prices[usage.MemoryReserved], o.Capacity.CPUMilli, o.Capacity.MemoryMiB, o.MinDisputePeriod.Round(time.Second))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%dm %dMiB\t%s\n", o.Provider.Hex(), o.TEE, region, tok,
+				amountPerHour(g, scaled(o.Prices[usage.CPUReserved], 1000), ti), amountPerHour(g, scaled(o.Prices[usage.MemoryReserved], 1024), ti), o.Capacity.CPUMilli, o.Capacity.MemoryMiB, amount.Duration(o.MinDisputePeriod))
 		}
 	}
 	tw.Flush()
@@ -170,4 +185,12 @@ func printOffers(g *globals, w io.Writer, offers []publisher.Offer, ranked bool)
 		fmt.Fprintln(w, strings.TrimSpace("(give -f POD.yaml to rank by the cost of your pod)"))
 	}
 	return nil
+}
+
+// scaled is v × n (a price per millicore or MiB as one per core or GiB).
+func scaled(v *big.Int, n int64) *big.Int {
+	if v == nil {
+		return nil
+	}
+	return new(big.Int).Mul(v, big.NewInt(n))
 }

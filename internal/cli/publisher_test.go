@@ -222,7 +222,7 @@ var pubScriptMu sync.Mutex
 
 // pubEnv are the script variables the in-process tpod sees as its
 // environment (it reads TPOD_* at flag registration).
-var pubEnv = []string{"TPOD_STATE_DIR", "TPOD_NETWORK"}
+var pubEnv = []string{"TPOD_STATE_DIR", "TPOD_NETWORK", "TPOD_CONFIG", "TPOD_CONTEXT"}
 
 // TestPublisherScripts runs the publisher command scripts (deploy_*, pod_*,
 // funds_*, providers_*, watch_*) against one in-process network.
@@ -248,6 +248,7 @@ func TestPublisherScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("TPOD_NETWORK", w.netFile)
 			e.Setenv("TPOD_STATE_DIR", filepath.Join(e.WorkDir, "state"))
+			e.Setenv("TPOD_CONFIG", filepath.Join(e.WorkDir, ".config", "tpod", "config.yaml"))
 			e.Setenv("RPC", w.net.Info().RPC.HTTP)
 			e.Setenv("PROVIDER", w.provider.Address().Hex())
 			e.Setenv("OFFLINE", w.offline)

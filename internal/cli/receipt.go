@@ -148,7 +148,7 @@ accepted receipt; 'channel claim' waits for the chain's clock to catch up).`,
 			if err != nil {
 				return err
 			}
-			payAddr, err := f.contract("payment", f.payment)
+			payAddr, err := f.contract("payment")
 			if err != nil {
 				return err
 			}
@@ -185,20 +185,20 @@ accepted receipt; 'channel claim' waits for the chain's clock to catch up).`,
 			rf := receiptFile{ChainID: c.ChainID().Uint64(), Payment: payAddr, ChannelID: id[:], Seq: seq, Time: t, Usage: u, Signer: w.Address(), Signature: sig}
 			fmt.Fprintf(cmd.ErrOrStderr(), "receipt %d signed by dev enclave key %s (development tool)\n", seq, w.Address().Hex())
 			if out == "" {
-				return chainWriteJSON(cmd.OutOrStdout(), rf)
+				return writeJSON(cmd.OutOrStdout(), rf)
 			}
 			fh, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 			if err != nil {
 				return fmt.Errorf("write receipt: %w", err)
 			}
-			if err := chainWriteJSON(fh, rf); err != nil {
+			if err := writeJSON(fh, rf); err != nil {
 				fh.Close()
 				return fmt.Errorf("write receipt: %w", err)
 			}
 			return fh.Close()
 		},
 	}
-	f.register(cmd, true)
+	f.register(g, cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&channel, "channel", "", "channel ID (0x + 64 hex digits)")
 	fl.Uint64Var(&seq, "seq", 0, "receipt sequence number, increasing from 1")
@@ -219,7 +219,7 @@ func newReceiptVerifyCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.output == "json" {
-				return chainWriteJSON(cmd.OutOrStdout(), rf)
+				return writeJSON(cmd.OutOrStdout(), rf)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "receipt %d of channel %s at %d signed by %s (chain %d, payment %s)\n",
 				rf.Seq, hexutil.Encode(rf.ChannelID), rf.Time, rf.Signer.Hex(), rf.ChainID, rf.Payment.Hex())

@@ -23,7 +23,7 @@ func signedReceiptJSON(t testing.TB) []byte {
 	}
 	rf := receiptFile{ChainID: 1337, Payment: d.Contract, ChannelID: r.ChannelID[:], Seq: 1, Time: 2, Signer: s.Address(), Signature: sig}
 	var b strings.Builder
-	if err := chainWriteJSON(&b, rf); err != nil {
+	if err := writeJSON(&b, rf); err != nil {
 		t.Fatal(err)
 	}
 	return []byte(b.String())
@@ -55,30 +55,4 @@ func FuzzParseReceiptFile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parseReceiptFile(data)
 	})
-}
-
-func TestParseAmount(t *testing.T) {
-	for in, want := range map[string]string{"0": "0", "1_000": "1000", "5e18": "5000000000000000000", "7E2": "700"} {
-		v, err := parseAmount(in)
-		if err != nil || v.String() != want {
-			t.Errorf("%s: %v %v", in, v, err)
-		}
-	}
-	for _, in := range []string{"-1", "1.5", "1e", "1e99", "x", ""} {
-		if _, err := parseAmount(in); err == nil {
-			t.Errorf("%q accepted", in)
-		}
-	}
-}
-
-func TestFormatUnits(t *testing.T) {
-	for _, tc := range []struct {
-		v    int64
-		d    uint8
-		want string
-	}{{0, 18, "0"}, {1, 2, "0.01"}, {1500, 3, "1.5"}, {2000, 3, "2"}, {7, 0, "7"}} {
-		if got := formatUnits(big.NewInt(tc.v), tc.d); got != tc.want {
-			t.Errorf("formatUnits(%d, %d) = %q, want %q", tc.v, tc.d, got, tc.want)
-		}
-	}
 }

@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/publisher"
 )
 
@@ -15,15 +15,28 @@ func newWatchCmd(g *globals) *cobra.Command {
 	var f pubFlags
 	var threshold, interval time.Duration
 	var webhook string
-	var once, keepGoing bool
+	var once, exitOnLow bool
 	cmd := &cobra.Command{
 		Use:   "watch [ID]...",
-		Short: "Warn when a pod's runway falls below a threshold (message, exit code, webhook)",
+		Short: "Watch pods' runways: alert once when one runs low, once when it recovers (message, webhook, exit code)",
 		Long: `Checks the runway (channel balance / estimated cost per second) of the given
-deployments, or of every running deployment recorded here, every --interval.
-When one falls below --threshold it prints a warning on stderr, POSTs the
-warnings as JSON ({"warnings": [...]}) to --webhook if given, and exits
-non-zero (unless --keep-going). With --once it checks a single time.`,
+deployments, or of every running deployment of this network recorded here,
+every --interval, and keeps watching until interrupted.
+
+An alert is sent once when it happens, not at every check: "low" when a
+runway falls below --threshold, "recovered" when it is above again (a
+deposit), "problem" when a runway cannot be read (its channel is gone, the
+chain does not answer) and "resolved" when it can again. A record of
+another network or of a devnet restarted since is left out, and one pod's
+problem never stops the watch of the others.
+
+Each check prints every runway (text), or one JSON object per line
+(-o json: {"time", "runways": [...], "alerts": [...]}). Alerts go to stderr
+and, as JSON ({"alerts": [...]}), to --webhook.
+
+--once checks a single time: exit 0 when every runway is above the
+threshold, 3 when one is below. --exit-on-low stops a watch at the first
+low runway, with status 3.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if webhook != "" {
 				u, err := url.Parse(webhook)
@@ -40,36 +53,40 @@ non-zero (unless --keep-going). With --once it checks a single time.`,
 			}
 			defer closeFn()
 			ctx := cmd.Context()
-			errw := cmd.ErrOrStderr()
-			warned := false
+			errw, out := cmd.ErrOrStderr(), cmd.OutOrStdout()
+			w := &publisher.Watch{Threshold: threshold, Token: func(a string) amount.Token { return f.tokenInfo(ctx, p.Chain(), hexAddr(a)) }}
 			for {
-				ws, err := p.CheckRunways(ctx, args, threshold)
+				runways, err := p.Runways(ctx, args)
 				if err != nil {
 					return err
 				}
-				for _, w := range ws {
-					fmt.Fprintf(errw, "WARNING: %s\n", w.Message)
-				}
-				if g.output == "json" && len(ws) > 0 {
-					pubWriteJSON(cmd.OutOrStdout(), ws)
-				}
-				if len(ws) > 0 {
-					warned = true
-					if webhook != "" {
-						if err := publisher.PostWebhook(ctx, webhook, ws); err != nil {
-							fmt.Fprintf(errw, "tpod: %v\n", err)
-						}
+				alerts := w.Step(runways)
+				now := time.Now()
+				if g.json() {
+					if err := writeNDJSON(out, struct {
+						Time             time.Time          `json:"time"`
+						ThresholdSeconds int64              `json:"thresholdSeconds"`
+						Runways          []publisher.Runway `json:"runways"`
+						Alerts           []publisher.Alert  `json:"alerts"`
+					}{now.UTC(), int64(threshold / time.Second), runways, orEmpty(alerts)}); err != nil {
+						return err
 					}
-					if !keepGoing {
-						return exitError{fmt.Errorf("runway below %s for %d pod(s)", threshold, len(ws)), exitLowRunway}
+				} else {
+					printRunways(g, &f, p, cmd, runways, threshold)
+				}
+				for _, a := range alerts {
+					fmt.Fprintf(errw, "%s: %s\n", alertWord(a.Kind), a.Message)
+				}
+				if len(alerts) > 0 && webhook != "" {
+					if err := publisher.PostWebhook(ctx, webhook, alerts); err != nil {
+						fmt.Fprintf(errw, "tpod: %v (the alerts stand; the next ones are sent as they come)\n", err)
 					}
-				} else if g.output != "json" {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s: every runway is above %s\n", time.Now().UTC().Format(time.RFC3339), threshold)
+				}
+				low := w.Low()
+				if len(low) > 0 && (once || exitOnLow) {
+					return &printedError{exitError{fmt.Errorf("runway below %s for %d pod(s)", threshold, len(low)), exitLowRunway}}
 				}
 				if once {
-					if warned {
-						return exitError{errors.New("runway below threshold"), exitLowRunway}
-					}
 					return nil
 				}
 				select {
@@ -81,11 +98,58 @@ non-zero (unless --keep-going). With --once it checks a single time.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.DurationVar(&threshold, "threshold", time.Hour, "warn when the runway is shorter than this")
+	fl.DurationVar(&threshold, "threshold", time.Hour, "alert when a runway is shorter than this")
 	fl.DurationVar(&interval, "interval", 30*time.Second, "how often to check")
-	fl.StringVar(&webhook, "webhook", "", "POST warnings as JSON to this http(s) URL")
-	fl.BoolVar(&once, "once", false, "check once and exit (non-zero when a runway is low)")
-	fl.BoolVar(&keepGoing, "keep-going", false, "keep watching after a warning")
-	f.register(cmd, false)
+	fl.StringVar(&webhook, "webhook", "", "POST alerts as JSON to this http(s) URL")
+	fl.BoolVar(&once, "once", false, "check once and exit (status 3 when a runway is low)")
+	fl.BoolVar(&exitOnLow, "exit-on-low", false, "stop at the first low runway with status 3 (the default keeps watching)")
+	f.register(g, cmd, false)
 	return cmd
+}
+
+func orEmpty(a []publisher.Alert) []publisher.Alert {
+	if a == nil {
+		return []publisher.Alert{}
+	}
+	return a
+}
+
+func alertWord(kind string) string {
+	switch kind {
+	case publisher.AlertLow:
+		return "LOW"
+	case publisher.AlertRecovered:
+		return "RECOVERED"
+	case publisher.AlertProblem:
+		return "PROBLEM"
+	}
+	return "RESOLVED"
+}
+
+// printRunways prints one check: each pod's runway against the threshold.
+func printRunways(g *globals, f *pubFlags, p *publisher.Publisher, cmd *cobra.Command, rs []publisher.Runway, threshold time.Duration) {
+	w := cmd.OutOrStdout()
+	stamp := time.Now().Local().Format("15:04:05")
+	if len(rs) == 0 {
+		fmt.Fprintf(w, "%s: no running deployment of this network to watch\n", stamp)
+		return
+	}
+	for _, r := range rs {
+		tok := f.tokenInfo(cmd.Context(), p.Chain(), hexAddr(r.Token))
+		switch {
+		case r.Problem != "":
+			fmt.Fprintf(w, "%s  %s (%s): cannot check: %s\n", stamp, r.ID, r.Name, r.Problem)
+		case r.RunwaySeconds < 0:
+			fmt.Fprintf(w, "%s  %s (%s): runway unbounded (nothing is billed now), balance %s\n", stamp, r.ID, r.Name, g.fmtIn(r.Balance, tok))
+		default:
+			run := time.Duration(r.RunwaySeconds) * time.Second
+			mark := "ok"
+			if run < threshold {
+				mark = "LOW"
+			}
+			burn, _ := parseBigString(r.BurnPerSecond)
+			fmt.Fprintf(w, "%s  %s (%s): runway %s (%s, threshold %s), balance %s at %s\n", stamp, r.ID, r.Name, amount.Duration(run), mark,
+				amount.Duration(threshold), g.fmtIn(r.Balance, tok), amountPerHour(g, burn, tok))
+		}
+	}
 }

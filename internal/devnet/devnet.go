@@ -60,6 +60,8 @@ type Devnet struct {
 	beacon *catalyst.SimulatedBeacon
 	client *chain.Client
 	info   Info
+	// genesis is the genesis time chosen for a new chain.
+	genesis uint64
 }
 
 // ChainID of every devnet (go-ethereum's developer chain).
@@ -128,6 +130,8 @@ func start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 		Fork:        Fork(),
 		DataDir:     cfg.DataDir,
 		Token:       Token{Symbol: "TPT", Decimals: 18},
+		GenesisTime: d.eth.BlockChain().Genesis().Time(),
+		Genesis:     d.eth.BlockChain().Genesis().Hash(),
 	}
 	for i := 0; i < 4+cfg.ExtraAccounts; i++ {
 		w := DevKey(i)
@@ -146,6 +150,21 @@ func start(ctx context.Context, cfg Config) (d *Devnet, err error) {
 	}
 	d.log.Info("devnet up", "fork", d.info.Fork, "http", d.info.RPC.HTTP, "ws", d.info.RPC.WS, "payment", d.info.Contracts.Payment)
 	return d, nil
+}
+
+// genesisTime is the genesis timestamp: the data dir's (0 for one made
+// before it was recorded, whose genesis had none), else now.
+func (d *Devnet) genesisTime() uint64 {
+	if d.cfg.DataDir != "" {
+		if old, err := ReadInfo(filepath.Join(d.cfg.DataDir, "devnet.json")); err == nil {
+			return old.GenesisTime
+		}
+		if _, err := os.Stat(filepath.Join(d.cfg.DataDir, "tpod-devnet")); err == nil {
+			return 0
+		}
+	}
+	d.genesis = uint64(time.Now().Unix())
+	return d.genesis
 }
 
 func (d *Devnet) startNode() error {
@@ -176,6 +195,10 @@ func (d *Devnet) startNode() error {
 	ec.NetworkId = ChainID
 	ec.Genesis = core.DeveloperGenesisBlock(60_000_000, &deployer)
 	ec.Genesis.Config = ChainConfig()
+	// Each new chain gets its own genesis (its time), so records of an
+	// earlier run, which reuses chain ID and contract addresses, are told
+	// apart; a data dir keeps its genesis.
+	ec.Genesis.Timestamp = d.genesisTime()
 	ec.SyncMode = ethconfig.FullSync
 	ec.Miner.PendingFeeRecipient = deployer
 	ec.TxPool.NoLocals = true

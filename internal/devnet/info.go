@@ -28,15 +28,20 @@ const (
 // Info is what the devnet file holds: how to reach the chain, where the
 // contracts are and the dev keys. Later issues add sections (IPFS, provider).
 type Info struct {
-	Version     int            `json:"version"`
-	ChainID     uint64         `json:"chainId"`
-	RPC         RPC            `json:"rpc"`
-	BlockPeriod uint64         `json:"blockPeriod"`
-	Fork        string         `json:"fork,omitempty"` // the rules the chain runs, as Ethereum mainnet (e.g. "Osaka")
-	Contracts   Contracts      `json:"contracts"`
-	Token       Token          `json:"token"`
-	Accounts    []Account      `json:"accounts"`
-	DataDir     string         `json:"dataDir,omitempty"`
+	Version     int       `json:"version"`
+	ChainID     uint64    `json:"chainId"`
+	RPC         RPC       `json:"rpc"`
+	BlockPeriod uint64    `json:"blockPeriod"`
+	Fork        string    `json:"fork,omitempty"` // the rules the chain runs, as Ethereum mainnet (e.g. "Osaka")
+	Contracts   Contracts `json:"contracts"`
+	Token       Token     `json:"token"`
+	Accounts    []Account `json:"accounts"`
+	DataDir     string    `json:"dataDir,omitempty"`
+	// Genesis is the hash of the chain's first block, GenesisTime its
+	// time: a devnet started anew has another, so records made on an
+	// earlier run are told apart (chain ID and addresses stay the same).
+	Genesis     common.Hash    `json:"genesis"`
+	GenesisTime uint64         `json:"genesisTime"`
 	Extra       map[string]any `json:"extra,omitempty"`
 }
 

@@ -21,6 +21,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/chain"
@@ -46,11 +47,12 @@ type DeployRequest struct {
 	PeerAddrs []string
 	// Token to pay in (zero: Filter.Token, else the provider's first table).
 	Token common.Address
-	// Funds is the initial deposit (nil: one hour of the estimate, at least
-	// the provider's minimum deposit).
-	Funds *big.Int
-	// MaxPerSecond caps payment per second of receipt time (nil: default).
-	MaxPerSecond *big.Int
+	// Funds is the initial deposit, in base units or whole tokens ("5TPT";
+	// zero: one hour of the estimate, at least the provider's minimum
+	// deposit).
+	Funds amount.Quantity
+	// MaxPerSecond caps payment per second of receipt time (zero: default).
+	MaxPerSecond amount.Quantity
 	// DisputePeriod (0: the provider's minimum, at least one minute).
 	DisputePeriod time.Duration
 	// Policy is the attestation policy file ("" : the built-in policy,
@@ -145,11 +147,9 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 	if p.cfg.Registry != nil {
 		rec.Registry = p.cfg.Registry.Address().Hex()
 	}
-	if req.Funds != nil {
-		rec.Funds = req.Funds.String()
-	}
-	if req.MaxPerSecond != nil {
-		rec.MaxPerSecond = req.MaxPerSecond.String()
+	rec.Genesis = p.Network(ctx).Genesis
+	if err := p.setAmounts(ctx, rec, req.Funds, req.MaxPerSecond); err != nil {
+		return nil, err
 	}
 	cid := payment.ChannelID(w.Address(), offer.Provider, podID)
 	rec.ChannelID = hexutil.Encode(cid[:])
@@ -211,21 +211,65 @@ func (p *Publisher) probe(ctx context.Context, o *Offer, policy string, insecure
 	return err
 }
 
+// ResumeRequest continues an interrupted deployment, with corrections.
+type ResumeRequest struct {
+	ID string
+	// Funds and MaxPerSecond replace the record's, while no channel exists
+	// (zero: keep them).
+	Funds, MaxPerSecond amount.Quantity
+	// PeerAddrs replace the provider's addresses (else they are looked up
+	// in the Registry again: a provider that restarted may have moved).
+	PeerAddrs []string
+}
+
+// setAmounts resolves the funds and cap quantities in the record's token.
+func (p *Publisher) setAmounts(ctx context.Context, rec *Record, funds, maxPerSecond amount.Quantity) error {
+	tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+	if !funds.IsZero() {
+		v, err := funds.Resolve(tok)
+		if err != nil {
+			return fmt.Errorf("funds %v: %w", err, ErrInvalid)
+		}
+		if v.Sign() == 0 {
+			return fmt.Errorf("funds %s: a channel needs a deposit: %w", funds, ErrInvalid)
+		}
+		rec.Funds = v.String()
+	}
+	if !maxPerSecond.IsZero() {
+		v, err := maxPerSecond.Resolve(tok)
+		if err != nil {
+			return fmt.Errorf("max per second %v: %w", err, ErrInvalid)
+		}
+		rec.MaxPerSecond = v.String()
+	}
+	return nil
+}
+
 // Resume continues an interrupted deployment from its record. Steps already
-// done on-chain are not repeated (the chain is checked, not only the record).
-func (p *Publisher) Resume(ctx context.Context, id string) (*Record, error) {
-	rec, err := p.cfg.State.Load(id)
+// done on-chain are not repeated (the chain is checked, not only the
+// record). The provider's peer and addresses are looked up in the Registry
+// again (or taken from PeerAddrs): a provider that restarted may have
+// moved. Corrected funds or cap apply while no channel exists. A record of
+// a devnet that was restarted since continues on this chain.
+func (p *Publisher) Resume(ctx context.Context, req ResumeRequest) (*Record, error) {
+	rec, err := p.cfg.State.Load(req.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkRecord(rec); err != nil {
-		return rec, err
-	}
 	switch rec.Step {
 	case StepProvisioned:
-		return rec, nil
+		if req.Funds.IsZero() && req.MaxPerSecond.IsZero() {
+			return rec, nil
+		}
+		return rec, fmt.Errorf("deployment %s runs already: its channel's funds are set; add more with `tpod funds deposit %s AMOUNT`: %w", rec.ID, rec.ID, ErrInvalid)
 	case StepDeleted, StepCancelled:
 		return rec, fmt.Errorf("deployment %s was %s; deploy again instead: %w", rec.ID, rec.Step, ErrInvalid)
+	}
+	if err := p.retarget(ctx, rec); err != nil {
+		return rec, err
+	}
+	if err := p.checkRecord(ctx, rec); err != nil {
+		return rec, err
 	}
 	pod, err := loadManifest(rec.Manifest)
 	if err != nil {
@@ -234,28 +278,83 @@ func (p *Publisher) Resume(ctx context.Context, id string) (*Record, error) {
 	if h := pod.Hash(); hex.EncodeToString(h[:]) != rec.ManifestHash {
 		return rec, fmt.Errorf("manifest %s changed since the deploy started; cancel it (tpod pod cancel %s) and deploy again: %w", rec.Manifest, rec.ID, ErrInvalid)
 	}
-	offer := &Offer{Provider: common.HexToAddress(rec.Provider.Address), Token: common.HexToAddress(rec.Token)}
-	// Fresh registry data for the prices and addresses, unless pinned already.
-	if offers, err := p.Provider(ctx, offer.Provider, nil); err == nil {
-		for i := range offers {
-			if offers[i].Token == offer.Token {
-				o := offers[i]
-				offer = &o
-			}
+	if !req.Funds.IsZero() || !req.MaxPerSecond.IsZero() {
+		var onChain bool
+		if err := p.patiently(ctx, rec.ID, "reading the channel", func() (err error) {
+			onChain, err = p.channelExists(ctx, mustParse32(rec.ChannelID))
+			return err
+		}); err != nil {
+			return rec, err
 		}
+		if onChain || rec.Reached(StepChannel) {
+			return rec, fmt.Errorf("deployment %s's channel exists already with its funds; resume without --funds and add more with `tpod funds deposit %s AMOUNT`: %w", rec.ID, rec.ID, ErrInvalid)
+		}
+		if err := p.setAmounts(ctx, rec, req.Funds, req.MaxPerSecond); err != nil {
+			return rec, err
+		}
+		if rec.Reached(StepQuoted) {
+			rec.Step = StepAttested // the new terms are checked against a fresh quote
+		}
+		rec.LastError = ""
+		if err := p.cfg.State.Save(rec); err != nil {
+			return rec, err
+		}
+	}
+	offer := &Offer{Provider: common.HexToAddress(rec.Provider.Address), Token: common.HexToAddress(rec.Token)}
+	// Fresh registry data for the prices, the peer and its addresses.
+	var offers []Offer
+	if err := p.patiently(ctx, rec.ID, "reading the provider's Registry entry", func() (err error) {
+		offers, err = p.Provider(ctx, offer.Provider, nil)
+		if errors.Is(err, ErrNotFound) {
+			return nil // not registered (any more): keep the recorded addresses
+		}
+		return err
+	}); err != nil {
+		return rec, err
+	}
+	for i := range offers {
+		if offers[i].Token == offer.Token {
+			o := offers[i]
+			offer = &o
+		}
+	}
+	if len(req.PeerAddrs) > 0 {
+		info, err := peerInfo("", req.PeerAddrs)
+		if err != nil {
+			return rec, err
+		}
+		rec.Provider.PeerID, rec.Provider.Addrs = info.ID.String(), req.PeerAddrs
+	} else if offer.PeerID != "" {
+		rec.Provider.PeerID = offer.PeerID
+		rec.Provider.Addrs = p.withHints(offer.Provider, offer.Addrs)
 	}
 	return rec, p.run(ctx, rec, pod, offer)
 }
 
-// checkRecord refuses a record of another network or wallet.
-func (p *Publisher) checkRecord(rec *Record) error {
-	if rec.ChainID != p.cfg.Chain.ChainID().Uint64() || !strings.EqualFold(rec.Payment, p.cfg.Payment.Address().Hex()) {
-		return fmt.Errorf("deployment %s is on chain %d with Payment %s, not this network: %w", rec.ID, rec.ChainID, rec.Payment, ErrInvalid)
+// retarget moves a record of a restarted devnet (same chain ID and
+// contracts, another genesis) to this chain: the old chain is gone, and
+// with it anything the record did there. Records of another network stay
+// as they are (checkRecord refuses them).
+func (p *Publisher) retarget(ctx context.Context, rec *Record) error {
+	st := p.Stale(ctx, rec)
+	if st == nil || !st.Restarted {
+		return nil
 	}
-	if p.cfg.Wallet != nil && !strings.EqualFold(rec.Publisher, p.cfg.Wallet.Address().Hex()) {
-		return fmt.Errorf("deployment %s belongs to %s, not the signing wallet %s: %w", rec.ID, rec.Publisher, p.cfg.Wallet.Address().Hex(), ErrInvalid)
+	rec.Genesis = p.Network(ctx).Genesis
+	if rec.Reached(StepApproved) {
+		// Its channel (if any) went with the old chain: pay again here.
+		rec.Step = StepUploaded
+		rec.ChannelTx, rec.ApproveTx, rec.ChannelClosed = "", "", false
 	}
-	return nil
+	if p.cfg.Progress != nil {
+		p.cfg.Progress(Event{Deployment: rec.ID, Step: "pick", Message: "the record was made on an earlier run of this chain (a restarted devnet): continuing on this one"})
+	}
+	return p.cfg.State.Save(rec)
+}
+
+func mustParse32(s string) [32]byte {
+	v, _ := parse32(s)
+	return v
 }
 
 // DeployError is a failed deploy: the step that failed and what the
@@ -303,8 +402,11 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	// Does the channel exist already (a previous run created it even if we
 	// never saw the receipt)?
 	current = "reading the channel"
-	onChain, err := p.channelExists(ctx, channelID)
-	if err != nil {
+	var onChain bool
+	if err := p.patiently(ctx, rec.ID, "reading the channel", func() (err error) {
+		onChain, err = p.channelExists(ctx, channelID)
+		return err
+	}); err != nil {
 		return err
 	}
 	if onChain && !rec.Reached(StepChannel) {
@@ -494,18 +596,22 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 		}
 		rec.Funds = f.String()
 	} else if funds, _ := new(big.Int).SetString(rec.Funds, 10); table.MinDeposit != nil && funds.Cmp(table.MinDeposit) < 0 {
-		return fmt.Errorf("funds %s are below the provider's minimum deposit %s (%s of runway): %w", funds, table.MinDeposit, q.MinRunway, ErrFunds)
+		tok := p.tokenInfo(context.Background(), token)
+		return fmt.Errorf("funds of %s are below the provider's minimum deposit of %s (%s of runway): resume with more, e.g. `tpod deploy --resume %s --funds %s`: %w",
+			amount.Format(funds, tok), amount.Format(table.MinDeposit, tok), amount.Duration(q.MinRunway), rec.ID, suggest(table.MinDeposit, tok), ErrFunds)
 	}
 	peak := PeakRate(pod, table.Prices)
+	tok := p.tokenInfo(context.Background(), token)
 	if rec.MaxPerSecond == "" {
-		rec.MaxPerSecond, rec.MaxPerSecondNote = DefaultMaxPerSecond(peak, table.Prices)
+		rec.MaxPerSecond, rec.MaxPerSecondNote = DefaultMaxPerSecond(peak, table.Prices, tok)
 	} else {
 		max, ok := new(big.Int).SetString(rec.MaxPerSecond, 10)
 		if !ok || max.Cmp(peak.Total()) < 0 {
-			return fmt.Errorf("max per second %s is below what the pod costs at its limits, %s per second (reserved %s, CPU time and memory used %s): the provider would serve part of it unpaid, so it refuses such a channel: %w",
-				rec.MaxPerSecond, peak.Total(), peak.Reserved, peak.Used, ErrInvalid)
+			return fmt.Errorf("a cap of %s is below what the pod costs at its limits, %s (reserved %s, CPU time and memory used %s): the provider would serve part of it unpaid, so it refuses such a channel; give at least --max-per-second %s: %w",
+				amount.PerSecond(max, tok), amount.PerSecond(peak.Total(), tok), amount.PerSecond(peak.Reserved, tok), amount.PerSecond(peak.Used, tok), suggest(peak.Total(), tok), ErrInvalid)
 		}
-		rec.MaxPerSecondNote = fmt.Sprintf("%s given; the pod costs at most %s per second at its limits, the rest pays for egress", rec.MaxPerSecond, peak.Total())
+		rec.MaxPerSecondNote = fmt.Sprintf("%s given (%s); the pod costs at most %s at its limits, the rest pays for egress",
+			amount.PerSecond(max, tok), amount.PerHour(max, tok), amount.PerHour(peak.Total(), tok))
 	}
 	return nil
 }
@@ -523,14 +629,15 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 		return fmt.Errorf("token balance: %w", err)
 	}
 	if bal.Cmp(funds) < 0 {
-		return fmt.Errorf("wallet %s holds %s of token %s, the deposit needs %s: %w", w.Address().Hex(), bal, rec.Token, funds, ErrFunds)
+		tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+		return fmt.Errorf("wallet %s holds %s of token %s, and the deposit needs %s: %w", w.Address().Hex(), amount.Format(bal, tok), rec.Token, amount.Format(funds, tok), ErrFunds)
 	}
 	allow, err := token.Allowance(ctx, w.Address(), p.cfg.Payment.Address())
 	if err != nil {
 		return fmt.Errorf("token allowance: %w", err)
 	}
 	approve := func() error {
-		return p.step(rec.ID, "approve", "approving "+funds.String()+" of the token", func() error {
+		return p.step(rec.ID, "approve", "approving "+amount.Format(funds, p.tokenInfo(ctx, common.HexToAddress(rec.Token)))+" for the Payment contract", func() error {
 			r, err := token.Approve(ctx, w, p.cfg.Payment.Address(), funds)
 			if err == nil {
 				rec.ApproveTx = r.TxHash.Hex()
@@ -543,7 +650,8 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 	var permit *chain.Permit
 	if allow.Cmp(funds) < 0 {
 		if rec.NoApprove {
-			return fmt.Errorf("allowance of Payment %s is %s, the deposit needs %s (--no-approve given; approve with `tpod token approve`): %w", p.cfg.Payment.Address().Hex(), allow, funds, ErrFunds)
+			tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+			return fmt.Errorf("the allowance of Payment %s is %s, and the deposit needs %s (--no-approve given; approve with `tpod token approve`): %w", p.cfg.Payment.Address().Hex(), amount.Format(allow, tok), amount.Format(funds, tok), ErrFunds)
 		}
 		if permit, err = token.SignPermit(ctx, w, p.cfg.Payment.Address(), funds, chain.PermitValidity); err != nil && !errors.Is(err, chain.ErrNoPermit) {
 			return fmt.Errorf("permit: %w", err)
@@ -611,7 +719,7 @@ func PeakRate(pod *manifest.Pod, prices [usage.Len]*big.Int) payment.Peak {
 // of egress, so that everything the pod can do within its limits is paid
 // and egress has room; more egress pauses the pod until the cap catches
 // up. It returns the cap and a one-line explanation.
-func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int) (string, string) {
+func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int, tok amount.Token) (string, string) {
 	egress := new(big.Int)
 	if pe := prices[usage.NetworkEgress]; pe != nil {
 		egress.Mul(pe, big.NewInt(DefaultEgressKiB))
@@ -621,7 +729,7 @@ func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int) (string,
 		total.SetInt64(1) // the contract refuses a zero cap
 	}
 	return total.String(), fmt.Sprintf("%s = %s reserved + %s for CPU time and memory used at their limits + %s for 10 MiB/s of egress (more egress pauses the pod until paid; --max-per-second to change)",
-		total, peak.Reserved, peak.Used, egress)
+		amount.PerHour(total, tok), amount.PerHour(peak.Reserved, tok), amount.PerHour(peak.Used, tok), amount.PerHour(egress, tok))
 }
 
 func recordTerms(rec *Record) (payment.Terms, error) {
@@ -884,4 +992,13 @@ func absPaths(m map[string]string) map[string]string {
 		out[k] = absPath(v)
 	}
 	return out
+}
+
+// suggest writes an amount the way a user would type it: whole tokens by
+// symbol when the token is known, else base units.
+func suggest(v *big.Int, tok amount.Token) string {
+	if !tok.Known() {
+		return v.String()
+	}
+	return amount.Decimal(v, tok.Decimals) + tok.Symbol
 }

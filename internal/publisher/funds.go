@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	amt "github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -15,13 +16,16 @@ import (
 
 // Funds is a deployment's channel as the chain has it, with the runway.
 type Funds struct {
-	Channel       string `json:"channel"`
-	Status        string `json:"status"`
-	Token         string `json:"token"`
-	Balance       string `json:"balance"`
-	Deposited     string `json:"deposited"`
-	Spent         string `json:"spent"`
-	UnlockAmount  string `json:"unlockAmount"`
+	Channel   string `json:"channel"`
+	Status    string `json:"status"`
+	Token     string `json:"token"`
+	Balance   string `json:"balance"`
+	Deposited string `json:"deposited"`
+	Spent     string `json:"spent"`
+	// UnlockAmount is the amount being unlocked ("0": none); UnlockAll
+	// replaces it when everything is (a close).
+	UnlockAmount  string `json:"unlockAmount,omitempty"`
+	UnlockAll     bool   `json:"unlockAll,omitempty"`
 	UnlockAt      uint64 `json:"unlockAt,omitempty"`
 	DisputePeriod uint64 `json:"disputePeriod"`
 	// LastReceipt is the sequence number and time of the last claimed receipt.
@@ -46,7 +50,7 @@ func (f *Funds) Runway() (time.Duration, bool) {
 
 // Funds reads the deployment's channel.
 func (p *Publisher) Funds(ctx context.Context, id string) (*Funds, error) {
-	rec, _, err := p.pod(id)
+	rec, _, err := p.pod(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +74,11 @@ func (p *Publisher) funds(ctx context.Context, rec *Record) (*Funds, error) {
 		Channel: rec.ChannelID, Status: chain.StatusName(ch.Status), Token: ch.Token.Hex(),
 		Balance: TokenAmount(ch.Balance), Deposited: TokenAmount(st.DepositsTotal), Spent: TokenAmount(st.ClaimedTotal),
 		UnlockAmount: TokenAmount(ch.UnlockAmount), UnlockAt: ch.UnlockAt, DisputePeriod: ch.DisputePeriod,
+		UnlockAll:      amt.IsSentinel(ch.UnlockAmount),
 		LastReceiptSeq: st.Last.Seq, LastReceiptTime: st.Last.Time, Usage: st.Last.Usage,
+	}
+	if f.UnlockAll {
+		f.UnlockAmount = ""
 	}
 	burn := new(big.Int)
 	if rec.Step == StepProvisioned && ch.Status != chain.StatusClosed {
@@ -100,8 +108,8 @@ func (p *Publisher) funds(ctx context.Context, rec *Record) (*Funds, error) {
 	return f, nil
 }
 
-func (p *Publisher) channelOf(id string) (*Record, [32]byte, error) {
-	rec, pod, err := p.pod(id)
+func (p *Publisher) channelOf(ctx context.Context, id string) (*Record, [32]byte, error) {
+	rec, pod, err := p.pod(ctx, id)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
@@ -119,6 +127,26 @@ type TxResult struct {
 	Amount  string `json:"amount,omitempty"`
 	Tx      string `json:"tx"`
 	Block   uint64 `json:"block"`
+	// UnlockAt is when an unlock or close becomes withdrawable (chain time).
+	UnlockAt uint64 `json:"unlockAt,omitempty"`
+}
+
+// TokenOf returns the token deployment id pays in.
+func (p *Publisher) TokenOf(ctx context.Context, id string) (common.Address, error) {
+	rec, err := p.cfg.State.Load(id)
+	if err != nil {
+		return common.Address{}, err
+	}
+	return common.HexToAddress(rec.Token), nil
+}
+
+// unlockAt reads when the channel's pending unlock is due.
+func (p *Publisher) unlockAt(ctx context.Context, cid [32]byte) uint64 {
+	ch, err := p.cfg.Payment.Channel(ctx, cid)
+	if err != nil {
+		return 0
+	}
+	return ch.UnlockAt
 }
 
 // Deposit adds amount to the channel, approving the token first if needed.
@@ -127,7 +155,7 @@ func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*T
 	if err != nil {
 		return nil, err
 	}
-	rec, cid, err := p.channelOf(id)
+	rec, cid, err := p.channelOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -137,14 +165,15 @@ func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*T
 		return nil, err
 	}
 	if bal.Cmp(amount) < 0 {
-		return nil, fmt.Errorf("wallet holds %s, the deposit needs %s: %w", bal, amount, ErrFunds)
+		tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+		return nil, fmt.Errorf("wallet %s holds %s, and the deposit needs %s: %w", w.Address().Hex(), amt.Format(bal, tok), amt.Format(amount, tok), ErrFunds)
 	}
 	allow, err := token.Allowance(ctx, w.Address(), p.cfg.Payment.Address())
 	if err != nil {
 		return nil, err
 	}
 	if allow.Cmp(amount) < 0 {
-		if err := p.step(rec.ID, "approve", "approving "+amount.String(), func() error {
+		if err := p.step(rec.ID, "approve", "approving "+amt.Format(amount, p.tokenInfo(ctx, common.HexToAddress(rec.Token))), func() error {
 			_, err := token.Approve(ctx, w, p.cfg.Payment.Address(), amount)
 			return err
 		}); err != nil {
@@ -160,20 +189,20 @@ func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*T
 
 // Unlock requests amount back; the provider may still claim during the
 // dispute period, after which Withdraw pays out.
-func (p *Publisher) Unlock(ctx context.Context, id string, amount *big.Int) (*TxResult, error) {
+func (p *Publisher) Unlock(ctx context.Context, id string, amt *big.Int) (*TxResult, error) {
 	w, err := p.wallet()
 	if err != nil {
 		return nil, err
 	}
-	rec, cid, err := p.channelOf(id)
+	rec, cid, err := p.channelOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	r, err := p.cfg.Payment.RequestUnlock(ctx, w, cid, amount)
+	r, err := p.cfg.Payment.RequestUnlock(ctx, w, cid, amt)
 	if err != nil {
 		return nil, err
 	}
-	return &TxResult{Action: "unlock", ID: rec.ID, Channel: rec.ChannelID, Amount: amount.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+	return &TxResult{Action: "unlock", ID: rec.ID, Channel: rec.ChannelID, Amount: amt.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64(), UnlockAt: p.unlockAt(ctx, cid)}, nil
 }
 
 // Withdraw pays out an unlock whose dispute period is over.
@@ -182,7 +211,7 @@ func (p *Publisher) Withdraw(ctx context.Context, id string) (*TxResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	rec, cid, err := p.channelOf(id)
+	rec, cid, err := p.channelOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +238,7 @@ func (p *Publisher) Close(ctx context.Context, id string) (*TxResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, cid, err := p.channelOf(id)
+	rec, cid, err := p.channelOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -217,8 +246,8 @@ func (p *Publisher) Close(ctx context.Context, id string) (*TxResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TxResult{Action: "close", ID: rec.ID, Channel: rec.ChannelID, Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+	return &TxResult{Action: "close", ID: rec.ID, Channel: rec.ChannelID, Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64(), UnlockAt: p.unlockAt(ctx, cid)}, nil
 }
 
-// List returns the local deployment records.
-func (p *Publisher) List() ([]*Record, error) { return p.cfg.State.List() }
+// List returns the local deployment records (and files that are not).
+func (p *Publisher) List() ([]*Record, map[string]error, error) { return p.cfg.State.List() }

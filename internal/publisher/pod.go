@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -36,13 +37,13 @@ type ContainerState struct {
 	ExitCode int32  `json:"exitCode"`
 }
 
-func (p *Publisher) pod(id string) (*Record, p2p.Pod, error) {
+func (p *Publisher) pod(ctx context.Context, id string) (*Record, p2p.Pod, error) {
 	rec, err := p.cfg.State.Load(id)
 	if err != nil {
 		return nil, p2p.Pod{}, err
 	}
-	if err := p.checkRecord(rec); err != nil {
-		return nil, p2p.Pod{}, err
+	if err := p.checkRecord(ctx, rec); err != nil {
+		return rec, p2p.Pod{}, err
 	}
 	var pod p2p.Pod
 	if pod.ChannelID, err = parse32(rec.ChannelID); err != nil {
@@ -60,11 +61,17 @@ func (p *Publisher) Status(ctx context.Context, id string) (*PodStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, pod, err := p.pod(id)
+	rec, pod, err := p.pod(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	out := &PodStatus{ID: rec.ID, Name: rec.Name, Step: rec.Step, State: "not provisioned", BundleCID: rec.BundleCID, Endpoints: rec.Endpoints}
+	out := &PodStatus{ID: rec.ID, Name: rec.Name, Step: rec.Step, State: "not provisioned", BundleCID: rec.BundleCID}
+	switch rec.Step {
+	case StepProvisioned:
+		out.Endpoints = rec.Endpoints
+	case StepDeleted, StepCancelled:
+		out.State = rec.Step // its endpoints are gone with it
+	}
 	if rec.Reached(StepChannel) {
 		if out.Funds, err = p.funds(ctx, rec); err != nil {
 			return nil, err
@@ -94,12 +101,13 @@ func (p *Publisher) Status(ctx context.Context, id string) (*PodStatus, error) {
 	return out, nil
 }
 
-// LogLine is one log line.
+// LogLine is one log line. Time is when the line was written, as the
+// provider's runtime recorded it; absent when it did not.
 type LogLine struct {
-	Container string    `json:"container"`
-	Stream    string    `json:"stream"`
-	Time      time.Time `json:"time"`
-	Line      string    `json:"line"`
+	Container string     `json:"container"`
+	Stream    string     `json:"stream"`
+	Time      *time.Time `json:"time,omitempty"`
+	Line      string     `json:"line"`
 }
 
 // Logs streams the pod's log lines to fn; with opts.Follow until ctx ends.
@@ -108,7 +116,7 @@ func (p *Publisher) Logs(ctx context.Context, id string, opts p2p.LogOptions, fn
 	if err != nil {
 		return err
 	}
-	rec, pod, err := p.pod(id)
+	rec, pod, err := p.pod(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -121,7 +129,12 @@ func (p *Publisher) Logs(ctx context.Context, id string, opts p2p.LogOptions, fn
 	}
 	defer s.Close()
 	return s.client.Logs(ctx, s.peer, w, pod, opts, func(e p2p.LogEntry) error {
-		return fn(LogLine{Container: e.Container, Stream: e.Stream, Time: e.Time, Line: string(e.Line)})
+		l := LogLine{Container: e.Container, Stream: e.Stream, Line: string(e.Line)}
+		if !e.Time.IsZero() {
+			t := e.Time
+			l.Time = &t
+		}
+		return fn(l)
 	})
 }
 
@@ -142,7 +155,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	rec, pod, err := p.pod(id)
+	rec, pod, err := p.pod(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -227,19 +240,65 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	return rec, p.cfg.State.Save(rec)
 }
 
+// Ended is what delete and cancel did, and where the money is now.
+type Ended struct {
+	*Record
+	// Already is set when the record had been deleted or cancelled before:
+	// nothing was done now, the rest says where things stand.
+	Already bool `json:"already,omitempty"`
+	// Channel is the channel's state on this chain now: "none" (never
+	// created), "missing" (the record says it was, this chain does not
+	// have it: a record of a restarted devnet), "closing" (its rest
+	// unlocks at UnlockAt), "closed" (settled).
+	Channel string `json:"channelState"`
+	// Remaining is what is still in the channel (base units); withdrawable
+	// from UnlockAt when closing.
+	Remaining string `json:"remaining,omitempty"`
+	UnlockAt  uint64 `json:"unlockAt,omitempty"`
+	// ProviderError is set when the provider could not be told (--force).
+	ProviderError string `json:"providerError,omitempty"`
+}
+
 // Delete stops the pod at the provider (which bills it a last time) and
 // closes the channel: the rest of the funds can be withdrawn after the
 // dispute period (Withdraw). With force, a provider that cannot be reached
-// does not stop the channel from being closed.
-func (p *Publisher) Delete(ctx context.Context, id string, force bool) (*Record, error) {
+// does not stop the channel from being closed. Deleting a deleted or
+// cancelled deployment only reports where its money is.
+func (p *Publisher) Delete(ctx context.Context, id string, force bool) (*Ended, error) {
+	return p.end(ctx, id, StepDeleted, force)
+}
+
+// Cancel abandons a deployment at any step: a pod the provider may have
+// started is deleted on a best-effort basis and an open channel is closed
+// (funds withdrawable after the dispute period). A record of a devnet that
+// was restarted since is cancelled locally: its chain is gone.
+func (p *Publisher) Cancel(ctx context.Context, id string) (*Ended, error) {
+	return p.end(ctx, id, StepCancelled, true)
+}
+
+func (p *Publisher) end(ctx context.Context, id, step string, force bool) (*Ended, error) {
 	w, err := p.wallet()
 	if err != nil {
 		return nil, err
 	}
-	rec, pod, err := p.pod(id)
+	rec, pod, err := p.pod(ctx, id)
+	var st *StaleError
+	if errors.As(err, &st) && st.Restarted {
+		// The chain the record was made on is gone, and its channel with it.
+		out := &Ended{Record: rec, Channel: "missing", Already: rec.Step == StepDeleted || rec.Step == StepCancelled}
+		if !out.Already {
+			rec.Step = step
+			rec.Endpoints = nil
+			if err := p.cfg.State.Save(rec); err != nil {
+				return out, err
+			}
+		}
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
 	}
+	out := &Ended{Record: rec, Already: rec.Step == StepDeleted || rec.Step == StepCancelled}
 	if rec.Step == StepProvisioned {
 		err := p.step(rec.ID, "delete", "stopping the pod at the provider", func() error {
 			s, err := p.dialRecord(ctx, rec)
@@ -248,35 +307,62 @@ func (p *Publisher) Delete(ctx context.Context, id string, force bool) (*Record,
 			}
 			defer s.Close()
 			_, err = s.client.Delete(ctx, s.peer, w, pod)
+			if errors.Is(err, p2p.ErrNotFound) {
+				return nil // gone already (stopped for lack of funds, or deleted)
+			}
 			return err
 		})
-		if err != nil && !force {
-			return rec, fmt.Errorf("delete at the provider: %w (retry, or pass --force to close the channel anyway)", err)
+		if err != nil {
+			if !force {
+				return out, fmt.Errorf("delete at the provider: %w (retry, or pass --force to close the channel anyway)", err)
+			}
+			out.ProviderError = err.Error()
 		}
 	}
-	if err := p.closeIfOpen(ctx, rec, pod.ChannelID); err != nil {
-		return rec, err
+	if !out.Already {
+		if err := p.closeIfOpen(ctx, rec, pod.ChannelID); err != nil {
+			return out, err
+		}
 	}
-	rec.Step = StepDeleted
-	return rec, p.cfg.State.Save(rec)
+	if err := p.channelOutcome(ctx, rec, out); err != nil {
+		return out, err
+	}
+	if !out.Already {
+		rec.Step = step
+		rec.Endpoints = nil
+		if err := p.cfg.State.Save(rec); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
-// Cancel abandons an unfinished deployment: when a channel was created it is
-// closed (funds withdrawable after the dispute period) and a pod the
-// provider may have started is deleted on a best-effort basis.
-func (p *Publisher) Cancel(ctx context.Context, id string) (*Record, error) {
-	rec, pod, err := p.pod(id)
+// channelOutcome reads where the channel's money is.
+func (p *Publisher) channelOutcome(ctx context.Context, rec *Record, out *Ended) error {
+	id, err := parse32(rec.ChannelID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if rec.Step == StepProvisioned {
-		return p.Delete(ctx, id, true)
+	ch, err := p.cfg.Payment.Channel(ctx, id)
+	if err != nil {
+		return fmt.Errorf("read channel: %w", err)
 	}
-	if err := p.closeIfOpen(ctx, rec, pod.ChannelID); err != nil {
-		return rec, err
+	switch ch.Status {
+	case chain.StatusNone:
+		out.Channel = "none"
+		if rec.ChannelTx != "" || rec.ChannelClosed {
+			out.Channel = "missing"
+		}
+	case chain.StatusClosed:
+		out.Channel = "closed"
+	default:
+		out.Channel = "closing"
+		if ch.Status == chain.StatusOpen {
+			out.Channel = "open"
+		}
+		out.Remaining, out.UnlockAt = TokenAmount(ch.Balance), ch.UnlockAt
 	}
-	rec.Step = StepCancelled
-	return rec, p.cfg.State.Save(rec)
+	return nil
 }
 
 func (p *Publisher) closeIfOpen(ctx context.Context, rec *Record, channelID [32]byte) error {

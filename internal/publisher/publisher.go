@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/p2p"
@@ -59,8 +60,14 @@ type Config struct {
 	PolicyName string
 	// ConnectTimeout bounds reaching a provider's peer (default 15 s).
 	ConnectTimeout time.Duration
-	Logger         *slog.Logger
-	Now            func() time.Time
+	// WaitTimeout bounds how long a deployment waits for a chain that does
+	// not answer before it stops, resumable (default 2 minutes).
+	WaitTimeout time.Duration
+	// TokenInfo reads a token's symbol and decimals (for amounts given as
+	// "5TPT"); nil: only base units are accepted.
+	TokenInfo func(ctx context.Context, token common.Address) amount.Token
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // Event is a progress report.
@@ -74,12 +81,16 @@ type Event struct {
 	// Bytes and Total report progress within a step that moves data
 	// (Done is false, Message says how far).
 	Bytes, Total int64
+	// Waiting is set, every few seconds, while a step waits for something
+	// that does not answer (Message says what): how long it has waited.
+	Waiting time.Duration
 }
 
 // Publisher acts for one publisher wallet on one network.
 type Publisher struct {
 	cfg Config
 	log *slog.Logger
+	net networkCache
 }
 
 // New returns a Publisher.
@@ -89,6 +100,9 @@ func New(cfg Config) (*Publisher, error) {
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 15 * time.Second
+	}
+	if cfg.WaitTimeout == 0 {
+		cfg.WaitTimeout = 2 * time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -106,11 +120,34 @@ func (p *Publisher) wallet() (*chain.Wallet, error) {
 	return p.cfg.Wallet, nil
 }
 
-// step runs fn as a named step with progress events.
+// waitingEvery is how often a step that takes long says it is still at it.
+const waitingEvery = 5 * time.Second
+
+// step runs fn as a named step with progress events; while it runs longer
+// than waitingEvery, a Waiting event says so every waitingEvery.
 func (p *Publisher) step(id, name, msg string, fn func() error) error {
 	start := time.Now()
 	if p.cfg.Progress != nil {
 		p.cfg.Progress(Event{Deployment: id, Step: name, Message: msg})
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			t := time.NewTicker(waitingEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					select {
+					case <-done:
+						return
+					default:
+					}
+					p.cfg.Progress(Event{Deployment: id, Step: name, Message: msg, Waiting: time.Since(start)})
+				}
+			}
+		}()
 	}
 	err := fn()
 	if err == nil && p.cfg.Progress != nil {
@@ -202,4 +239,45 @@ func TokenAmount(v *big.Int) string {
 	return v.String()
 }
 
+// tokenInfo returns the symbol and decimals of token (zero when unknown).
+func (p *Publisher) tokenInfo(ctx context.Context, token common.Address) amount.Token {
+	if p.cfg.TokenInfo == nil {
+		return amount.Token{}
+	}
+	return p.cfg.TokenInfo(ctx, token)
+}
+
+// patiently runs a chain read again while the chain does not answer, for
+// up to WaitTimeout, saying every few seconds what it waits for.
+func (p *Publisher) patiently(ctx context.Context, id, what string, fn func() error) error {
+	start := time.Now()
+	last := start
+	for {
+		err := fn()
+		if err == nil || !errors.Is(err, chain.ErrUnavailable) || ctx.Err() != nil {
+			return err
+		}
+		if time.Since(start) >= p.cfg.WaitTimeout {
+			return fmt.Errorf("%s: gave up after %s: %w", what, p.cfg.WaitTimeout, err)
+		}
+		if time.Since(last) >= waitingEvery && p.cfg.Progress != nil {
+			last = time.Now()
+			p.cfg.Progress(Event{Deployment: id, Step: "chain", Message: what + ": the chain does not answer", Waiting: time.Since(start)})
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Second):
+		}
+	}
+}
+
 func addrHex(a common.Address) string { return a.Hex() }
+
+// parseBig parses a decimal string of base units.
+func parseBig(s string) (*big.Int, bool) {
+	return new(big.Int).SetString(s, 10)
+}
+
+// Chain is the chain client the Publisher uses.
+func (p *Publisher) Chain() *chain.Client { return p.cfg.Chain }

@@ -47,7 +47,7 @@ func TestStateSaveLoadList(t *testing.T) {
 	if _, err := s.Load("../x"); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("path in ID: %v", err)
 	}
-	list, err := s.List()
+	list, _, err := s.List()
 	if err != nil || len(list) != 2 || list[0].Name != "b" {
 		t.Fatalf("list %v %v", list, err)
 	}
@@ -124,7 +124,7 @@ func FuzzRecord(f *testing.F) {
 }
 
 func TestPostWebhook(t *testing.T) {
-	var got map[string][]Warning
+	var got map[string][]Alert
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Content-Type") != "application/json" {
 			http.Error(w, "type", 400)
@@ -134,11 +134,11 @@ func TestPostWebhook(t *testing.T) {
 		json.Unmarshal(b, &got)
 	}))
 	defer srv.Close()
-	ws := []Warning{{ID: "00aa", RunwaySeconds: 12, Message: "low"}}
+	ws := []Alert{{Kind: AlertLow, Runway: Runway{ID: "00aa", RunwaySeconds: 12}, Message: "low"}}
 	if err := PostWebhook(context.Background(), srv.URL, ws); err != nil {
 		t.Fatal(err)
 	}
-	if len(got["warnings"]) != 1 || got["warnings"][0].RunwaySeconds != 12 {
+	if len(got["alerts"]) != 1 || got["alerts"][0].RunwaySeconds != 12 || got["alerts"][0].Kind != "low" {
 		t.Fatalf("webhook got %+v", got)
 	}
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 500) }))
@@ -153,6 +153,38 @@ func TestDeployErrorSaysHow(t *testing.T) {
 	for _, want := range []string{"tpod deploy --resume 00aa", "tpod pod cancel 00aa", "in the channel"} {
 		if !strings.Contains(e.Error(), want) {
 			t.Fatalf("%q lacks %q", e.Error(), want)
+		}
+	}
+}
+
+// A watch alerts once when a runway falls below the threshold, once when it
+// recovers, and once per problem.
+func TestWatchDeduplicates(t *testing.T) {
+	w := &Watch{Threshold: time.Hour}
+	low := Runway{ID: "a", Name: "x", Balance: "10", BurnPerSecond: "1", RunwaySeconds: 10}
+	ok := Runway{ID: "a", Name: "x", Balance: "100000", BurnPerSecond: "1", RunwaySeconds: 100000}
+	bad := Runway{ID: "b", Problem: "UnknownChannel"}
+	kinds := func(as []Alert) string {
+		var s []string
+		for _, a := range as {
+			s = append(s, a.Kind+":"+a.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	for i, c := range []struct {
+		in   []Runway
+		want string
+	}{
+		{[]Runway{ok, bad}, "problem:b"},
+		{[]Runway{low, bad}, "low:a"},
+		{[]Runway{low, bad}, ""},
+		{[]Runway{low}, ""},
+		{[]Runway{ok, {ID: "b", RunwaySeconds: -1}}, "recovered:a,resolved:b"},
+		{[]Runway{ok}, ""},
+		{[]Runway{low}, "low:a"},
+	} {
+		if got := kinds(w.Step(c.in)); got != c.want {
+			t.Fatalf("round %d: alerts %q, want %q", i, got, c.want)
 		}
 	}
 }

@@ -53,8 +53,10 @@ type Record struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	LastError string    `json:"lastError,omitempty"`
 
-	// Network the deployment lives on.
+	// Network the deployment lives on: chain, its genesis block (absent in
+	// records before it was kept) and contracts.
 	ChainID  uint64 `json:"chainId"`
+	Genesis  string `json:"genesis,omitempty"`
 	Payment  string `json:"payment"`
 	Registry string `json:"registry,omitempty"`
 
@@ -244,28 +246,45 @@ func (s *State) read(path string) (*Record, error) {
 	return &rec, nil
 }
 
-// List returns every record, oldest first.
-func (s *State) List() ([]*Record, error) {
+// List returns every readable record, oldest first. A file that cannot be
+// read as a record does not hide the others: it is reported in bad (file
+// name → error).
+func (s *State) List() (out []*Record, bad map[string]error, err error) {
 	ents, err := os.ReadDir(s.Dir)
 	if os.IsNotExist(err) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []*Record
 	for _, e := range ents {
 		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		rec, err := s.read(filepath.Join(s.Dir, e.Name()))
 		if err != nil {
-			return nil, err
+			if bad == nil {
+				bad = map[string]error{}
+			}
+			bad[e.Name()] = err
+			continue
 		}
 		out = append(out, rec)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
-	return out, nil
+	return out, bad, nil
+}
+
+// Remove deletes a record's file.
+func (s *State) Remove(id string) error {
+	if !validID(id) {
+		return fmt.Errorf("deployment ID %q: %w", id, ErrInvalid)
+	}
+	err := os.Remove(filepath.Join(s.Dir, id+".json"))
+	if os.IsNotExist(err) {
+		return fmt.Errorf("deployment %s: no record in %s: %w", id, s.Dir, ErrNotFound)
+	}
+	return err
 }
 
 func absolute(p string) (string, error) { return filepath.Abs(p) }

@@ -73,7 +73,7 @@ type TLSCheck struct {
 // (over libp2p, fresh nonce, the deploy's policy; the enclave must still be
 // the one the channel pinned) and the new binding is recorded.
 func (p *Publisher) VerifyTLS(ctx context.Context, id string, opts TLSCheckOptions) (*TLSCheck, error) {
-	rec, _, err := p.pod(id)
+	rec, _, err := p.pod(ctx, id)
 	if err != nil {
 		return nil, err
 	}

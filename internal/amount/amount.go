@@ -282,6 +282,15 @@ func PerSecond(perSecond *big.Int, tok Token) string {
 	return Format(perSecond, tok) + "/s"
 }
 
+// Seconds renders a number of seconds as Duration does, also beyond what a
+// time.Duration holds (about 292 years): "more than 100 years".
+func Seconds(s int64) string {
+	if s > 100*365*86400 {
+		return "more than 100 years"
+	}
+	return Duration(time.Duration(s) * time.Second)
+}
+
 // Duration renders a duration for people: "58 s", "4 min 10 s", "1 h 45 min",
 // "3 d 4 h"; the two largest units, rounded down.
 func Duration(d time.Duration) string {

@@ -389,7 +389,7 @@ anyway.`,
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "remove named records even when funds may remain (you keep track of them)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would be removed, remove nothing")
-	f.register(g, cmd, false)
+	f.register(g, cmd, true)
 	return cmd
 }
 

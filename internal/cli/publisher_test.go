@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p"
+	ma "github.com/multiformats/go-multiaddr"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/trustedpods/tpod/contracts"
@@ -52,8 +54,11 @@ type pubWorld struct {
 	net      *devnet.Devnet
 	netFile  string
 	provider *provider.Provider
-	offline  string // account of the offline provider
-	hello    string // OCI layout tar of examples/hello
+	node     *ipfs.Node      // the provider's IPFS node and libp2p host
+	reg      *chain.Registry // bound to the provider's wallet below
+	provW    *chain.Wallet   // the provider's wallet
+	offline  string          // account of the offline provider
+	hello    string          // OCI layout tar of examples/hello
 	// image is the guest image the provider's simulated TEE claims to
 	// have launched; other differs from it in one initrd byte.
 	image, other string
@@ -132,6 +137,7 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.node = node
 	t.Cleanup(func() { node.Close() })
 	st, err := store.Open(ctx, filepath.Join(dir, "provider.db"))
 	if err != nil {
@@ -146,6 +152,7 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	pay := chain.NewPayment(c, info.Contracts.Payment)
 	pay.FromBlock = info.Contracts.Block
 	reg := chain.NewRegistry(c, info.Contracts.Registry)
+	w.reg, w.provW = reg, provWallet
 	// 1 unit per millicore·s and MiB·s reserved, 2 per core·ms used, 1 per KiB out.
 	prices := [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
 	logger := containerdtest.Logger(t, slog.LevelWarn)
@@ -251,6 +258,7 @@ func TestPublisherScripts(t *testing.T) {
 			e.Setenv("TPOD_CONFIG", filepath.Join(e.WorkDir, ".config", "tpod", "config.yaml"))
 			e.Setenv("RPC", w.net.Info().RPC.HTTP)
 			e.Setenv("PROVIDER", w.provider.Address().Hex())
+			e.Setenv("PROVIDER_PEER", w.node.ID().String())
 			e.Setenv("OFFLINE", w.offline)
 			e.Setenv("HELLO_IMAGE", w.hello)
 			e.Setenv("HELLO_POD", hello)
@@ -352,15 +360,24 @@ func TestPublisherScripts(t *testing.T) {
 					ts.Fatalf("usage: rpcproxy lose-after-tx N | offline-at TEXT | heal")
 				}
 			},
-			// webhook received SUBSTRING: a POST whose body contains SUBSTRING arrived.
+			// webhook received SUBSTRING: a POST whose body contains
+			// SUBSTRING arrived; webhook count SUBSTRING N: exactly N
+			// occurrences in all bodies; webhook reset forgets them.
 			"webhook": func(ts *testscript.TestScript, neg bool, args []string) {
 				hook := ts.Value("webhook").(*webhook)
-				if len(args) != 2 || args[0] != "received" {
-					ts.Fatalf("usage: webhook received SUBSTRING")
-				}
-				got := hook.contains(args[1])
-				if got == neg {
-					ts.Fatalf("webhook received %q: %v", args[1], got)
+				switch {
+				case len(args) == 2 && args[0] == "received":
+					if got := hook.count(args[1]) > 0; got == neg {
+						ts.Fatalf("webhook received %q: %v", args[1], got)
+					}
+				case len(args) == 3 && args[0] == "count":
+					if got := fmt.Sprint(hook.count(args[1])); (got == args[2]) == neg {
+						ts.Fatalf("webhook received %q %s times, want %s", args[1], got, args[2])
+					}
+				case len(args) == 1 && args[0] == "reset":
+					hook.reset()
+				default:
+					ts.Fatalf("usage: webhook received SUBSTRING | count SUBSTRING N | reset")
 				}
 			},
 			// jsonvar_first / jsonvar_last NAME FIELD: from the first or last
@@ -380,6 +397,23 @@ func TestPublisherScripts(t *testing.T) {
 					ts.Fatalf("deployment %s has no endpoint", args[1])
 				}
 				ts.Setenv(args[0], rec.Endpoints[0].Address)
+			},
+			// registry-move: the provider moves, as one that restarts on
+			// another port does: it listens on a new address, updates its
+			// Registry entry and stops listening on the old ones (the
+			// devnet file's hints keep naming them). $PROVIDER_ADDR is
+			// the new address with its /p2p/ suffix.
+			"registry-move": func(ts *testscript.TestScript, neg bool, args []string) {
+				pubScriptMu.Lock()
+				defer pubScriptMu.Unlock()
+				ts.Setenv("PROVIDER_ADDR", w.move(ts))
+			},
+			// recordset ID FIELD VALUE sets a field of deployment ID's record.
+			"recordset": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: recordset ID FIELD VALUE")
+				}
+				editRecord(ts, args[0], func(m map[string]any) { m[args[1]] = args[2] })
 			},
 			// setstep ID STEP rewrites a deployment record's step (to replay a
 			// run whose last answer was lost).
@@ -422,6 +456,12 @@ func TestPublisherScripts(t *testing.T) {
 					m["endpoints"] = append([]any{map[string]any{"name": "web", "protocol": "https", "address": args[2]}}, eps...)
 				})
 			},
+			// sleep DURATION waits (for background commands to work).
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
 			"advance": func(ts *testscript.TestScript, neg bool, args []string) {
 				dt, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -437,6 +477,43 @@ func TestPublisherScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// move makes the provider listen on a new address only, registered in the
+// Registry, and returns it (with /p2p/).
+func (w *pubWorld) move(ts *testscript.TestScript) string {
+	h := w.node.Host()
+	old := h.Network().ListenAddresses()
+	closer, ok := h.Network().(interface{ ListenClose(...ma.Multiaddr) })
+	if !ok {
+		ts.Fatalf("the host's network cannot close listeners")
+	}
+	closer.ListenClose(old...)
+	// Connections made through the old address end with it.
+	for _, c := range h.Network().Conns() {
+		c.Close()
+	}
+	ts.Check(h.Network().Listen(ma.StringCast("/ip4/127.0.0.1/tcp/0")))
+	var fresh []ma.Multiaddr
+	for _, a := range h.Network().ListenAddresses() {
+		if !slices.ContainsFunc(old, a.Equal) {
+			fresh = append(fresh, a)
+		}
+	}
+	if len(fresh) == 0 {
+		ts.Fatalf("no new listen address")
+	}
+	ctx := context.Background()
+	rp, err := w.reg.Provider(ctx, w.provW.Address())
+	ts.Check(err)
+	info := rp.Info
+	info.Addrs = nil
+	for _, a := range fresh {
+		info.Addrs = append(info.Addrs, a.String())
+	}
+	_, err = w.reg.Update(ctx, w.provW, info, rp.Pricing)
+	ts.Check(err)
+	return fresh[0].String() + "/p2p/" + h.ID().String()
 }
 
 func jsonArrayVar(ts *testscript.TestScript, args []string, first bool) {
@@ -551,15 +628,20 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Unlock()
 }
 
-func (h *webhook) contains(s string) bool {
+func (h *webhook) count(s string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	n := 0
 	for _, b := range h.bodies {
-		if strings.Contains(b, s) {
-			return true
-		}
+		n += strings.Count(b, s)
 	}
-	return false
+	return n
+}
+
+func (h *webhook) reset() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.bodies = nil
 }
 
 // editRecord rewrites deployment id's state file through edit.

@@ -139,6 +139,10 @@ func (e *printedError) Unwrap() error { return e.err }
 // threshold.
 const exitLowRunway = 3
 
+// exitUnchecked is tpod watch --once's exit code when a runway could not be
+// read (and none is low).
+const exitUnchecked = 4
+
 func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "tpod",

@@ -35,7 +35,7 @@ Each check prints every runway (text), or one JSON object per line
 and, as JSON ({"alerts": [...]}), to --webhook.
 
 --once checks a single time: exit 0 when every runway is above the
-threshold, 3 when one is below. --exit-on-low stops a watch at the first
+threshold, 3 when one is below, 4 when one could not be checked. --exit-on-low stops a watch at the first
 low runway, with status 3.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if webhook != "" {
@@ -87,6 +87,15 @@ low runway, with status 3.`,
 					return &printedError{exitError{fmt.Errorf("runway below %s for %d pod(s)", threshold, len(low)), exitLowRunway}}
 				}
 				if once {
+					var problems int
+					for _, r := range runways {
+						if r.Problem != "" {
+							problems++
+						}
+					}
+					if problems > 0 {
+						return &printedError{exitError{fmt.Errorf("the runway of %d pod(s) could not be checked", problems), exitUnchecked}}
+					}
 					return nil
 				}
 				select {
@@ -142,13 +151,12 @@ func printRunways(g *globals, f *pubFlags, p *publisher.Publisher, cmd *cobra.Co
 		case r.RunwaySeconds < 0:
 			fmt.Fprintf(w, "%s  %s (%s): runway unbounded (nothing is billed now), balance %s\n", stamp, r.ID, r.Name, g.fmtIn(r.Balance, tok))
 		default:
-			run := time.Duration(r.RunwaySeconds) * time.Second
 			mark := "ok"
-			if run < threshold {
+			if r.RunwaySeconds < int64(threshold/time.Second) {
 				mark = "LOW"
 			}
 			burn, _ := parseBigString(r.BurnPerSecond)
-			fmt.Fprintf(w, "%s  %s (%s): runway %s (%s, threshold %s), balance %s at %s\n", stamp, r.ID, r.Name, amount.Duration(run), mark,
+			fmt.Fprintf(w, "%s  %s (%s): runway %s (%s, threshold %s), balance %s at %s\n", stamp, r.ID, r.Name, amount.Seconds(r.RunwaySeconds), mark,
 				amount.Duration(threshold), g.fmtIn(r.Balance, tok), amountPerHour(g, burn, tok))
 		}
 	}

@@ -453,17 +453,52 @@ func chainUnreachable(err error, msg string, _ *Context) (*Explanation, string) 
 	if !errors.Is(err, chain.ErrUnavailable) {
 		return nil, ""
 	}
-	x := &Explanation{Code: "chain-unreachable", Message: "the chain does not answer: " + lastCause(msg)}
+	inner := innermost(err, chain.ErrUnavailable)
+	x := &Explanation{Code: "chain-unreachable", Message: "the chain does not answer: " + lastCause(inner.Error())}
+	if errors.Is(err, chain.ErrTimeout) {
+		x.Code = "chain-timeout"
+		x.Message = "the chain stopped answering while a transaction was pending (" + strings.TrimSuffix(inner.Error(), ": "+chain.ErrUnavailable.Error()) + ")"
+		x.Hint = "the transaction may still be mined: a resume checks the chain first and never pays twice"
+		return x, inner.Error()
+	}
 	x.Hint = "is the node running (on a devnet: `tpod devnet up`)? check --rpc, --network or the current context (`tpod context show`)"
-	return x, ""
+	return x, inner.Error()
 }
 
 func timedOut(err error, msg string, _ *Context) (*Explanation, string) {
 	if !errors.Is(err, chain.ErrTimeout) {
 		return nil, ""
 	}
-	return &Explanation{Code: "chain-timeout", Message: msg,
-		Hint: "the transaction may still be mined: a resume checks the chain first and never pays twice"}, ""
+	inner := innermost(err, chain.ErrTimeout)
+	return &Explanation{Code: "chain-timeout", Message: inner.Error(),
+		Hint: "the transaction may still be mined: a resume checks the chain first and never pays twice"}, inner.Error()
+}
+
+// innermost returns the deepest error of err's chain that wraps target
+// (not target itself): the one whose text says what failed and why.
+func innermost(err, target error) error {
+	best := err
+	for e := err; e != nil; {
+		if e != target && errors.Is(e, target) {
+			best = e
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			e = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			var next error
+			for _, c := range u.Unwrap() {
+				if errors.Is(c, target) {
+					next = c
+					break
+				}
+			}
+			e = next
+		default:
+			e = nil
+		}
+	}
+	return best
 }
 
 func providerUnreachable(err error, msg string, _ *Context) (*Explanation, string) {

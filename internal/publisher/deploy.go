@@ -140,7 +140,7 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 		PodID: hexutil.Encode(podID[:]),
 	}
 	if len(req.PeerAddrs) > 0 {
-		rec.Provider.Addrs = req.PeerAddrs
+		rec.Provider.Addrs, rec.Provider.Pinned = req.PeerAddrs, true
 	} else {
 		rec.Provider.Addrs = p.withHints(offer.Provider, offer.Addrs)
 	}
@@ -323,9 +323,9 @@ func (p *Publisher) Resume(ctx context.Context, req ResumeRequest) (*Record, err
 		if err != nil {
 			return rec, err
 		}
-		rec.Provider.PeerID, rec.Provider.Addrs = info.ID.String(), req.PeerAddrs
+		rec.Provider.PeerID, rec.Provider.Addrs, rec.Provider.Pinned = info.ID.String(), req.PeerAddrs, true
 	} else if offer.PeerID != "" {
-		rec.Provider.PeerID = offer.PeerID
+		rec.Provider.PeerID, rec.Provider.Pinned = offer.PeerID, false
 		rec.Provider.Addrs = p.withHints(offer.Provider, offer.Addrs)
 	}
 	return rec, p.run(ctx, rec, pod, offer)
@@ -416,7 +416,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 
 	// The publisher's own IPFS node, connected straight to the provider,
 	// lives until the provider fetched the bundle (Provision returned).
-	info, err := peerInfo(rec.Provider.PeerID, rec.Provider.Addrs)
+	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
 	if err != nil {
 		return err
 	}
@@ -687,8 +687,14 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 			id, r, err = create()
 		}
 		if err != nil {
-			// The transaction may have been mined although we lost the answer.
-			if ok, cerr := p.channelExists(context.WithoutCancel(ctx), channelID); cerr == nil && ok {
+			// The transaction may have been mined although we lost the
+			// answer: ask the chain, waiting for it to answer again.
+			var ok bool
+			cerr := p.patiently(context.WithoutCancel(ctx), rec.ID, "checking whether the channel was created", func() (err error) {
+				ok, err = p.channelExists(ctx, channelID)
+				return err
+			})
+			if cerr == nil && ok {
 				rec.Step = StepChannel
 				return nil
 			}

@@ -1,6 +1,7 @@
 package publisher
 
 import (
+	"math"
 	"context"
 	"fmt"
 	"math/big"
@@ -40,12 +41,21 @@ type Funds struct {
 	RunwaySeconds int64 `json:"runwaySeconds"`
 }
 
-// Runway returns the runway as a duration; ok is false when unbounded.
+// Runway returns the runway as a duration (at most what a Duration holds);
+// ok is false when unbounded.
 func (f *Funds) Runway() (time.Duration, bool) {
 	if f.RunwaySeconds < 0 {
 		return 0, false
 	}
-	return time.Duration(f.RunwaySeconds) * time.Second, true
+	return secondsDuration(f.RunwaySeconds), true
+}
+
+// secondsDuration converts seconds to a Duration, saturating.
+func secondsDuration(s int64) time.Duration {
+	if s > int64(math.MaxInt64/time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(s) * time.Second
 }
 
 // Funds reads the deployment's channel.

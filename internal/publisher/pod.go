@@ -188,7 +188,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	if req.Policy != "" {
 		policy = absPath(req.Policy)
 	}
-	info, err := peerInfo(rec.Provider.PeerID, rec.Provider.Addrs)
+	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
 	if err != nil {
 		return rec, err
 	}

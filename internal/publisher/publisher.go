@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -216,7 +218,7 @@ type session struct {
 func (s *session) Close() { s.h.Close() }
 
 func (p *Publisher) dialRecord(ctx context.Context, rec *Record) (*session, error) {
-	info, err := peerInfo(rec.Provider.PeerID, rec.Provider.Addrs)
+	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +264,7 @@ func (p *Publisher) patiently(ctx context.Context, id, what string, fn func() er
 		}
 		if time.Since(last) >= waitingEvery && p.cfg.Progress != nil {
 			last = time.Now()
-			p.cfg.Progress(Event{Deployment: id, Step: "chain", Message: what + ": the chain does not answer", Waiting: time.Since(start)})
+			p.cfg.Progress(Event{Deployment: id, Step: "chain", Message: fmt.Sprintf("%s: the chain does not answer (%v); retrying until %s have passed", what, lastErr(err), p.cfg.WaitTimeout), Waiting: time.Since(start)})
 		}
 		select {
 		case <-ctx.Done():
@@ -281,3 +283,32 @@ func parseBig(s string) (*big.Int, bool) {
 
 // Chain is the chain client the Publisher uses.
 func (p *Publisher) Chain() *chain.Client { return p.cfg.Chain }
+
+// currentAddrs are the addresses to reach a record's provider at: those
+// recorded, and those its Registry entry has now (a provider that
+// restarted may listen elsewhere), for the same peer.
+func (p *Publisher) currentAddrs(ctx context.Context, rec *Record) []string {
+	addrs := append([]string(nil), rec.Provider.Addrs...)
+	if p.cfg.Registry == nil || rec.Provider.Pinned {
+		return addrs
+	}
+	rp, err := p.cfg.Registry.Provider(ctx, common.HexToAddress(rec.Provider.Address))
+	if err != nil || rp.Info.PeerId != rec.Provider.PeerID {
+		return addrs
+	}
+	for _, a := range p.withHints(rp.Owner, rp.Info.Addrs) {
+		if !slices.Contains(addrs, a) {
+			addrs = append(addrs, a)
+		}
+	}
+	return addrs
+}
+
+// lastErr is the last part of a wrapped error's text (its cause).
+func lastErr(err error) string {
+	m := err.Error()
+	if i := strings.LastIndex(m, ": "); i >= 0 {
+		return m[i+2:]
+	}
+	return m
+}

@@ -97,8 +97,8 @@ func (p *Publisher) reconcile(ctx context.Context, r *Record) Entry {
 	}
 	w := p.cfg.Wallet
 	if w == nil {
-		e.State = "running?"
-		e.Detail = join(e.Detail, "the provider was not asked (no wallet)")
+		e.State = "unchecked"
+		e.Detail = join(e.Detail, "the provider was not asked: it answers the publisher only (give --account, or a context with a wallet)")
 		return e
 	}
 	cctx, cancel := context.WithTimeout(ctx, reconcileTimeout)

@@ -40,6 +40,9 @@ type ProviderRef struct {
 	Addrs   []string `json:"addrs"`
 	TEE     string   `json:"tee"`
 	Region  string   `json:"region,omitempty"`
+	// Pinned is set when the addresses were given (--peer): they are used
+	// alone, the Registry's are not added.
+	Pinned bool `json:"pinned,omitempty"`
 }
 
 // Record is the local state of one deployment, saved after every step

@@ -126,8 +126,7 @@ func (w *Watch) Step(checks []Runway) []Alert {
 			delete(w.problem, r.ID)
 			add(AlertResolved, r, fmt.Sprintf("pod %s (%s): its runway can be checked again", r.ID, r.Name))
 		}
-		run := time.Duration(r.RunwaySeconds) * time.Second
-		isLow := r.RunwaySeconds >= 0 && run < w.Threshold
+		isLow := r.RunwaySeconds >= 0 && r.RunwaySeconds < int64(w.Threshold/time.Second)
 		tok := amount.Token{}
 		if w.Token != nil {
 			tok = w.Token(r.Token)
@@ -136,12 +135,12 @@ func (w *Watch) Step(checks []Runway) []Alert {
 		case isLow && !w.low[r.ID]:
 			w.low[r.ID] = true
 			add(AlertLow, r, fmt.Sprintf("pod %s (%s): runway %s is under %s (balance %s, burning %s); top up with `tpod funds deposit %s AMOUNT`",
-				r.ID, r.Name, amount.Duration(run), amount.Duration(w.Threshold), amount.FormatString(r.Balance, tok), perHour(r.BurnPerSecond, tok), r.ID))
+				r.ID, r.Name, amount.Seconds(r.RunwaySeconds), amount.Duration(w.Threshold), amount.FormatString(r.Balance, tok), perHour(r.BurnPerSecond, tok), r.ID))
 		case !isLow && w.low[r.ID]:
 			delete(w.low, r.ID)
 			runway := "unbounded (nothing is billed now)"
 			if r.RunwaySeconds >= 0 {
-				runway = amount.Duration(run)
+				runway = amount.Seconds(r.RunwaySeconds)
 			}
 			add(AlertRecovered, r, fmt.Sprintf("pod %s (%s): recovered, runway %s (balance %s)", r.ID, r.Name, runway, amount.FormatString(r.Balance, tok)))
 		}

@@ -1,9 +1,9 @@
 package publisher
 
 import (
-	"math"
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 	"time"
 

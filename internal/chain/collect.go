@@ -236,3 +236,72 @@ func (p *Payment) ChannelEvents(ctx context.Context, id [32]byte) ([]ChannelEven
 	}
 	return out, nil
 }
+
+// TokenEarnings sums a provider's channels in one token.
+type TokenEarnings struct {
+	Token common.Address
+	// Owed is earned and not yet paid out (collect pays it).
+	Owed *big.Int
+	// Collected is what was paid out so far.
+	Collected *big.Int
+	// Held is what publishers still have in the open channels.
+	Held     *big.Int
+	Channels int
+}
+
+// ProviderEarnings sums, per token, what provider's channels owe it, what
+// it collected and what they still hold.
+func (p *Payment) ProviderEarnings(ctx context.Context, provider common.Address) ([]TokenEarnings, error) {
+	refs, err := p.ChannelsOf(ctx, nil, &provider)
+	if err != nil {
+		return nil, err
+	}
+	byToken := map[common.Address]*TokenEarnings{}
+	tokenOf := map[[32]byte]common.Address{}
+	get := func(t common.Address) *TokenEarnings {
+		e := byToken[t]
+		if e == nil {
+			e = &TokenEarnings{Token: t, Owed: new(big.Int), Collected: new(big.Int), Held: new(big.Int)}
+			byToken[t] = e
+		}
+		return e
+	}
+	for _, r := range refs {
+		tokenOf[r.ID] = r.Token
+		ch, err := p.Channel(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		e := get(r.Token)
+		e.Channels++
+		if ch.Earned != nil {
+			e.Owed.Add(e.Owed, ch.Earned)
+		}
+		if ch.Balance != nil && ch.Status != StatusClosed {
+			e.Held.Add(e.Held, ch.Balance)
+		}
+	}
+	q := ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(p.FromBlock),
+		Addresses: []common.Address{p.addr},
+		Topics:    [][]common.Hash{{p.abi.Events["EarningsWithdrawn"].ID}, nil, {common.BytesToHash(provider.Bytes())}},
+	}
+	logs, err := p.c.FilterLogs(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for i := range logs {
+		ev, err := p.b.UnpackEarningsWithdrawnEvent(&logs[i])
+		if err != nil {
+			continue
+		}
+		e := get(tokenOf[ev.ChannelId])
+		e.Collected.Add(e.Collected, ev.Amount)
+	}
+	out := make([]TokenEarnings, 0, len(byToken))
+	for _, e := range byToken {
+		out = append(out, *e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Token.Cmp(out[j].Token) < 0 })
+	return out, nil
+}

@@ -26,7 +26,7 @@ var chainScriptMu sync.Mutex
 // time forward and `jsonvar NAME FIELD` sets $NAME from the last stdout.
 func TestChannelScripts(t *testing.T) {
 	var files []string
-	for _, pat := range []string{"channel_*.txtar", "token_*.txtar", "receipt_*.txtar", "contracts_*.txtar"} {
+	for _, pat := range []string{"channel_*.txtar", "token_*.txtar", "receipt_*.txtar", "contracts_*.txtar", "context*.txtar"} {
 		m, _ := filepath.Glob(filepath.Join("testdata", "script", pat))
 		for _, f := range m {
 			abs, err := filepath.Abs(f) // tpod runs in-process and changes directory
@@ -64,23 +64,15 @@ func TestChannelScripts(t *testing.T) {
 			e.Setenv("NET", net)
 			e.Setenv("RPC", d.Info().RPC.HTTP)
 			e.Setenv("PAYMENT", d.Info().Contracts.Payment.Hex())
+			e.Setenv("TPOD_CONFIG", filepath.Join(e.WorkDir, ".config", "tpod", "config.yaml"))
+			e.Setenv("TPOD_STATE_DIR", filepath.Join(e.WorkDir, "state"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"tpod": func(ts *testscript.TestScript, neg bool, args []string) {
 				chainScriptMu.Lock()
 				defer chainScriptMu.Unlock()
-				wd, err := os.Getwd()
-				ts.Check(err)
-				ts.Check(os.Chdir(ts.Getenv("WORK")))
-				defer os.Chdir(wd)
-				code := Main(context.Background(), args, ts.Stdout(), ts.Stderr())
-				if neg && code == 0 {
-					ts.Fatalf("tpod %v succeeded unexpectedly", args)
-				}
-				if !neg && code != 0 {
-					ts.Fatalf("tpod %v exited %d", args, code)
-				}
+				runInScriptEnv(ts, neg, args, []string{"TPOD_CONFIG", "TPOD_CONTEXT", "TPOD_STATE_DIR", "TPOD_NETWORK"})
 			},
 			"advance": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

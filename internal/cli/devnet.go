@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/amount"
+	"github.com/trustedpods/tpod/internal/config"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/release"
 )
@@ -18,14 +22,13 @@ func newDevnetCmd(g *globals) *cobra.Command {
 		Use:   "devnet",
 		Short: "Run a local development network (an in-process Ethereum dev chain with the contracts deployed)",
 	}
-	cmd.AddCommand(newDevnetUpCmd(g), newDevnetWaitCmd())
+	cmd.AddCommand(newDevnetUpCmd(g), newDevnetWaitCmd(), newDevnetAdvanceCmd(g))
 	return cmd
 }
 
 func newDevnetUpCmd(g *globals) *cobra.Command {
 	var cfg devnet.Config
-	var out string
-	var verbose bool
+	var out, contextName string
 	var po devnetProviderOptions
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -46,7 +49,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if verbose {
+			if g.verbose {
 				cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
 			}
 			start := time.Now()
@@ -98,6 +101,12 @@ file. The dev keys are public knowledge: use them on this devnet only.
 				return fmt.Errorf("write devnet file: %w", err)
 			}
 			defer os.Remove(out)
+			ctxNote := ""
+			if contextName != "" {
+				if ctxNote, err = devnetContext(contextName, out); err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tpod: context %s not written: %v\n", contextName, err)
+				}
+			}
 			w := cmd.OutOrStdout()
 			if g.output == "json" {
 				pub := *info
@@ -129,8 +138,17 @@ file. The dev keys are public knowledge: use them on this devnet only.
 					if p.GatewayHTTPS != "" {
 						fmt.Fprintf(w, "  https     %s  (key bound to the attestation)\n", p.GatewayHTTPS)
 					}
+					if p.Metrics != "" {
+						fmt.Fprintf(w, "  metrics   %s  (status: tpod provider status)\n", p.Metrics)
+					}
+					for _, a := range p.Addrs {
+						fmt.Fprintf(w, "  ipfs      %s\n", a)
+					}
 				}
 				fmt.Fprintf(w, "devnet file %s (dev keys inside); Ctrl-C stops\n", out)
+				if ctxNote != "" {
+					fmt.Fprintln(w, ctxNote)
+				}
 			}
 			<-ctx.Done()
 			fmt.Fprintln(cmd.ErrOrStderr(), "devnet: stopping")
@@ -144,7 +162,7 @@ file. The dev keys are public knowledge: use them on this devnet only.
 	fl.StringVar(&cfg.DataDir, "datadir", "", "keep the chain in this directory across restarts (default: in memory)")
 	fl.IntVar(&cfg.ExtraAccounts, "accounts", 0, "extra funded dev accounts beyond deployer, publisher, provider and enclave")
 	fl.StringVar(&out, "out", "devnet.json", "where to write the devnet file")
-	fl.BoolVarP(&verbose, "verbose", "v", false, "log progress to stderr")
+	fl.StringVar(&contextName, "context-name", "devnet", "name of the context written for this devnet (its file, account publisher), made current unless another is; \"\" writes none")
 	fl.BoolVar(&po.chainOnly, "chain-only", false, "start only the chain (no IPFS, no provider)")
 	fl.StringVar(&po.containerd, "containerd", "", "containerd socket for the provider's pods (default: start a private containerd)")
 	fl.StringVar(&po.subnet, "subnet", "172.30.224.0/24", "pod network of the devnet's provider; nothing else may use it")
@@ -154,6 +172,9 @@ file. The dev keys are public knowledge: use them on this devnet only.
 	fl.StringVar(&po.https, "gateway-https", "", "listen address of the provider's HTTPS gateway (default: none); its enclave-generated key is bound to the attestation (tpod pod verify-tls)")
 	fl.StringVar(&po.domain, "domain", "pods.localhost", "pods get <id>.<domain> on the gateway")
 	fl.DurationVar(&po.cycle, "billing-cycle", 5*time.Second, "how often the provider signs and claims receipts")
+	fl.StringVar(&po.namespace, "namespace", "tpod-devnet", "containerd namespace of the provider's pods")
+	fl.StringVar(&po.metrics, "metrics", "", "serve the provider's Prometheus metrics and status on this address (e.g. 127.0.0.1:9100; default: none)")
+	fl.StringArrayVar(&po.ipfsListen, "ipfs-listen", []string{"/ip4/127.0.0.1/tcp/0"}, "listen multiaddr of the provider's IPFS node, repeatable (e.g. /ip4/127.0.0.1/tcp/4001 for a fixed port)")
 	fl.StringVar(&po.image, "image", "", "guest image directory whose launch the simulated TEE claims, as a VM host would (default: a release build's image beside it, else none)")
 	return cmd
 }
@@ -180,5 +201,82 @@ func newDevnetWaitCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "how long to wait")
+	return cmd
+}
+
+// devnetContext writes the context name for the devnet file file (account
+// publisher) and makes it current when no other context is; it returns a
+// line saying so.
+func devnetContext(name, file string) (string, error) {
+	path, u, err := loadUserConfig()
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", err
+	}
+	if u.Contexts == nil {
+		u.Contexts = map[string]*config.Context{}
+	}
+	c := u.Contexts[name]
+	if c == nil {
+		c = &config.Context{Account: devnet.LabelPublisher}
+		u.Contexts[name] = c
+	}
+	c.Network = abs
+	if !c.HasWallet() {
+		c.Account = devnet.LabelPublisher
+	}
+	note := fmt.Sprintf("context %s: its file, as %s", name, walletOf(c))
+	if u.Current == "" || u.Current == name {
+		u.Current = name
+		note = fmt.Sprintf("context %s (current): commands need no --network or --account (%s); tpod context list", name, walletOf(c))
+	}
+	return note, u.Save(path)
+}
+
+func newDevnetAdvanceCmd(g *globals) *cobra.Command {
+	var f chainFlags
+	cmd := &cobra.Command{
+		Use:   "advance DURATION",
+		Short: "Move the devnet chain's clock forward (e.g. past a dispute period)",
+		Long: `Seals an empty block DURATION (whole seconds) after the head block on the
+devnet, so that dispute periods and other waits can be tried without
+waiting: 'tpod devnet advance 2m', then 'tpod funds withdraw ID'. Blocks
+after it continue from the new time. Only a devnet (tpod devnet up)
+answers it: its JSON-RPC serves tpoddev_advanceTime on 127.0.0.1.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := time.ParseDuration(args[0])
+			if err != nil || d < time.Second {
+				return usagef("DURATION %q: want a duration of at least 1s, e.g. 90s or 2m", args[0])
+			}
+			if err := f.load(); err != nil {
+				return err
+			}
+			url := f.rpc
+			if url == "" && f.info != nil {
+				url = f.info.RPC.HTTP
+			}
+			if url == "" {
+				return usagef("no devnet: give --network FILE or --rpc URL, or use the devnet's context")
+			}
+			t, err := devnet.AdvanceTime(cmd.Context(), url, d)
+			if err != nil {
+				if strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "not available") {
+					return fmt.Errorf("%s is not a devnet (it has no tpoddev_advanceTime): only tpod devnet up's chain can move its clock", url)
+				}
+				return fmt.Errorf("advance: %w", err)
+			}
+			at := time.Unix(int64(t), 0)
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"chainTime": t, "advancedSeconds": int64(d / time.Second)})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "chain time is now %s (%s ahead of this clock)\n", at.Local().Format(time.DateTime), amount.Duration(time.Until(at).Round(time.Second)))
+			return nil
+		},
+	}
+	f.register(g, cmd, false)
 	return cmd
 }

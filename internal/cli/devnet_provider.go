@@ -32,6 +32,12 @@ type devnetProviderOptions struct {
 	// image is the guest image directory whose launch the simulated TEE
 	// claims (its measurement: attest.SimulatedMeasurement); "" = none.
 	image string
+	// namespace is the containerd namespace of the provider's pods.
+	namespace string
+	// metrics is the Prometheus listen address ("" for none); ipfsListen
+	// the IPFS node's listen multiaddrs.
+	metrics    string
+	ipfsListen []string
 }
 
 // DevnetProvider is the "provider" section of the devnet file: how
@@ -50,6 +56,8 @@ type DevnetProvider struct {
 	// have launched and the measurement it reports (zero without one).
 	Image       string `json:"image,omitempty"`
 	Measurement string `json:"measurement"`
+	// Metrics is the provider's Prometheus endpoint (with --metrics).
+	Metrics string `json:"metrics,omitempty"`
 }
 
 // startDevnetProvider runs a provider inside the devnet process: an embedded
@@ -89,8 +97,9 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 		TEE:     "simulated",
 		Chain: provider.ChainConfig{RPC: info.RPC.HTTP, Payment: info.Contracts.Payment.Hex(), Registry: info.Contracts.Registry.Hex(),
 			FromBlock: info.Contracts.Block},
-		IPFS: provider.IPFSConfig{Listen: []string{"/ip4/127.0.0.1/tcp/0"}},
-		Runtime: provider.RuntimeConfig{Containerd: provider.ContainerdConfig{Address: o.containerd, Namespace: "tpod-devnet",
+		IPFS:    provider.IPFSConfig{Listen: o.ipfsListen},
+		Metrics: o.metrics,
+		Runtime: provider.RuntimeConfig{Containerd: provider.ContainerdConfig{Address: o.containerd, Namespace: o.namespace,
 			Subnet: o.subnet, Bridge: bridge, Sandbox: o.sandbox}},
 		// Prices in TPT base units (18 decimals): a 250m / 64 MiB pod costs
 		// about 0.0011 TPT an hour reserved.
@@ -125,6 +134,9 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 	}
 	if g := p.Gateway(); g != nil && g.HTTPSAddr() != nil {
 		section.GatewayHTTPS = "https://" + g.HTTPSAddr().String()
+	}
+	if a := dmn.MetricsAddr(); a != "" {
+		section.Metrics = "http://" + a + "/metrics"
 	}
 	return dmn, section, func() {
 		dmn.Close()

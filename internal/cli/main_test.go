@@ -34,3 +34,32 @@ func TestMain(m *testing.M) {
 		},
 	})
 }
+
+// runInScriptEnv runs tpod in this process as the script's command: in its
+// work directory, with the script's values of the keys as environment
+// (tpod reads TPOD_* at run time), restoring both afterwards. The caller
+// serializes (the process has one environment and one directory).
+func runInScriptEnv(ts *testscript.TestScript, neg bool, args []string, keys []string) {
+	wd, err := os.Getwd()
+	ts.Check(err)
+	ts.Check(os.Chdir(ts.Getenv("WORK")))
+	defer os.Chdir(wd)
+	for _, k := range keys {
+		old, had := os.LookupEnv(k)
+		os.Setenv(k, ts.Getenv(k))
+		defer func() {
+			if had {
+				os.Setenv(k, old)
+			} else {
+				os.Unsetenv(k)
+			}
+		}()
+	}
+	code := Main(context.Background(), args, ts.Stdout(), ts.Stderr())
+	if neg && code == 0 {
+		ts.Fatalf("tpod %v succeeded unexpectedly", args)
+	}
+	if !neg && code != 0 {
+		ts.Fatalf("tpod %v exited %d", args, code)
+	}
+}

@@ -286,28 +286,7 @@ func TestPublisherScripts(t *testing.T) {
 				oldRelease := releasePolicy
 				defer func() { releasePolicy = oldRelease }()
 				releasePolicy = testReleasePolicy(ts.Getenv("TPOD_TEST_RELEASE"))
-				wd, err := os.Getwd()
-				ts.Check(err)
-				ts.Check(os.Chdir(ts.Getenv("WORK")))
-				defer os.Chdir(wd)
-				for _, k := range pubEnv {
-					old, had := os.LookupEnv(k)
-					os.Setenv(k, ts.Getenv(k))
-					defer func() {
-						if had {
-							os.Setenv(k, old)
-						} else {
-							os.Unsetenv(k)
-						}
-					}()
-				}
-				code := Main(context.Background(), args, ts.Stdout(), ts.Stderr())
-				if neg && code == 0 {
-					ts.Fatalf("tpod %v succeeded unexpectedly", args)
-				}
-				if !neg && code != 0 {
-					ts.Fatalf("tpod %v exited %d", args, code)
-				}
+				runInScriptEnv(ts, neg, args, pubEnv)
 			},
 			"jsonvar": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

@@ -173,7 +173,7 @@ func (d *Devnet) startNode() error {
 	nc.DataDir = d.cfg.DataDir
 	nc.IPCPath = ""
 	nc.HTTPHost, nc.HTTPPort = "127.0.0.1", d.cfg.HTTPPort
-	nc.HTTPModules = []string{"eth", "net", "web3", "txpool"}
+	nc.HTTPModules = []string{"eth", "net", "web3", "txpool", devNamespace}
 	nc.HTTPVirtualHosts = []string{"localhost", "127.0.0.1"}
 	nc.WSHost, nc.WSPort = "127.0.0.1", d.cfg.WSPort
 	nc.WSModules = nc.HTTPModules
@@ -216,6 +216,7 @@ func (d *Devnet) startNode() error {
 	}
 	d.beacon = beacon
 	catalyst.RegisterSimulatedBeaconAPIs(stack, beacon)
+	stack.RegisterAPIs([]rpc.API{{Namespace: devNamespace, Service: &devAPI{d}}})
 	stack.RegisterLifecycle(beacon)
 	if err := stack.Start(); err != nil {
 		return fmt.Errorf("devnet node start: %w", err)

@@ -116,7 +116,20 @@ func explainCause(err error, c *Context) (*Explanation, string) {
 			return x, what
 		}
 	}
+	// An error that knows what to do about itself says so.
+	var h Hinter
+	if errors.As(err, &h) {
+		return &Explanation{Code: h.Code(), Message: msg, Hint: h.Hint()}, msg
+	}
 	return nil, ""
+}
+
+// Hinter is an error that says what to do about it and has a stable code
+// (a library's own errors, such as a record of another network).
+type Hinter interface {
+	error
+	Hint() string
+	Code() string
 }
 
 // when renders a chain timestamp as "in 58 s (10:14:11)" or "58 s ago

@@ -215,7 +215,9 @@ type Daemon struct {
 	Node     *ipfs.Node // nil when IPFS is external or shared
 	closers  []func() error
 	metrics  *http.Server
-	log      *slog.Logger
+	// metricsAddr is where metrics and /status listen ("" for nowhere).
+	metricsAddr string
+	log         *slog.Logger
 }
 
 // StartDaemon builds the provider from its configuration: store, enclave,
@@ -364,6 +366,8 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		}
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", p.MetricsHandler())
+		mux.Handle("/status", p.StatusHandler())
+		d.metricsAddr = ln.Addr().String()
 		d.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
 		go d.metrics.Serve(ln)
 		d.closers = append(d.closers, d.metrics.Close)

@@ -51,7 +51,7 @@ func (p *Provider) billAll(ctx context.Context) {
 			p.log.Warn("claim skipped by the contract", "channel", fmt.Sprintf("%x", r.Channel[:8]), "reason", r.Skipped)
 		case r.Paid != nil:
 			p.metrics.claims.Inc()
-			p.metrics.addEarnings(r.Paid)
+			p.addEarnings(r.Channel, r.Paid)
 			p.log.Debug("claimed", "channel", fmt.Sprintf("%x", r.Channel[:8]), "seq", r.Receipt.Seq, "paid", r.Paid)
 		}
 	}

@@ -441,7 +441,7 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 	}
 	p.mu.Unlock()
 	p.bill.forget(pd.channel)
-	p.metrics.runway.DeleteLabelValues(pd.rtID)
+	p.metrics.forget(pd.rtID)
 	p.log.Info("pod deleted", "pod", pd.rtID)
 	return nil
 }

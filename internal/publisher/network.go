@@ -54,6 +54,17 @@ func (e *StaleError) Error() string {
 // Unwrap makes errors.Is(err, ErrStale) true.
 func (e *StaleError) Unwrap() error { return ErrStale }
 
+// Code names the error for scripts (explain.Hinter).
+func (e *StaleError) Code() string { return "stale-record" }
+
+// Hint says what to do with the record (explain.Hinter).
+func (e *StaleError) Hint() string {
+	if e.Restarted {
+		return "its chain is gone: `tpod pod cancel " + e.ID + "` marks it cancelled, `tpod pod prune` removes it, and `tpod deploy --resume " + e.ID + "` redeploys an unfinished one on this chain"
+	}
+	return "use the network it was made on (--network, --rpc, or its context), or remove the record with `tpod pod prune " + e.ID + " --force`"
+}
+
 // Stale reports whether rec belongs to another network than this one, and
 // why; nil when it is this network's.
 func (p *Publisher) Stale(ctx context.Context, rec *Record) *StaleError {

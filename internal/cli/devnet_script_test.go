@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/trustedpods/tpod/internal/runtime/containerd/containerdtest"
+	"github.com/trustedpods/tpod/internal/testimage"
+)
+
+// devnetScriptSubnet is the pod subnet of the devnets these scripts start
+// (docs/development.md, "Test networks").
+const devnetScriptSubnet = "172.30.236.0/24"
+
+var devnetScriptMu sync.Mutex
+
+// TestDevnetScripts runs the devnet_* scripts: flows that start, stop and
+// restart `tpod devnet up` as a real process (exec tpod-bin devnet up ...
+// &name&, stopped with kill -INT), with the provider's pods on the private
+// containerd; the publisher commands run in this process.
+func TestDevnetScripts(t *testing.T) {
+	e := containerdtest.Require(t, "clidevnet")
+	files, err := filepath.Glob(filepath.Join("testdata", "script", "devnet_*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no devnet scripts: %v", err)
+	}
+	img, err := testimage.GoProgram("../../examples/hello", "/hello", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hello, err := filepath.Abs("../../examples/hello/pod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"TPOD_CONFIG", "TPOD_CONTEXT", "TPOD_STATE_DIR", "TPOD_NETWORK"}
+	testscript.Run(t, testscript.Params{
+		Files: files,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("TPOD_CONFIG", filepath.Join(env.WorkDir, ".config", "tpod", "config.yaml"))
+			env.Setenv("TPOD_STATE_DIR", filepath.Join(env.WorkDir, "state"))
+			env.Setenv("TPOD_NETWORK", filepath.Join(env.WorkDir, "devnet.json"))
+			env.Setenv("HELLO_POD", hello)
+			env.Setenv("HELLO_IMAGE", img.Archive)
+			// Where the devnets of the scripts run their provider's pods.
+			env.Setenv("CONTAINERD", e.Address)
+			env.Setenv("NAMESPACE", e.Namespace)
+			env.Setenv("BRIDGE", e.Bridge)
+			env.Setenv("SUBNET", devnetScriptSubnet)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"tpod": func(ts *testscript.TestScript, neg bool, args []string) {
+				devnetScriptMu.Lock()
+				defer devnetScriptMu.Unlock()
+				runInScriptEnv(ts, neg, args, keys)
+			},
+			"jsonvar": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: jsonvar NAME FIELD")
+				}
+				var m map[string]any
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile("stdout")), &m))
+				v, ok := m[args[1]]
+				if !ok {
+					ts.Fatalf("no field %q in stdout", args[1])
+				}
+				ts.Setenv(args[0], strings.TrimSpace(fmt.Sprint(v)))
+			},
+			"jsonvar_last": func(ts *testscript.TestScript, neg bool, args []string) { jsonArrayVar(ts, args, false) },
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
+		},
+	})
+}

@@ -43,7 +43,7 @@ step "The release policy built into this tpod: what deploy accepts by default"
 "$TPOD" policy show || echo "(a development build: deploy uses the development default policy)"
 
 step "Start the devnet: dev chain, IPFS, and a provider (simulated TEE) on containerd"
-"$TPOD" devnet up --http-port 0 --ws-port 0 --period 1 --gateway 127.0.0.1:0 --billing-cycle 3s --out "$net" >"$work/devnet.log" 2>&1 &
+"$TPOD" devnet up --http-port 0 --ws-port 0 --period 1 --gateway 127.0.0.1:0 --billing-cycle 3s --context-name= --out "$net" >"$work/devnet.log" 2>&1 &
 devnet_pid=$!
 "$TPOD" devnet wait --timeout 120s "$net"
 cat "$work/devnet.log"

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -94,12 +95,29 @@ func (d *Daemon) spawn(ctx context.Context) error {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Own process group: a terminal's ^C reaches us, and we stop it in order.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
+	// Pdeathsig is sent when the OS thread that started the child ends,
+	// not the process, and Go ends a thread whose goroutine exits locked
+	// to it — as creating a pod's network namespace does. containerd got
+	// that SIGTERM while 20 pods were being deployed at once. So the
+	// thread that starts it is locked to this goroutine until containerd
+	// exits.
+	exited, started := make(chan struct{}), make(chan error, 1)
+	go func() {
+		goruntime.LockOSThread()
+		defer goruntime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		cmd.Wait()
+		logf.Close()
+		close(exited)
+	}()
+	if err := <-started; err != nil {
 		logf.Close()
 		return fmt.Errorf("start containerd: %w", err)
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); logf.Close(); close(exited) }()
 	d.mu.Lock()
 	d.cmd, d.exited = cmd, exited
 	d.mu.Unlock()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	goruntime "runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -61,5 +63,56 @@ func TestDaemonStartStop(t *testing.T) {
 	}
 	if err := d.Stop(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDaemonSurvivesThreadExits: containerd is not sent its parent-death
+// signal when the OS thread that called StartDaemon ends. Go ends a thread
+// whose goroutine exits locked to it (creating a network namespace does,
+// once per pod); containerd used to get SIGTERM then, mid-deploy.
+func TestDaemonSurvivesThreadExits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts containerd (skipped with -short)")
+	}
+	if _, err := exec.LookPath("containerd"); err != nil || os.Getuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("needs root and containerd")
+		}
+		t.Skip("needs root and containerd")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var d *Daemon
+	var err error
+	done := make(chan struct{})
+	root, state := t.TempDir(), t.TempDir()
+	var start func()
+	start = func() {
+		goruntime.LockOSThread()
+		if syscall.Gettid() == os.Getpid() {
+			// The main thread is never ended (Go wedges it instead): start
+			// from another one.
+			goruntime.UnlockOSThread()
+			go start()
+			return
+		}
+		defer close(done) // still locked: this thread ends with the goroutine
+		d, err = StartDaemon(ctx, DaemonConfig{Root: root, State: state})
+	}
+	go start()
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Stop()
+	d.mu.Lock()
+	pid := d.cmd.Process.Pid
+	d.mu.Unlock()
+	time.Sleep(500 * time.Millisecond)
+	d.mu.Lock()
+	now := d.cmd.Process.Pid
+	d.mu.Unlock()
+	if now != pid || syscall.Kill(pid, 0) != nil {
+		t.Fatalf("containerd (pid %d) died when the thread that started it ended; now pid %d", pid, now)
 	}
 }

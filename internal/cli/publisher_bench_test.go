@@ -270,6 +270,10 @@ func startUserDevnet(t *testing.T, flags ...string) *userDevnet {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if t.Failed() {
+			log := devnetLog.String()
+			t.Logf("devnet log (last 8 KiB):\n%s", log[max(0, len(log)-8<<10):])
+		}
 		up.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
 		go func() { up.Wait(); close(done) }()

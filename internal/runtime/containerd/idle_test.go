@@ -2,11 +2,15 @@ package containerd
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/netip"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -342,5 +346,48 @@ func TestReusedAddressReachable(t *testing.T) {
 	defer wcancel()
 	if _, err := waitHTTP(wctx, "http://"+st.IP+":8080/"); err != nil {
 		t.Fatalf("a pod on a reused address is not reachable: %v", err)
+	}
+}
+
+// TestConcurrentImports: pods of one new image created at the same time
+// (20 publishers deploying the same app) all get it; containerd's importer
+// lets only one create it.
+func TestConcurrentImports(t *testing.T) {
+	r := newTestRuntime(t, testConfig(t, "runc"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// A new image each run: a file of random bytes.
+	bin := filepath.Join(t.TempDir(), "blob")
+	noise := make([]byte, 64<<10)
+	rand.Read(noise)
+	if err := os.WriteFile(bin, noise, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	img, err := testimage.FromBinary(bin, "/blob", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "image.tar")
+	if err := testimage.WriteLayoutTar(archive, img); err != nil {
+		t.Fatal(err)
+	}
+	d, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.client.ImageService().Delete(context.Background(), imagePrefix+d.String())
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for range 10 {
+		wg.Go(func() {
+			if _, err := r.ensureImage(r.ctx(ctx), runtime.Image{Archive: archive, Digest: d.String()}); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

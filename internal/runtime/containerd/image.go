@@ -25,13 +25,22 @@ const imagePrefix = "tpod.local/image@"
 // first if needed (skipped when Digest names an image already present), and
 // unpacks it for the overlayfs snapshotter.
 func (r *Runtime) ensureImage(ctx context.Context, im runtime.Image) (client.Image, error) {
-	if im.Digest != "" {
-		r.mu.Lock()
-		img, ok := r.images[im.Digest]
-		r.mu.Unlock()
-		if ok {
-			return img, nil
+	cached := func() (client.Image, bool) {
+		if im.Digest == "" {
+			return nil, false
 		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		img, ok := r.images[im.Digest]
+		return img, ok
+	}
+	if img, ok := cached(); ok {
+		return img, nil
+	}
+	r.importMu.Lock()
+	defer r.importMu.Unlock()
+	if img, ok := cached(); ok { // imported while this one waited
+		return img, nil
 	}
 	var img client.Image
 	var err error

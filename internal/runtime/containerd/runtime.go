@@ -110,6 +110,12 @@ type Runtime struct {
 	upperDirs map[string]string
 	// images caches unpacked images by manifest digest.
 	images map[string]client.Image
+	// importMu serializes image imports and unpacks: containerd's importer
+	// writes every archive's index under one content ref, so concurrent
+	// imports wait on each other anyway, and two imports of the same image
+	// race to create it ("already exists"; 20 concurrent deploys of one
+	// image failed so). Under it, an import finds what another just made.
+	importMu sync.Mutex
 	// usageFiles keeps UsageAll's cgroup and sysfs files open between
 	// rounds; usageMu serializes UsageAll calls.
 	usageMu    sync.Mutex

@@ -421,7 +421,7 @@ serializeImagePulls: false
 evictionHard: {memory.available: 100Mi, nodefs.available: 2%, imagefs.available: 2%, nodefs.inodesFree: 2%}
 imageGCHighThresholdPercent: 99
 imageGCLowThresholdPercent: 98
-imageMaximumGCAge: 10m
+imageMaximumGCAge: 0s
 maxPods: 250
 podPidsLimit: 4096
 nodeStatusUpdateFrequency: 4s

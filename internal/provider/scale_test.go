@@ -71,6 +71,17 @@ func testScaleToZero(t *testing.T, mode string) {
 	ctx := context.Background()
 	pod := w.channel(t, 50_000_000, 8)
 	cid := w.publishManifest(t, pod, strings.Replace(scaleToZeroManifest, "idleTimeout: 1s", "idleTimeout: 1s\n    idle: "+mode, 1))
+	if mode == "freeze" && !runtime.Supports(w.rt, runtime.FeatureFreeze) {
+		// A runtime that cannot freeze refuses the pod by name rather than
+		// idling it some other way.
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		_, err := w.client.Provision(pctx, w.provNode.ID(), w.publisher, pod, cid)
+		if err == nil || !strings.Contains(err.Error(), "uses freeze, which this runtime does not implement") {
+			t.Fatalf("provision of a freezing pod on a runtime without freeze: %v, want a refusal naming freeze", err)
+		}
+		return
+	}
 	st := w.provision(t, pod, cid)
 	if len(st.Endpoints) == 0 || !strings.HasPrefix(st.Endpoints[0].Address, "http://") {
 		t.Fatalf("endpoints %+v", st.Endpoints)

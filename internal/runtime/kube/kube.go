@@ -25,6 +25,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
@@ -709,7 +710,7 @@ func (r *Runtime) awaitRunning(ctx context.Context, ns, id string) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("pod %q: no replica running after %v: %w", id, startLimit, runtime.ErrUnavailable)
+			return fmt.Errorf("pod %q: no replica running after %v%s: %w", id, startLimit, r.whyPending(context.WithoutCancel(ctx), ns, seen), runtime.ErrUnavailable)
 		case ev, ok := <-w.ResultChan():
 			if !ok {
 				// The API server ended the watch: look again.
@@ -745,6 +746,50 @@ func checkSpec(spec runtime.PodSpec) error {
 type pullError struct{ error }
 
 func (e pullError) Unwrap() error { return e.error }
+
+// whyPending says what holds back the newest replica of seen, for the error
+// of a start that timed out: its phase, a waiting container's reason and
+// the last warning event about it (a sandbox the runtime cannot create, an
+// image it cannot find), which the pod's status does not carry.
+func (r *Runtime) whyPending(ctx context.Context, ns string, seen map[string]*corev1.Pod) string {
+	var newest *corev1.Pod
+	for _, p := range seen {
+		if p.DeletionTimestamp == nil && (newest == nil || p.CreationTimestamp.After(newest.CreationTimestamp.Time)) {
+			newest = p
+		}
+	}
+	if newest == nil {
+		return " (no replica was created)"
+	}
+	why := fmt.Sprintf(" (replica %s: %s", newest.Name, newest.Status.Phase)
+	for _, k := range newest.Status.ContainerStatuses {
+		if w := k.State.Waiting; w != nil && w.Reason != "" {
+			why += fmt.Sprintf("; container %s waiting: %s", k.Name, w.Reason)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	evs, err := r.client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{
+		FieldSelector: fields.OneTermEqualSelector("involvedObject.name", newest.Name).String(),
+	})
+	if err == nil {
+		var last *corev1.Event
+		for i := range evs.Items {
+			e := &evs.Items[i]
+			if e.Type == corev1.EventTypeWarning && (last == nil || e.LastTimestamp.After(last.LastTimestamp.Time)) {
+				last = e
+			}
+		}
+		if last != nil {
+			msg := last.Message
+			if len(msg) > 300 {
+				msg = msg[:300] + "…"
+			}
+			why += fmt.Sprintf("; last warning: %s: %s", last.Reason, msg)
+		}
+	}
+	return why + ")"
+}
 
 // replicaStarted tells whether every container of p has started (true), or
 // cannot start (an error).

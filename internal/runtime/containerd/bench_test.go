@@ -129,12 +129,13 @@ func startLatency(t *testing.T, r *Runtime, img testimage.Image, n int) (creates
 			Resources: runtime.Resources{CPUMillis: 1000, MemoryMiB: 128},
 		}}}
 	}
-	// Warm-up: imports the image.
+	// Warm-up: imports the image, which this pod keeps (the last pod of an
+	// image takes it along when deleted).
 	warm := spec(999)
 	if err := r.Create(ctx, warm); err != nil {
 		t.Fatal(err)
 	}
-	r.Delete(ctx, warm.ID, 0)
+	defer r.Delete(context.Background(), warm.ID, 0)
 	for i := range n {
 		s := spec(i)
 		t0 := time.Now()

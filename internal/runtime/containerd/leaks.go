@@ -11,7 +11,8 @@ import (
 )
 
 // Leaks lists resources that belong to no existing pod: network namespaces,
-// CNI address allocations, containers, snapshots, cgroups and secret mounts.
+// CNI address allocations, containers, snapshots, imported images, cgroups
+// and secret mounts.
 // After every pod is deleted it must be empty (runtimetest checks it).
 func (r *Runtime) Leaks(ctx context.Context) ([]string, error) {
 	ctx = r.ctx(ctx)
@@ -74,6 +75,19 @@ func (r *Runtime) Leaks(ctx context.Context) ([]string, error) {
 	})
 	if err != nil {
 		return nil, wrapErr(err)
+	}
+	used, err := r.usedImages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	imgs, err := r.client.ImageService().List(ctx)
+	if err != nil {
+		return nil, wrapErr(err)
+	}
+	for _, im := range imgs {
+		if d, ours := strings.CutPrefix(im.Name, imagePrefix); ours && !used[d] {
+			leaks = append(leaks, "image "+im.Name)
+		}
 	}
 	// cgroups: runc puts ours at /<namespace>/<container> in every v1
 	// hierarchy, or under the v2 root.

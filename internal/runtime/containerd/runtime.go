@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,8 +109,11 @@ type Runtime struct {
 	disk  map[string]diskSample
 	// upperDirs caches each container's writable-layer directory.
 	upperDirs map[string]string
-	// images caches unpacked images by manifest digest.
-	images map[string]client.Image
+	// images caches unpacked images by manifest digest; imageMu keeps
+	// collectImages from removing an image a Create or Update is using
+	// (image.go).
+	images  map[string]client.Image
+	imageMu sync.RWMutex
 	// importMu serializes image imports and unpacks: containerd's importer
 	// writes every archive's index under one content ref, so concurrent
 	// imports wait on each other anyway, and two imports of the same image
@@ -264,6 +268,8 @@ type podState struct {
 	// frozen (idle.go), so that a wake only starts them. The containers'
 	// labels still describe the last run.
 	Parked bool `json:",omitempty"`
+	// Images are the manifest digests of the images the containers run.
+	Images []string `json:",omitempty"`
 }
 
 func (r *Runtime) podDir(id string) string   { return filepath.Join(r.cfg.DataDir, "pods", id) }
@@ -411,11 +417,19 @@ func (r *Runtime) meteredStates() ([]*podState, error) {
 }
 
 // Create implements runtime.Runtime.
-func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) (err error) {
+func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
 	ctx = r.ctx(ctx)
+	err := r.create(ctx, spec)
+	if err != nil && !errors.Is(err, runtime.ErrExists) {
+		r.collectImages(context.WithoutCancel(ctx)) // imported for a pod that is not there
+	}
+	return err
+}
+
+func (r *Runtime) create(ctx context.Context, spec runtime.PodSpec) (err error) {
 	defer r.lock(spec.ID)()
 	if _, err := os.Stat(r.podDir(spec.ID)); err == nil {
 		return fmt.Errorf("pod %s: %w", spec.ID, runtime.ErrExists)
@@ -455,12 +469,19 @@ func (r *Runtime) Create(ctx context.Context, spec runtime.PodSpec) (err error) 
 	return r.save(st)
 }
 
-// Update implements runtime.Runtime.
+// Update implements runtime.Runtime. The images the pod no longer uses are
+// collected when no other pod uses them.
 func (r *Runtime) Update(ctx context.Context, spec runtime.PodSpec, grace time.Duration) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
 	ctx = r.ctx(ctx)
+	err := r.update(ctx, spec, grace)
+	r.collectImages(context.WithoutCancel(ctx))
+	return err
+}
+
+func (r *Runtime) update(ctx context.Context, spec runtime.PodSpec, grace time.Duration) error {
 	defer r.lock(spec.ID)()
 	st, err := r.load(spec.ID)
 	if err != nil {
@@ -518,8 +539,11 @@ func (r *Runtime) Update(ctx context.Context, spec runtime.PodSpec, grace time.D
 }
 
 // createContainers writes secrets, makes volume directories, imports images
-// and creates one containerd container per spec container.
+// and creates one containerd container per spec container. It holds imageMu
+// for reading: the images it looks up stay until its containers use them.
 func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runtime.PodSpec) error {
+	r.imageMu.RLock()
+	defer r.imageMu.RUnlock()
 	if err := r.writeSecrets(spec); err != nil {
 		return err
 	}
@@ -543,10 +567,14 @@ func (r *Runtime) createContainers(ctx context.Context, st *podState, spec runti
 			}
 		}
 	}
+	st.Images = nil
 	for _, c := range spec.AllContainers() {
 		img, err := r.ensureImage(ctx, c.Image)
 		if err != nil {
 			return fmt.Errorf("container %s: %w", c.Name, err)
+		}
+		if d := img.Target().Digest.String(); !slices.Contains(st.Images, d) {
+			st.Images = append(st.Images, d)
 		}
 		sopts := []oci.SpecOpts{
 			oci.WithImageConfig(img),
@@ -993,9 +1021,18 @@ func (r *Runtime) deleteTask(ctx context.Context, cont client.Container, task cl
 	return wrapErr(err)
 }
 
-// Delete implements runtime.Runtime.
+// Delete implements runtime.Runtime. The pod's images go too unless another
+// pod uses them.
 func (r *Runtime) Delete(ctx context.Context, id string, grace time.Duration) error {
 	ctx = r.ctx(ctx)
+	if err := r.delete(ctx, id, grace); err != nil {
+		return err
+	}
+	r.collectImages(context.WithoutCancel(ctx))
+	return nil
+}
+
+func (r *Runtime) delete(ctx context.Context, id string, grace time.Duration) error {
 	defer r.lock(id)()
 	st, err := r.load(id)
 	if err != nil {

@@ -30,6 +30,7 @@ type supervisor struct {
 	r      *Runtime
 	spec   runtime.PodSpec
 	ip     string
+	since  time.Time // start of the run it supervises
 	cancel context.CancelFunc
 	done   chan struct{}
 	// outcome receives the start sequence's result once: nil when the
@@ -100,13 +101,15 @@ func (r *Runtime) startSupervised(ctx context.Context, st *podState) error {
 	}
 }
 
-// superviseFrom registers and starts a supervisor for st.
+// superviseFrom registers and starts a supervisor for st. With resume, the
+// run is under way (a new process found it): each container is taken up
+// where it stands (see run).
 func (r *Runtime) superviseFrom(st *podState, resume bool) *supervisor {
 	ctx, cancel := context.WithCancel(r.ctx(context.Background()))
 	sv := &supervisor{
-		r: r, spec: st.Spec, ip: st.IP, cancel: cancel,
+		r: r, spec: st.Spec, ip: st.IP, since: st.Since, cancel: cancel,
 		done: make(chan struct{}), outcome: make(chan error, 1),
-		inInit: !resume, isReady: map[string]bool{}, restart: map[string]int{},
+		inInit: true, isReady: map[string]bool{}, restart: map[string]int{},
 	}
 	r.mu.Lock()
 	r.sups[st.Spec.ID] = sv
@@ -115,6 +118,36 @@ func (r *Runtime) superviseFrom(st *podState, resume bool) *supervisor {
 	return sv
 }
 
+// Where a container of a resumed run stands.
+const (
+	notRun  = iota // not started in this run yet
+	running        // its task runs
+	exited         // it ran in this run and exited
+)
+
+// where tells where a container stands in the current run: an exit older
+// than the run's start belongs to an earlier run.
+func (sv *supervisor) where(ctx context.Context, c runtime.Container) (int, uint32) {
+	cs, err := sv.r.containerStatus(ctx, containerID(sv.spec.ID, c.Name))
+	switch {
+	case err != nil:
+		return notRun, 0
+	case cs.State == runtime.ContainerRunning:
+		return running, 0
+	case cs.State == runtime.ContainerExited && !cs.FinishedAt.Before(sv.since):
+		return exited, cs.ExitCode
+	}
+	return notRun, 0
+}
+
+// run runs the start sequence: init containers in order (sidecars started
+// and kept, the others run to completion), then the containers, each kept
+// by its policy. With resume, the sequence continues from where the run
+// stands, as if this process had run it all along: running containers are
+// supervised, not started again; an init container that completed in this
+// run is not run again, one that failed is retried or fails the start per
+// its policy; a container that exited in this run is left to its restart
+// policy; the rest are started in order.
 func (sv *supervisor) run(ctx context.Context, resume bool) {
 	defer close(sv.done)
 	var wg sync.WaitGroup
@@ -126,25 +159,35 @@ func (sv *supervisor) run(ctx context.Context, resume bool) {
 			sv.keep(ctx, c, started)
 		}()
 	}
+	stand := func(c runtime.Container) (int, uint32) {
+		if !resume {
+			return notRun, 0
+		}
+		return sv.where(ctx, c)
+	}
 	for _, c := range sv.spec.InitContainers {
+		at, code := stand(c)
 		switch {
 		case c.Sidecar:
 			started := make(chan struct{})
-			if !resume {
+			if at != running {
 				if err := sv.startTask(ctx, c); err != nil {
 					sv.report(err)
 					return
 				}
 			}
 			keep(c, started)
-			if !resume {
-				select {
-				case <-started:
-				case <-ctx.Done():
-					return
-				}
+			select {
+			case <-started:
+			case <-ctx.Done():
+				return
 			}
-		case !resume:
+		case at == exited && code == 0:
+			// completed in this run before the restart
+		case at == exited && c.Restart == runtime.RestartNever:
+			sv.report(fmt.Errorf("pod %s: init container %q exited with code %d: %w", sv.spec.ID, c.Name, code, runtime.ErrFailedPrecondition))
+			return
+		default:
 			if err := sv.runToCompletion(ctx, c); err != nil {
 				sv.report(err)
 				return
@@ -152,7 +195,7 @@ func (sv *supervisor) run(ctx context.Context, resume bool) {
 		}
 	}
 	for _, c := range sv.spec.Containers {
-		if !resume {
+		if at, _ := stand(c); at == notRun {
 			if err := sv.startTask(ctx, c); err != nil {
 				sv.report(err)
 				return
@@ -331,20 +374,25 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// resumeSupervision supervises again the supervised pods found running (a
-// new process after a provider restart): restarts and probes go on; the
-// init sequence is not run again.
+// resumeSupervision supervises again the supervised pods whose run is
+// under way — any of their containers, init containers included, runs (a
+// new process after a provider restart): restarts and probes go on, and an
+// init sequence the restart interrupted continues where it stood (run).
 func (r *Runtime) resumeSupervision(ctx context.Context, states []*podState) {
 	for _, st := range states {
 		if !st.Spec.Supervised() {
 			continue
 		}
-		status, err := r.status(ctx, st)
-		if err != nil {
-			r.log.Warn("resume supervision", "pod", st.Spec.ID, "err", err)
-			continue
+		under := false
+		for _, c := range st.Spec.AllContainers() {
+			cs, err := r.containerStatus(ctx, containerID(st.Spec.ID, c.Name))
+			if err != nil {
+				r.log.Warn("resume supervision", "pod", st.Spec.ID, "err", err)
+				break
+			}
+			under = under || cs.State == runtime.ContainerRunning
 		}
-		if status.State == runtime.PodRunning || status.State == runtime.PodPartial {
+		if under {
 			r.superviseFrom(st, true)
 		}
 	}

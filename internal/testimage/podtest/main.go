@@ -10,6 +10,7 @@
 //	podtest write -path P -data D [-require R]    writes D to P and exits (1 if R is missing)
 //	podtest exit -code N                          exits with code N
 //	podtest exists -path P                        exits 0 if P exists, else 1 (exec probes)
+//	podtest wait -path P                          exits 0 once P exists (an init container a test holds)
 package main
 
 import (
@@ -83,6 +84,13 @@ func main() {
 			os.Exit(1)
 		}
 		os.Exit(0)
+	case "wait":
+		for {
+			if _, err := os.Stat(*path); err == nil {
+				os.Exit(0)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	default:
 		fmt.Fprintln(os.Stderr, "unknown mode", mode)
 		os.Exit(2)

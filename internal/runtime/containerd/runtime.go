@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/containerd/containerd/api/services/tasks/v1"
 	"github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/contrib/seccomp"
@@ -28,6 +29,7 @@ import (
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"github.com/containerd/containerd/v2/pkg/oci"
 	"github.com/containerd/errdefs"
+	"github.com/containerd/errdefs/pkg/errgrpc"
 	"github.com/containerd/typeurl/v2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -898,7 +900,14 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 	delete(r.oom, cid)
 	r.mu.Unlock()
 	if task == nil {
-		if task, err = cont.NewTask(ctx, cio.LogFile(r.logPath(pod, name))); err != nil {
+		task, err = cont.NewTask(ctx, cio.LogFile(r.logPath(pod, name)))
+		if errdefs.IsAlreadyExists(err) {
+			// A task containerd lists but cannot load: clear it, once.
+			if err = r.clearStaleTask(ctx, cid); err == nil {
+				task, err = cont.NewTask(ctx, cio.LogFile(r.logPath(pod, name)))
+			}
+		}
+		if err != nil {
 			return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
 		}
 	}
@@ -1089,7 +1098,14 @@ func (r *Runtime) deleteContainers(ctx context.Context, st *podState) error {
 	}
 	var errs []error
 	for _, cont := range conts {
-		if task, err := cont.Task(ctx, nil); err == nil {
+		task, err := cont.Task(ctx, nil)
+		if errdefs.IsNotFound(err) {
+			if err := r.clearStaleTask(ctx, cont.ID()); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		if err == nil {
 			// A frozen process (an idle pod's, a parked task's) dies of
 			// SIGKILL only once thawed.
 			r.cgroups.setFrozen(r.cfg.Namespace, cont.ID(), false)
@@ -1112,6 +1128,22 @@ func (r *Runtime) deleteContainers(ctx context.Context, st *podState) error {
 		r.mu.Unlock()
 	}
 	return errors.Join(errs...)
+}
+
+// clearStaleTask removes the task containerd may still list for a
+// container whose task cannot be loaded: a task delete the shim carried out
+// and containerd never finished (containerd stopped half-way, with the
+// provider). containerd then answers "not found" for the task, yet refuses
+// a new one ("already exists"), and removing the container would leave the
+// shim and its bundle behind. Deleting it through the task service ends the
+// shim and removes the bundle; for a container without a task it is a
+// no-op.
+func (r *Runtime) clearStaleTask(ctx context.Context, cid string) error {
+	_, err := r.client.TaskService().Delete(ctx, &tasks.DeleteTaskRequest{ContainerID: cid})
+	if err = errgrpc.ToNative(err); err != nil && !errdefs.IsNotFound(err) {
+		return fmt.Errorf("clear stale task %s: %w", cid, wrapErr(err))
+	}
+	return nil
 }
 
 // Status implements runtime.Runtime.

@@ -22,6 +22,7 @@ import (
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/config"
 	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/fault"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/measure"
@@ -228,6 +229,9 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		log = slog.Default()
 	}
 	d := &Daemon{log: log}
+	if f := fault.Describe(); f != "" {
+		log.Warn("fault injection is on: this daemon is under test (docs/reliability.md)", "faults", f)
+	}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -352,7 +356,7 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		MinRunway: time.Duration(fc.MinRunway), LowFunds: time.Duration(fc.LowFunds), BillingCycle: time.Duration(fc.BillingCycle),
 		StopGrace: time.Duration(fc.StopGrace), PricingNotice: time.Duration(fc.PricingNotice), MaxBundleSize: fc.MaxBundleMiB << 20,
 		WorkDir: filepath.Join(fc.DataDir, "work"), Region: fc.Region, Logger: log,
-		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash, Configuration: doc,
+		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash, Configuration: doc, Now: fault.Clock(),
 	})
 	if err != nil {
 		return nil, err

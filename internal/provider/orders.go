@@ -15,6 +15,7 @@ import (
 
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/fault"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -169,6 +170,7 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 		return nil, err
 	}
 	defer os.Remove(o.path)
+	fault.Crash("provision/fetched")
 	res, rate := o.res, o.rate
 	if err := p.reserve(res); err != nil {
 		return nil, err
@@ -245,6 +247,14 @@ func (e *readErr) Read(b []byte) (int, error) {
 // deploy decrypts the bundle at path inside the enclave and creates (or, with
 // update, replaces) and starts the runtime pod. check is the binding check,
 // applied again to the file before its data key is unwrapped.
+//
+// A crash must leave nothing half done: before the runtime changes, a
+// provision stores its record as pending and an update its bundle as the
+// record's Updating; the commit (the record of the running pod) clears
+// them. A restart that finds either undoes what reached the runtime
+// (restore.go), so the pod is the committed one, or none, and never a
+// duplicate or an orphan (docs/reliability.md). The crash points name the
+// steps the fault suite kills the provider at.
 func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool, check func(*bundle.Header) error) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -255,7 +265,15 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir) // images are imported; secrets stay in memory
+	defer os.RemoveAll(dir)           // images are imported; secrets stay in memory
+	fresh := p.pod(pd.channel) == nil // a provision, not an update or a redeploy
+	step := "redeploy"
+	switch {
+	case fresh:
+		step = "provision"
+	case update:
+		step = "update"
+	}
 	contents, err := bundle.Extract(f, p.cfg.Enclave.X25519(), dir, bundle.OpenOptions{MaxSize: p.cfg.MaxBundleSize, Check: check})
 	if errors.Is(err, p2p.ErrBundleBinding) {
 		return fmt.Errorf("open bundle %s: %w", pd.bundleCID, err)
@@ -263,13 +281,13 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	if err != nil {
 		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
 	}
-	spec, err := podSpec(pd.channel, pd.id, contents)
+	fault.Crash(step + "/decrypted")
+	spec, err := podSpec(pd.channel, pd.id, pd.bundleCID, contents)
 	if err != nil {
 		return fmt.Errorf("bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
 	}
 	// Custom hostnames are the channel's until it is settled: claim the new
 	// ones (keeping the old during an update) before anything changes.
-	fresh := p.pod(pd.channel) == nil // a provision, not an update or a redeploy
 	old := pd.expose.Hostnames
 	pd.expose = exposed(contents.Pod)
 	if err := p.reserveHostnames(ctx, pd, union(old, pd.expose.Hostnames)); err != nil {
@@ -291,6 +309,16 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	if err = runtime.CheckSupported(p.cfg.Runtime, spec); err != nil {
 		return runtimeErr("deploy pod", err)
 	}
+	rec := store.Pod{ChannelID: pd.channel, PodID: pd.id, Publisher: pd.publisher.Hex(), BundleCID: pd.bundleCID,
+		ManifestHash: contents.Pod.Hash()}
+	if err := p.intend(ctx, pd, rec, fresh, update); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			p.abandon(context.WithoutCancel(ctx), pd, fresh, update)
+		}
+	}()
 	if update {
 		err = p.cfg.Runtime.Update(ctx, spec, p.cfg.StopGrace)
 	} else {
@@ -299,6 +327,7 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	if err != nil {
 		return runtimeErr("deploy pod", err)
 	}
+	fault.Crash(step + "/created")
 	pd.state = p2p.PodRunning
 	if pd.unfunded || pd.capped {
 		// Redeployed while its channel cannot pay (or has not paid yet for
@@ -313,8 +342,11 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 		// next cycle's reconcile start it.
 		pd.state, pd.message = p2p.PodFailed, "start after update failed: "+err.Error()
 	}
-	rec := store.Pod{ChannelID: pd.channel, PodID: pd.id, Publisher: pd.publisher.Hex(), BundleCID: pd.bundleCID,
-		ManifestHash: contents.Pod.Hash(), State: pd.state.String(), Spec: encodeRecord(pd)}
+	fault.Crash(step + "/committing")
+	p.mu.Lock()
+	pd.updating = ""
+	rec.State, rec.Spec = pd.state.String(), encodeRecord(pd)
+	p.mu.Unlock()
 	if err := p.cfg.Store.PutPod(ctx, rec); err != nil {
 		if !update {
 			p.cfg.Runtime.Delete(context.WithoutCancel(ctx), pd.rtID, 0)
@@ -327,6 +359,45 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	p.route(ctx, pd)
 	p.log.Info("pod deployed", "pod", pd.rtID, "bundle", pd.bundleCID, "update", update)
 	return nil
+}
+
+// intend records, before the runtime changes, what deploy is about to do: a
+// provision as a pending record, an update as the live pod's Updating.
+func (p *Provider) intend(ctx context.Context, pd *pod, rec store.Pod, fresh, update bool) error {
+	switch {
+	case fresh:
+		rec.State, rec.Spec = p2p.PodPending.String(), encodeRecord(pd)
+		return p.cfg.Store.PutPod(ctx, rec)
+	case update:
+		live := p.pod(pd.channel)
+		if live == nil {
+			return fmt.Errorf("no pod for this channel: %w", p2p.ErrNotFound)
+		}
+		p.mu.Lock()
+		live.updating = pd.bundleCID
+		p.mu.Unlock()
+		return p.persistRecord(ctx, live)
+	}
+	return nil
+}
+
+// abandon clears the intent of a deploy that failed (the runtime undid
+// its own part): a provision's pending record goes, an update's Updating is
+// cleared.
+func (p *Provider) abandon(ctx context.Context, pd *pod, fresh, update bool) {
+	switch {
+	case fresh:
+		if err := p.cfg.Store.DeletePod(ctx, pd.channel); err != nil && !errors.Is(err, store.ErrNotFound) {
+			p.log.Warn("remove the record of a failed provision", "pod", pd.rtID, "err", err)
+		}
+	case update:
+		if live := p.pod(pd.channel); live != nil {
+			p.mu.Lock()
+			live.updating = ""
+			p.mu.Unlock()
+			p.persist(ctx, live)
+		}
+	}
 }
 
 // Update implements p2p.Service: replace the pod's bundle, same channel.
@@ -358,6 +429,7 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 		return nil, err
 	}
 	defer os.Remove(o.path)
+	fault.Crash("update/fetched")
 	if o.issuedAt < pd.issuedAt {
 		return nil, fmt.Errorf("bundle %s was issued at %s, before the running bundle (%s): an update never goes back to an older bundle; build a new one: %w",
 			bundleCID, unixTime(o.issuedAt), unixTime(pd.issuedAt), p2p.ErrConflict)

@@ -186,15 +186,18 @@ func (p *Provider) persistState(ctx context.Context, pd *pod) {
 
 // persist rewrites a pod's stored record.
 func (p *Provider) persist(ctx context.Context, pd *pod) {
+	if err := p.persistRecord(ctx, pd); err != nil {
+		p.log.Warn("persist pod", "pod", pd.rtID, "err", err)
+	}
+}
+
+func (p *Provider) persistRecord(ctx context.Context, pd *pod) error {
 	rec, err := p.cfg.Store.GetPod(ctx, pd.channel)
 	if err != nil {
-		p.log.Warn("persist pod", "pod", pd.rtID, "err", err)
-		return
+		return err
 	}
 	p.mu.Lock()
 	rec.Spec = encodeRecord(pd)
 	p.mu.Unlock()
-	if err := p.cfg.Store.PutPod(ctx, rec); err != nil {
-		p.log.Warn("persist pod", "pod", pd.rtID, "err", err)
-	}
+	return p.cfg.Store.PutPod(ctx, rec)
 }

@@ -201,6 +201,8 @@ type pod struct {
 	// refused is set when the stored bundle is not bound to the pod's
 	// channel: it is not fetched again until the publisher updates it.
 	refused string
+	// updating is the bundle of an update in progress (podRecord.Updating).
+	updating string
 	// repricing is a pending pricing change, nil if none.
 	repricing *repricing
 	// usedAt and usedVec are the meter reading of the last funds check,

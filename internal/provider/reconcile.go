@@ -47,7 +47,7 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 	switch {
 	case errors.Is(err, runtime.ErrNotFound):
 		p.log.Warn("reconcile: pod missing from the runtime, redeploying", "pod", pd.rtID)
-		if err := p.redeploy(ctx, pd); err != nil {
+		if err := p.redeploy(ctx, pd, false); err != nil {
 			p.setState(pd, p2p.PodFailed, "redeploy failed (retrying): "+err.Error())
 			p.log.Warn("reconcile: redeploy", "pod", pd.rtID, "err", err)
 		}

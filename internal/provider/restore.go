@@ -34,13 +34,17 @@ type podRecord struct {
 	Unfunded    bool           `json:"unfunded,omitempty"`
 	Capped      bool           `json:"capped,omitempty"`
 	IssuedAt    uint64         `json:"issuedAt,omitempty"`
+	// Updating is the bundle of an update in progress: set before the
+	// runtime is changed, cleared when the update is committed or has
+	// failed. A restore that finds it undoes what reached the runtime.
+	Updating string `json:"updating,omitempty"`
 }
 
 func encodeRecord(pd *pod) []byte {
 	b, _ := json.Marshal(podRecord{
 		Token: pd.token, Reservation: pd.res, Rate: pd.rate.String(),
 		ScaleToZero: pd.scale.toZero, IdleTimeout: pd.scale.idle, Expose: pd.expose, Unfunded: pd.unfunded,
-		Capped: pd.capped, IssuedAt: pd.issuedAt,
+		Capped: pd.capped, IssuedAt: pd.issuedAt, Updating: pd.updating,
 	})
 	return b
 }
@@ -55,6 +59,10 @@ func (p *Provider) restore(ctx context.Context) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	for _, rec := range recs {
+		if rec.State == p2p.PodPending.String() {
+			p.undoProvision(ctx, rec.ChannelID)
+			continue
+		}
 		var r podRecord
 		if err := json.Unmarshal(rec.Spec, &r); err != nil {
 			p.log.Error("restore: unreadable pod record, skipped", "channel", hex.EncodeToString(rec.ChannelID[:8]), "err", err)
@@ -84,12 +92,15 @@ func (p *Provider) restore(ctx context.Context) error {
 		}
 
 		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+		if errors.Is(err, runtime.ErrNotFound) && p.listed(ctx, pd.rtID) {
+			err = fmt.Errorf("pod %s is listed but has no status: %w", pd.rtID, runtime.ErrUnavailable)
+		}
 		switch {
 		case errors.Is(err, runtime.ErrNotFound):
 			// The runtime lost the pod (its state was wiped): deploy the
 			// bundle again, keeping the channel and the counters.
 			p.log.Warn("restore: pod missing from the runtime, redeploying", "pod", pd.rtID)
-			if err := p.redeploy(ctx, pd); err != nil {
+			if err := p.redeploy(ctx, pd, false); err != nil {
 				p.setState(pd, p2p.PodFailed, "redeploy after restart failed: "+err.Error())
 				p.log.Error("restore: redeploy failed", "pod", pd.rtID, "err", err)
 			}
@@ -106,6 +117,9 @@ func (p *Provider) restore(ctx context.Context) error {
 		}
 		if !pd.unfunded {
 			p.route(ctx, pd)
+		}
+		if r.Updating != "" {
+			p.undoUpdate(ctx, pd, r.Updating)
 		}
 		p.log.Info("restored pod", "pod", pd.rtID, "state", pd.state)
 	}
@@ -130,11 +144,68 @@ func (p *Provider) restore(ctx context.Context) error {
 	return nil
 }
 
+// undoProvision removes what a provision the provider never committed left
+// (the process died between writing its intent and committing the pod):
+// the runtime's pod, if it got that far, its meter, its hostname
+// reservations and the record. The publisher, who got no answer, provisions
+// again (`tpod deploy --resume`); nothing was billed.
+func (p *Provider) undoProvision(ctx context.Context, channel [32]byte) {
+	id := runtimeID(channel)
+	if err := p.cfg.Runtime.Delete(ctx, id, 0); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+		// Left for the next restart; the record stays to say so.
+		p.log.Warn("restore: remove an unfinished provision", "pod", id, "err", err)
+		return
+	}
+	if err := p.metering.Forget(ctx, id); err != nil {
+		p.log.Warn("restore: forget meter", "pod", id, "err", err)
+	}
+	p.releaseHostnames(ctx, channel)
+	if err := p.cfg.Store.DeletePod(ctx, channel); err != nil {
+		p.log.Warn("restore: remove an unfinished provision", "pod", id, "err", err)
+		return
+	}
+	p.log.Warn("restore: removed a provision that never completed", "pod", id)
+}
+
+// undoUpdate puts a pod back on its committed bundle when an update the
+// provider never committed reached the runtime (the pod's bundle label says
+// so), and clears the update's intent. The publisher, who got no answer,
+// updates again.
+func (p *Provider) undoUpdate(ctx context.Context, pd *pod, pending string) {
+	defer func() {
+		p.mu.Lock()
+		pd.updating = ""
+		p.mu.Unlock()
+		p.persist(ctx, pd)
+	}()
+	infos, err := p.cfg.Runtime.List(ctx)
+	if err != nil {
+		p.log.Warn("restore: list pods to undo an update", "pod", pd.rtID, "err", err)
+		return
+	}
+	for _, in := range infos {
+		if in.Spec.ID != pd.rtID {
+			continue
+		}
+		if in.Spec.Labels[labelBundle] == pd.bundleCID {
+			p.log.Info("restore: an unfinished update had not reached the runtime", "pod", pd.rtID, "bundle", pending)
+			return
+		}
+		p.log.Warn("restore: undoing an update that never completed", "pod", pd.rtID, "bundle", pending, "back to", pd.bundleCID)
+		if err := p.redeploy(ctx, pd, true); err != nil {
+			p.setState(pd, p2p.PodFailed, "undoing an unfinished update failed: "+err.Error())
+			p.log.Error("restore: undo update", "pod", pd.rtID, "err", err)
+		}
+		return
+	}
+}
+
 // redeploy fetches a pod's bundle again and deploys it. The stored CID is
 // not trusted: the bundle must be bound to the pod's channel and signed by
 // the publisher the chain names for it, as at provision; one that is not is
-// refused before anything of it is decrypted, and not tried again.
-func (p *Provider) redeploy(ctx context.Context, pd *pod) error {
+// refused before anything of it is decrypted, and not tried again. With
+// update, the runtime's pod exists and is replaced.
+func (p *Provider) redeploy(ctx context.Context, pd *pod, update bool) error {
 	c, err := cid.Decode(pd.bundleCID)
 	if err != nil {
 		return err
@@ -150,7 +221,7 @@ func (p *Provider) redeploy(ctx context.Context, pd *pod) error {
 		p.mu.Lock()
 		pd.publisher = publisher
 		p.mu.Unlock()
-		err = p.deploy(ctx, pd, path, false, check)
+		err = p.deploy(ctx, pd, path, update, check)
 	}
 	if errors.Is(err, p2p.ErrBundleBinding) {
 		p.mu.Lock()

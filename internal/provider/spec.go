@@ -17,8 +17,13 @@ func runtimeID(channelID [32]byte) string {
 	return "tp-" + hex.EncodeToString(channelID[:16])
 }
 
+// labelBundle names, in a runtime pod's labels, the bundle it was deployed
+// from: a restore tells from it whether an update the restart interrupted
+// reached the runtime.
+const labelBundle = "tpod.io/bundle"
+
 // podSpec translates a decrypted bundle into the runtime's pod spec.
-func podSpec(channelID, podID [32]byte, c *bundle.Contents) (runtime.PodSpec, error) {
+func podSpec(channelID, podID [32]byte, bundleCID string, c *bundle.Contents) (runtime.PodSpec, error) {
 	m := c.Pod
 	images := map[string]bundle.ExtractedImage{}
 	for _, im := range c.Images {
@@ -33,6 +38,7 @@ func podSpec(channelID, podID [32]byte, c *bundle.Contents) (runtime.PodSpec, er
 			runtime.LabelPodID:    hex.EncodeToString(podID[:]),
 			runtime.LabelScaleMin: strconv.Itoa(m.Scale.Min),
 			runtime.LabelScaleMax: strconv.Itoa(max(m.Scale.Max, 1)),
+			labelBundle:           bundleCID,
 		},
 	}
 	imgs := map[string]runtime.Image{}

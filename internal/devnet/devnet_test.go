@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 )
@@ -138,5 +140,60 @@ func TestPersistentDataDir(t *testing.T) {
 	defer d.Close()
 	if c := d.Info().Contracts; c.Payment == first.Contracts.Payment || c.CodeHash != devnet.CodeHash() {
 		t.Fatalf("contracts of another build reused: %+v", c)
+	}
+}
+
+// TestReorg: a transaction mined in a block that a reorganisation drops
+// comes back in a new block at another hash; the dropped block is no longer
+// canonical.
+func TestReorg(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	d, err := devnet.Start(ctx, devnet.Config{BlockPeriod: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	info := d.Info()
+	w, err := d.Wallet(devnet.LabelPublisher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, _ := info.Account(devnet.LabelDeployer)
+	rcpt, err := chain.NewToken(d.Client(), info.Contracts.Token).Transfer(ctx, w, dep.Address, big.NewInt(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := d.Client().HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	depth := int(head.Number.Uint64()-rcpt.BlockNumber.Uint64()) + 2
+	var dropped []common.Hash
+	for try := 0; ; try++ {
+		if dropped, err = d.Reorg(depth); err == nil || try == 3 {
+			break
+		}
+		depth++
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range dropped {
+		found = found || h == rcpt.BlockHash
+	}
+	if !found {
+		t.Fatalf("the reorg of depth %d did not drop block %d %s", depth, rcpt.BlockNumber, rcpt.BlockHash)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		again, err := d.Client().Backend().TransactionReceipt(ctx, rcpt.TxHash)
+		if err == nil && again != nil && again.BlockHash != rcpt.BlockHash {
+			t.Logf("transaction mined again in block %d (was %d)", again.BlockNumber, rcpt.BlockNumber)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the dropped transaction did not come back: %v %v", again, err)
+		}
 	}
 }

@@ -56,6 +56,11 @@ type RuntimeSettings struct {
 	PodToPod  *bool `json:"pod_to_pod,omitempty"`
 	// RuntimeClass is the Kubernetes RuntimeClass of pods (kubernetes).
 	RuntimeClass string `json:"runtime_class,omitempty"`
+	// Metering says where the usage in receipts comes from: "core" (the
+	// signing core reads the pods' cgroups and network counters itself:
+	// containerd) or "reported" (it integrates what the daemon reports
+	// from the cluster: kubernetes, weaker; docs/attestation.md §10).
+	Metering string `json:"metering,omitempty"`
 }
 
 // Marshal encodes the document as committed: compact JSON, fields in

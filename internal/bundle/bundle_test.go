@@ -383,3 +383,49 @@ func FuzzReadHeader(f *testing.F) {
 		_, _ = bundle.NewReader(bytes.NewReader(data), k, bundle.OpenOptions{MaxSize: 1 << 20})
 	})
 }
+
+// TestUnwrapKey: a signing core unwraps a bundle's data key from its header
+// alone (checking the header MAC), and the blobs open with that key through
+// OpenOptions.Unwrap; a header edited after the MAC, or a key that is not a
+// recipient, yields no key.
+func TestUnwrapKey(t *testing.T) {
+	f := newFixture(t, bundle.MinChunkSize)
+	h, err := bundle.ReadHeader(bytes.NewReader(f.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := bundle.ReadHeader(bytes.NewReader(h.Bytes()))
+	if err != nil || !bytes.Equal(again.Raw, h.Raw) || again.MAC != h.MAC {
+		t.Fatalf("Bytes does not parse back to the header: %v", err)
+	}
+	dk, err := h.UnwrapKey(enclaveKey{f.keys[0]})
+	if err != nil || len(dk) != 32 {
+		t.Fatalf("unwrap: %v", err)
+	}
+	c, err := bundle.Extract(bytes.NewReader(f.data), nil, t.TempDir(), bundle.OpenOptions{
+		Unwrap: func(*bundle.Header) ([]byte, error) { return dk, nil }})
+	if err != nil || string(c.Secrets["db-password"]) != "s3cret-db" {
+		t.Fatalf("open with the unwrapped key: %v", err)
+	}
+	wrong := bytes.Clone(dk)
+	wrong[0] ^= 1
+	if _, err := bundle.Extract(bytes.NewReader(f.data), nil, t.TempDir(), bundle.OpenOptions{
+		Unwrap: func(*bundle.Header) ([]byte, error) { return wrong, nil }}); !errors.Is(err, bundle.ErrTampered) {
+		t.Fatalf("open with a wrong key: %v", err)
+	}
+	// The MAC covers the other recipients' stanzas: flip a byte of the
+	// last one (the second key's) and unwrap with the first key.
+	tampered := h.Bytes()
+	tampered[len(h.Raw)-65-1] ^= 1
+	th, err := bundle.ReadHeader(bytes.NewReader(tampered))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := th.UnwrapKey(enclaveKey{f.keys[0]}); !errors.Is(err, bundle.ErrTampered) {
+		t.Fatalf("tampered header: %v", err)
+	}
+	other, _ := bundle.GenerateIdentity()
+	if _, err := h.UnwrapKey(enclaveKey{other}); !errors.Is(err, bundle.ErrNotRecipient) {
+		t.Fatalf("not a recipient: %v", err)
+	}
+}

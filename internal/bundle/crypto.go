@@ -80,6 +80,30 @@ func unwrapKey(h *Header, kx ecdh.KeyExchanger) ([]byte, error) {
 	return nil, ErrNotRecipient
 }
 
+// UnwrapKey opens kx's stanza and returns the data key once the header's
+// MAC proves it authentic under that key: the one call a signing core makes
+// for a provider's daemon, which then decrypts the blobs with the key
+// (OpenOptions.Unwrap). It reads nothing but the header.
+func (h *Header) UnwrapKey(kx ecdh.KeyExchanger) ([]byte, error) {
+	dk, err := unwrapKey(h, kx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := deriveKeys(dk, h.CoreHash)
+	if err != nil {
+		return nil, err
+	}
+	mac, err := k.mac(h.Raw)
+	if err != nil {
+		return nil, err
+	}
+	if !hmac.Equal(mac[:], h.MAC[:]) {
+		clear(dk)
+		return nil, fmt.Errorf("header: %w", ErrTampered)
+	}
+	return dk, nil
+}
+
 // keys derives the header MAC key and blob keys from the data key.
 type keys struct {
 	prk []byte

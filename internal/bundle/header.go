@@ -122,6 +122,10 @@ type Header struct {
 	HeaderHash [32]byte
 }
 
+// Bytes is the header as it appears in the bundle (Raw, then the MAC):
+// ReadHeader parses it again.
+func (h *Header) Bytes() []byte { return append(bytes.Clone(h.Raw), h.MAC[:]...) }
+
 // Size is the header's length in bytes.
 func (h *Header) Size() int64 { return int64(len(h.Raw) + macSize) }
 

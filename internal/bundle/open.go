@@ -26,6 +26,11 @@ type OpenOptions struct {
 	// Header.CheckBinding here, so nothing of a bundle bound to another
 	// order is ever decrypted).
 	Check func(*Header) error
+	// Unwrap, if set, returns the bundle's data key instead of a key
+	// exchanger (NewReader's kx is then nil): a provider's daemon asks its
+	// signing core, which holds the private key and returns only this
+	// bundle's data key (docs/attestation.md).
+	Unwrap func(*Header) ([]byte, error)
 }
 
 // BlobError names the blob a failure happened in.
@@ -97,7 +102,18 @@ func NewReader(r io.Reader, kx ecdh.KeyExchanger, opts OpenOptions) (*Reader, er
 			return nil, err
 		}
 	}
-	dk, err := unwrapKey(h, kx)
+	var dk []byte
+	switch {
+	case opts.Unwrap != nil:
+		dk, err = opts.Unwrap(h)
+		if err == nil && len(dk) != 32 {
+			err = fmt.Errorf("header: data key of %d bytes: %w", len(dk), ErrTampered)
+		}
+	case kx != nil:
+		dk, err = unwrapKey(h, kx)
+	default:
+		err = errors.New("bundle: no key to open it with")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -13,9 +13,13 @@ package enclave
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/ecdh"
 	"crypto/ecdsa"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"time"
@@ -63,9 +67,12 @@ type Enclave struct {
 	signKey *ecdsa.PrivateKey
 	addr    common.Address
 	xkey    *ecdh.PrivateKey
-	quoter  attest.Quoter
-	now     func() time.Time
-	log     *slog.Logger
+	// prk is HKDF-Extract of the key material, from which DeriveAEAD
+	// derives keys for data the enclave keeps (its signing core's state).
+	prk    []byte
+	quoter attest.Quoter
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // Open loads (or creates and seals) the enclave keys for cfg.Kind.
@@ -131,9 +138,34 @@ func (e *Enclave) setKeys(k []byte) error {
 	if err != nil {
 		return fmt.Errorf("enclave x25519 key: %w", err)
 	}
-	e.signKey, e.xkey, e.addr = sk, xk, crypto.PubkeyToAddress(sk.PublicKey)
+	prk, err := hkdf.Extract(sha256.New, k, []byte("tpod/enclave/v1"))
+	if err != nil {
+		return err
+	}
+	e.signKey, e.xkey, e.addr, e.prk = sk, xk, crypto.PubkeyToAddress(sk.PublicKey), prk
 	return nil
 }
+
+// DeriveAEAD returns AES-256-GCM under a key derived from the enclave's
+// key material for purpose (HKDF-SHA256, info "tpod/enclave/v1/<purpose>").
+// Only a launch that unsealed the enclave keys can derive it: under SEV-SNP
+// the same image and policy on the same chip at this firmware level or a
+// newer one; keys regenerated at a start (TDX, a new image) derive another.
+func (e *Enclave) DeriveAEAD(purpose string) (cipher.AEAD, error) {
+	key, err := hkdf.Expand(sha256.New, e.prk, "tpod/enclave/v1/"+purpose, 32)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key)
+	b, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(b)
+}
+
+// Purposes of keys derived from the enclave keys (DeriveAEAD).
+const PurposeCoreState = "core-state"
 
 // keysSize is the size of the serialized key material.
 const keysSize = 64

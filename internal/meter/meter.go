@@ -41,6 +41,11 @@ type State struct {
 	Since       time.Time
 	CPUNanos    uint64
 	EgressBytes uint64
+	// FromZero marks a pod whose metering began before it was created
+	// (Track): its raw counters started at zero under this state, so its
+	// first sample counts them whole, and its run from Since, instead of
+	// only setting the baseline.
+	FromZero bool `json:",omitempty"`
 }
 
 // Store persists metering state. The provider backs it with SQLite.
@@ -207,6 +212,21 @@ func (m *Meter) Vector(ctx context.Context, pod string) (usage.Vector, bool, err
 	return st.Vector, ok, nil
 }
 
+// Track starts metering a pod that does not exist yet (about to be
+// created): its first sample counts what it used before it (State.FromZero).
+// A pod the meter already knows is left as it is.
+func (m *Meter) Track(ctx context.Context, pod string) error {
+	if err := m.load(ctx); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.states[pod]; !ok {
+		m.states[pod] = State{FromZero: true}
+	}
+	return nil
+}
+
 // Forget drops a deleted pod's state (after its final receipt).
 func (m *Meter) Forget(ctx context.Context, pod string) error {
 	m.mu.Lock()
@@ -220,8 +240,11 @@ func (m *Meter) Forget(ctx context.Context, pod string) error {
 
 // Integrate adds the sample u taken at now to st and returns the new state.
 // The rules (docs/runtime.md, "Metering"):
-//   - The interval since the last sample is dt, capped at maxGap; the first
-//     sample of a pod only sets the baseline.
+//   - The interval since the last sample is dt, capped at maxGap. The first
+//     sample of a pod only sets the baseline, unless the pod was tracked
+//     from before it existed (State.FromZero): then the interval starts at
+//     u.Since with zero counters, so what it used before its first sample
+//     counts too.
 //   - Running time in the interval is dt if the pod runs now, counted from
 //     u.Since if the pod (re)started inside it; 0 if it does not run now (a
 //     stop inside the interval is not charged).
@@ -233,11 +256,18 @@ func (m *Meter) Forget(ctx context.Context, pod string) error {
 //   - cpu used advances by the growth of CPUNanos within one run, or by the
 //     whole counter when a new run began (u.Since changed); egress likewise
 //     by the growth of EgressBytes, or the whole counter if it went back.
-//   - memory used advances by working set (MiB) × running time.
+//   - The increments are added by Add.
 func Integrate(st State, u runtime.Usage, now time.Time, maxGap time.Duration) State {
 	if st.Last.IsZero() {
-		st.Last, st.Since, st.CPUNanos, st.EgressBytes = now, u.Since, u.CPUNanos, u.EgressBytes
-		return st
+		if !st.FromZero || u.Since.IsZero() || u.Since.After(now) {
+			st.Last, st.Since, st.CPUNanos, st.EgressBytes = now, u.Since, u.CPUNanos, u.EgressBytes
+			st.FromZero = false
+			return st
+		}
+		// Created after its metering began: the counters were zero at
+		// the start of its first run.
+		st.Last, st.Since, st.CPUNanos, st.EgressBytes = u.Since, u.Since, 0, 0
+		st.FromZero = false
 	}
 	if !now.After(st.Last) {
 		return st // out of order or duplicate: nothing to add
@@ -251,12 +281,6 @@ func Integrate(st State, u runtime.Usage, now time.Time, maxGap time.Duration) S
 			run = min(now.Sub(u.Since), capped)
 		}
 	}
-	heldS, capS := max(run.Seconds(), 0), capped.Seconds()
-	runS := heldS
-	if !u.Running {
-		runS = 0 // frozen: holds memory and devices, gets no CPU
-	}
-
 	var cpuNs uint64
 	switch {
 	case !u.Since.Equal(st.Since):
@@ -270,23 +294,59 @@ func Integrate(st State, u runtime.Usage, now time.Time, maxGap time.Duration) S
 	} else {
 		egress = u.EgressBytes
 	}
+	inc := Increment{Elapsed: capped, Held: max(run, 0), CPUNanos: cpuNs, EgressBytes: egress,
+		WorkingSetBytes: u.MemoryWorkingSetBytes, Reserved: u.Reserved}
+	if u.Running {
+		inc.Run = inc.Held
+	} // frozen: holds memory and devices, gets no CPU
+	st = Add(st, inc)
+	st.Last, st.Since, st.CPUNanos, st.EgressBytes = now, u.Since, u.CPUNanos, u.EgressBytes
+	return st
+}
 
-	var inc [usage.Len]float64
-	res := u.Reserved
-	inc[usage.CPUReserved] = float64(res.CPUMillis) * runS
-	inc[usage.MemoryReserved] = float64(res.MemoryMiB) * heldS
-	inc[usage.StorageReserved] = float64(res.StorageMiB) * capS
-	inc[usage.GPUReserved] = float64(res.GPUs) * 1000 * heldS
-	inc[usage.CPUUsed] = float64(cpuNs) / 1e6
-	inc[usage.MemoryUsed] = float64(u.MemoryWorkingSetBytes) / (1 << 20) * heldS
-	inc[usage.NetworkEgress] = float64(egress) / 1024
-	for i, x := range inc {
-		total := st.Frac[i] + x
+// Increment is what one interval adds to a pod's vector.
+type Increment struct {
+	// Elapsed is the interval (already capped): storage reserved advances
+	// by it whether the pod runs or not (its data is kept).
+	Elapsed time.Duration
+	// Held is the part of the interval the pod held its memory and
+	// devices (it ran, or was frozen): reserved memory and GPU, and memory
+	// used, advance by it. Run is the part it ran (at most Held): reserved
+	// CPU advances by it.
+	Held, Run time.Duration
+	// CPUNanos and EgressBytes were used in the interval.
+	CPUNanos    uint64
+	EgressBytes uint64
+	// WorkingSetBytes is the memory in use (usage minus inactive file
+	// cache), counted × Held.
+	WorkingSetBytes uint64
+	// Reserved is what the pod reserves.
+	Reserved runtime.Resources
+}
+
+// Add adds inc to st's vector, carrying each counter's fraction of a unit
+// (State.Frac) so that nothing is lost to rounding:
+//   - cpu reserved advances by request × Run; memory and GPU reserved by
+//     request × Held; storage reserved by StorageMiB × Elapsed;
+//   - cpu used by CPUNanos ÷ 10⁶ (core·ms), memory used by working set (MiB)
+//     × Held, egress by EgressBytes ÷ 1024 (KiB).
+func Add(st State, inc Increment) State {
+	runS, heldS, capS := max(inc.Run.Seconds(), 0), max(inc.Held.Seconds(), 0), max(inc.Elapsed.Seconds(), 0)
+	var x [usage.Len]float64
+	res := inc.Reserved
+	x[usage.CPUReserved] = float64(res.CPUMillis) * runS
+	x[usage.MemoryReserved] = float64(res.MemoryMiB) * heldS
+	x[usage.StorageReserved] = float64(res.StorageMiB) * capS
+	x[usage.GPUReserved] = float64(res.GPUs) * 1000 * heldS
+	x[usage.CPUUsed] = float64(inc.CPUNanos) / 1e6
+	x[usage.MemoryUsed] = float64(inc.WorkingSetBytes) / (1 << 20) * heldS
+	x[usage.NetworkEgress] = float64(inc.EgressBytes) / 1024
+	for i, v := range x {
+		total := st.Frac[i] + v
 		whole := math.Floor(total)
 		st.Vector[i] += uint64(whole)
 		st.Frac[i] = total - whole
 	}
-	st.Last, st.Since, st.CPUNanos, st.EgressBytes = now, u.Since, u.CPUNanos, u.EgressBytes
 	return st
 }
 

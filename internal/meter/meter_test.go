@@ -80,6 +80,45 @@ func TestIntegrateRunningPod(t *testing.T) {
 	}
 }
 
+// TestTrackedPodFirstSample: a pod the meter tracked before it was created
+// has its first sample count what it used since it started (CPU time and
+// egress before the first sample were lost before), while a pod the meter
+// finds already running (its state lost) only sets the baseline there.
+func TestTrackedPodFirstSample(t *testing.T) {
+	src, clk := &fakeSource{}, &clock{t0}
+	m := New(Config{Source: src, Now: clk.now})
+	ctx := context.Background()
+	if err := m.Track(ctx, "new"); err != nil {
+		t.Fatal(err)
+	}
+	// Both started 800 ms ago, used 0.3 s of CPU and sent 20 KiB.
+	u := runtime.Usage{Running: true, Since: t0.Add(-800 * time.Millisecond), CPUNanos: 3e8, EgressBytes: 20 << 10,
+		MemoryWorkingSetBytes: 10 << 20, Reserved: res}
+	src.set("new", u)
+	src.set("found", u)
+	if err := m.SampleAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := m.Vector(ctx, "new")
+	if want := (usage.Vector{400, 51, 80, 800, 300, 8, 20}); v != want {
+		t.Fatalf("tracked pod's first sample: %v, want %v", v, want)
+	}
+	if v, _, _ := m.Vector(ctx, "found"); v != (usage.Vector{}) {
+		t.Fatalf("untracked pod's first sample counted %v", v)
+	}
+	// Tracking a pod the meter already knows changes nothing.
+	if err := m.Track(ctx, "new"); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	u.CPUNanos += 1e8
+	src.set("new", u)
+	m.SampleAll(ctx)
+	if v2, _, _ := m.Vector(ctx, "new"); v2[usage.CPUUsed] != v[usage.CPUUsed]+100 {
+		t.Fatalf("after Track again: %v (before %v)", v2, v)
+	}
+}
+
 func TestStoppedPodCountsOnlyStorage(t *testing.T) {
 	src, clk := &fakeSource{}, &clock{t0}
 	m := New(Config{Source: src, Now: clk.now})

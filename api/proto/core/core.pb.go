@@ -52,6 +52,8 @@ const (
 	Code_CODE_CLOSED Code = 10
 	// A dependency (the TEE's quoting) failed; retry.
 	Code_CODE_UNAVAILABLE Code = 11
+	// The core's state file fails authentication: it did not write it.
+	Code_CODE_STATE_TAMPERED Code = 12
 )
 
 // Enum value maps for Code.
@@ -69,6 +71,7 @@ var (
 		9:  "CODE_PINNED",
 		10: "CODE_CLOSED",
 		11: "CODE_UNAVAILABLE",
+		12: "CODE_STATE_TAMPERED",
 	}
 	Code_value = map[string]int32{
 		"CODE_UNSPECIFIED":     0,
@@ -83,6 +86,7 @@ var (
 		"CODE_PINNED":          9,
 		"CODE_CLOSED":          10,
 		"CODE_UNAVAILABLE":     11,
+		"CODE_STATE_TAMPERED":  12,
 	}
 )
 
@@ -1800,7 +1804,7 @@ const file_core_core_proto_rawDesc = "" +
 	"\asamples\x18\x01 \x03(\v2\x14.tpod.core.v1.SampleR\asamples\"-\n" +
 	"\fCloseRequest\x12\x1d\n" +
 	"\n" +
-	"channel_id\x18\x01 \x01(\fR\tchannelId*\x80\x02\n" +
+	"channel_id\x18\x01 \x01(\fR\tchannelId*\x99\x02\n" +
 	"\x04Code\x12\x14\n" +
 	"\x10CODE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rCODE_INTERNAL\x10\x01\x12\x10\n" +
@@ -1814,7 +1818,8 @@ const file_core_core_proto_rawDesc = "" +
 	"\vCODE_PINNED\x10\t\x12\x0f\n" +
 	"\vCODE_CLOSED\x10\n" +
 	"\x12\x14\n" +
-	"\x10CODE_UNAVAILABLE\x10\vB3Z1github.com/trustedpods/tpod/api/proto/core;corepbb\x06proto3"
+	"\x10CODE_UNAVAILABLE\x10\v\x12\x17\n" +
+	"\x13CODE_STATE_TAMPERED\x10\fB3Z1github.com/trustedpods/tpod/api/proto/core;corepbb\x06proto3"
 
 var (
 	file_core_core_proto_rawDescOnce sync.Once

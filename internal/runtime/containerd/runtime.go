@@ -33,6 +33,7 @@ import (
 	"github.com/containerd/typeurl/v2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/trustedpods/tpod/internal/cgroupfs"
 	"github.com/trustedpods/tpod/internal/runtime"
 )
 
@@ -100,7 +101,7 @@ type Runtime struct {
 	now     func() time.Time
 	gpus    *gpuPool
 	runsc   string // wrapper script given to the shim as BinaryName (gVisor)
-	cgroups cgroupFS
+	cgroups cgroupfs.Hierarchy
 	cancel  context.CancelFunc
 	done    chan struct{}
 
@@ -125,7 +126,7 @@ type Runtime struct {
 	// usageFiles keeps UsageAll's cgroup and sysfs files open between
 	// rounds; usageMu serializes UsageAll calls.
 	usageMu    sync.Mutex
-	usageFiles *scratch
+	usageFiles *cgroupfs.Files
 	// stateCache holds decoded pod.json files (see load).
 	stateCache map[string]cachedState
 	listedAt   time.Time // last loadAll (see meteredStates)
@@ -166,11 +167,11 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		sups:       map[string]*supervisor{},
 		oom:        map[string]bool{},
 		disk:       map[string]diskSample{},
-		cgroups:    newCgroupFS(),
+		cgroups:    cgroupfs.Detect("/sys/fs/cgroup"),
 		images:     map[string]client.Image{},
 		stateCache: map[string]cachedState{},
 		upperDirs:  map[string]string{},
-		usageFiles: newScratch(),
+		usageFiles: cgroupfs.NewFiles(),
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
@@ -228,7 +229,7 @@ func (r *Runtime) Close() error {
 	r.cancel()
 	<-r.done
 	r.usageMu.Lock()
-	r.usageFiles.close()
+	r.usageFiles.Close()
 	r.usageMu.Unlock()
 	return r.client.Close()
 }

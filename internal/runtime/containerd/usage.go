@@ -13,6 +13,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/containerd/typeurl/v2"
 
+	"github.com/trustedpods/tpod/internal/cgroupfs"
 	"github.com/trustedpods/tpod/internal/runtime"
 )
 
@@ -72,7 +73,7 @@ func (r *Runtime) Usage(ctx context.Context, id string) (runtime.Usage, error) {
 	}
 	u.VolumeBytes = diskUsage(filepath.Join(r.podDir(id), "volumes"))
 	if st.HostVeth != "" {
-		u.EgressBytes = (&scratch{buf: make([]byte, 64)}).counter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
+		u.EgressBytes = cgroupfs.OneShot().Counter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
 	}
 	if limit := u.Reserved.StorageMiB << 20; limit > 0 && u.Running && u.WritableBytes+u.VolumeBytes > limit {
 		r.log.Info("storage limit exceeded, killing pod", "pod", id, "used", u.WritableBytes+u.VolumeBytes, "limit", limit)

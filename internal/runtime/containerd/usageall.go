@@ -47,7 +47,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 	r.usageMu.Lock()
 	defer r.usageMu.Unlock()
 	sc := r.usageFiles
-	defer sc.sweep()
+	defer sc.Sweep()
 	if !r.cfg.MetricsFromContainerd {
 		// Cheap path: read each container's cgroup directly. Asking
 		// containerd costs a round trip to every pod's shim (measured: about
@@ -55,8 +55,8 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		for _, st := range states {
 			for _, c := range st.Spec.AllContainers() {
 				cid := containerID(st.Spec.ID, c.Name)
-				if cpu, ws, running, ok := r.cgroups.stats(sc, r.cfg.Namespace, cid); ok {
-					metrics[cid] = cm{cpu, ws, running}
+				if c, ok := r.cgroups.Read(sc, r.cfg.Namespace, cid); ok {
+					metrics[cid] = cm{c.CPUNanos, c.WorkingSet, c.Running}
 				}
 			}
 		}
@@ -111,7 +111,7 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 		d := r.diskUsage(ctx, st, now)
 		u.WritableBytes, u.VolumeBytes = d.writable, d.volume
 		if st.HostVeth != "" {
-			u.EgressBytes = sc.counter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
+			u.EgressBytes = sc.Counter(filepath.Join("/sys/class/net", st.HostVeth, "statistics", "rx_bytes"))
 		}
 		if limit := u.Reserved.StorageMiB << 20; limit > 0 && u.Running && u.WritableBytes+u.VolumeBytes > limit {
 			over = append(over, id)

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // Hierarchy is a host's cgroup mount.
@@ -39,9 +40,12 @@ type Container struct {
 	CPUNanos uint64
 	// WorkingSet is its memory in use: usage minus inactive file cache.
 	WorkingSet uint64
-	// Running is set when the cgroup has processes; PID is one of them.
+	// Running is set when the cgroup has processes, PIDs.
 	Running bool
-	PID     int
+	PIDs    []int
+	// Frozen is set when its freezer holds them (they get no CPU; they
+	// keep their memory).
+	Frozen bool
 	// ID identifies the cgroup: it changes when a cgroup of the same path
 	// is created again (a new run, whose counters start at zero).
 	ID uint64
@@ -54,6 +58,17 @@ func (h Hierarchy) CPUDir(ns string) string {
 		return filepath.Join(h.Root, ns)
 	}
 	return filepath.Join(h.Root, "cpuacct", ns)
+}
+
+// Created is when a container's cgroup was created (its directory's
+// modification time: cgroupfs sets it when the cgroup is made, and
+// containers do not create cgroups below theirs).
+func (h Hierarchy) Created(ns, id string) (time.Time, error) {
+	fi, err := os.Stat(filepath.Join(h.CPUDir(ns), id))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return fi.ModTime(), nil
 }
 
 // Read reads one container's cgroup through f. ok is false when the cgroup
@@ -85,37 +100,55 @@ func (h Hierarchy) Read(f *Files, ns, id string) (c Container, ok bool) {
 	s, _ := f.Read(mstat)
 	c.WorkingSet = sat(m, StatField(s, inactive))
 	if p, err := f.Read(procs); err == nil {
-		if i := bytes.IndexByte(p, '\n'); i > 0 {
-			c.PID, _ = strconv.Atoi(string(p[:i]))
-			c.Running = c.PID > 0
+		for _, line := range bytes.Fields(p) {
+			if pid, err := strconv.Atoi(string(line)); err == nil && pid > 0 {
+				c.PIDs = append(c.PIDs, pid)
+			}
+		}
+		c.Running = len(c.PIDs) > 0
+	}
+	if c.Running {
+		if b, err := f.Read(h.freezerFile(ns, id)); err == nil {
+			c.Frozen = h.frozenIn(b)
 		}
 	}
 	return c, true
 }
 
-// NetDev is the bytes sent by the network namespace process pid runs in:
-// the sum of every interface's transmit counter but the loopback's, from
-// /proc/<pid>/net/dev under procRoot. ns identifies the namespace (it
-// changes when the namespace is created again, its counters from zero); ok
-// is false when the process is gone.
-func NetDev(f *Files, procRoot string, pid int) (sent, ns uint64, ok bool) {
+// Net is one reading of a network namespace's counters.
+type Net struct {
+	// Sent is the sum of every interface's transmit counter but the
+	// loopback's.
+	Sent uint64
+	// Interfaces counts the interfaces other than lo (none: a namespace
+	// of its own with nothing in it, such as gVisor's gofer's).
+	Interfaces int
+	// ID identifies the namespace: it changes when the namespace is
+	// created again, its counters from zero.
+	ID uint64
+}
+
+// NetDev reads the network namespace process pid runs in, from
+// /proc/<pid>/net/dev under procRoot; ok is false when the process is gone.
+func NetDev(f *Files, procRoot string, pid int) (n Net, ok bool) {
 	dir := filepath.Join(procRoot, strconv.Itoa(pid))
 	var st syscall.Stat_t
 	if err := syscall.Stat(filepath.Join(dir, "ns", "net"), &st); err != nil {
-		return 0, 0, false
+		return Net{}, false
 	}
 	b, err := f.Read(filepath.Join(dir, "net", "dev"))
 	if err != nil {
-		return 0, 0, false
+		return Net{}, false
 	}
-	return ParseNetDev(b), st.Ino, true
+	n.Sent, n.Interfaces = ParseNetDev(b)
+	n.ID = st.Ino
+	return n, true
 }
 
 // ParseNetDev sums the transmitted bytes of every interface but lo in a
 // /proc/net/dev table ("  eth0: rx_bytes rx_packets ... tx_bytes ...": the
-// ninth number after the colon).
-func ParseNetDev(b []byte) uint64 {
-	var sum uint64
+// ninth number after the colon), and counts those interfaces.
+func ParseNetDev(b []byte) (sent uint64, interfaces int) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		name, rest, ok := bytes.Cut(sc.Bytes(), []byte(":"))
@@ -128,10 +161,11 @@ func ParseNetDev(b []byte) uint64 {
 		}
 		n, err := strconv.ParseUint(string(fields[8]), 10, 64)
 		if err == nil {
-			sum += n
+			sent += n
+			interfaces++
 		}
 	}
-	return sum
+	return sent, interfaces
 }
 
 // sat is a − b, or 0 if b > a.

@@ -24,7 +24,7 @@ func TestReadV1AndV2(t *testing.T) {
 	write(t, filepath.Join(v1, "memory/ns/c1/memory.stat"), "cache 1\ntotal_inactive_file 2097152\n")
 	h := Hierarchy{Root: v1}
 	c, ok := h.Read(OneShot(), "ns", "c1")
-	if !ok || c.CPUNanos != 15e8 || c.WorkingSet != 8<<20 || !c.Running || c.PID != 4242 || c.ID == 0 {
+	if !ok || c.CPUNanos != 15e8 || c.WorkingSet != 8<<20 || !c.Running || len(c.PIDs) != 2 || c.PIDs[1] != 4243 || c.ID == 0 {
 		t.Fatalf("v1: %+v %v", c, ok)
 	}
 	if _, ok := h.Read(OneShot(), "ns", "gone"); ok {
@@ -45,7 +45,7 @@ func TestReadV1AndV2(t *testing.T) {
 	if !h.V2 || h.CPUDir("ns") != filepath.Join(v2, "ns") {
 		t.Fatalf("detect: %+v", h)
 	}
-	if c, ok := h.Read(OneShot(), "ns", "c1"); !ok || c.CPUNanos != 2500000 || c.WorkingSet != 3<<20 || c.PID != 7 {
+	if c, ok := h.Read(OneShot(), "ns", "c1"); !ok || c.CPUNanos != 2500000 || c.WorkingSet != 3<<20 || len(c.PIDs) != 1 || c.PIDs[0] != 7 {
 		t.Fatalf("v2: %+v", c)
 	}
 }
@@ -57,17 +57,17 @@ func TestNetDev(t *testing.T) {
   eth0:    1000      10    0    0    0     0          0         0    52000      40    0    0    0     0       0          0
   eth1:       0       0    0    0    0     0          0         0      100       1    0    0    0     0       0          0
 `
-	if got := ParseNetDev([]byte(table)); got != 52100 {
-		t.Fatalf("sent %d, want 52100 (lo excluded)", got)
+	if got, n := ParseNetDev([]byte(table)); got != 52100 || n != 2 {
+		t.Fatalf("sent %d over %d interfaces, want 52100 over 2 (lo excluded)", got, n)
 	}
 	proc := t.TempDir()
 	write(t, filepath.Join(proc, "12/net/dev"), table)
 	write(t, filepath.Join(proc, "12/ns/net"), "")
-	sent, ns, ok := NetDev(OneShot(), proc, 12)
-	if !ok || sent != 52100 || ns == 0 {
-		t.Fatalf("NetDev: %d %d %v", sent, ns, ok)
+	n, ok := NetDev(OneShot(), proc, 12)
+	if !ok || n.Sent != 52100 || n.Interfaces != 2 || n.ID == 0 {
+		t.Fatalf("NetDev: %+v %v", n, ok)
 	}
-	if _, _, ok := NetDev(OneShot(), proc, 13); ok {
+	if _, ok := NetDev(OneShot(), proc, 13); ok {
 		t.Fatal("a missing process read")
 	}
 }

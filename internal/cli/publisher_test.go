@@ -30,8 +30,9 @@ import (
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/core"
+	"github.com/trustedpods/tpod/internal/core/coretest"
 	"github.com/trustedpods/tpod/internal/devnet"
-	"github.com/trustedpods/tpod/internal/enclave"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/measure"
@@ -123,16 +124,15 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated, SimulatedLaunch: &launch})
-	if err != nil {
-		t.Fatal(err)
-	}
 	no := false
 	confDoc, err := (&attest.ConfigDocument{Version: attest.ConfigDocumentVersion, TEE: attest.KindSimulated,
-		Runtime: attest.RuntimeSettings{Kind: "containerd", Sandbox: "runc", Containerd: "external", PodToHost: &no, PodToPod: &no}}).Marshal()
+		Runtime: attest.RuntimeSettings{Kind: "containerd", Sandbox: "runc", Containerd: "external", PodToHost: &no, PodToPod: &no, Metering: core.MeterCore}}).Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The signing core, in this process on a real socket.
+	enc := coretest.Start(t, core.Config{Dir: filepath.Join(dir, "enclave"), TEE: attest.KindSimulated, SimulatedLaunch: &launch, Configuration: confDoc,
+		Metering: core.MeterConfig{Namespace: cc.Namespace, PodsDir: containerd.PodsDir(cc.DataDir)}})
 	node, err := ipfs.NewNode(ctx, ipfs.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -157,12 +157,12 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	prices := [usage.Len]*big.Int{big.NewInt(1), big.NewInt(1), big.NewInt(0), big.NewInt(0), big.NewInt(2), big.NewInt(0), big.NewInt(1)}
 	logger := containerdtest.Logger(t, slog.LevelWarn)
 	w.provider, err = provider.New(ctx, provider.Config{
-		Store: st, Enclave: enc, Runtime: rt, Bundles: node, Host: node.Host(),
+		Store: st, Core: enc, Runtime: rt, Bundles: node, Host: node.Host(),
 		Chain: c, Payment: pay, Registry: reg, Wallet: provWallet,
 		Pricing:   []provider.PricingTable{{Token: info.Contracts.Token, Prices: prices, MinDisputePeriod: 10 * time.Second}},
 		Capacity:  provider.Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
 		MinRunway: 4 * time.Second, LowFunds: 20 * time.Second, BillingCycle: 2 * time.Second, StopGrace: time.Second,
-		WorkDir: filepath.Join(dir, "work"), Region: "eu-west", Logger: logger, Configuration: confDoc,
+		WorkDir: filepath.Join(dir, "work"), Region: "eu-west", Logger: logger,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -165,7 +165,7 @@ func newRoot(g *globals) *cobra.Command {
 	// Command groups register here, one line each, in the order of their files.
 	root.AddCommand(
 		newVersionCmd(g), newGuestCmd(),
-		newProviderCmd(g),
+		newProviderCmd(g), newEnclaveCmd(),
 		newTeeCmd(g), newMeasureCmd(g), newPolicyCmd(g),
 		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),
 		newKeyCmd(g), newManifestCmd(g), newBundleCmd(g),

@@ -169,6 +169,8 @@ type Core struct {
 	lock  *os.File
 	hier  cgroupfs.Hierarchy
 	files *cgroupfs.Files
+	// netPID remembers, per pod, a process in its network namespace.
+	netPID map[string]int
 
 	mu      sync.Mutex
 	hello   *Hello
@@ -236,7 +238,7 @@ func Open(ctx context.Context, cfg Config) (*Core, error) {
 		lock.Close()
 		return nil, err
 	}
-	c := &Core{cfg: cfg, enc: enc, aead: a, log: log, now: cfg.Now, lock: lock, started: make(chan struct{})}
+	c := &Core{cfg: cfg, enc: enc, aead: a, log: log, now: cfg.Now, lock: lock, started: make(chan struct{}), netPID: map[string]int{}}
 	if m.Source == MeterCore {
 		c.hier = cgroupfs.Detect(m.CgroupRoot)
 		c.files = cgroupfs.OneShot()

@@ -203,16 +203,27 @@ func (f *fixture) write(path, data string) {
 }
 
 // container sets a container's counters in place (the same cgroup).
-func (f *fixture) container(id [32]byte, name string, cpuNanos uint64, pid int, workingSet uint64) {
+func (f *fixture) container(id [32]byte, name string, cpuNanos uint64, pid int, workingSet uint64, more ...int) {
 	cg := RuntimeID(id) + "." + name
 	f.write(filepath.Join(f.cg, "cpuacct/ns", cg, "cpuacct.usage"), fmt.Sprint(cpuNanos))
 	procs := ""
-	if pid != 0 {
-		procs = fmt.Sprintf("%d\n", pid)
+	for _, p := range append([]int{pid}, more...) {
+		if p != 0 {
+			procs += fmt.Sprintf("%d\n", p)
+		}
 	}
 	f.write(filepath.Join(f.cg, "cpuacct/ns", cg, "cgroup.procs"), procs)
 	f.write(filepath.Join(f.cg, "memory/ns", cg, "memory.usage_in_bytes"), fmt.Sprint(workingSet))
 	f.write(filepath.Join(f.cg, "memory/ns", cg, "memory.stat"), "total_inactive_file 0\n")
+}
+
+// freeze sets a container's freezer (v1 freezer.state).
+func (f *fixture) freeze(id [32]byte, name string, frozen bool) {
+	state := "THAWED"
+	if frozen {
+		state = "FROZEN"
+	}
+	f.write(filepath.Join(f.cg, "freezer/ns", RuntimeID(id)+"."+name, "freezer.state"), state+"\n")
 }
 
 // recreate replaces a container's cgroup by a new one (a new run).
@@ -224,6 +235,13 @@ func (f *fixture) recreate(id [32]byte, name string, cpuNanos uint64, pid int, w
 		f.t.Fatal(err)
 	}
 	f.container(id, name, cpuNanos, pid, workingSet)
+}
+
+// created sets when a container's cgroup was created.
+func (f *fixture) created(id [32]byte, name string, at time.Time) {
+	if err := os.Chtimes(filepath.Join(f.cg, "cpuacct/ns", RuntimeID(id)+"."+name), at, at); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 func (f *fixture) removeContainer(id [32]byte, name string) {
@@ -305,8 +323,8 @@ func (f *fixture) sign(rs ...payment.Receipt) ([][]byte, []error) {
 // TestCoreMetersCgroups: the core integrates a pod's usage from its own
 // reading of the kernel's counters, at paths derived from the channel:
 // a new pod's CPU time and egress before the first round count (the first
-// sample used to only set the baseline), reserved time needs the pod
-// running at both ends of an interval, storage its data directory, a new
+// sample used to only set the baseline), reserved time runs from a run's
+// cgroup's creation, storage while the pod's data directory exists, a new
 // run's cgroup counts whole, and another channel's cgroups are never its.
 func TestCoreMetersCgroups(t *testing.T) {
 	f := newFixture(t, MeterCore)
@@ -336,11 +354,14 @@ func TestCoreMetersCgroups(t *testing.T) {
 	if u, want := f.usage(a).Usage, (usage.Vector{500, 64, 300, 0, 800, 32, 30}); u != want {
 		t.Fatalf("stopped: %v, want %v", u, want)
 	}
-	// Started again: a new cgroup, its counter from zero, counted whole.
+	// Started again half-way through the next second: a new cgroup, its
+	// counter from zero, counted whole, and reserved time from its
+	// creation.
 	f.recreate(a, "web", 2e8, 502, 32<<20)
+	f.created(a, "web", f.clk.now().Add(500*time.Millisecond))
 	f.net(502, 31<<10) // the same namespace, kept across the stop
 	f.tick(time.Second)
-	if u, want := f.usage(a).Usage, (usage.Vector{500, 64, 400, 0, 1000, 32, 31}); u != want {
+	if u, want := f.usage(a).Usage, (usage.Vector{750, 96, 400, 0, 1000, 48, 31}); u != want {
 		t.Fatalf("restarted: %v, want %v", u, want)
 	}
 	// Data deleted: storage stops too.
@@ -354,7 +375,7 @@ func TestCoreMetersCgroups(t *testing.T) {
 	f.podDir(a, true)
 	f.container(a, "web", 5e9, 502, 32<<20)
 	f.tick(time.Hour)
-	if u, want := f.usage(a).Usage, (usage.Vector{6000, 768, 1400, 0, 5800, 384, 31}); u != want {
+	if u, want := f.usage(a).Usage, (usage.Vector{6250, 800, 1400, 0, 5800, 400, 31}); u != want {
 		t.Fatalf("after an hour's gap: %v, want %v", u, want)
 	}
 	// The state survives a restart of the core.
@@ -362,6 +383,63 @@ func TestCoreMetersCgroups(t *testing.T) {
 	f.restart()
 	if after := f.usage(a); after.Usage != before.Usage || after.IssuedAt != 100 {
 		t.Fatalf("after a restart: %+v, before %+v", after, before)
+	}
+}
+
+// TestCoreFrozenAndParked: a pod frozen when idle (scale.idle freeze)
+// holds its memory, which is billed, and gets no CPU, which is not; tasks
+// created frozen ahead of a wake (a parked pod) are not a run until they
+// are thawed.
+func TestCoreFrozenAndParked(t *testing.T) {
+	f := newFixture(t, MeterCore)
+	id := f.deploy(1, 100)
+	f.container(id, "web", 1e8, 501, 32<<20)
+	f.net(501, 0)
+	f.tick(time.Second)
+	f.tick(time.Second)
+	step := func(what string, want usage.Vector) {
+		t.Helper()
+		before := f.usage(id).Usage
+		f.tick(time.Second)
+		d, err := f.usage(id).Usage.Sub(before)
+		if err != nil || d != want {
+			t.Fatalf("%s: added %v (%v), want %v", what, d, err, want)
+		}
+	}
+	step("running", usage.Vector{500, 64, 100, 0, 0, 32, 0})
+	f.freeze(id, "web", true)
+	step("freezing", usage.Vector{0, 64, 100, 0, 0, 32, 0})
+	step("frozen", usage.Vector{0, 64, 100, 0, 0, 32, 0})
+	// Scaled to zero: its tasks are gone, the next ones created frozen.
+	f.removeContainer(id, "web")
+	step("stopped", usage.Vector{0, 0, 100, 0, 0, 0, 0})
+	f.recreate(id, "web", 2e7, 502, 8<<20)
+	f.freeze(id, "web", true)
+	step("parked", usage.Vector{0, 0, 100, 0, 20, 0, 0})
+	f.freeze(id, "web", false)
+	step("thawed by a wake", usage.Vector{0, 0, 100, 0, 0, 0, 0})
+	step("running again", usage.Vector{500, 64, 100, 0, 0, 8, 0})
+}
+
+// TestCoreFindsThePodsNetwork: of a pod's processes, one may sit in a
+// namespace with only a loopback (gVisor's gofer); egress is the pod's
+// namespace's, whichever process comes first.
+func TestCoreFindsThePodsNetwork(t *testing.T) {
+	f := newFixture(t, MeterCore)
+	id := f.deploy(1, 100)
+	gofer := filepath.Join(f.proc, "300")
+	f.write(filepath.Join(gofer, "ns", "net"), "")
+	f.write(filepath.Join(gofer, "net", "dev"), "Inter-|\n face |\n    lo: 5 1 0 0 0 0 0 0 99999 1 0 0 0 0 0 0\n")
+	f.container(id, "web", 0, 300, 0, 501)
+	f.net(501, 8<<10)
+	f.tick(time.Second)
+	if u := f.usage(id).Usage; u[usage.NetworkEgress] != 8 {
+		t.Fatalf("egress %v, want 8 KiB from the pod's namespace", u)
+	}
+	f.net(501, 10<<10)
+	f.tick(time.Second)
+	if u := f.usage(id).Usage; u[usage.NetworkEgress] != 10 {
+		t.Fatalf("egress %v, want 10 KiB", u)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,10 +26,16 @@ import (
 //     as they are, unbilled).
 //   - egress: likewise, the bytes sent by the pod's network namespace
 //     (every interface but lo), a new namespace counting whole.
-//   - running: a container has processes. Reserved CPU, memory and GPU and
-//     memory used advance by the interval when the pod ran at both ends of
-//     it (a start or a stop inside an interval is not charged: ≤ one
-//     interval each, in the publisher's favour).
+//   - running: a container has processes its freezer does not hold.
+//     Reserved CPU advances by the interval when the pod ran at both ends
+//     of it; when it started inside it, from its cgroup's creation (the
+//     directory's time); a stop inside an interval is not charged (≤ one
+//     interval per stop, in the publisher's favour).
+//   - held: it runs, or a container that ran is frozen (scale.idle
+//     freeze: it keeps its memory and gets no CPU). Reserved memory and GPU
+//     and memory used advance while it is held. A container frozen before
+//     it ever ran is a task created ahead of a wake (a parked pod): not
+//     held.
 //   - reserved storage advances by the interval while the pod's data
 //     directory exists.
 //
@@ -54,37 +61,71 @@ func (c *Core) round() {
 		id, _ := parseKey(key)
 		pod := RuntimeID(id)
 		var cpu, ws uint64
-		running, pid := false, 0
+		running, held := false, false
+		var pids []int
+		var started time.Time // the earliest new run's start, if one began
 		seen := make(map[string]rawCounter, len(byPod[pod]))
 		for _, name := range byPod[pod] {
 			ct, ok := c.hier.Read(c.files, ns, name)
 			if !ok {
 				continue
 			}
-			cpu += grow(ch.Containers[name], rawCounter{ct.ID, ct.CPUNanos}, ch.Adopt)
-			seen[name] = rawCounter{ct.ID, ct.CPUNanos}
-			if ct.Running {
-				running, ws = true, ws+ct.WorkingSet
-				if pid == 0 {
-					pid = ct.PID
+			prev := ch.Containers[name]
+			cur := rawCounter{ID: ct.ID, Value: ct.CPUNanos, Ran: prev.ID == ct.ID && prev.Ran}
+			cpu += grow(prev, cur, ch.Adopt)
+			switch {
+			case ct.Running && !ct.Frozen:
+				running, held, cur.Ran = true, true, true
+				ws += ct.WorkingSet
+				pids = append(pids, ct.PIDs...)
+				if prev.ID != ct.ID {
+					if t, err := c.hier.Created(ns, name); err == nil && (started.IsZero() || t.Before(started)) {
+						started = t
+					}
 				}
+			case ct.Running && cur.Ran:
+				// Frozen after it ran (scale.idle freeze): it holds its
+				// memory and devices, and gets no CPU.
+				held = true
+				ws += ct.WorkingSet
+				pids = append(pids, ct.PIDs...)
 			}
+			// Frozen and never run: tasks created ahead of a wake (a
+			// parked pod): stopped.
+			seen[name] = cur
 		}
 		var egress uint64
-		if pid != 0 {
-			if sent, netns, ok := cgroupfs.NetDev(c.files, c.cfg.Metering.ProcRoot, pid); ok {
-				cur := rawCounter{netns, sent}
-				egress = grow(ch.Net, cur, ch.Adopt)
-				ch.Net = cur
-			}
+		if n, ok := c.podNet(pod, pids); ok {
+			cur := rawCounter{ID: n.ID, Value: n.Sent}
+			egress = grow(ch.Net, cur, ch.Adopt)
+			ch.Net = cur
 		}
 		elapsed := time.Duration(0)
 		if !ch.Meter.Last.IsZero() && now.After(ch.Meter.Last) {
 			elapsed = min(now.Sub(ch.Meter.Last), maxGap)
 		}
-		run := time.Duration(0)
-		if running && ch.Running {
+		// Time in the interval: a start inside it counts from the run's
+		// cgroup's creation; a stop, a freeze or a thaw inside it is not
+		// charged for what changed.
+		var fromStart time.Duration
+		if !started.IsZero() && !ch.Adopt {
+			fromStart = elapsed
+			if from := now.Add(-elapsed); started.After(from) {
+				fromStart = max(now.Sub(started), 0)
+			}
+		}
+		var run, holding time.Duration
+		switch {
+		case running && ch.Running:
 			run = elapsed
+		case running:
+			run = fromStart
+		}
+		switch {
+		case held && ch.Held:
+			holding = elapsed
+		case held:
+			holding = max(run, fromStart)
 		}
 		kept := elapsed
 		if dir := c.cfg.Metering.PodsDir; dir != "" {
@@ -92,17 +133,39 @@ func (c *Core) round() {
 				kept = 0
 			}
 		}
-		st := meter.Add(ch.Meter, meter.Increment{Elapsed: kept, Run: run, CPUNanos: cpu, EgressBytes: egress,
+		ch.Meter = meter.Add(ch.Meter, meter.Increment{Elapsed: kept, Run: run, Held: holding, CPUNanos: cpu, EgressBytes: egress,
 			WorkingSetBytes: ws, Reserved: ch.Reserved.resources()})
-		// Add counts storage by Elapsed: with the data gone, none.
-		ch.Meter = st
 		ch.Meter.Last = now
-		ch.Containers, ch.Running, ch.SampledAt, ch.Adopt = seen, running, now, false
+		ch.Containers, ch.Running, ch.Held, ch.SampledAt, ch.Adopt = seen, running, held, now, false
 	}
 	c.files.Sweep()
 	if err := c.save(); err != nil {
 		c.log.Error("metering round not saved", "err", err)
 	}
+}
+
+// podNet reads the pod's network namespace through one of its processes.
+// A pod's processes may sit in other namespaces of their own (gVisor's
+// gofer has one with only a loopback): the pod's is the first with an
+// interface besides lo, and the process found is remembered.
+func (c *Core) podNet(pod string, pids []int) (cgroupfs.Net, bool) {
+	if len(pids) == 0 {
+		delete(c.netPID, pod)
+		return cgroupfs.Net{}, false
+	}
+	if pid, ok := c.netPID[pod]; ok && slices.Contains(pids, pid) {
+		if n, ok := cgroupfs.NetDev(c.files, c.cfg.Metering.ProcRoot, pid); ok && n.Interfaces > 0 {
+			return n, true
+		}
+	}
+	for _, pid := range pids {
+		if n, ok := cgroupfs.NetDev(c.files, c.cfg.Metering.ProcRoot, pid); ok && n.Interfaces > 0 {
+			c.netPID[pod] = pid
+			return n, true
+		}
+	}
+	delete(c.netPID, pod)
+	return cgroupfs.Net{}, false
 }
 
 // grow is what a raw counter adds since its previous reading: the growth

@@ -64,8 +64,9 @@ type chanState struct {
 	// baseline; the next round takes the pod's counters as they are
 	// without billing them.
 	Adopt bool `json:"adopt,omitempty"`
-	// Running and SampledAt are the last round's.
+	// Running, Held and SampledAt are the last round's.
 	Running   bool      `json:"running,omitempty"`
+	Held      bool      `json:"held,omitempty"`
 	SampledAt time.Time `json:"sampledAt"`
 	// Containers are the raw counters of the pod's containers by cgroup
 	// name, and Net those of its network namespace (MeterCore).
@@ -78,6 +79,8 @@ type chanState struct {
 type rawCounter struct {
 	ID    uint64 `json:"id"`
 	Value uint64 `json:"value"`
+	// Ran is set for a container seen running unfrozen.
+	Ran bool `json:"ran,omitempty"`
 }
 
 // reservation is a bundle's per-replica resources, from its authenticated

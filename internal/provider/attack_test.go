@@ -33,7 +33,7 @@ func (w *world) mallory(t *testing.T) (*chain.Wallet, p2p.Pod) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m, w.openChannelFrom(t, m, w.prov.cfg.Enclave.Address(), 50_000_000, 8, big.NewInt(1_000_000))
+	return m, w.openChannelFrom(t, m, w.prov.core.Signer, 50_000_000, 8, big.NewInt(1_000_000))
 }
 
 // nothingFor checks that the provider holds, runs and decrypted nothing for
@@ -88,7 +88,7 @@ func TestBindingAttacks(t *testing.T) {
 
 	// 2. A binding signed by someone other than the channel's publisher: the
 	// publisher's own bundle with Mallory's signature over the same header.
-	forged := w.bundleBytes(t, w.publisher, victim, w.prov.cfg.Enclave.X25519Public().Bytes(), helloManifest)
+	forged := w.bundleBytes(t, w.publisher, victim, w.prov.core.X25519, helloManifest)
 	h, err := bundle.ReadHeader(bytes.NewReader(forged))
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestBindingAttacks(t *testing.T) {
 	}
 	// (It is bound to the victim's channel, not this one; sign it for this
 	// one to see the signature refused as such.)
-	forged = w.bundleBytes(t, w.publisher, second, w.prov.cfg.Enclave.X25519Public().Bytes(), helloManifest)
+	forged = w.bundleBytes(t, w.publisher, second, w.prov.core.X25519, helloManifest)
 	h, _ = bundle.ReadHeader(bytes.NewReader(forged))
 	sig, _ = mal.SignDigest(h.Core.Binding.Digest(h.HeaderHash))
 	copy(forged[len(h.Raw)-65:], sig)
@@ -112,7 +112,7 @@ func TestBindingAttacks(t *testing.T) {
 	}
 
 	// 3. A binding field edited in the header (issuedAt, one digit).
-	edited := w.bundleBytes(t, w.publisher, second, w.prov.cfg.Enclave.X25519Public().Bytes(), helloManifest)
+	edited := w.bundleBytes(t, w.publisher, second, w.prov.core.X25519, helloManifest)
 	h, _ = bundle.ReadHeader(bytes.NewReader(edited))
 	field := fmt.Sprintf(`"issuedAt":%d`, h.Core.Binding.IssuedAt)
 	i := bytes.Index(edited, []byte(field))
@@ -122,7 +122,7 @@ func TestBindingAttacks(t *testing.T) {
 		t.Fatalf("edited binding: %v", err)
 	}
 	// An unbound bundle (tpod bundle build without a binding) is refused too.
-	unbound := w.add(t, w.bundleBytes(t, nil, p2p.Pod{}, w.prov.cfg.Enclave.X25519Public().Bytes(), helloManifest))
+	unbound := w.add(t, w.bundleBytes(t, nil, p2p.Pod{}, w.prov.core.X25519, helloManifest))
 	if _, err := w.client.Provision(ctx, pid, w.publisher, second, unbound); !errors.Is(err, p2p.ErrBundleBinding) || !strings.Contains(err.Error(), "not bound to any channel") {
 		t.Fatalf("unbound bundle: %v", err)
 	}
@@ -130,7 +130,7 @@ func TestBindingAttacks(t *testing.T) {
 
 	// 4. An update of the victim's pod to a bundle bound to another channel
 	// (Mallory's own bundle, bound to her channel).
-	malCID := w.publishAs(t, mal, malPod, w.prov.cfg.Enclave.X25519Public().Bytes(), mallorysManifest)
+	malCID := w.publishAs(t, mal, malPod, w.prov.core.X25519, mallorysManifest)
 	_, err = w.client.Update(ctx, pid, w.publisher, victim, malCID)
 	if !errors.Is(err, p2p.ErrBundleBinding) {
 		t.Fatalf("update to another channel's bundle: %v", err)
@@ -225,7 +225,7 @@ func TestHostnameReservedAfterFundsStop(t *testing.T) {
 	}
 
 	mal, malPod := w.mallory(t)
-	steal := w.publishAs(t, mal, malPod, w.prov.cfg.Enclave.X25519Public().Bytes(), strings.Replace(named, "name: hello", "name: mallory", 1))
+	steal := w.publishAs(t, mal, malPod, w.prov.core.X25519, strings.Replace(named, "name: hello", "name: mallory", 1))
 	_, err := w.client.Provision(ctx, pid, mal, malPod, steal)
 	if !errors.Is(err, p2p.ErrConflict) || !strings.Contains(err.Error(), "hostname "+host+" is reserved") {
 		t.Fatalf("claim of a funds-stopped pod's hostname: %v", err)
@@ -263,14 +263,13 @@ func TestProviderPausesPodOverCap(t *testing.T) {
 	pid := w.provNode.ID()
 	// The pod at its limits costs 814 a second (314 reserved, 500 of CPU
 	// time); the cap leaves 186 KiB/s of egress.
-	pod := w.openChannelFrom(t, w.publisher, w.prov.cfg.Enclave.Address(), 50_000_000, 8, big.NewInt(1000))
+	pod := w.openChannelFrom(t, w.publisher, w.prov.core.Signer, 50_000_000, 8, big.NewInt(1000))
 	st := w.provision(t, pod, w.publish(t, pod))
 	url := st.Endpoints[0].Address
 
-	// (The meter's first sample of a pod is its baseline: send after it.)
-	waitFor(t, 5*time.Second, "the meter's first sample", func() bool {
-		_, ok, _ := w.prov.metering.Vector(ctx, runtimeID(pod.ChannelID))
-		return ok
+	waitFor(t, 5*time.Second, "the core's first sample", func() bool {
+		us, err := w.cfg.Core.Usage(ctx, false, pod.ChannelID)
+		return err == nil && len(us) == 1 && !us[0].SampledAt.IsZero()
 	})
 	// 6 MiB of egress cost 6144, six seconds of the cap at once.
 	if body := get(t, url+"/send?n="+fmt.Sprint(6<<20)); len(body) != 6<<20 {

@@ -16,13 +16,14 @@ import (
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
-// biller turns metered usage into enclave-signed receipts and claims them,
-// batched, with claimMany. Receipts are stored before they are submitted, so
-// a crash between signing and claiming loses nothing: the next cycle signs a
-// later receipt (usage is cumulative) and claims that one.
+// biller turns the usage the signing core metered into receipts the core
+// signs, and claims them, batched, with claimMany. Receipts are stored
+// before they are submitted, so a crash between signing and claiming loses
+// nothing: the next cycle signs a later receipt (usage is cumulative) and
+// claims that one.
 type biller struct {
 	store  *store.Store
-	signer payment.Signer // the enclave's receipt key
+	signer receiptSigner // the signing core
 	domain payment.Domain
 	pay    *chain.Payment
 	wallet *chain.Wallet // pays the gas; earnings go to the channel's provider
@@ -44,10 +45,20 @@ type book struct {
 	base  payment.Baseline
 }
 
+// receiptSigner signs receipts: the signing core, which checks each
+// against the usage it metered and the receipts it signed before.
+type receiptSigner interface {
+	SignReceipts(ctx context.Context, rs []payment.Receipt) ([][]byte, []error, error)
+}
+
 // billItem asks to bill a channel up to the given cumulative usage.
 type billItem struct {
 	Channel [32]byte
 	Usage   usage.Vector
+	// Signed is the last receipt the core signed for the channel (zero if
+	// unknown): a new receipt goes beyond it whether the store has it or
+	// not.
+	Signed payment.Baseline
 	// Final marks the last receipt of a pod that is gone: it is dated when
 	// the channel's cap has paid for all of it, instead of holding part of
 	// the usage back for a later receipt (there is none).
@@ -63,7 +74,7 @@ type billResult struct {
 	Err     error          // signing or storing failed
 }
 
-func newBiller(st *store.Store, signer payment.Signer, domain payment.Domain, pay *chain.Payment, wallet *chain.Wallet, now func() time.Time, log *slog.Logger) *biller {
+func newBiller(st *store.Store, signer receiptSigner, domain payment.Domain, pay *chain.Payment, wallet *chain.Wallet, now func() time.Time, log *slog.Logger) *biller {
 	return &biller{store: st, signer: signer, domain: domain, pay: pay, wallet: wallet, now: now, log: log, books: map[[32]byte]*book{}}
 }
 
@@ -106,9 +117,10 @@ func (b *biller) terms(ctx context.Context, id [32]byte) (payment.Terms, error) 
 	return bk.terms, nil
 }
 
-// receipt returns a signed, stored receipt for the channel at usage v, or
-// nil if v holds nothing the contract has not already paid for. An unclaimed
-// receipt with the same usage is reused rather than signing another.
+// receipt returns the receipt to claim for the channel at usage v: a
+// stored, unclaimed one with the same usage (reused rather than signing
+// another), or a new one to sign (Signature nil); nil if v holds nothing
+// the contract has not already paid for.
 //
 // The contract pays a receipt at most maxPerSecond × (time − lastTime) and
 // drops the rest, so a receipt never carries more than that: what does not
@@ -116,12 +128,13 @@ func (b *biller) terms(ctx context.Context, id [32]byte) (payment.Terms, error) 
 // cap has paid for it (payment.FitCap). A final receipt is dated instead at
 // the time the cap covers all of it; it is claimed once the chain's clock
 // has passed that time.
-func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vector, final bool) (*store.Receipt, error) {
+func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, it billItem) (*store.Receipt, error) {
+	v := it.Usage
 	if v == bk.base.Usage {
 		return nil, nil
 	}
 	if !v.GreaterOrEqual(bk.base.Usage) {
-		// The meter lost counts (a restored store older than the chain):
+		// The core lost counts (its state started over below the chain):
 		// never sign a decreasing receipt; wait until usage catches up.
 		return nil, fmt.Errorf("metered usage %v is behind the last claimed receipt %v", v, bk.base.Usage)
 	}
@@ -136,20 +149,21 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vec
 	case reusable(v):
 		return &last, nil
 	}
-	r := payment.Receipt{ChannelID: id, Seq: bk.base.Seq + 1, Time: uint64(b.now().Unix()), Usage: v}
-	if err == nil {
-		r.Seq = max(r.Seq, last.Seq+1)
-		r.Time = max(r.Time, last.Time+1)
+	// Beyond the chain's baseline, the store's last receipt and the core's.
+	prev := it.Signed
+	if err == nil && last.Seq > prev.Seq {
+		prev = payment.Baseline{Seq: last.Seq, Time: last.Time, Usage: last.Usage}
 	}
-	r.Time = max(r.Time, bk.base.Time+1)
-	if final {
+	r := payment.Receipt{ChannelID: id, Seq: max(bk.base.Seq, prev.Seq) + 1, Time: uint64(b.now().Unix()), Usage: v}
+	r.Time = max(r.Time, bk.base.Time+1, prev.Time+1)
+	if it.Final {
 		r.Time = max(r.Time, payment.CoveredAt(bk.terms, bk.base, v))
 	} else {
 		r.Usage = payment.FitCap(bk.terms, bk.base, r.Time, v)
-		if err == nil {
+		if prev.Seq > bk.base.Seq {
 			// Receipts the enclave signs never go back, claimed or not.
 			for i := range r.Usage {
-				r.Usage[i] = max(r.Usage[i], min(last.Usage[i], v[i]))
+				r.Usage[i] = max(r.Usage[i], min(prev.Usage[i], v[i]))
 			}
 		}
 		if r.Usage == bk.base.Usage {
@@ -159,35 +173,44 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, v usage.Vec
 			return &last, nil
 		}
 	}
-	sig, err := b.signStore(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return &store.Receipt{ChannelID: id, Seq: r.Seq, Time: r.Time, Usage: r.Usage, Signature: sig}, nil
+	return &store.Receipt{ChannelID: id, Seq: r.Seq, Time: r.Time, Usage: r.Usage}, nil
 }
 
-// signStore has the enclave sign r and records it before anyone sees it.
-func (b *biller) signStore(ctx context.Context, r payment.Receipt) ([]byte, error) {
-	sig, err := payment.SignReceipt(b.signer, b.domain, r)
+// signStore has the signing core sign the receipts and records each signed
+// one before anyone sees it. errs holds each receipt's failure.
+func (b *biller) signStore(ctx context.Context, recs []*store.Receipt) (errs []error, err error) {
+	rs := make([]payment.Receipt, len(recs))
+	for i, r := range recs {
+		rs[i] = payment.Receipt{ChannelID: r.ChannelID, Seq: r.Seq, Time: r.Time, Usage: r.Usage}
+	}
+	sigs, errs, err := b.signer.SignReceipts(ctx, rs)
 	if err != nil {
-		return nil, fmt.Errorf("sign receipt: %w", err)
+		return nil, fmt.Errorf("sign receipts: %w", err)
 	}
-	if err := b.store.AddReceipt(ctx, store.Receipt{ChannelID: r.ChannelID, Seq: r.Seq, Time: r.Time, Usage: r.Usage, Signature: sig}); err != nil {
-		return nil, err
+	for i, r := range recs {
+		if errs[i] != nil {
+			errs[i] = fmt.Errorf("sign receipt: %w", errs[i])
+			continue
+		}
+		r.Signature = sigs[i]
+		if err := b.store.AddReceipt(ctx, *r); err != nil {
+			errs[i] = err
+		}
 	}
-	return sig, nil
+	return errs, nil
 }
 
 // bill signs a receipt for every item and claims them in one transaction.
 // Per-item failures are in the results; the error is for the batch (the
-// chain could not be reached): receipts stay stored and the next cycle
-// claims a later one.
+// chain or the core could not be reached): receipts stay stored and the
+// next cycle claims a later one.
 func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, error) {
 	b.billing.Lock()
 	defer b.billing.Unlock()
 	results := make([]billResult, len(items))
-	var claims []contracts.PaymentClaim
-	index := map[[32]byte]int{}
+	books := make([]*book, len(items))
+	var unsigned []*store.Receipt
+	var unsignedAt []int
 	for i, it := range items {
 		results[i].Channel = it.Channel
 		bk, err := b.book(ctx, it.Channel)
@@ -195,18 +218,41 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 			results[i].Err = err
 			continue
 		}
-		rec, err := b.receipt(ctx, it.Channel, bk, it.Usage, it.Final)
+		books[i] = bk
+		rec, err := b.receipt(ctx, it.Channel, bk, it)
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
-		if rec == nil {
+		results[i].Receipt = rec
+		if rec != nil && rec.Signature == nil {
+			unsigned, unsignedAt = append(unsigned, rec), append(unsignedAt, i)
+		}
+	}
+	if len(unsigned) > 0 {
+		errs, err := b.signStore(ctx, unsigned)
+		if err != nil {
+			for _, i := range unsignedAt {
+				results[i].Receipt, results[i].Err = nil, err
+			}
+		}
+		for k, e := range errs {
+			if e != nil {
+				i := unsignedAt[k]
+				results[i].Receipt, results[i].Err = nil, e
+			}
+		}
+	}
+	var claims []contracts.PaymentClaim
+	index := map[[32]byte]int{}
+	for i, res := range results {
+		rec := res.Receipt
+		if rec == nil || res.Err != nil {
 			continue
 		}
-		results[i].Receipt = rec
 		r := payment.Receipt{ChannelID: rec.ChannelID, Seq: rec.Seq, Time: rec.Time, Usage: rec.Usage}
-		claims = append(claims, payment.NewClaim(bk.terms, bk.base, r, rec.Signature))
-		index[it.Channel] = i
+		claims = append(claims, payment.NewClaim(books[i].terms, books[i].base, r, rec.Signature))
+		index[rec.ChannelID] = i
 	}
 	if len(claims) == 0 {
 		return results, nil

@@ -87,7 +87,7 @@ func TestBillerClaimsMeteredUsage(t *testing.T) {
 
 	now := time.Now()
 	clock := func() time.Time { return now }
-	b := newBiller(st, f.enclave, f.domain, f.pay, f.provider, clock, slog.New(slog.DiscardHandler))
+	b := newBiller(st, devCore{f.enclave, f.domain}, f.domain, f.pay, f.provider, clock, slog.New(slog.DiscardHandler))
 
 	u1 := usage.Vector{1000, 500, 0, 0, 20, 0, 7}
 	res, err := b.bill(ctx, []billItem{{Channel: ch1, Usage: u1}, {Channel: ch2, Usage: u1}})
@@ -135,7 +135,7 @@ func TestBillerClaimsMeteredUsage(t *testing.T) {
 
 	// A fresh biller (a restarted provider) resumes from the chain's
 	// baseline and never reuses a sequence number.
-	b2 := newBiller(st, f.enclave, f.domain, f.pay, f.provider, clock, slog.New(slog.DiscardHandler))
+	b2 := newBiller(st, devCore{f.enclave, f.domain}, f.domain, f.pay, f.provider, clock, slog.New(slog.DiscardHandler))
 	now = now.Add(time.Second)
 	u3 := u2
 	u3[usage.MemoryReserved] += 100
@@ -186,4 +186,20 @@ func TestUsedRate(t *testing.T) {
 	if got := usedRate(prices, prev, cur, 500*time.Millisecond); got.Sign() != 0 {
 		t.Errorf("under a second apart: %s, want 0", got)
 	}
+}
+
+// devCore signs whatever it is asked to with a dev key: a stand-in for the
+// signing core in tests of the biller's own arithmetic (the core's checks
+// are internal/core's tests).
+type devCore struct {
+	s *payment.DevSigner
+	d payment.Domain
+}
+
+func (c devCore) SignReceipts(_ context.Context, rs []payment.Receipt) ([][]byte, []error, error) {
+	sigs, errs := make([][]byte, len(rs)), make([]error, len(rs))
+	for i, r := range rs {
+		sigs[i], errs[i] = payment.SignReceipt(c.s, c.d, r)
+	}
+	return sigs, errs, nil
 }

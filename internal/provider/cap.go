@@ -9,6 +9,7 @@ import (
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/usage"
 )
 
 // The contract pays a channel at most maxPerSecond per second of receipt
@@ -31,8 +32,13 @@ const capSlack = 2
 // paused ones the cap has caught up with. It runs every meter interval.
 func (p *Provider) guardCaps(ctx context.Context) {
 	now := uint64(p.cfg.Now().Unix())
+	us := p.usages(ctx)
 	for _, pd := range p.podList() {
-		over, capRate, ok := p.overCap(ctx, pd, now)
+		u, found := us[pd.channel]
+		if !found {
+			continue
+		}
+		over, capRate, ok := p.overCap(ctx, pd, now, u.Usage)
 		if !ok {
 			continue
 		}
@@ -58,21 +64,17 @@ func (p *Provider) guardCaps(ctx context.Context) {
 	}
 }
 
-// overCap is how much the pod's metered use costs beyond what a receipt
+// overCap is how much the pod's metered use v costs beyond what a receipt
 // signed now could be paid: cost since the channel's baseline minus
 // maxPerSecond × the seconds since it. ok is false when either is unknown.
-func (p *Provider) overCap(ctx context.Context, pd *pod, now uint64) (over, capRate *big.Int, ok bool) {
+func (p *Provider) overCap(ctx context.Context, pd *pod, now uint64, v usage.Vector) (over, capRate *big.Int, ok bool) {
 	bk, err := p.bill.book(ctx, pd.channel)
 	if err != nil {
 		return nil, nil, false
 	}
-	v, found, err := p.metering.Vector(ctx, pd.rtID)
-	if err != nil || !found {
-		return nil, nil, false
-	}
 	delta, err := v.Sub(bk.base.Usage)
 	if err != nil {
-		return nil, nil, false // the meter is behind the chain: billing reports it
+		return nil, nil, false // the core is behind the chain: billing reports it
 	}
 	over = payment.Cost(bk.terms.Prices, delta)
 	over.Sub(over, payment.Allowance(bk.terms, bk.base, now))

@@ -9,20 +9,13 @@ import (
 
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/config"
-	"github.com/trustedpods/tpod/internal/runtime"
 )
-
-// sandboxed is a runtime that reports its sandbox; configDocument asks for
-// nothing else.
-type sandboxed struct{ runtime.Runtime }
-
-func (sandboxed) Sandbox() string { return "gvisor" }
 
 func TestConfigDocument(t *testing.T) {
 	op := []byte(`{"version":1,"region":"eu","walletAddress":"0x01","chain":{"rpc":"http://h/?a=1&b=2"}}`)
 	h := sha256.Sum256(op)
 	fc := &FileConfig{OperatorConfig: string(op)}
-	doc, err := configDocument(fc, attest.KindSEVSNP, sandboxed{}, h[:])
+	doc, err := configDocument(fc, attest.KindSEVSNP, h[:])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +24,7 @@ func TestConfigDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"tee": "sev-snp", "runtime.kind": "containerd", "runtime.sandbox": "gvisor", "runtime.containerd": "private",
-		"runtime.pod_to_host": "false", "runtime.pod_to_pod": "false", "operator.chain.rpc": "http://h/?a=1&b=2", "operator_sha256": hex.EncodeToString(h[:])}
+		"runtime.pod_to_host": "false", "runtime.pod_to_pod": "false", "runtime.metering": "core", "operator.chain.rpc": "http://h/?a=1&b=2", "operator_sha256": hex.EncodeToString(h[:])}
 	got := map[string]string{}
 	for _, e := range entries {
 		got[e.Path] = e.Value
@@ -44,13 +37,13 @@ func TestConfigDocument(t *testing.T) {
 	// A kubernetes provider says so; it decides no pod isolation itself.
 	kube := &FileConfig{Runtime: RuntimeConfig{Kind: "kubernetes"}}
 	kube.Runtime.Kubernetes.RuntimeClass = "gvisor"
-	doc, err = configDocument(kube, attest.KindSimulated, sandboxed{}, nil)
-	if err != nil || !strings.Contains(string(doc), `"runtime":{"kind":"kubernetes","runtime_class":"gvisor"}`) {
+	doc, err = configDocument(kube, attest.KindSimulated, nil)
+	if err != nil || !strings.Contains(string(doc), `"runtime":{"kind":"kubernetes","runtime_class":"gvisor","metering":"reported"}`) {
 		t.Fatalf("kubernetes: %s %v", doc, err)
 	}
 	// An operator configuration that is not the hashed one is refused.
 	other := sha256.Sum256([]byte("x"))
-	if _, err := configDocument(fc, attest.KindSEVSNP, sandboxed{}, other[:]); !errors.Is(err, config.ErrInvalid) {
+	if _, err := configDocument(fc, attest.KindSEVSNP, other[:]); !errors.Is(err, config.ErrInvalid) {
 		t.Fatalf("mismatched operator hash: %v", err)
 	}
 }

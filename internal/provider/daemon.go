@@ -11,6 +11,8 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -21,7 +23,7 @@ import (
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/config"
-	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/core"
 	"github.com/trustedpods/tpod/internal/fault"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
@@ -38,7 +40,9 @@ type FileConfig struct {
 	DataDir string `json:"dataDir"`
 	Region  string `json:"region"`
 	// TEE is sev-snp, tdx, simulated or auto (detect; never simulated).
-	TEE     string          `json:"tee"`
+	TEE string `json:"tee"`
+	// Enclave is the signing core's (docs/provider.md "Signing core").
+	Enclave EnclaveConfig   `json:"enclave"`
 	Chain   ChainConfig     `json:"chain"`
 	IPFS    IPFSConfig      `json:"ipfs"`
 	P2P     P2PConfig       `json:"p2p"`
@@ -76,6 +80,56 @@ type FileConfig struct {
 	// computed from: the host's claim, set by the guest's init from the
 	// simulated TEE's seal disk and by the devnet from its --image.
 	SimulatedLaunch *measure.KernelHashes `json:"simulatedLaunch,omitempty"`
+}
+
+// EnclaveConfig says where the signing core runs.
+type EnclaveConfig struct {
+	// Socket is the unix socket of a signing core started separately with
+	// `tpod enclave --config` and this file (the guest image does); `tpod
+	// provider run` connects to it. Empty: the provider starts its own core
+	// as a child process, on <dataDir>/enclave/core.sock.
+	Socket string `json:"socket"`
+}
+
+// CoreConfig is the configuration of this provider's signing core: its
+// directory (the enclave keys'), its socket, the TEE, the configuration
+// document its evidence commits to, and where it reads the pods' counters
+// (the containerd namespace and pod directories) or that the provider
+// reports them (kubernetes).
+func (fc *FileConfig) CoreConfig() (core.Config, error) {
+	if fc.DataDir == "" {
+		return core.Config{}, fmt.Errorf("dataDir is required: %w", config.ErrInvalid)
+	}
+	kind := attest.Kind(fc.TEE)
+	if fc.TEE == "" || fc.TEE == "auto" {
+		if kind = attest.Detect(); kind == attest.KindNone {
+			return core.Config{}, fmt.Errorf("%w: no TEE found on this machine (no configfs-tsm, /dev/sev-guest or /dev/tdx_guest); use the simulated TEE explicitly for development", attest.ErrUnavailable)
+		}
+	}
+	if _, err := attest.ParseKind(string(kind)); err != nil {
+		return core.Config{}, err
+	}
+	var opHash []byte
+	if fc.OperatorConfigHash != "" {
+		var err error
+		if opHash, err = hex.DecodeString(fc.OperatorConfigHash); err != nil || len(opHash) != 32 {
+			return core.Config{}, fmt.Errorf("operatorConfigHash: not a hex SHA-256: %w", config.ErrInvalid)
+		}
+	}
+	doc, err := configDocument(fc, kind, opHash)
+	if err != nil {
+		return core.Config{}, err
+	}
+	cfg := core.Config{Dir: filepath.Join(fc.DataDir, "enclave"), Socket: fc.Enclave.Socket, TEE: kind,
+		SimulatedLaunch: fc.SimulatedLaunch, Configuration: doc}
+	switch fc.Runtime.Kind {
+	case "", "containerd":
+		cfg.Metering = core.MeterConfig{Source: core.MeterCore, Namespace: fc.Runtime.Containerd.Namespace,
+			PodsDir: containerd.PodsDir(filepath.Join(fc.DataDir, "pods"))}
+	default:
+		cfg.Metering = core.MeterConfig{Source: core.MeterReported}
+	}
+	return cfg, nil
 }
 
 // ChainConfig says where the contracts are and which wallet the provider
@@ -206,8 +260,10 @@ type DaemonOptions struct {
 	Host host.Host
 	// Wallet, when set, replaces the file's wallet settings.
 	Wallet *chain.Wallet
-	// EnclaveQuoter replaces the TEE's quoter (simulated-TEE tests).
-	EnclaveQuoter attest.Quoter
+	// CoreCommand starts the signing core when the file names no socket:
+	// a command that runs `tpod enclave --stdin` (default: this
+	// executable).
+	CoreCommand func() *exec.Cmd
 }
 
 // Daemon is a provider with everything it runs on.
@@ -256,14 +312,9 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 	}
 	d.closers = append(d.closers, st.Close)
 
-	kind := attest.Kind(fc.TEE)
-	if fc.TEE == "" || fc.TEE == "auto" {
-		kind = ""
-	}
-	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(fc.DataDir, "enclave"), Kind: kind,
-		Quoter: opts.EnclaveQuoter, SimulatedLaunch: fc.SimulatedLaunch, Logger: log.With("component", "enclave")})
+	cl, err := startCore(ctx, fc, opts, d)
 	if err != nil {
-		return nil, fmt.Errorf("enclave: %w", err)
+		return nil, err
 	}
 
 	cc, err := chain.Dial(ctx, fc.Chain.RPC, chain.Config{Confirmations: fc.Chain.Confirmations, Logger: log.With("component", "chain")})
@@ -332,11 +383,6 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		return nil, err
 	}
 
-	doc, err := configDocument(fc, enc.Kind(), rt, opHash)
-	if err != nil {
-		return nil, err
-	}
-
 	var gw *gateway.Config
 	if fc.Gateway.HTTP != "" || fc.Gateway.HTTPS != "" {
 		gw = &gateway.Config{HTTPAddr: fc.Gateway.HTTP, HTTPSAddr: fc.Gateway.HTTPS, Domain: fc.Gateway.Domain, TCPBindHost: fc.Gateway.TCPBindHost}
@@ -351,12 +397,12 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		}
 	}
 	p, err := New(ctx, Config{
-		Store: st, Enclave: enc, Runtime: rt, Bundles: bundles, Host: h, Chain: cc, Payment: pay, Registry: reg,
+		Store: st, Core: cl, Runtime: rt, Bundles: bundles, Host: h, Chain: cc, Payment: pay, Registry: reg,
 		Wallet: wallet, Gateway: gw, Pricing: pricing, Capacity: fc.Capacity,
 		MinRunway: time.Duration(fc.MinRunway), LowFunds: time.Duration(fc.LowFunds), BillingCycle: time.Duration(fc.BillingCycle),
 		StopGrace: time.Duration(fc.StopGrace), PricingNotice: time.Duration(fc.PricingNotice), MaxBundleSize: fc.MaxBundleMiB << 20,
 		WorkDir: filepath.Join(fc.DataDir, "work"), Region: fc.Region, Logger: log,
-		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash, Configuration: doc, Now: fault.Clock(),
+		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash, Now: fault.Clock(),
 	})
 	if err != nil {
 		return nil, err
@@ -436,24 +482,63 @@ func (d *Daemon) Close() error {
 	return errors.Join(errs...)
 }
 
+// startCore connects to the signing core the file names, or starts one as
+// a child process; either way the provider talks to it through a client on
+// its socket.
+func startCore(ctx context.Context, fc *FileConfig, opts DaemonOptions, d *Daemon) (*core.Client, error) {
+	if fc.Enclave.Socket != "" {
+		// Started beside the provider (the guest image starts both): it
+		// may still be unsealing its keys.
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		cl, err := core.Dial(dctx, fc.Enclave.Socket)
+		if err != nil {
+			return nil, err
+		}
+		d.closers = append(d.closers, cl.Close)
+		return cl, nil
+	}
+	cfg, err := fc.CoreConfig()
+	if err != nil {
+		return nil, err
+	}
+	cmd := opts.CoreCommand
+	if cmd == nil {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("signing core: %w", err)
+		}
+		cmd = func() *exec.Cmd {
+			c := exec.Command(exe, "enclave", "--stdin")
+			c.Stdout, c.Stderr = os.Stderr, os.Stderr
+			return c
+		}
+	}
+	proc, err := core.Spawn(ctx, cmd(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.closers = append(d.closers, proc.Stop)
+	d.log.Info("signing core started", "pid", proc.Pid(), "socket", cfg.SocketPath())
+	return proc.Client, nil
+}
+
 // configDocument is the provider's configuration as its evidence commits to
 // it (attest.ConfigDocument, docs/attestation.md §2): the TEE, how pods run
-// (the runtime's own resolved settings), and the operator's part when the
-// guest image supplied it.
-func configDocument(fc *FileConfig, tee attest.Kind, rt runtime.Runtime, opHash []byte) ([]byte, error) {
+// (containerd's sandbox as it resolves it) and where the usage in receipts
+// comes from, and the operator's part when the guest image supplied it.
+func configDocument(fc *FileConfig, tee attest.Kind, opHash []byte) ([]byte, error) {
 	d := attest.ConfigDocument{Version: attest.ConfigDocumentVersion, TEE: tee}
 	switch fc.Runtime.Kind {
 	case "", "containerd":
 		no := false
-		d.Runtime = attest.RuntimeSettings{Kind: "containerd", Containerd: "private", PodToHost: &no, PodToPod: &no}
+		d.Runtime = attest.RuntimeSettings{Kind: "containerd", Containerd: "private", PodToHost: &no, PodToPod: &no,
+			Sandbox: containerd.ResolveSandbox(fc.Runtime.Containerd.Sandbox), Metering: core.MeterCore}
 		if fc.Runtime.Containerd.Address != "" {
 			d.Runtime.Containerd = "external"
 		}
-		if s, ok := rt.(interface{ Sandbox() string }); ok {
-			d.Runtime.Sandbox = s.Sandbox()
-		}
 	default:
-		d.Runtime = attest.RuntimeSettings{Kind: fc.Runtime.Kind, RuntimeClass: fc.Runtime.Kubernetes.RuntimeClass}
+		d.Runtime = attest.RuntimeSettings{Kind: fc.Runtime.Kind, RuntimeClass: fc.Runtime.Kubernetes.RuntimeClass, Metering: core.MeterReported}
 	}
 	if op := []byte(fc.OperatorConfig); len(op) > 0 {
 		h := sha256.Sum256(op)

@@ -24,7 +24,7 @@ import (
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/chain"
-	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/core"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/oci"
@@ -87,6 +87,9 @@ type world struct {
 	cfg       Config
 	cancelRun context.CancelFunc
 	runDone   chan error
+	// coreCfg and coreProc are the signing core's: a process of its own.
+	coreCfg  core.Config
+	coreProc *core.Process
 }
 
 func newWorld(t *testing.T, opts ...func(*Config)) *world {
@@ -105,10 +108,11 @@ func newWorld(t *testing.T, opts ...func(*Config)) *world {
 		}
 	})
 
-	enc, err := enclave.Open(ctx, enclave.Config{DataDir: filepath.Join(dir, "enclave"), Kind: attest.KindSimulated})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The signing core runs as a process of its own, as `tpod provider
+	// run` starts it: this test binary, run as `tpod enclave --stdin`.
+	w.coreCfg = core.Config{Dir: filepath.Join(dir, "enclave"), TEE: attest.KindSimulated, Metering: coreMetering(rt)}
+	w.startCore(t)
+	var err error
 	if w.provNode, err = ipfs.NewNode(ctx, ipfs.Config{}); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +134,7 @@ func newWorld(t *testing.T, opts ...func(*Config)) *world {
 	w.prices = pricesOf(1, 1, 0, 0, 2, 0, 1)
 	info := w.net.Info()
 	w.cfg = Config{
-		Store: w.store, Enclave: enc, Runtime: rt, Bundles: w.provNode, Host: w.provNode.Host(),
+		Store: w.store, Core: w.coreProc.Client, Runtime: rt, Bundles: w.provNode, Host: w.provNode.Host(),
 		Chain: w.net.Client(), Payment: w.pay, Wallet: w.provider,
 		Pricing:   []PricingTable{{Token: info.Contracts.Token, Prices: w.prices, MinDisputePeriod: 2 * w.cycle}},
 		Capacity:  Reservation{CPUMilli: 4000, MemoryMiB: 4096, StorageMiB: 10240},
@@ -203,7 +207,7 @@ func (w *world) publish(t *testing.T, pod p2p.Pod) string {
 // bound to pod for the provider's enclave.
 func (w *world) publishManifest(t *testing.T, pod p2p.Pod, manifestYAML string) string {
 	t.Helper()
-	return w.publishAs(t, w.publisher, pod, w.prov.cfg.Enclave.X25519Public().Bytes(), manifestYAML)
+	return w.publishAs(t, w.publisher, pod, w.prov.core.X25519, manifestYAML)
 }
 
 // publishAs builds a bundle of manifest bound to pod, a channel that signer
@@ -251,10 +255,20 @@ func (w *world) bundleBytes(t *testing.T, signer *chain.Wallet, pod p2p.Pod, x25
 	return buf.Bytes()
 }
 
+// vector is the usage the signing core integrated for a channel.
+func (w *world) vector(t *testing.T, channel [32]byte) usage.Vector {
+	t.Helper()
+	us, err := w.cfg.Core.Usage(context.Background(), false, channel)
+	if err != nil || len(us) != 1 {
+		t.Fatalf("usage of %x: %v %v", channel[:4], us, err)
+	}
+	return us[0].Usage
+}
+
 // channel opens a channel with the provider's prices, pinning its enclave.
 func (w *world) channel(t *testing.T, amount int64, dispute uint64) p2p.Pod {
 	t.Helper()
-	return w.channelTo(t, w.prov.cfg.Enclave.Address(), amount, dispute)
+	return w.channelTo(t, w.prov.core.Signer, amount, dispute)
 }
 
 // channelTo opens a channel of the publisher with the world's prices
@@ -453,9 +467,11 @@ func TestProviderEndToEnd(t *testing.T) {
 	// Metering and billing go on across the update: counters keep growing
 	// and every claim is still paid exactly once.
 	beforeUpdate, _ := w.store.LastClaimed(ctx, pod.ChannelID)
+	// (The first claim after the update may come before the core's first
+	// round of the new pod: wait for one that covers it running.)
 	waitFor(t, 4*w.cycle, "a claim after the update", func() bool {
 		r, err := w.store.LastClaimed(ctx, pod.ChannelID)
-		return err == nil && r.Seq > beforeUpdate.Seq
+		return err == nil && r.Seq > beforeUpdate.Seq && r.Usage[usage.CPUReserved] > beforeUpdate.Usage[usage.CPUReserved]
 	})
 	afterUpdate, _ := w.store.LastClaimed(ctx, pod.ChannelID)
 	if !afterUpdate.Usage.GreaterOrEqual(beforeUpdate.Usage) || afterUpdate.Usage[usage.CPUReserved] <= beforeUpdate.Usage[usage.CPUReserved] {
@@ -500,17 +516,31 @@ func TestProviderClaimsOrphanReceipts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	pod := w.channel(t, 50_000_000, 8)
+	w.provision(t, pod, w.publish(t, pod))
+	waitFor(t, 10*time.Second, "metered usage", func() bool { return w.vector(t, pod.ChannelID)[usage.CPUReserved] > 0 })
+	// The provider stops (no cycle claims from here); a receipt of what the
+	// core metered is signed and stored, and the pod is gone as if its
+	// final claim had failed at its deletion.
+	w.stop()
 	st, err := w.pay.State(ctx, pod.ChannelID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A receipt must be later than the channel's start (the dev chain's clock
-	// runs ahead of the wall clock when blocks come faster than one a second).
-	v := usage.Vector{1000, 500, 0, 0, 10, 0, 3}
-	r := payment.Receipt{ChannelID: pod.ChannelID, Seq: 1, Time: max(uint64(time.Now().Unix()), st.Last.Time+1), Usage: v}
-	if _, err := w.prov.bill.signStore(ctx, r); err != nil {
+	us, err := w.cfg.Core.Usage(ctx, true, pod.ChannelID)
+	if err != nil {
 		t.Fatal(err)
 	}
+	v, signed := us[0].Usage, us[0].LastSigned
+	// A receipt must be later than the channel's start (the dev chain's clock
+	// runs ahead of the wall clock when blocks come faster than one a second).
+	r := &store.Receipt{ChannelID: pod.ChannelID, Seq: max(st.Last.Seq, signed.Seq) + 1,
+		Time: max(uint64(time.Now().Unix()), st.Last.Time+1, signed.Time+1), Usage: v}
+	if errs, err := w.prov.bill.signStore(ctx, []*store.Receipt{r}); err != nil || errs[0] != nil {
+		t.Fatal(err, errs)
+	}
+	w.prov.mu.Lock()
+	delete(w.prov.pods, pod.ChannelID)
+	w.prov.mu.Unlock()
 	w.prov.billOrphans(ctx)
 	ch, _ := w.pay.Channel(ctx, pod.ChannelID)
 	if want := expectedEarnings(w.prices, v); ch.Earned.Cmp(want) != 0 {
@@ -591,13 +621,13 @@ func TestProviderRefusesBadOrders(t *testing.T) {
 	// A cap equal to the reserved rate (250 millicores + 64 MiB at 1 a
 	// second each): CPU time used (2 per core·ms, 500 a second at the
 	// limit) would be served unpaid. Refused, named.
-	capped := w.openChannelFrom(t, w.publisher, w.prov.cfg.Enclave.Address(), 50_000_000, 8, big.NewInt(314))
+	capped := w.openChannelFrom(t, w.publisher, w.prov.core.Signer, 50_000_000, 8, big.NewInt(314))
 	_, err := w.client.Provision(ctx, w.provNode.ID(), w.publisher, capped, w.publish(t, capped))
 	if !errors.Is(err, p2p.ErrTermsMismatch) || !strings.Contains(err.Error(), "maxPerSecond 314 does not cover the pod's use at its limits, 814 per second") {
 		t.Fatalf("cap at the reserved rate: %v", err)
 	}
 	// A cap that covers it is accepted (not deployed here: only the check).
-	covered := w.openChannelFrom(t, w.publisher, w.prov.cfg.Enclave.Address(), 50_000_000, 8, big.NewInt(814))
+	covered := w.openChannelFrom(t, w.publisher, w.prov.core.Signer, 50_000_000, 8, big.NewInt(814))
 	if co, err := w.prov.checkChannel(ctx, covered.ChannelID); err != nil || co.terms.MaxPerSecond.Int64() != 814 {
 		t.Fatalf("covering channel: %+v %v", co, err)
 	}

@@ -15,24 +15,24 @@ import (
 
 // billAll signs and claims a receipt for every pod whose usage grew.
 func (p *Provider) billAll(ctx context.Context) {
+	p.ensureOpen(ctx)
 	pods := p.podList()
-	if states, err := p.cfg.Store.LoadMeters(ctx); err == nil {
-		// Metering lag: how old the stalest pod's last sample is.
-		var lag time.Duration
-		now := p.cfg.Now()
-		for _, pd := range pods {
-			if st, ok := states[pd.rtID]; ok && !st.Last.IsZero() {
-				lag = max(lag, now.Sub(st.Last))
-			}
-		}
-		p.metrics.meterLag.Set(lag.Seconds())
-	}
+	us := p.usages(ctx)
+	// Metering lag: how old the stalest pod's last sample is.
+	var lag time.Duration
+	now := p.cfg.Now()
 	var items []billItem
 	for _, pd := range pods {
-		if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
-			items = append(items, billItem{Channel: pd.channel, Usage: v})
+		u, ok := us[pd.channel]
+		if !ok {
+			continue
 		}
+		if !u.SampledAt.IsZero() {
+			lag = max(lag, now.Sub(u.SampledAt))
+		}
+		items = append(items, billItem{Channel: pd.channel, Usage: u.Usage, Signed: u.LastSigned})
 	}
+	p.metrics.meterLag.Set(lag.Seconds())
 	if len(items) == 0 {
 		return
 	}
@@ -85,8 +85,8 @@ func (p *Provider) usedRateOf(ctx context.Context, pd *pod) *big.Int {
 	if err != nil {
 		return new(big.Int)
 	}
-	v, ok, err := p.metering.Vector(ctx, pd.rtID)
-	if err != nil || !ok {
+	v, ok := p.vector(ctx, pd)
+	if !ok {
 		return new(big.Int)
 	}
 	now := p.cfg.Now()
@@ -190,8 +190,8 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 	p.metrics.fundStops.Inc()
 	// Bill what ran until the stop.
 	p.sample(ctx)
-	if v, ok, _ := p.metering.Vector(ctx, pd.rtID); ok {
-		if _, err := p.bill.bill(ctx, []billItem{{Channel: pd.channel, Usage: v}}); err != nil {
+	if u, ok := p.usageOf(ctx, pd); ok {
+		if _, err := p.bill.bill(ctx, []billItem{{Channel: pd.channel, Usage: u.Usage, Signed: u.LastSigned}}); err != nil {
 			p.log.Warn("claim after stop", "pod", pd.rtID, "err", err)
 		}
 	}

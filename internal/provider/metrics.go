@@ -25,6 +25,7 @@ type metrics struct {
 	fundStops     prometheus.Counter
 	capPauses     prometheus.Counter
 	wakes         prometheus.Counter
+	staleStates   prometheus.Counter
 	meterLag      prometheus.Gauge
 
 	mu     sync.Mutex
@@ -46,6 +47,7 @@ func newMetrics() *metrics {
 	m.fundStops = f("fund_stops_total", "Pods stopped because their channel could not pay.")
 	m.capPauses = f("cap_pauses_total", "Pods paused because they used more than their channel's maxPerSecond pays for.")
 	m.wakes = f("wakes_total", "Pods started from zero by a request.")
+	m.staleStates = f("core_stale_states_total", "Channels whose record in the signing core was older than the chain's baseline (a rolled-back state), started over from the baseline.")
 	m.meterLag = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "meter_lag_seconds",
 		Help: "Age of the oldest last sample among the pods, read each billing cycle."})
 	m.reg.MustRegister(m.earnings, m.meterLag)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/trustedpods/tpod/internal/bundle"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/core"
 	"github.com/trustedpods/tpod/internal/fault"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
@@ -106,8 +107,8 @@ func (p *Provider) checkChannel(ctx context.Context, channelID [32]byte) (channe
 	if err != nil {
 		return channelOrder{}, unavailable("read channel terms", err)
 	}
-	if terms.EnclaveSigner != p.cfg.Enclave.Address() {
-		return channelOrder{}, fmt.Errorf("channel pins enclave signer %s, this enclave is %s: %w", terms.EnclaveSigner, p.cfg.Enclave.Address(), p2p.ErrTermsMismatch)
+	if terms.EnclaveSigner != p.core.Signer {
+		return channelOrder{}, fmt.Errorf("channel pins enclave signer %s, this enclave is %s: %w", terms.EnclaveSigner, p.core.Signer, p2p.ErrTermsMismatch)
 	}
 	table := p.table(ch.Token)
 	if table == nil {
@@ -177,6 +178,10 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 	}
 	pd := &pod{channel: req.Pod.ChannelID, id: req.Pod.PodID, publisher: co.publisher, token: co.table.Token,
 		bundleCID: req.BundleCID, rtID: runtimeID(req.Pod.ChannelID), res: res, rate: rate, state: p2p.PodPending}
+	if err := p.openChannel(ctx, pd, co.publisher); err != nil {
+		p.release(res)
+		return nil, unavailable("signing core", err)
+	}
 	if err := p.deploy(ctx, pd, o.path, false, p.bindingCheck(pd.channel, co.publisher)); err != nil {
 		p.release(res)
 		return nil, err
@@ -274,9 +279,20 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	case update:
 		step = "update"
 	}
-	contents, err := bundle.Extract(f, p.cfg.Enclave.X25519(), dir, bundle.OpenOptions{MaxSize: p.cfg.MaxBundleSize, Check: check})
-	if errors.Is(err, p2p.ErrBundleBinding) {
+	// The signing core returns the data key of this bundle only: it checks
+	// the binding against the channel itself, and refuses a bundle older
+	// than the one the channel runs.
+	unwrap := func(h *bundle.Header) ([]byte, error) { return p.cfg.Core.UnwrapKey(ctx, pd.channel, h.Bytes()) }
+	contents, err := bundle.Extract(f, nil, dir, bundle.OpenOptions{MaxSize: p.cfg.MaxBundleSize, Check: check, Unwrap: unwrap})
+	switch {
+	case errors.Is(err, p2p.ErrBundleBinding):
 		return fmt.Errorf("open bundle %s: %w", pd.bundleCID, err)
+	case errors.Is(err, bundle.ErrBinding):
+		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrBundleBinding, err)
+	case errors.Is(err, core.ErrOlderBundle):
+		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrConflict, err)
+	case errors.Is(err, core.ErrUnavailable):
+		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrUnavailable, err)
 	}
 	if err != nil {
 		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
@@ -352,6 +368,11 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 			p.cfg.Runtime.Delete(context.WithoutCancel(ctx), pd.rtID, 0)
 		}
 		return err
+	}
+	// The core meters this bundle's reservation from now on, and refuses
+	// older bundles of the channel.
+	if err := p.cfg.Core.Commit(ctx, pd.channel, pd.issuedAt); err != nil {
+		p.log.Error("signing core: commit of the running bundle", "pod", pd.rtID, "err", err)
 	}
 	p.mu.Lock()
 	p.pods[pd.channel] = pd
@@ -492,16 +513,18 @@ func (p *Provider) remove(ctx context.Context, pd *pod) error {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
 	p.sample(fctx)
-	if v, ok, _ := p.metering.Vector(fctx, pd.rtID); ok {
-		if _, err := p.bill.bill(fctx, []billItem{{Channel: pd.channel, Usage: v, Final: true}}); err != nil {
+	if u, ok := p.usageOf(fctx, pd); ok {
+		if _, err := p.bill.bill(fctx, []billItem{{Channel: pd.channel, Usage: u.Usage, Signed: u.LastSigned, Final: true}}); err != nil {
 			p.log.Warn("final claim failed; a later cycle claims the stored receipt", "pod", pd.rtID, "err", err)
 		}
 	}
 	if err := p.cfg.Runtime.Delete(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		return runtimeErr("delete pod", err)
 	}
-	if err := p.metering.Forget(ctx, pd.rtID); err != nil {
-		p.log.Warn("forget meter", "pod", pd.rtID, "err", err)
+	// The final receipt is signed and stored: the core stops metering the
+	// channel and never opens it again.
+	if err := p.cfg.Core.CloseChannel(fctx, pd.channel); err != nil {
+		p.log.Warn("signing core: close channel", "pod", pd.rtID, "err", err)
 	}
 	if err := p.cfg.Store.DeletePod(ctx, pd.channel); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/store"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -127,10 +128,15 @@ func (p *Provider) applyPricing(ctx context.Context, pd *pod, terms payment.Term
 	}
 	oldR := payment.Receipt{ChannelID: pd.channel, Seq: last.Seq, Time: last.Time, Usage: last.Usage}
 	newR := payment.Receipt{ChannelID: pd.channel, Seq: last.Seq + 1, Time: last.Time + 1, Usage: last.Usage}
-	newSig, err := p.bill.signStore(ctx, newR)
+	signed := &store.Receipt{ChannelID: newR.ChannelID, Seq: newR.Seq, Time: newR.Time, Usage: newR.Usage}
+	errs, err := p.bill.signStore(ctx, []*store.Receipt{signed})
+	if err == nil {
+		err = errs[0]
+	}
 	if err != nil {
 		return err
 	}
+	newSig := signed.Signature
 	rcpt, err := p.cfg.Payment.ApplyPricing(ctx, p.cfg.Wallet, payment.NewClaim(terms, bk.base, oldR, last.Signature), newR.Binding(), newSig, prices)
 	if err != nil {
 		return err

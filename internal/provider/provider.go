@@ -1,7 +1,8 @@
 // Package provider is the provider daemon: it answers the /tpod protocols,
 // validates orders on-chain, deploys decrypted bundles through a runtime,
-// meters them, signs receipts with the enclave key, claims payment and stops
-// pods whose funds run out (DESIGN §7, docs/provider.md).
+// has its signing core (internal/core) meter them and sign receipts, claims
+// payment and stops pods whose funds run out (DESIGN §7, docs/provider.md).
+// It holds no enclave key: the core unwraps each bundle's data key for it.
 package provider
 
 import (
@@ -21,10 +22,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trustedpods/tpod/internal/chain"
-	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/core"
 	"github.com/trustedpods/tpod/internal/gateway"
 	"github.com/trustedpods/tpod/internal/ipfs"
-	"github.com/trustedpods/tpod/internal/meter"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/runtime"
@@ -41,8 +41,10 @@ type PricingTable struct {
 
 // Config holds a Provider's dependencies and settings.
 type Config struct {
-	Store    *store.Store
-	Enclave  *enclave.Enclave
+	Store *store.Store
+	// Core is the signing core: it holds the enclave keys, meters the
+	// pods, signs receipts and unwraps bundle keys (internal/core).
+	Core     Core
 	Runtime  runtime.Runtime
 	Bundles  ipfs.Store
 	Host     host.Host
@@ -66,7 +68,8 @@ type Config struct {
 	LowFunds time.Duration
 	// BillingCycle is how often receipts are signed and claimed.
 	BillingCycle time.Duration
-	// MeterInterval is how often pods are sampled (1 s).
+	// MeterInterval is how often pods are sampled (1 s): by the core
+	// itself, or by the provider reporting to it (metering "reported").
 	MeterInterval time.Duration
 	// PricingNotice is how long a publisher has to accept new prices before
 	// the pod stops (24 h).
@@ -87,20 +90,15 @@ type Config struct {
 	// OperatorConfigHash is the SHA-256 of the operator's configuration in
 	// the guest image (nil elsewhere): see OperatorConfigHash.
 	OperatorConfigHash []byte
-	// Configuration is the provider's configuration document
-	// (attest.ConfigDocument), committed in every piece of evidence with
-	// the libp2p peer ID; nil commits none (tests).
-	Configuration []byte
-
-	Logger *slog.Logger
-	Now    func() time.Time
+	Logger             *slog.Logger
+	Now                func() time.Time
 }
 
 func (c *Config) setDefaults() error {
 	switch {
-	case c.Store == nil, c.Enclave == nil, c.Runtime == nil, c.Bundles == nil, c.Host == nil,
+	case c.Store == nil, c.Core == nil, c.Runtime == nil, c.Bundles == nil, c.Host == nil,
 		c.Chain == nil, c.Payment == nil, c.Wallet == nil:
-		return errors.New("provider: store, enclave, runtime, bundles, host, chain, payment and wallet are required")
+		return errors.New("provider: store, signing core, runtime, bundles, host, chain, payment and wallet are required")
 	case len(c.Pricing) == 0:
 		return errors.New("provider: at least one pricing table is required")
 	case c.WorkDir == "":
@@ -148,13 +146,13 @@ func (c *Config) setDefaults() error {
 
 // Provider is a running provider daemon.
 type Provider struct {
-	cfg      Config
-	log      *slog.Logger
-	domain   payment.Domain
-	bill     *biller
-	metering *meter.Meter
-	server   *p2p.Server
-	gw       *gateway.Gateway // nil without a gateway
+	cfg    Config
+	log    *slog.Logger
+	domain payment.Domain
+	core   core.Identity
+	bill   *biller
+	server *p2p.Server
+	gw     *gateway.Gateway // nil without a gateway
 
 	mu   sync.Mutex
 	pods map[[32]byte]*pod // by channel ID
@@ -209,6 +207,9 @@ type pod struct {
 	// from which the cost of the used counters per second is estimated.
 	usedAt  time.Time
 	usedVec usage.Vector
+	// opened is set once the signing core was told about the channel in
+	// this run (with the chain's baseline).
+	opened bool
 }
 
 type scalePolicy struct {
@@ -254,9 +255,17 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		}
 		p.gw = g
 	}
-	p.bill = newBiller(cfg.Store, cfg.Enclave, p.domain, cfg.Payment, cfg.Wallet, cfg.Now, p.log)
-	p.metering = meter.New(meter.Config{Source: cfg.Runtime, Store: cfg.Store, Now: cfg.Now, Interval: cfg.MeterInterval,
-		Logger: cfg.Logger.With("component", "meter")})
+	hello := core.Hello{Domain: p.domain, Peer: cfg.Host.ID()}
+	if cfg.Gateway != nil && cfg.Gateway.TLS != nil {
+		hello.Extra = cfg.Gateway.TLS.Binding().ExtraData()
+	}
+	id, err := cfg.Core.Hello(ctx, hello)
+	if err != nil {
+		return nil, fmt.Errorf("provider: signing core: %w", err)
+	}
+	p.core = id
+	p.log.Info("signing core connected", "tee", id.Kind, "signer", id.Signer.Hex(), "metering", id.Metering)
+	p.bill = newBiller(cfg.Store, cfg.Core, p.domain, cfg.Payment, cfg.Wallet, cfg.Now, p.log)
 	srv, err := p2p.NewServer(cfg.Host, p2p.Config{
 		Service:  p,
 		Channels: p,
@@ -353,7 +362,7 @@ func (p *Provider) Run(ctx context.Context) error {
 		}
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return p.metering.Run(ctx) })
+	g.Go(func() error { return p.meter(ctx) })
 	g.Go(func() error { return every(ctx, p.cfg.BillingCycle, p.cycle) })
 	g.Go(func() error { return every(ctx, p.cfg.MeterInterval, p.guardCaps) })
 	if p.gw != nil {
@@ -423,14 +432,6 @@ func (p *Provider) podList() []*pod {
 		pods = append(pods, pd)
 	}
 	return pods
-}
-
-// sample takes a metering round now, so that a final receipt covers usage up
-// to this moment.
-func (p *Provider) sample(ctx context.Context) {
-	if err := p.metering.SampleAll(ctx); err != nil {
-		p.log.Warn("metering", "err", err)
-	}
 }
 
 // PeerID is the libp2p identity publishers reach the provider at.

@@ -85,6 +85,14 @@ func (p *Provider) restore(ctx context.Context) error {
 		p.pods[pd.channel] = pd
 		p.used = p.used.Add(pd.res)
 		p.mu.Unlock()
+		// The signing core checks its record of the channel against the
+		// chain's baseline; the publisher comes from the chain, not the
+		// store. A chain that cannot be read now is retried each cycle.
+		if publisher, err := p.channelPublisher(ctx, pd.channel); err != nil {
+			p.log.Warn("restore: the channel is opened in the signing core later", "pod", pd.rtID, "err", err)
+		} else if err := p.openChannel(ctx, pd, publisher); err != nil {
+			p.log.Warn("restore: the channel is opened in the signing core later", "pod", pd.rtID, "err", err)
+		}
 		// Reservations are kept in the store; this adds those of pods
 		// deployed before there were any.
 		if err := p.reserveHostnames(ctx, pd, pd.expose.Hostnames); err != nil {
@@ -146,18 +154,16 @@ func (p *Provider) restore(ctx context.Context) error {
 
 // undoProvision removes what a provision the provider never committed left
 // (the process died between writing its intent and committing the pod):
-// the runtime's pod, if it got that far, its meter, its hostname
-// reservations and the record. The publisher, who got no answer, provisions
-// again (`tpod deploy --resume`); nothing was billed.
+// the runtime's pod, if it got that far, its hostname reservations and the
+// record. The publisher, who got no answer, provisions again (`tpod deploy
+// --resume`); the signing core keeps its record of the channel for that
+// provision (it meters nothing of a pod that is gone).
 func (p *Provider) undoProvision(ctx context.Context, channel [32]byte) {
 	id := runtimeID(channel)
 	if err := p.cfg.Runtime.Delete(ctx, id, 0); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		// Left for the next restart; the record stays to say so.
 		p.log.Warn("restore: remove an unfinished provision", "pod", id, "err", err)
 		return
-	}
-	if err := p.metering.Forget(ctx, id); err != nil {
-		p.log.Warn("restore: forget meter", "pod", id, "err", err)
 	}
 	p.releaseHostnames(ctx, channel)
 	if err := p.cfg.Store.DeletePod(ctx, channel); err != nil {
@@ -239,7 +245,7 @@ func (p *Provider) register(ctx context.Context) error {
 	reg := p.cfg.Registry
 	info := contracts.RegistryProviderInfo{
 		PeerId:  p.cfg.Host.ID().String(),
-		TeeType: string(p.cfg.Enclave.Kind()),
+		TeeType: string(p.core.Kind),
 		Region:  p.cfg.Region,
 		Capacity: contracts.RegistryCapacity{CpuMillicores: p.cfg.Capacity.CPUMilli, MemoryMiB: p.cfg.Capacity.MemoryMiB,
 			StorageMiB: p.cfg.Capacity.StorageMiB, GpuMilli: p.cfg.Capacity.GPUMilli},
@@ -267,7 +273,7 @@ func (p *Provider) register(ctx context.Context) error {
 	// publishers; deploying publishers ask for fresh evidence anyway.
 	nonce := make([]byte, 32)
 	rand.Read(nonce)
-	ev, err := p.cfg.Enclave.Evidence(ctx, nonce)
+	ev, err := p.cfg.Core.Evidence(ctx, nonce)
 	if err != nil {
 		return fmt.Errorf("registry evidence: %w", err)
 	}

@@ -95,13 +95,10 @@ func testScaleToZero(t *testing.T, mode string) {
 		s, err := w.rt.Status(ctx, rtID)
 		return err == nil && s.State == idle
 	})
-	time.Sleep(1500 * time.Millisecond) // let the meter take samples of the idle pod
-	v1, _, err := w.prov.metering.Vector(ctx, rtID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	time.Sleep(1500 * time.Millisecond) // let the core take samples of the idle pod
+	v1 := w.vector(t, pod.ChannelID)
 	time.Sleep(2500 * time.Millisecond)
-	v2, _, _ := w.prov.metering.Vector(ctx, rtID)
+	v2 := w.vector(t, pod.ChannelID)
 	if v2[usage.CPUReserved] != v1[usage.CPUReserved] {
 		t.Fatalf("reserved cpu advanced while scaled to zero: %v → %v", v1, v2)
 	}

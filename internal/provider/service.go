@@ -12,26 +12,18 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/trustedpods/tpod/internal/enclave"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
 )
 
 var _ p2p.Service = (*Provider)(nil)
 
-// Attest implements p2p.Service: fresh evidence binding the enclave keys to
-// the caller's nonce and, when the gateway serves TLS, its key.
+// Attest implements p2p.Service: fresh evidence from the signing core,
+// binding the enclave keys to the caller's nonce, the provider's peer ID
+// (relayed by another peer, it is refused: docs/attestation.md §2), its
+// configuration document and, when the gateway serves TLS, its key.
 func (p *Provider) Attest(ctx context.Context, nonce []byte) (*p2p.Evidence, error) {
-	// The peer ID binds the evidence to this host: relayed by another peer,
-	// it is refused (docs/attestation.md §2).
-	opts := []enclave.EvidenceOption{enclave.WithPeer(p.cfg.Host.ID())}
-	if len(p.cfg.Configuration) > 0 {
-		opts = append(opts, enclave.WithConfig(p.cfg.Configuration))
-	}
-	if p.cfg.Gateway != nil && p.cfg.Gateway.TLS != nil {
-		opts = append(opts, enclave.WithExtra(p.cfg.Gateway.TLS.Binding().ExtraData()))
-	}
-	ev, err := p.cfg.Enclave.Evidence(ctx, nonce, opts...)
+	ev, err := p.cfg.Core.Evidence(ctx, nonce)
 	if err != nil {
 		return nil, fmt.Errorf("produce evidence: %w: %v", p2p.ErrUnavailable, err)
 	}
@@ -57,7 +49,7 @@ func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote,
 		Fits:            res.Fits(free),
 		Available:       p2p.Resources{CPUMillis: free.CPUMilli, MemoryMiB: free.MemoryMiB, StorageMiB: free.StorageMiB, GPUMilli: free.GPUMilli},
 		MinRunway:       p.cfg.MinRunway,
-		EnclaveSigner:   p.cfg.Enclave.Address(),
+		EnclaveSigner:   p.core.Signer,
 		PaymentContract: p.domain.Contract,
 		ChainID:         p.domain.ChainID.Uint64(),
 		ValidUntil:      p.cfg.Now().Add(5 * time.Minute),

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/trustedpods/tpod/internal/usage"
@@ -37,8 +36,6 @@ type Store struct {
 	db *sql.DB
 
 	// The meter's statements, prepared once: it saves every pod every second.
-	meterMu                  sync.Mutex
-	meterSelect, meterUpsert *sql.Stmt
 }
 
 // schema is applied in order; PRAGMA user_version records how many steps ran.
@@ -86,6 +83,9 @@ var schema = []string{
 		created_at INTEGER NOT NULL
 	);
 	CREATE INDEX hostnames_channel ON hostnames(channel_id);`,
+	// Metering moved to the signing core, which keeps it sealed
+	// (internal/core): rows the host could edit are gone.
+	`DROP TABLE meters;`,
 }
 
 // Open opens (creating if needed) the database at path. The file is private

@@ -3,13 +3,11 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/trustedpods/tpod/internal/meter"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -79,40 +77,6 @@ func TestPods(t *testing.T) {
 	}
 	if len(pods) != 2 || pods[1].State != "stopped" || pods[1].Reason != "funds exhausted" || pods[1].Spec[0] != 2 {
 		t.Fatalf("pods = %+v", pods)
-	}
-}
-
-func TestMeters(t *testing.T) {
-	ctx := context.Background()
-	s, _ := open(t)
-	at := time.Unix(1700000000, 5).UTC()
-	st := meter.State{Vector: usage.Vector{10, 20, 30, 0, 50, 60, 1<<64 - 1}, Last: at, CPUNanos: 7}
-	st.Frac[0] = 0.25
-	if err := s.SaveMeters(ctx, map[string]meter.State{"a": st, "b": {}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.LoadMeters(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || got["a"].Vector != st.Vector || got["a"].Frac != st.Frac || !got["a"].Last.Equal(at) || got["a"].CPUNanos != 7 {
-		t.Fatalf("LoadMeters = %+v", got)
-	}
-	lower := st
-	lower.Vector[1]--
-	higher := meter.State{Vector: usage.Vector{1}}
-	if err := s.SaveMeters(ctx, map[string]meter.State{"a": lower, "b": higher}); !errors.Is(err, ErrConflict) {
-		t.Fatalf("decreasing counter: %v, want ErrConflict", err)
-	}
-	got, _ = s.LoadMeters(ctx)
-	if got["a"].Vector != st.Vector || got["b"].Vector != (usage.Vector{}) {
-		t.Fatalf("a refused round changed the state: %+v", got)
-	}
-	if err := s.DeleteMeter(ctx, "a"); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ = s.LoadMeters(ctx); len(got) != 1 {
-		t.Fatalf("after delete: %+v", got)
 	}
 }
 
@@ -230,33 +194,5 @@ func TestNewerSchemaRefused(t *testing.T) {
 	s.Close()
 	if _, err := Open(ctx, path); err == nil {
 		t.Fatal("opened a database with a newer schema")
-	}
-}
-
-// BenchmarkSaveMeters200 is the store's share of one metering round of 200
-// pods (DESIGN §8: metering 200 pods at 1 Hz for ≤ 5 % of one core).
-func BenchmarkSaveMeters200(b *testing.B) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "p.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	states := map[string]meter.State{}
-	now := time.Now()
-	for i := range 200 {
-		states[fmt.Sprintf("pod-%03d", i)] = meter.State{Last: now, Since: now, CPUNanos: 12345678}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		for id, st := range states {
-			for k := range st.Vector {
-				st.Vector[k] += 7
-			}
-			states[id] = st
-		}
-		if err := s.SaveMeters(ctx, states); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/trustedpods/tpod/internal/benchdoc"
 	"github.com/trustedpods/tpod/internal/meter"
 	"github.com/trustedpods/tpod/internal/runtime"
-	"github.com/trustedpods/tpod/internal/store"
 	"github.com/trustedpods/tpod/internal/testimage"
 )
 
@@ -216,11 +215,7 @@ func meteringCost(t *testing.T, r *Runtime, img testimage.Image, pods int) meter
 	rep.podPSS = float64(pssSum(podProcs)) / float64(pods) / (1 << 20)
 
 	daemon := r.daemonPIDs()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "provider.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := &meter.MemStore{}
 	const rounds = 10
 	window := time.Duration(rounds+1) * time.Second
 	var idleShims []float64
@@ -256,7 +251,7 @@ func pct(cpu, span time.Duration) float64 { return 100 * float64(cpu) / float64(
 // measureMeter runs rounds metering rounds, one a second, and returns the
 // CPU of this process and of containerd and the shims over the rounds
 // (containerd's and the shims' before subtracting their idle CPU).
-func measureMeter(t *testing.T, ctx context.Context, r *Runtime, db *store.Store, probe string, daemon, shims []int, rounds int) meterCost {
+func measureMeter(t *testing.T, ctx context.Context, r *Runtime, db meter.Store, probe string, daemon, shims []int, rounds int) meterCost {
 	var rep meterCost
 	m := meter.New(meter.Config{Source: r, Store: db})
 	if err := m.SampleAll(ctx); err != nil { // warm-up: the first disk walk

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/containerd/containerd/v2/client"
@@ -65,7 +63,7 @@ func (r *Runtime) park(ctx context.Context, st *podState) {
 	undo := func(err error) {
 		r.log.Warn("park pod's next tasks", "pod", st.Spec.ID, "err", err)
 		for _, t := range made {
-			r.cgroups.setFrozen(r.cfg.Namespace, t.ID(), false)
+			r.cgroups.SetFrozen(r.cfg.Namespace, t.ID(), false)
 			if _, err := t.Delete(ctx, client.WithProcessKill); err != nil && r.cfg.Sandbox == SandboxGVisor {
 				r.forceDeleteRunsc(t.ID())
 				t.Delete(ctx, client.WithProcessKill)
@@ -85,7 +83,7 @@ func (r *Runtime) park(ctx context.Context, st *podState) {
 			return
 		}
 		made = append(made, t)
-		if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, true); err != nil {
+		if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, true); err != nil {
 			undo(fmt.Errorf("freeze %s: %w", cid, err))
 			return
 		}
@@ -116,7 +114,7 @@ func (r *Runtime) unpark(ctx context.Context, st *podState) error {
 		if s.Status != client.Created {
 			continue // started meanwhile by another path: a real run, stop it
 		}
-		r.cgroups.setFrozen(r.cfg.Namespace, t.ID(), false)
+		r.cgroups.SetFrozen(r.cfg.Namespace, t.ID(), false)
 		if _, err := t.Delete(ctx, client.WithProcessKill); err != nil && !errdefs.IsNotFound(err) {
 			if r.cfg.Sandbox == SandboxGVisor {
 				r.forceDeleteRunsc(t.ID())
@@ -168,7 +166,7 @@ func (r *Runtime) freeze(ctx context.Context, st *podState) error {
 	var frozen []string
 	fail := func(err error) error {
 		for _, cid := range frozen { // all or nothing
-			r.cgroups.setFrozen(r.cfg.Namespace, cid, false)
+			r.cgroups.SetFrozen(r.cfg.Namespace, cid, false)
 		}
 		if st.Spec.Supervised() {
 			r.superviseFrom(st, true) // as it was
@@ -177,16 +175,16 @@ func (r *Runtime) freeze(ctx context.Context, st *podState) error {
 	}
 	for _, c := range st.Spec.AllContainers() {
 		cid := containerID(st.Spec.ID, c.Name)
-		if !r.cgroups.hasProcesses(r.cfg.Namespace, cid) {
+		if !r.cgroups.HasProcesses(r.cfg.Namespace, cid) {
 			continue // no task, or it exited: nothing to freeze
 		}
-		if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, true); err != nil {
+		if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, true); err != nil {
 			return fail(fmt.Errorf("freeze %s: %w", cid, err))
 		}
 		frozen = append(frozen, cid)
 	}
 	for _, cid := range frozen {
-		if err := r.cgroups.waitFrozen(ctx, r.cfg.Namespace, cid, freezeWait); err != nil {
+		if err := r.cgroups.WaitFrozen(ctx, r.cfg.Namespace, cid, freezeWait); err != nil {
 			return fail(fmt.Errorf("freeze %s: %w", cid, err))
 		}
 	}
@@ -206,7 +204,7 @@ func (r *Runtime) thaw(st *podState) error {
 	}
 	for _, c := range st.Spec.AllContainers() {
 		cid := containerID(st.Spec.ID, c.Name)
-		if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("thaw %s: %w", cid, err)
 		}
 	}
@@ -224,7 +222,7 @@ func (r *Runtime) repairFrozen(states []*podState) {
 		}
 		frozen := false
 		for _, c := range st.Spec.AllContainers() {
-			frozen = frozen || r.cgroups.isFrozen(r.cfg.Namespace, containerID(st.Spec.ID, c.Name))
+			frozen = frozen || r.cgroups.Frozen(r.cfg.Namespace, containerID(st.Spec.ID, c.Name))
 		}
 		if !frozen {
 			st.Frozen = false
@@ -239,65 +237,10 @@ func (r *Runtime) repairFrozen(states []*podState) {
 // (read from cgroupfs, without asking containerd).
 func (r *Runtime) allRunning(st *podState) bool {
 	for _, c := range st.Spec.AllContainers() {
-		if !r.cgroups.hasProcesses(r.cfg.Namespace, containerID(st.Spec.ID, c.Name)) {
+		if !r.cgroups.HasProcesses(r.cfg.Namespace, containerID(st.Spec.ID, c.Name)) {
 			return false
 		}
 	}
 	return true
 }
 
-// The freezer of a container's cgroup: freezer.state in the v1 freezer
-// hierarchy (FROZEN/FREEZING/THAWED), cgroup.freeze and cgroup.events'
-// "frozen" line under v2.
-
-func (c cgroupFS) setFrozen(ns, id string, frozen bool) error {
-	if c.v2 {
-		v := "0"
-		if frozen {
-			v = "1"
-		}
-		return os.WriteFile(filepath.Join(c.root, ns, id, "cgroup.freeze"), []byte(v), 0)
-	}
-	v := "THAWED"
-	if frozen {
-		v = "FROZEN"
-	}
-	return os.WriteFile(filepath.Join(c.root, "freezer", ns, id, "freezer.state"), []byte(v), 0)
-}
-
-func (c cgroupFS) isFrozen(ns, id string) bool {
-	if c.v2 {
-		b, err := os.ReadFile(filepath.Join(c.root, ns, id, "cgroup.events"))
-		return err == nil && strings.Contains(string(b), "frozen 1")
-	}
-	b, err := os.ReadFile(filepath.Join(c.root, "freezer", ns, id, "freezer.state"))
-	return err == nil && strings.TrimSpace(string(b)) == "FROZEN"
-}
-
-// waitFrozen waits until every process of the cgroup is frozen (v1 passes
-// through FREEZING while tasks reach the refrigerator).
-func (c cgroupFS) waitFrozen(ctx context.Context, ns, id string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for delay := 100 * time.Microsecond; !c.isFrozen(ns, id); delay = min(2*delay, 20*time.Millisecond) {
-		if time.Now().After(deadline) {
-			return errors.New("cgroup did not freeze")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(delay):
-		}
-	}
-	return nil
-}
-
-// hasProcesses reports whether the container's cgroup exists and holds a
-// process.
-func (c cgroupFS) hasProcesses(ns, id string) bool {
-	p := filepath.Join(c.root, "pids", ns, id, "pids.current")
-	if c.v2 {
-		p = filepath.Join(c.root, ns, id, "pids.current")
-	}
-	b, err := os.ReadFile(p)
-	return err == nil && parseCounter(b) > 0
-}

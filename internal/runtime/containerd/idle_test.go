@@ -210,7 +210,7 @@ func testIdleStop(t *testing.T, cfg Config) {
 	if st.State != runtime.PodStopped || st.Containers[0].State != runtime.ContainerExited || st.Containers[0].ExitCode != 0 {
 		t.Fatalf("idled pod: %+v; want stopped, its container exited 0 (SIGTERM)", st)
 	}
-	if !r.cgroups.hasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
+	if !r.cgroups.HasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
 		t.Fatal("no task parked for the next start")
 	}
 	if u := usageOf(t, r, spec.ID); u.Running || u.Frozen || u.CPUNanos != 0 || u.MemoryWorkingSetBytes != 0 {
@@ -247,7 +247,7 @@ func testIdleStop(t *testing.T, cfg Config) {
 	if d := time.Since(t0); d > 10*time.Second {
 		t.Errorf("stopping a parked pod took %v", d)
 	}
-	if r.cgroups.hasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
+	if r.cgroups.HasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
 		t.Fatal("stopped pod keeps its parked task")
 	}
 	if st, _ := r.Status(ctx, spec.ID); st.State != runtime.PodStopped || st.Containers[0].ExitCode != 0 {

@@ -142,9 +142,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	if cfg.Namespace == "" {
 		cfg.Namespace = "tpod"
 	}
-	if cfg.Sandbox == "" {
-		cfg.Sandbox = DefaultSandbox
-	}
+	cfg.Sandbox = ResolveSandbox(cfg.Sandbox)
 	if cfg.Sandbox != SandboxRunc && cfg.Sandbox != SandboxGVisor {
 		return nil, fmt.Errorf("containerd runtime: sandbox %q: %w", cfg.Sandbox, runtime.ErrInvalid)
 	}
@@ -215,6 +213,13 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 // default resolved: what the provider's attested configuration reports.
 func (r *Runtime) Sandbox() string { return r.cfg.Sandbox }
 
+// Namespace is the containerd namespace of the pods: their containers'
+// cgroups are /<namespace>/<pod>.<container> (what the signing core reads).
+func (r *Runtime) Namespace() string { return r.cfg.Namespace }
+
+// PodsDir is where this runtime keeps each pod's data (PodsDir).
+func (r *Runtime) PodsDir() string { return PodsDir(r.cfg.DataDir) }
+
 func (r *Runtime) Close() error {
 	r.net.release()
 	r.mu.Lock()
@@ -275,7 +280,21 @@ type podState struct {
 	Images []string `json:",omitempty"`
 }
 
-func (r *Runtime) podDir(id string) string   { return filepath.Join(r.cfg.DataDir, "pods", id) }
+func (r *Runtime) podDir(id string) string { return filepath.Join(PodsDir(r.cfg.DataDir), id) }
+
+// PodsDir is where a runtime with data directory dataDir keeps each pod's
+// data (<PodsDir>/<pod id>): the signing core bills reserved storage while
+// a pod's directory exists (internal/core).
+func PodsDir(dataDir string) string { return filepath.Join(dataDir, "pods") }
+
+// ResolveSandbox is the sandbox a runtime configured with s runs pods in
+// (DefaultSandbox when s is empty).
+func ResolveSandbox(s string) string {
+	if s == "" {
+		return DefaultSandbox
+	}
+	return s
+}
 func (r *Runtime) stateDir(id string) string { return filepath.Join(r.cfg.StateDir, "pods", id) }
 func (r *Runtime) logPath(id, name string) string {
 	return filepath.Join(r.podDir(id), "logs", name+".log")
@@ -884,7 +903,7 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 			return true, nil
 		case s.Status == client.Created:
 			// Parked: created ahead and frozen; only its start is left.
-			if err := r.cgroups.setFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return false, fmt.Errorf("thaw %s: %w", cid, err)
 			}
 			task = t
@@ -1109,7 +1128,7 @@ func (r *Runtime) deleteContainers(ctx context.Context, st *podState) error {
 		if err == nil {
 			// A frozen process (an idle pod's, a parked task's) dies of
 			// SIGKILL only once thawed.
-			r.cgroups.setFrozen(r.cfg.Namespace, cont.ID(), false)
+			r.cgroups.SetFrozen(r.cfg.Namespace, cont.ID(), false)
 			if _, err := task.Delete(ctx, client.WithProcessKill); err != nil && !errdefs.IsNotFound(err) {
 				if r.cfg.Sandbox == SandboxGVisor {
 					r.forceDeleteRunsc(cont.ID())

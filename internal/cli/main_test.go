@@ -15,8 +15,14 @@ import (
 // caches (contexts, the token cache), and makes tpod an executable that
 // scripts can run as a process under the name tpod-bin (exec tpod-bin ...
 // &name&), for flows that stop and restart a devnet. (Named "tpod", it
-// would replace the in-process tpod command of the scripts.)
+// would replace the in-process tpod command of the scripts.) It also
+// serves as tpod's signing core: `tpod devnet up` run in a test starts its
+// provider's core as `<this executable> enclave --stdin` (os.Executable),
+// as the real binary does.
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "enclave" {
+		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
 	// One fixed directory: RunMain exits without returning, so nothing
 	// could remove a directory of its own; nothing secret is written here.
 	dir := filepath.Join(os.TempDir(), "tpod-cli-test")

@@ -18,6 +18,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/core"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
@@ -229,11 +230,19 @@ func (p *Provider) redeploy(ctx context.Context, pd *pod, update bool) error {
 		p.mu.Unlock()
 		err = p.deploy(ctx, pd, path, update, check)
 	}
-	if errors.Is(err, p2p.ErrBundleBinding) {
+	switch {
+	case errors.Is(err, p2p.ErrBundleBinding):
 		p.mu.Lock()
 		pd.refused = err.Error()
 		p.mu.Unlock()
 		p.log.Error("stored bundle is not bound to the pod's channel; not deployed", "pod", pd.rtID, "bundle", pd.bundleCID, "err", err)
+	case errors.Is(err, core.ErrOlderBundle):
+		// The signing core has run a newer bundle on the channel: the
+		// stored CID was rolled back.
+		p.mu.Lock()
+		pd.refused = err.Error()
+		p.mu.Unlock()
+		p.log.Error("stored bundle is older than the one the signing core last ran on the channel; not deployed", "pod", pd.rtID, "bundle", pd.bundleCID, "err", err)
 	}
 	return err
 }

@@ -288,11 +288,11 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	case errors.Is(err, p2p.ErrBundleBinding):
 		return fmt.Errorf("open bundle %s: %w", pd.bundleCID, err)
 	case errors.Is(err, bundle.ErrBinding):
-		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrBundleBinding, err)
+		return fmt.Errorf("open bundle %s: %w: %w", pd.bundleCID, p2p.ErrBundleBinding, err)
 	case errors.Is(err, core.ErrOlderBundle):
-		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrConflict, err)
+		return fmt.Errorf("open bundle %s: %w: %w", pd.bundleCID, p2p.ErrConflict, err)
 	case errors.Is(err, core.ErrUnavailable):
-		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrUnavailable, err)
+		return fmt.Errorf("open bundle %s: %w: %w", pd.bundleCID, p2p.ErrUnavailable, err)
 	}
 	if err != nil {
 		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)

@@ -243,4 +243,3 @@ func (r *Runtime) allRunning(st *podState) bool {
 	}
 	return true
 }
-

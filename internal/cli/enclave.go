@@ -11,7 +11,7 @@ import (
 	"github.com/trustedpods/tpod/internal/provider"
 )
 
-// newEnclaveCmd runs a provider's signing core (docs/attestation.md §10):
+// newEnclaveCmd runs a provider's signing core (docs/core.md):
 // the process that holds the enclave keys, meters the pods, signs receipts
 // and unwraps bundle keys, on a unix socket for `tpod provider run`.
 func newEnclaveCmd() *cobra.Command {
@@ -26,10 +26,11 @@ CPU, memory and network counters itself, signs receipts only for usage it
 metered, and returns a bundle's data key only for a bundle bound to one of
 the provider's channels. It serves ` + "`tpod provider run`" + ` on a unix socket
 (enclave.socket in the file; 0600, in a 0700 directory) and runs until
-interrupted. The guest image starts it before the provider.
+interrupted (docs/core.md).
 
 Without enclave.socket, ` + "`tpod provider run`" + ` starts its own core as a child
-process (--stdin) instead; this command is for running the two apart.`,
+process (--stdin) instead, as the guest image does; this command is for
+running the two apart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var level slog.Level

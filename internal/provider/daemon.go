@@ -85,9 +85,9 @@ type FileConfig struct {
 // EnclaveConfig says where the signing core runs.
 type EnclaveConfig struct {
 	// Socket is the unix socket of a signing core started separately with
-	// `tpod enclave --config` and this file (the guest image does); `tpod
-	// provider run` connects to it. Empty: the provider starts its own core
-	// as a child process, on <dataDir>/enclave/core.sock.
+	// `tpod enclave --config` and this file; `tpod provider run` connects
+	// to it. Empty (the guest image): the provider starts its own core as
+	// a child process, on <dataDir>/enclave/core.sock.
 	Socket string `json:"socket"`
 }
 

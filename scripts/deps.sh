@@ -16,6 +16,7 @@ APT_PACKAGES=(
 	bc jq                                                                # scripts/demo.sh arithmetic and JSON
 	osslsigncode openssl                                                 # internal/measure: an independent Authenticode digest
 	qemu-system-x86 socat xz-utils                                       # guest image: boot test (TCG), guestfwd, module deps
+	chromium                                                             # tpod console's browser tests (headless)
 )
 
 missing=()

@@ -23,6 +23,9 @@ import (
 type pubFlags struct {
 	chainFlags
 	stateDir string
+	// progress, when set, receives the publisher's progress events instead
+	// of stderr (tpod console shows them on its page).
+	progress func(publisher.Event)
 }
 
 func (f *pubFlags) register(g *globals, cmd *cobra.Command, wallet bool) {
@@ -84,6 +87,10 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 		pay.FromBlock = f.info.Contracts.Block
 	}
 	errw := cmd.ErrOrStderr()
+	progress := func(e publisher.Event) { printProgress(errw, e) }
+	if f.progress != nil {
+		progress = f.progress
+	}
 	pol, polName, err := defaultPolicy()
 	if err != nil {
 		c.Close()
@@ -93,7 +100,7 @@ func (f *pubFlags) open(cmd *cobra.Command, g *globals, sign bool) (*publisher.P
 		Chain: c, Payment: pay, Registry: reg, Wallet: w, State: state, PeerHints: f.peerHints(),
 		Policy: pol, PolicyName: polName, WaitTimeout: f.waitTimeout,
 		TokenInfo: func(ctx context.Context, tok common.Address) amount.Token { return f.tokenInfo(ctx, c, tok) },
-		Progress:  func(e publisher.Event) { printProgress(errw, e) },
+		Progress:  progress,
 	})
 	if err != nil {
 		c.Close()

@@ -170,7 +170,7 @@ func newRoot(g *globals) *cobra.Command {
 		newDevnetCmd(g), newContractsCmd(g), newChannelCmd(g), newTokenCmd(g), newReceiptCmd(g),
 		newKeyCmd(g), newManifestCmd(g), newBundleCmd(g),
 		newProvidersCmd(g), newDeployCmd(g), newPodCmd(g), newFundsCmd(g), newWatchCmd(g),
-		newContextCmd(g),
+		newContextCmd(g), newConsoleCmd(g),
 	)
 	return root
 }

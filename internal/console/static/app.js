@@ -1,0 +1,342 @@
+// tpod console. Everything shown is built with DOM calls and text nodes:
+// names, log lines and messages come from pods and providers and are never
+// parsed as HTML (docs/console.md). No inline script: CSP forbids it.
+"use strict";
+
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const main = document.getElementById("main");
+let deployments = [];     // the last live list
+let current = null;       // the view shown: {kind, id, ...}
+let logSource = null;     // the open log stream
+const charts = [];        // uPlot instances of the page
+
+// el builds an element; children are nodes or strings (as text).
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "on") for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+// safeLink links an endpoint only when it is http(s).
+function safeLink(addr) {
+  try {
+    const u = new URL(addr);
+    if (u.protocol === "http:" || u.protocol === "https:") return el("a", { href: u.href, target: "_blank", rel: "noopener noreferrer" }, addr);
+  } catch (_) { /* not a URL: shown as text */ }
+  return el("span", { class: "mono" }, addr);
+}
+
+function short(s) { return s && s.length > 14 ? s.slice(0, 8) + "…" + s.slice(-4) : (s || ""); }
+function stateEl(s) { return el("span", { class: "state state-" + s }, s); }
+
+async function api(method, path, body) {
+  const opts = { method, headers: {} };
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  if (method !== "GET") opts.headers["X-CSRF-Token"] = csrf;
+  const r = await fetch(path, opts);
+  const text = await r.text();
+  let v;
+  try { v = JSON.parse(text); } catch (_) { v = { error: text }; }
+  if (!r.ok) throw new Error(v && v.error ? v.error : r.status + " " + r.statusText);
+  return v;
+}
+
+function setMain(...nodes) {
+  while (charts.length) charts.pop().destroy();
+  main.replaceChildren(...nodes);
+}
+
+// ---- deployments list ----
+
+function renderList() {
+  const rows = deployments.map(d => el("tr", { "data-id": d.id },
+    el("td", {}, el("a", { href: "#/d/" + encodeURIComponent(d.id), class: "mono" }, d.id)),
+    el("td", {}, d.name),
+    el("td", {}, stateEl(d.state)),
+    el("td", {}, d.funds ? d.funds.balance : "-"),
+    el("td", {}, d.funds ? d.funds.runway : "-"),
+    el("td", { class: "mono", title: d.channel || "" }, short(d.channel)),
+    el("td", {}, (d.endpoints || []).map(e => el("div", {}, safeLink(e.address)))),
+  ));
+  const table = deployments.length === 0 ? el("p", { class: "muted" }, "No deployments yet. ", el("a", { href: "#/deploy" }, "Deploy a pod.")) :
+    el("table", { id: "deployments" },
+      el("thead", {}, el("tr", {}, ["ID", "Name", "State", "Balance", "Runway", "Channel", "Endpoints"].map(h => el("th", {}, h)))),
+      el("tbody", {}, rows));
+  setMain(el("h1", {}, "Deployments"), table);
+}
+
+// ---- one deployment ----
+
+function fundsFacts(f) {
+  if (!f) return el("p", { class: "muted" }, "No channel.");
+  return el("dl", { class: "facts", id: "funds" },
+    el("dt", {}, "Channel"), el("dd", {}, f.status),
+    el("dt", {}, "Balance"), el("dd", { id: "balance" }, f.balance),
+    el("dt", {}, "Deposited"), el("dd", {}, f.deposited),
+    el("dt", {}, "Spent"), el("dd", { id: "spent" }, f.spent),
+    el("dt", {}, "Burn"), el("dd", {}, f.burn),
+    el("dt", {}, "Runway"), el("dd", { id: "runway" }, f.runway),
+    f.unlock ? [el("dt", {}, "Unlocking"), el("dd", {}, f.unlock)] : [],
+    el("dt", {}, "Usage"), el("dd", {}, f.usage));
+}
+
+async function showDeployment(id) {
+  current = { kind: "deployment", id };
+  setMain(el("h1", {}, "Deployment ", el("span", { class: "mono" }, id)), el("p", { class: "muted" }, "Loading…"));
+  let v;
+  try {
+    v = await api("GET", "/api/deployments/" + encodeURIComponent(id));
+  } catch (e) {
+    setMain(el("h1", {}, "Deployment ", el("span", { class: "mono" }, id)), el("p", { class: "error" }, e.message));
+    return;
+  }
+  if (!current || current.id !== id) return;
+  const amount = el("input", { type: "text", id: "amount", placeholder: "amount, e.g. 1000000 or 0.5TPT", size: 28 });
+  const status = el("div", { class: "card" },
+    el("dl", { class: "facts" },
+      el("dt", {}, "Name"), el("dd", {}, v.name),
+      el("dt", {}, "State"), el("dd", { id: "state" }, stateEl(v.state)),
+      v.message ? [el("dt", {}, "Message"), el("dd", {}, v.message)] : [],
+      v.unreachable ? [el("dt", {}, "Provider"), el("dd", { class: "error" }, "unreachable: " + v.unreachable)] : [],
+      el("dt", {}, "Step"), el("dd", {}, v.step),
+      el("dt", {}, "Endpoints"), el("dd", { id: "endpoints" }, (v.endpoints || []).map(e => el("div", {}, e.name + " " + e.protocol + " ", safeLink(e.address)))),
+      el("dt", {}, "Containers"), el("dd", {}, (v.containers || []).map(c => el("div", {}, `${c.name}: ${c.state} (restarts ${c.restarts})`))),
+      (v.warnings || []).map(w => [el("dt", {}, "Warning"), el("dd", {}, w)])));
+  const funds = el("div", { class: "card", id: "funds-card" }, fundsFacts(v.funds));
+  const actions = el("div", { class: "actions" }, amount,
+    el("button", { id: "deposit", class: "primary", on: { click: () => confirmAction(id, "deposit", amount.value) } }, "Deposit…"),
+    el("button", { id: "unlock", on: { click: () => confirmAction(id, "unlock", amount.value) } }, "Unlock…"),
+    el("button", { id: "withdraw", on: { click: () => confirmAction(id, "withdraw") } }, "Withdraw…"),
+    el("button", { id: "delete", class: "danger", on: { click: () => confirmAction(id, "delete") } }, "Delete…"),
+    el("span", { id: "action-result", class: "muted" }));
+  const chartsBox = el("div", { class: "charts", id: "charts" });
+  const logs = el("pre", { class: "logs", id: "logs" });
+  const events = el("div", { id: "events" }, el("p", { class: "muted" }, "Loading…"));
+  setMain(el("h1", {}, "Deployment ", el("span", { class: "mono" }, id)), status,
+    el("h2", {}, "Funds"), funds, actions,
+    el("h2", {}, "Spend and usage"), el("p", { class: "muted", id: "receipts" }, "Reading claims…"), chartsBox,
+    el("h2", {}, "Logs"), logs,
+    el("h2", {}, "Events"), events);
+  followLogs(id, logs);
+  refreshCharts(id);
+  refreshEvents(id);
+}
+
+function followLogs(id, pre) {
+  if (logSource) logSource.close();
+  logSource = new EventSource("/api/deployments/" + encodeURIComponent(id) + "/logs");
+  logSource.addEventListener("line", ev => {
+    const l = JSON.parse(ev.data);
+    const t = l.time ? new Date(l.time).toLocaleTimeString() + " " : "";
+    const stick = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    pre.append(document.createTextNode(t + l.container + " " + l.line + "\n"));
+    if (stick) pre.scrollTop = pre.scrollHeight;
+  });
+  logSource.addEventListener("failure", ev => {
+    pre.append(document.createTextNode("[logs: " + JSON.parse(ev.data).error + "]\n"));
+    logSource.close();
+  });
+}
+
+async function refreshEvents(id) {
+  let evs;
+  try { evs = await api("GET", "/api/deployments/" + encodeURIComponent(id) + "/events"); } catch (e) { evs = e; }
+  const box = document.getElementById("events");
+  if (!box || !current || current.id !== id) return;
+  if (evs instanceof Error) { box.replaceChildren(el("p", { class: "error" }, evs.message)); return; }
+  box.replaceChildren(el("table", {},
+    el("thead", {}, el("tr", {}, ["Time", "Source", "Kind", "What"].map(h => el("th", {}, h)))),
+    el("tbody", {}, evs.slice().reverse().slice(0, 100).map(e => el("tr", {},
+      el("td", {}, new Date(e.time).toLocaleString()), el("td", {}, e.source), el("td", {}, e.kind), el("td", {}, e.message))))));
+}
+
+// refreshCharts draws spend over time and each non-zero usage counter.
+async function refreshCharts(id) {
+  let s;
+  try { s = await api("GET", "/api/deployments/" + encodeURIComponent(id) + "/spending"); } catch (e) { s = e; }
+  const box = document.getElementById("charts");
+  const note = document.getElementById("receipts");
+  if (!box || !current || current.id !== id) return;
+  if (s instanceof Error) { note.textContent = s.message; note.className = "error"; return; }
+  const sym = s.token.symbol || "base units";
+  note.textContent = `${s.time.length} claimed receipts on-chain`;
+  note.className = "muted";
+  if (typeof uPlot === "undefined" || s.time.length === 0) return;
+  while (charts.length) charts.pop().destroy();
+  box.replaceChildren();
+  const width = Math.min(560, Math.max(320, (main.clientWidth - 40) / 2));
+  const plot = (title, unit, ys, color) => {
+    const holder = el("div", { class: "chart" }, el("h3", {}, title));
+    box.append(holder);
+    charts.push(new uPlot({
+      width, height: 200,
+      scales: { x: { time: true } },
+      axes: [{}, { label: unit, size: 70 }],
+      series: [{}, { label: title, stroke: color, width: 2, points: { show: s.time.length < 60 } }],
+      legend: { show: false },
+    }, [s.time, ys], holder));
+  };
+  plot("Spent (" + sym + ")", sym, s.spent, "#0b5cad");
+  s.counters.forEach((c, i) => {
+    if (s.usage[i].some(v => v > 0)) plot(c.label + " (" + c.unit + ")", c.unit, s.usage[i], "#6e40c9");
+  });
+}
+
+// confirmAction estimates the fee, states amount and fee in a dialog, and
+// acts only when confirmed.
+async function confirmAction(id, action, amount) {
+  const result = document.getElementById("action-result");
+  result.className = "muted";
+  result.textContent = "estimating…";
+  let est;
+  try {
+    est = await api("POST", "/api/deployments/" + encodeURIComponent(id) + "/estimate", { action, amount: amount || "" });
+  } catch (e) {
+    result.className = "error";
+    result.textContent = action + ": " + e.message;
+    return;
+  }
+  result.textContent = "";
+  const d = document.getElementById("confirm");
+  document.getElementById("confirm-title").textContent = action[0].toUpperCase() + action.slice(1) + " — deployment " + id;
+  document.getElementById("confirm-facts").replaceChildren(
+    est.amount ? [el("dt", {}, "Amount"), el("dd", { id: "confirm-amount" }, est.amount)] : [],
+    el("dt", {}, "Network fee"), el("dd", { id: "confirm-fee" }, est.fee),
+    el("dt", {}, "At most"), el("dd", {}, est.maxFee));
+  document.getElementById("confirm-note").textContent = est.note || "";
+  const ok = document.getElementById("confirm-ok");
+  const cancel = document.getElementById("confirm-cancel");
+  const done = () => { ok.onclick = null; cancel.onclick = null; d.close(); };
+  cancel.onclick = done;
+  ok.onclick = async () => {
+    done();
+    result.className = "muted";
+    result.textContent = action + ": sending…";
+    try {
+      await api("POST", "/api/deployments/" + encodeURIComponent(id) + "/" + action, { amount: amount || "" });
+      result.textContent = action + ": done";
+    } catch (e) {
+      result.className = "error";
+      result.textContent = action + ": " + e.message;
+    }
+    if (current && current.id === id) refreshDetail(id);
+  };
+  d.showModal();
+}
+
+// refreshDetail re-reads what changes on a deployment's page.
+async function refreshDetail(id) {
+  try {
+    const v = await api("GET", "/api/deployments/" + encodeURIComponent(id));
+    if (!current || current.id !== id) return;
+    const st = document.getElementById("state");
+    if (st) st.replaceChildren(stateEl(v.state));
+    const fc = document.getElementById("funds-card");
+    if (fc) fc.replaceChildren(fundsFacts(v.funds));
+    const eps = document.getElementById("endpoints");
+    if (eps) eps.replaceChildren(...(v.endpoints || []).map(e => el("div", {}, e.name + " " + e.protocol + " ", safeLink(e.address))));
+  } catch (_) { /* the next tick tries again */ }
+  refreshCharts(id);
+  refreshEvents(id);
+}
+
+// ---- deploy form ----
+
+function showDeploy() {
+  current = { kind: "deploy" };
+  const f = el("form", { class: "deploy card", id: "deploy-form" },
+    el("label", { for: "manifest" }, "Manifest file (a path on this machine: tpod, Kubernetes or Compose)"),
+    el("input", { type: "text", id: "manifest", required: true }),
+    el("label", { for: "images" }, "Images, one REF=PATH per line (docker archive or OCI layout)"),
+    el("textarea", { id: "images" }),
+    el("label", { for: "funds-in" }, "Initial deposit (empty: one hour of the estimate)"),
+    el("input", { type: "text", id: "funds-in" }),
+    el("label", { for: "provider" }, "Provider (address, or auto: the cheapest that fits)"),
+    el("input", { type: "text", id: "provider", value: "auto" }),
+    el("label", {}, el("input", { type: "checkbox", id: "insecure" }), " accept simulated TEE evidence (INSECURE: development networks only)"),
+    el("p", {}, el("button", { type: "submit", class: "primary", id: "deploy-submit" }, "Deploy")));
+  const progress = el("ol", { class: "progress", id: "progress" });
+  const outcome = el("p", { id: "deploy-outcome" });
+  f.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    progress.replaceChildren();
+    outcome.className = "muted";
+    outcome.textContent = "starting…";
+    try {
+      await api("POST", "/api/deploy", {
+        manifest: document.getElementById("manifest").value,
+        images: document.getElementById("images").value,
+        funds: document.getElementById("funds-in").value,
+        provider: document.getElementById("provider").value,
+        insecureSimulated: document.getElementById("insecure").checked,
+      });
+      // The outcome may have arrived first (a deploy failing at once).
+      if (outcome.textContent === "starting…") outcome.textContent = "deploying…";
+    } catch (e) {
+      outcome.className = "error";
+      outcome.textContent = e.message;
+    }
+  });
+  setMain(el("h1", {}, "Deploy a pod"), f, el("h2", {}, "Progress"), progress, outcome);
+}
+
+function onProgress(p) {
+  const list = document.getElementById("progress");
+  if (!list) return;
+  const li = el("li", { class: p.done ? "done" : "" }, (p.done ? "✓ " : "→ ") + p.message);
+  list.append(li);
+}
+
+function onDeployOutcome(ok, v) {
+  const out = document.getElementById("deploy-outcome");
+  if (!out) return;
+  if (ok) {
+    out.className = "";
+    out.replaceChildren("Deployed: ", el("a", { href: "#/d/" + encodeURIComponent(v.id), id: "deployed-link" }, v.id));
+  } else {
+    out.className = "error";
+    out.textContent = "Deploy failed" + (v.id ? " (" + v.id + ", resumable)" : "") + ": " + v.error;
+  }
+}
+
+// ---- live updates and routing ----
+
+function connectLive() {
+  const live = document.getElementById("live");
+  const src = new EventSource("/api/live");
+  src.onopen = () => { live.className = "live on"; live.textContent = "live"; };
+  src.onerror = () => { live.className = "live off"; live.textContent = "reconnecting…"; };
+  src.addEventListener("deployments", ev => {
+    deployments = JSON.parse(ev.data);
+    if (current && current.kind === "list") renderList();
+    if (current && current.kind === "deployment") refreshDetail(current.id);
+  });
+  src.addEventListener("progress", ev => onProgress(JSON.parse(ev.data)));
+  src.addEventListener("deployed", ev => onDeployOutcome(true, JSON.parse(ev.data)));
+  src.addEventListener("deploy-failed", ev => onDeployOutcome(false, JSON.parse(ev.data)));
+}
+
+function route() {
+  if (logSource) { logSource.close(); logSource = null; }
+  const h = location.hash || "#/";
+  if (h.startsWith("#/d/")) return showDeployment(decodeURIComponent(h.slice(4)));
+  if (h === "#/deploy") return showDeploy();
+  current = { kind: "list" };
+  renderList();
+}
+
+window.addEventListener("hashchange", route);
+connectLive();
+route();

@@ -345,13 +345,7 @@ func (p *Payment) claimResults(ctx context.Context, txs []*types.Transaction) ([
 			if ev, err := p.b.UnpackClaimedEvent(l); err == nil {
 				res = append(res, ClaimResult{ChannelID: ev.ChannelId, Paid: ev.Paid, TxHash: tx.Hash()})
 			} else if ev, err := p.b.UnpackClaimSkippedEvent(l); err == nil {
-				name := fmt.Sprintf("0x%x", ev.Reason)
-				for _, e := range p.abi.Errors {
-					if [4]byte(e.ID[:4]) == ev.Reason {
-						name = e.Name
-					}
-				}
-				res = append(res, ClaimResult{ChannelID: ev.ChannelId, Skipped: name, TxHash: tx.Hash()})
+				res = append(res, ClaimResult{ChannelID: ev.ChannelId, Skipped: p.errorName(ev.Reason), TxHash: tx.Hash()})
 			}
 		}
 	}

@@ -92,15 +92,22 @@ func (p *Payment) ClaimHistory(ctx context.Context, ids [][32]byte, from, to uin
 		case ev["ClaimSkipped"].ID:
 			pt.Skipped = "unknown reason"
 			if e, err := p.b.UnpackClaimSkippedEvent(l); err == nil {
-				pt.Skipped = fmt.Sprintf("0x%x", e.Reason)
-				if re := p.c.errs.Decode(&p.addr, e.Reason[:]); re.Name != "" {
-					pt.Skipped = re.Name
-				}
+				pt.Skipped = p.errorName(e.Reason)
 			}
 		}
 		out = append(out, pt)
 	}
 	return out, nil
+}
+
+// errorName names the Payment error of a selector (hex when unknown).
+func (p *Payment) errorName(sel [4]byte) string {
+	for _, e := range p.abi.Errors {
+		if [4]byte(e.ID[:4]) == sel {
+			return e.Name
+		}
+	}
+	return fmt.Sprintf("0x%x", sel)
 }
 
 // claimsOf decodes the claims a Payment transaction carried (claim,

@@ -616,8 +616,12 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	err := s.cfg.Publisher.Logs(r.Context(), r.PathValue("id"), p2p.LogOptions{Follow: true, TailLines: 500}, func(l publisher.LogLine) error {
 		return send(w, rc, "line", l)
 	})
-	if err != nil && r.Context().Err() == nil {
+	switch {
+	case r.Context().Err() != nil:
+	case err != nil:
 		send(w, rc, "failure", apiError{err.Error()})
+	default:
+		send(w, rc, "end", struct{}{}) // the page stops: a reconnect would repeat the lines
 	}
 }
 

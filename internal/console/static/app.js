@@ -144,6 +144,10 @@ function followLogs(id, pre) {
     pre.append(document.createTextNode(t + l.container + " " + l.line + "\n"));
     if (stick) pre.scrollTop = pre.scrollHeight;
   });
+  logSource.addEventListener("end", () => {
+    pre.append(document.createTextNode("[end of the logs]\n"));
+    logSource.close();
+  });
   logSource.addEventListener("failure", ev => {
     pre.append(document.createTextNode("[logs: " + JSON.parse(ev.data).error + "]\n"));
     logSource.close();

@@ -607,13 +607,15 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// logs streams a pod's log lines, following them, as "line" events.
+// logs streams a pod's log lines, following them, as "line" events. It
+// asks for the whole log: a provider keeps a tail until the stream ends,
+// which a follow does not (the page keeps the last lines).
 func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	rc, ok := sse(w)
 	if !ok {
 		return
 	}
-	err := s.cfg.Publisher.Logs(r.Context(), r.PathValue("id"), p2p.LogOptions{Follow: true, TailLines: 500}, func(l publisher.LogLine) error {
+	err := s.cfg.Publisher.Logs(r.Context(), r.PathValue("id"), p2p.LogOptions{Follow: true}, func(l publisher.LogLine) error {
 		return send(w, rc, "line", l)
 	})
 	switch {

@@ -9,6 +9,7 @@ let deployments = [];     // the last live list
 let current = null;       // the view shown: {kind, id, ...}
 let logSource = null;     // the open log stream
 const charts = [];        // uPlot instances of the page
+const maxLogLines = 2000; // lines a log view keeps
 
 // el builds an element; children are nodes or strings (as text).
 function el(tag, attrs, ...children) {
@@ -142,6 +143,7 @@ function followLogs(id, pre) {
     const t = l.time ? new Date(l.time).toLocaleTimeString() + " " : "";
     const stick = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
     pre.append(document.createTextNode(t + l.container + " " + l.line + "\n"));
+    while (pre.childNodes.length > maxLogLines) pre.firstChild.remove();
     if (stick) pre.scrollTop = pre.scrollHeight;
   });
   logSource.addEventListener("end", () => {
@@ -296,11 +298,20 @@ function showDeploy() {
   setMain(el("h1", {}, "Deploy a pod"), f, el("h2", {}, "Progress"), progress, outcome);
 }
 
+// onProgress shows a deploy step: started (→), still waiting, done (✓),
+// one line per step.
 function onProgress(p) {
   const list = document.getElementById("progress");
   if (!list) return;
-  const li = el("li", { class: p.done ? "done" : "" }, (p.done ? "✓ " : "→ ") + p.message);
-  list.append(li);
+  const key = p.deployment + "/" + p.step;
+  let li = Array.from(list.children).find(x => x.dataset.key === key && !x.classList.contains("done"));
+  if (!li) {
+    li = el("li", {});
+    li.dataset.key = key;
+    list.append(li);
+  }
+  li.className = p.done ? "done" : "";
+  li.textContent = (p.done ? "✓ " : "→ ") + p.message;
 }
 
 function onDeployOutcome(ok, v) {

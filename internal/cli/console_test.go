@@ -134,7 +134,10 @@ func waitText(t *testing.T, ctx context.Context, sel, re string, d time.Duration
 		}
 		last = s
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: visible text %q does not match %q after %s", sel, last, re, d)
+			// What the page says about it: an action's or a deploy's outcome.
+			status, _ := visibleText(ctx, "#action-result")
+			deploy, _ := visibleText(ctx, "#deploy-outcome")
+			t.Fatalf("%s: visible text %q does not match %q after %s (action: %q, deploy: %q)", sel, last, re, d, status, deploy)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -168,6 +168,11 @@ async function refreshEvents(id) {
       el("td", {}, new Date(e.time).toLocaleString()), el("td", {}, e.source), el("td", {}, e.kind), el("td", {}, e.message))))));
 }
 
+// tokenTicks labels token amounts that may be far below one token.
+function tokenTicks(u, ticks) {
+  return ticks.map(v => v === 0 ? "0" : Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toLocaleString(undefined, { maximumSignificantDigits: 6 }));
+}
+
 // refreshCharts draws spend over time and each non-zero usage counter.
 async function refreshCharts(id) {
   let s;
@@ -183,18 +188,18 @@ async function refreshCharts(id) {
   while (charts.length) charts.pop().destroy();
   box.replaceChildren();
   const width = Math.min(560, Math.max(320, (main.clientWidth - 40) / 2));
-  const plot = (title, unit, ys, color) => {
+  const plot = (title, unit, ys, color, values) => {
     const holder = el("div", { class: "chart" }, el("h3", {}, title));
     box.append(holder);
     charts.push(new uPlot({
       width, height: 200,
       scales: { x: { time: true } },
-      axes: [{}, { label: unit, size: 70 }],
+      axes: [{}, values ? { label: unit, size: 80, values } : { label: unit, size: 80 }],
       series: [{}, { label: title, stroke: color, width: 2, points: { show: s.time.length < 60 } }],
       legend: { show: false },
     }, [s.time, ys], holder));
   };
-  plot("Spent (" + sym + ")", sym, s.spent, "#0b5cad");
+  plot("Spent (" + sym + ")", sym, s.spent, "#0b5cad", tokenTicks);
   s.counters.forEach((c, i) => {
     if (s.usage[i].some(v => v > 0)) plot(c.label + " (" + c.unit + ")", c.unit, s.usage[i], "#6e40c9");
   });
@@ -217,10 +222,10 @@ async function confirmAction(id, action, amount) {
   result.textContent = "";
   const d = document.getElementById("confirm");
   document.getElementById("confirm-title").textContent = action[0].toUpperCase() + action.slice(1) + " — deployment " + id;
-  document.getElementById("confirm-facts").replaceChildren(
+  document.getElementById("confirm-facts").replaceChildren(...[
     est.amount ? [el("dt", {}, "Amount"), el("dd", { id: "confirm-amount" }, est.amount)] : [],
     el("dt", {}, "Network fee"), el("dd", { id: "confirm-fee" }, est.fee),
-    el("dt", {}, "At most"), el("dd", {}, est.maxFee));
+    el("dt", {}, "At most"), el("dd", {}, est.maxFee)].flat());
   document.getElementById("confirm-note").textContent = est.note || "";
   const ok = document.getElementById("confirm-ok");
   const cancel = document.getElementById("confirm-cancel");

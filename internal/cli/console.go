@@ -52,7 +52,7 @@ then opened once with ?token=...; serve it behind TLS).`,
 			}
 			defer closeFn()
 			ctx := cmd.Context()
-			if srv, err = console.New(ctx, console.Config{Publisher: p, Token: token}); err != nil {
+			if srv, err = console.New(ctx, console.Config{Publisher: p, Token: token, Totals: providersTotals}); err != nil {
 				return err
 			}
 			l, err := net.Listen("tcp", listen)

@@ -202,6 +202,12 @@ func TestConsoleBrowser(t *testing.T) {
 	waitText(t, ctx, "main", "No deployments yet", 20*time.Second)
 	screenshot(t, ctx, "deployments-empty.png")
 
+	// The providers, ranked for the manifest.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/providers"]`)), chromedp.WaitVisible(chromedp.CSS("#rank-manifest")),
+		chromedp.SetValue(chromedp.CSS("#rank-manifest"), hello), chromedp.Click(chromedp.CSS("#rank")))
+	waitText(t, ctx, "#providers", `(?s)`+w.provider.Address().Hex()+`.*simulated.*eu-west.*TPT/h`, 20*time.Second)
+	screenshot(t, ctx, "providers.png")
+
 	// Deploy from the form; progress arrives live.
 	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="#/deploy"]`)), chromedp.WaitVisible(chromedp.CSS("#manifest")),
 		chromedp.SetValue(chromedp.CSS("#manifest"), hello),
@@ -250,7 +256,8 @@ func TestConsoleBrowser(t *testing.T) {
 	before := waitText(t, ctx, "#runway", `\d`, time.Second)
 	deposited := waitText(t, ctx, "#funds", "Deposited", time.Second)
 	do(t, ctx, chromedp.SetValue(chromedp.CSS("#amount"), "4000000"), chromedp.Click(chromedp.CSS("#deposit")))
-	waitText(t, ctx, "#confirm-amount", `^0\.000000000004 TPT$`, 20*time.Second)
+	waitText(t, ctx, "#confirm-title", "^Deposit", 20*time.Second)
+	waitText(t, ctx, "#confirm-amount", `^0\.000000000004 TPT$`, time.Second)
 	waitText(t, ctx, "#confirm-fee", `^[0-9.]+ ETH$`, time.Second)
 	screenshot(t, ctx, "confirm-deposit.png")
 	do(t, ctx, chromedp.Click(chromedp.CSS("#confirm-ok")))
@@ -267,13 +274,14 @@ func TestConsoleBrowser(t *testing.T) {
 
 	// Delete, confirmed.
 	do(t, ctx, chromedp.Click(chromedp.CSS("#delete")))
-	waitText(t, ctx, "#confirm-fee", `^[0-9.]+ ETH$`, 20*time.Second)
+	waitText(t, ctx, "#confirm-title", "^Delete", 20*time.Second)
+	waitText(t, ctx, "#confirm-fee", `^[0-9.]+ ETH$`, time.Second)
 	do(t, ctx, chromedp.Click(chromedp.CSS("#confirm-ok")))
 	waitText(t, ctx, "#action-result", "^delete: done$", long)
 	waitText(t, ctx, "#state", "^deleted$", 20*time.Second)
 	screenshot(t, ctx, "deleted.png")
 
-	do(t, ctx, chromedp.Navigate(base+"#/"))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/"]`)))
 	waitText(t, ctx, "#deployments", "deleted", 20*time.Second)
 	screenshot(t, ctx, "deployments.png")
 }
@@ -304,6 +312,11 @@ func TestConsoleBrowserErrors(t *testing.T) {
 	if evalBool(t, ctx, `document.querySelectorAll("#deploy-outcome *").length > 0 || window.pwned !== undefined`) {
 		t.Fatal("an error message became markup")
 	}
+	// No providers on a bare devnet; a manifest that cannot be read is named.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/providers"]`)))
+	waitText(t, ctx, "#providers", "No providers in the registry", 20*time.Second)
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#rank-manifest"), bad), chromedp.Click(chromedp.CSS("#rank")))
+	waitText(t, ctx, "#providers", "manifest: .*"+regexp.QuoteMeta(`<img src=x onerror="window.pwned=1">`), 20*time.Second)
 	// An action on a deployment that does not exist says so.
 	do(t, ctx, chromedp.Navigate(base+"#/d/deadbeef"))
 	waitText(t, ctx, "main", "not found", 20*time.Second)

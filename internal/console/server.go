@@ -22,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/trustedpods/tpod/internal/amount"
+	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/publisher"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -40,6 +41,9 @@ type Config struct {
 	Poll time.Duration
 	// Native is the chain's native currency, for gas fees (ETH, 18).
 	Native amount.Token
+	// Totals reads a manifest file's resource totals (the CLI's reader),
+	// for ranking providers; nil: providers are not ranked.
+	Totals func(path string) (*manifest.Totals, error)
 	Logger *slog.Logger
 }
 
@@ -102,6 +106,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/deployments/{id}/spending", s.api(s.spending))
 	mux.HandleFunc("GET /api/deployments/{id}/logs", s.logs)
 	mux.HandleFunc("GET /api/live", s.live)
+	mux.HandleFunc("GET /api/providers", s.api(s.providers))
 	mux.HandleFunc("POST /api/deployments/{id}/estimate", s.api(s.estimate))
 	mux.HandleFunc("POST /api/deployments/{id}/{action}", s.api(s.act))
 	mux.HandleFunc("POST /api/deploy", s.api(s.deploy))
@@ -346,6 +351,56 @@ func (s *Server) spending(r *http.Request) (any, error) {
 		for i := range usage.Len {
 			out.Usage[i] = append(out.Usage[i], pt.Usage[i])
 		}
+	}
+	return out, nil
+}
+
+// Offer is a provider's pricing table as the providers page shows it.
+type Offer struct {
+	Provider string `json:"provider"`
+	Active   bool   `json:"active"`
+	TEE      string `json:"tee"`
+	Region   string `json:"region"`
+	Token    Token  `json:"token"`
+	// Hourly is the manifest's estimated cost per hour ("" without one).
+	Hourly   string   `json:"hourly,omitempty"`
+	Fits     bool     `json:"fits"`
+	Capacity string   `json:"capacity"`
+	Prices   []string `json:"prices"`
+	Dispute  string   `json:"minDispute"`
+}
+
+// providers lists the Registry's providers (tpod providers list), ranked
+// by what the manifest named by ?manifest= would cost.
+func (s *Server) providers(r *http.Request) (any, error) {
+	ctx := r.Context()
+	var totals *manifest.Totals
+	if m := strings.TrimSpace(r.URL.Query().Get("manifest")); m != "" && s.cfg.Totals != nil {
+		t, err := s.cfg.Totals(m)
+		if err != nil {
+			return nil, fmt.Errorf("manifest: %v: %w", err, errBadRequest)
+		}
+		totals = t
+	}
+	offers, err := s.cfg.Publisher.Providers(ctx, publisher.Filter{}, totals)
+	if err != nil {
+		return nil, err
+	}
+	out := []Offer{}
+	for _, o := range offers {
+		tok, t := s.token(ctx, o.Token.Hex())
+		v := Offer{Provider: o.Provider.Hex(), Active: o.Active, TEE: o.TEE, Region: o.Region, Token: t, Fits: o.Fits,
+			Capacity: fmt.Sprintf("%d millicores, %d MiB memory, %d MiB storage", o.Capacity.CPUMilli, o.Capacity.MemoryMiB, o.Capacity.StorageMiB),
+			Dispute:  amount.Duration(o.MinDisputePeriod)}
+		if o.Hourly != nil {
+			v.Hourly = amount.Format(o.Hourly, tok) + "/h"
+		}
+		for i, pr := range o.Prices {
+			if pr != nil && pr.Sign() > 0 {
+				v.Prices = append(v.Prices, fmt.Sprintf("%s %s per %s", usage.Labels[i], amount.Format(pr, tok), usage.Units[i]))
+			}
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }

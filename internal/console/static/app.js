@@ -263,6 +263,37 @@ async function refreshDetail(id) {
   refreshEvents(id);
 }
 
+// ---- providers ----
+
+function showProviders() {
+  current = { kind: "providers" };
+  const input = el("input", { type: "text", id: "rank-manifest", size: 60, placeholder: "a manifest path, to rank by what it would cost" });
+  const box = el("div", { id: "providers" }, el("p", { class: "muted" }, "Loading…"));
+  const load = async () => {
+    let offers;
+    try {
+      offers = await api("GET", "/api/providers?manifest=" + encodeURIComponent(input.value));
+    } catch (e) {
+      box.replaceChildren(el("p", { class: "error" }, e.message));
+      return;
+    }
+    if (offers.length === 0) { box.replaceChildren(el("p", { class: "muted" }, "No providers in the registry.")); return; }
+    box.replaceChildren(el("table", {},
+      el("thead", {}, el("tr", {}, ["#", "Provider", "TEE", "Region", "Your pod", "Prices", "Capacity", "Min dispute"].map(h => el("th", {}, h)))),
+      el("tbody", {}, offers.map((o, i) => el("tr", {},
+        el("td", {}, String(i + 1)),
+        el("td", { class: "mono" }, o.provider, o.active ? "" : " (inactive)"),
+        el("td", {}, o.tee), el("td", {}, o.region),
+        el("td", {}, o.hourly ? o.hourly + (o.fits ? "" : " (does not fit)") : "-"),
+        el("td", {}, (o.prices || []).map(p => el("div", {}, p))),
+        el("td", {}, o.capacity), el("td", {}, o.minDispute))))));
+  };
+  const form = el("form", { class: "actions", id: "rank-form" }, input, el("button", { type: "submit", id: "rank" }, "Rank"));
+  form.addEventListener("submit", ev => { ev.preventDefault(); load(); });
+  setMain(el("h1", {}, "Providers"), form, box);
+  load();
+}
+
 // ---- deploy form ----
 
 function showDeploy() {
@@ -353,6 +384,7 @@ function route() {
   const h = location.hash || "#/";
   if (h.startsWith("#/d/")) return showDeployment(decodeURIComponent(h.slice(4)));
   if (h === "#/deploy") return showDeploy();
+  if (h === "#/providers") return showProviders();
   current = { kind: "list" };
   renderList();
 }

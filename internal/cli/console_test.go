@@ -215,7 +215,12 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#funds-in"), "2000000"),
 		chromedp.SetValue(chromedp.CSS("#provider"), w.provider.Address().Hex()),
 		chromedp.Click(chromedp.CSS("#insecure")),
-		chromedp.Click(chromedp.CSS("#deploy-submit")))
+		chromedp.Click(chromedp.CSS("#check")))
+	// Before any money moves: the ranking and the provider's attestation.
+	waitText(t, ctx, "#attestation", "^passed — provider "+w.provider.Address().Hex()+", TEE simulated", 30*time.Second)
+	waitText(t, ctx, "#preflight", `(?s)`+w.provider.Address().Hex()+`.*TPT/h`, time.Second)
+	screenshot(t, ctx, "deploy-check.png")
+	do(t, ctx, chromedp.Click(chromedp.CSS("#deploy-submit")))
 	waitText(t, ctx, "#progress", "verifying the provider's attestation", long)
 	waitText(t, ctx, "#deploy-outcome", "Deployed: ", long)
 	waitText(t, ctx, "#progress", "creating the payment channel", time.Second)
@@ -225,6 +230,8 @@ func TestConsoleBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS("#deployed-link")))
 	waitText(t, ctx, "#state", "^running$", long)
 	waitText(t, ctx, "#runway", `\d`, 10*time.Second)
+	// This provider serves no HTTPS: the TLS check says so.
+	waitText(t, ctx, "#tls", "^not applicable: .*HTTPS", 20*time.Second)
 	endpoint, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#endpoints a").href`))
 	if err != nil {
 		t.Fatal(err)
@@ -317,6 +324,12 @@ func TestConsoleBrowserErrors(t *testing.T) {
 	waitText(t, ctx, "#providers", "No providers in the registry", 20*time.Second)
 	do(t, ctx, chromedp.SetValue(chromedp.CSS("#rank-manifest"), bad), chromedp.Click(chromedp.CSS("#rank")))
 	waitText(t, ctx, "#providers", "manifest: .*"+regexp.QuoteMeta(`<img src=x onerror="window.pwned=1">`), 20*time.Second)
+	// The deploy form's check says there is nothing to deploy to.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/deploy"]`)), chromedp.WaitVisible(chromedp.CSS("#manifest")), chromedp.Click(chromedp.CSS("#check")))
+	waitText(t, ctx, "#preflight", "No providers in the registry", 20*time.Second)
+	if evalBool(t, ctx, `window.pwned !== undefined`) {
+		t.Fatal("an error message became markup")
+	}
 	// An action on a deployment that does not exist says so.
 	do(t, ctx, chromedp.Navigate(base+"#/d/deadbeef"))
 	waitText(t, ctx, "main", "not found", 20*time.Second)

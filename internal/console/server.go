@@ -105,8 +105,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/deployments/{id}/events", s.api(s.events))
 	mux.HandleFunc("GET /api/deployments/{id}/spending", s.api(s.spending))
 	mux.HandleFunc("GET /api/deployments/{id}/logs", s.logs)
+	mux.HandleFunc("GET /api/deployments/{id}/tls", s.api(s.tls))
 	mux.HandleFunc("GET /api/live", s.live)
 	mux.HandleFunc("GET /api/providers", s.api(s.providers))
+	mux.HandleFunc("GET /api/attestation", s.api(s.attestation))
 	mux.HandleFunc("POST /api/deployments/{id}/estimate", s.api(s.estimate))
 	mux.HandleFunc("POST /api/deployments/{id}/{action}", s.api(s.act))
 	mux.HandleFunc("POST /api/deploy", s.api(s.deploy))
@@ -299,6 +301,27 @@ func (s *Server) deployment(r *http.Request) (any, error) {
 	return v, nil
 }
 
+// TLSResult is the attested TLS check of a pod's HTTPS endpoint (tpod pod
+// verify-tls): Passed, or not applicable (no HTTPS endpoint), or failed.
+type TLSResult struct {
+	Passed     bool   `json:"passed"`
+	Applicable bool   `json:"applicable"`
+	Message    string `json:"message"`
+}
+
+func (s *Server) tls(r *http.Request) (any, error) {
+	tc, err := s.cfg.Publisher.VerifyTLS(r.Context(), r.PathValue("id"), publisher.TLSCheckOptions{Timeout: 5 * time.Second})
+	switch {
+	case err == nil:
+		return TLSResult{Passed: true, Applicable: true, Message: fmt.Sprintf("%s holds the attested enclave's key (%s evidence, %s)", tc.URL, tc.Evidence, tc.TLSVersion)}, nil
+	case errors.Is(err, publisher.ErrNoHTTPSEndpoint), errors.Is(err, publisher.ErrNoBinding):
+		return TLSResult{Message: err.Error()}, nil
+	case errors.Is(err, publisher.ErrNotFound), errors.Is(err, publisher.ErrInvalid):
+		return nil, err
+	}
+	return TLSResult{Applicable: true, Message: err.Error()}, nil
+}
+
 func (s *Server) events(r *http.Request) (any, error) {
 	evs, err := s.cfg.Publisher.Events(r.Context(), r.PathValue("id"))
 	if evs == nil && err == nil {
@@ -403,6 +426,17 @@ func (s *Server) providers(r *http.Request) (any, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// attestation checks ?provider='s evidence now, as a deploy would
+// (?insecure=1 accepts simulated evidence).
+func (s *Server) attestation(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	pv := strings.TrimSpace(q.Get("provider"))
+	if !common.IsHexAddress(pv) {
+		return nil, fmt.Errorf("provider %q: want an address: %w", pv, errBadRequest)
+	}
+	return s.cfg.Publisher.CheckAttestation(r.Context(), common.HexToAddress(pv), "", q.Get("insecure") == "1")
 }
 
 // actionRequest is the body of an action or its estimate.

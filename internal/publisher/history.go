@@ -120,3 +120,38 @@ func (p *Publisher) EstimateFee(ctx context.Context, id, action string, amt *big
 func (p *Publisher) TokenInfo(ctx context.Context, token common.Address) amount.Token {
 	return p.tokenInfo(ctx, token)
 }
+
+// Attestation is what a provider's fresh evidence showed, as a deploy
+// checks it before any money moves.
+type Attestation struct {
+	Provider     string `json:"provider"`
+	PeerID       string `json:"peerId"`
+	TEE          string `json:"tee"`
+	Measurement  string `json:"measurement,omitempty"`
+	Policy       string `json:"policy"`
+	ConfigSHA256 string `json:"configSha256,omitempty"`
+}
+
+// CheckAttestation connects to provider, fetches fresh evidence and
+// verifies it against the policy (file, or the default) as Deploy does;
+// nothing is paid.
+func (p *Publisher) CheckAttestation(ctx context.Context, provider common.Address, policy string, insecure bool) (*Attestation, error) {
+	offers, err := p.Provider(ctx, provider, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(offers) == 0 {
+		return nil, fmt.Errorf("provider %s is not in the registry: %w", provider.Hex(), ErrNotFound)
+	}
+	o := offers[0]
+	s, err := p.dialRecord(ctx, &Record{Provider: ProviderRef{PeerID: o.PeerID, Addrs: p.withHints(o.Provider, o.Addrs)}})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	a, err := p.attest(ctx, s.client, s.peer, policy, insecure)
+	if err != nil {
+		return nil, err
+	}
+	return &Attestation{Provider: provider.Hex(), PeerID: o.PeerID, TEE: a.Kind, Measurement: a.Measurement, Policy: a.Policy, ConfigSHA256: a.ConfigSHA256}, nil
+}

@@ -113,6 +113,7 @@ async function showDeployment(id) {
       v.unreachable ? [el("dt", {}, "Provider"), el("dd", { class: "error" }, "unreachable: " + v.unreachable)] : [],
       el("dt", {}, "Step"), el("dd", {}, v.step),
       el("dt", {}, "Endpoints"), el("dd", { id: "endpoints" }, (v.endpoints || []).map(e => el("div", {}, e.name + " " + e.protocol + " ", safeLink(e.address)))),
+      el("dt", {}, "Attested TLS"), el("dd", { id: "tls", class: "muted" }, "checking…"),
       el("dt", {}, "Containers"), el("dd", {}, (v.containers || []).map(c => el("div", {}, `${c.name}: ${c.state} (restarts ${c.restarts})`))),
       (v.warnings || []).map(w => [el("dt", {}, "Warning"), el("dd", {}, w)])));
   const funds = el("div", { class: "card", id: "funds-card" }, fundsFacts(v.funds));
@@ -131,8 +132,19 @@ async function showDeployment(id) {
     el("h2", {}, "Logs"), logs,
     el("h2", {}, "Events"), events);
   followLogs(id, logs);
+  checkTLS(id);
   refreshCharts(id);
   refreshEvents(id);
+}
+
+// checkTLS shows whether the HTTPS endpoint holds the attested key.
+async function checkTLS(id) {
+  let r;
+  try { r = await api("GET", "/api/deployments/" + encodeURIComponent(id) + "/tls"); } catch (e) { r = { applicable: true, message: e.message }; }
+  const dd = document.getElementById("tls");
+  if (!dd || !current || current.id !== id) return;
+  dd.className = r.passed ? "" : r.applicable ? "error" : "muted";
+  dd.textContent = (r.passed ? "passed: " : r.applicable ? "FAILED: " : "not applicable: ") + r.message;
 }
 
 function followLogs(id, pre) {
@@ -265,6 +277,20 @@ async function refreshDetail(id) {
 
 // ---- providers ----
 
+// offersTable ranks the registry's offers (cheapest for the manifest first).
+function offersTable(offers) {
+  if (offers.length === 0) return el("p", { class: "muted" }, "No providers in the registry.");
+  return el("table", {},
+    el("thead", {}, el("tr", {}, ["#", "Provider", "TEE", "Region", "Your pod", "Prices", "Capacity", "Min dispute"].map(h => el("th", {}, h)))),
+    el("tbody", {}, offers.map((o, i) => el("tr", {},
+      el("td", {}, String(i + 1)),
+      el("td", { class: "mono" }, o.provider, o.active ? "" : " (inactive)"),
+      el("td", {}, o.tee), el("td", {}, o.region),
+      el("td", {}, o.hourly ? o.hourly + (o.fits ? "" : " (does not fit)") : "-"),
+      el("td", {}, (o.prices || []).map(p => el("div", {}, p))),
+      el("td", {}, o.capacity), el("td", {}, o.minDispute)))));
+}
+
 function showProviders() {
   current = { kind: "providers" };
   const input = el("input", { type: "text", id: "rank-manifest", size: 60, placeholder: "a manifest path, to rank by what it would cost" });
@@ -277,16 +303,7 @@ function showProviders() {
       box.replaceChildren(el("p", { class: "error" }, e.message));
       return;
     }
-    if (offers.length === 0) { box.replaceChildren(el("p", { class: "muted" }, "No providers in the registry.")); return; }
-    box.replaceChildren(el("table", {},
-      el("thead", {}, el("tr", {}, ["#", "Provider", "TEE", "Region", "Your pod", "Prices", "Capacity", "Min dispute"].map(h => el("th", {}, h)))),
-      el("tbody", {}, offers.map((o, i) => el("tr", {},
-        el("td", {}, String(i + 1)),
-        el("td", { class: "mono" }, o.provider, o.active ? "" : " (inactive)"),
-        el("td", {}, o.tee), el("td", {}, o.region),
-        el("td", {}, o.hourly ? o.hourly + (o.fits ? "" : " (does not fit)") : "-"),
-        el("td", {}, (o.prices || []).map(p => el("div", {}, p))),
-        el("td", {}, o.capacity), el("td", {}, o.minDispute))))));
+    box.replaceChildren(offersTable(offers));
   };
   const form = el("form", { class: "actions", id: "rank-form" }, input, el("button", { type: "submit", id: "rank" }, "Rank"));
   form.addEventListener("submit", ev => { ev.preventDefault(); load(); });
@@ -308,7 +325,10 @@ function showDeploy() {
     el("label", { for: "provider" }, "Provider (address, or auto: the cheapest that fits)"),
     el("input", { type: "text", id: "provider", value: "auto" }),
     el("label", {}, el("input", { type: "checkbox", id: "insecure" }), " accept simulated TEE evidence (INSECURE: development networks only)"),
-    el("p", {}, el("button", { type: "submit", class: "primary", id: "deploy-submit" }, "Deploy")));
+    el("p", { class: "actions" },
+      el("button", { type: "button", id: "check", on: { click: () => preflight() } }, "Check providers and attestation"),
+      el("button", { type: "submit", class: "primary", id: "deploy-submit" }, "Deploy")));
+  const checked = el("div", { id: "preflight" });
   const progress = el("ol", { class: "progress", id: "progress" });
   const outcome = el("p", { id: "deploy-outcome" });
   f.addEventListener("submit", async ev => {
@@ -331,7 +351,38 @@ function showDeploy() {
       outcome.textContent = e.message;
     }
   });
-  setMain(el("h1", {}, "Deploy a pod"), f, el("h2", {}, "Progress"), progress, outcome);
+  // preflight shows what a deploy would pick and its fresh attestation,
+  // before any money moves.
+  const preflight = async () => {
+    checked.replaceChildren(el("p", { class: "muted" }, "Checking…"));
+    const manifest = document.getElementById("manifest").value;
+    const insecure = document.getElementById("insecure").checked;
+    let offers;
+    try {
+      offers = await api("GET", "/api/providers?manifest=" + encodeURIComponent(manifest));
+    } catch (e) {
+      checked.replaceChildren(el("p", { class: "error" }, e.message));
+      return;
+    }
+    let chosen = document.getElementById("provider").value.trim();
+    if (!/^0x[0-9a-fA-F]{40}$/.test(chosen)) {
+      const o = offers.find(o => o.active && o.fits);
+      chosen = o ? o.provider : "";
+    }
+    const att = el("p", { id: "attestation" }, chosen ? "Verifying the attestation of " + chosen + "…" : "No provider fits.");
+    checked.replaceChildren(el("h2", {}, "Providers for this pod"), offersTable(offers), el("h2", {}, "Attestation"), att);
+    if (!chosen) return;
+    try {
+      const a = await api("GET", "/api/attestation?provider=" + encodeURIComponent(chosen) + (insecure ? "&insecure=1" : ""));
+      att.className = "";
+      att.replaceChildren(el("strong", {}, "passed"), ` — provider ${a.provider}, TEE ${a.tee}, policy ${a.policy}` +
+        (a.measurement ? `, measurement ${a.measurement}` : "") + (a.configSha256 ? `, configuration sha256 ${a.configSha256}` : ""));
+    } catch (e) {
+      att.className = "error";
+      att.textContent = "failed — " + chosen + ": " + e.message;
+    }
+  };
+  setMain(el("h1", {}, "Deploy a pod"), f, checked, el("h2", {}, "Progress"), progress, outcome);
 }
 
 // onProgress shows a deploy step: started (→), still waiting, done (✓),

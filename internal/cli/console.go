@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/console"
+	"github.com/trustedpods/tpod/internal/provider"
 	"github.com/trustedpods/tpod/internal/publisher"
 )
 
@@ -16,6 +19,8 @@ func newConsoleCmd(g *globals) *cobra.Command {
 		f           pubFlags
 		listen      string
 		allowRemote bool
+		operator    bool
+		t           providerTarget
 	)
 	cmd := &cobra.Command{
 		Use:   "console [--listen 127.0.0.1:8090]",
@@ -46,13 +51,26 @@ then opened once with ?token=...; serve it behind TLS).`,
 					srv.Progress(e)
 				}
 			}
-			p, closeFn, err := f.open(cmd, g, true)
+			// An operator's console needs no wallet: a publisher's pages
+			// then only read.
+			sign := true
+			if operator {
+				_, werr := f.wallet()
+				sign = werr == nil
+			}
+			p, closeFn, err := f.open(cmd, g, sign)
 			if err != nil {
 				return err
 			}
 			defer closeFn()
 			ctx := cmd.Context()
-			if srv, err = console.New(ctx, console.Config{Publisher: p, Token: token, Totals: providersTotals}); err != nil {
+			cfg := console.Config{Publisher: p, Token: token, Totals: providersTotals}
+			if operator {
+				if cfg.Operator, err = operatorSource(cmd, &f, &t, p.Chain()); err != nil {
+					return err
+				}
+			}
+			if srv, err = console.New(ctx, cfg); err != nil {
 				return err
 			}
 			l, err := net.Listen("tcp", listen)
@@ -65,6 +83,48 @@ then opened once with ?token=...; serve it behind TLS).`,
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8090", "address to serve on (loopback unless --allow-remote)")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "serve a non-loopback address; needs TPOD_CONSOLE_TOKEN (at least 16 characters)")
+	cmd.Flags().BoolVar(&operator, "operator", false, "also serve the provider operator's page: its pods, capacity, earnings per token over time, claims sent and their gas, alerts (--url/--config: the daemon's status endpoint; --provider: its account)")
+	t.register(cmd)
 	f.register(g, cmd, true)
 	return cmd
+}
+
+// operatorSource finds the provider as tpod provider status does: its
+// status endpoint and its account (--provider, the endpoint's, or the
+// wallet's).
+func operatorSource(cmd *cobra.Command, f *pubFlags, t *providerTarget, c *chain.Client) (*console.Operator, error) {
+	base, err := t.statusURL(&f.chainFlags)
+	if err != nil {
+		return nil, err
+	}
+	op := &console.Operator{}
+	acct := t.account
+	if base != "" {
+		op.Status = func(ctx context.Context) (*provider.Status, error) { return fetchStatus(ctx, base) }
+		if acct == "" {
+			if st, err := fetchStatus(cmd.Context(), base); err == nil {
+				acct = st.Address
+			}
+		}
+	}
+	if acct == "" {
+		if w, err := f.wallet(); err == nil {
+			acct = w.Address().Hex()
+		}
+	}
+	if acct == "" {
+		return nil, usagef("which provider? give --url (its status endpoint), --config, --provider ADDRESS or a wallet")
+	}
+	if op.Account, err = f.address("--provider", acct); err != nil {
+		return nil, err
+	}
+	payAddr, err := f.contract("payment")
+	if err != nil {
+		return nil, err
+	}
+	op.Payment = chain.NewPayment(c, payAddr)
+	if f.info != nil {
+		op.Payment.FromBlock = f.info.Contracts.Block
+	}
+	return op, nil
 }

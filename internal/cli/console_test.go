@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,7 +194,12 @@ func TestConsoleBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := startConsole(t, "--account", "publisher")
+	// The provider daemon's status endpoint, for the operator's page.
+	mux := http.NewServeMux()
+	mux.Handle("/status", w.provider.StatusHandler())
+	status := httptest.NewServer(mux)
+	t.Cleanup(status.Close)
+	base := startConsole(t, "--account", "publisher", "--operator", "--url", status.URL)
 	ctx := browser(t, chrome)
 	long := 90 * time.Second
 
@@ -278,6 +284,24 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Fatalf("the runway stayed %q after the deposit", runway)
 	}
 	t.Logf("runway %q → %q", before, runway)
+
+	// The operator's page: the pod, capacity, earnings over time, claims
+	// and their gas.
+	id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash.slice(4)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/operator"]`)))
+	waitText(t, ctx, "#op-pods", id+`\s+\S+\s+running`, 20*time.Second)
+	waitText(t, ctx, "#cap-cpu", `^[1-9]\d*m of 4000m used, \d+m free$`, time.Second)
+	waitText(t, ctx, "#op-earnings", `TPT\s+0\.0+[1-9]\d* TPT`, time.Second)
+	waitText(t, ctx, "#op-claims", `\s[1-9]\d*\s+0\s+[1-9]\d{4,}\s+0\.[0-9]+ ETH`, time.Second)
+	if !evalBool(t, ctx, `document.querySelectorAll("#op-charts canvas").length >= 1`) {
+		t.Fatal("no earnings chart")
+	}
+	screenshot(t, ctx, "operator.png")
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`history.back()`))
+	waitText(t, ctx, "#state", "^running$", 20*time.Second)
 
 	// Delete, confirmed.
 	do(t, ctx, chromedp.Click(chromedp.CSS("#delete")))

@@ -44,7 +44,9 @@ type Config struct {
 	// Totals reads a manifest file's resource totals (the CLI's reader),
 	// for ranking providers; nil: providers are not ranked.
 	Totals func(path string) (*manifest.Totals, error)
-	Logger *slog.Logger
+	// Operator, when set, serves the provider operator's page.
+	Operator *Operator
+	Logger   *slog.Logger
 }
 
 // Server serves the console.
@@ -109,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/live", s.live)
 	mux.HandleFunc("GET /api/providers", s.api(s.providers))
 	mux.HandleFunc("GET /api/attestation", s.api(s.attestation))
+	mux.HandleFunc("GET /api/operator", s.api(s.operator))
 	mux.HandleFunc("POST /api/deployments/{id}/estimate", s.api(s.estimate))
 	mux.HandleFunc("POST /api/deployments/{id}/{action}", s.api(s.act))
 	mux.HandleFunc("POST /api/deploy", s.api(s.deploy))
@@ -156,7 +159,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.index.Execute(w, struct{ CSRF string }{s.csrf}); err != nil {
+	if err := s.index.Execute(w, struct {
+		CSRF     string
+		Operator bool
+	}{s.csrf, s.cfg.Operator != nil}); err != nil {
 		s.log.Warn("console: index", "err", err)
 	}
 }
@@ -369,8 +375,7 @@ func (s *Server) spending(r *http.Request) (any, error) {
 	for _, pt := range pts {
 		out.Time = append(out.Time, pt.Time)
 		v, _ := new(big.Int).SetString(pt.Spent, 10)
-		f, _ := new(big.Float).Quo(new(big.Float).SetInt(v), new(big.Float).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(tok.Decimals)), nil))).Float64()
-		out.Spent = append(out.Spent, f)
+		out.Spent = append(out.Spent, wholeTokens(v, tok))
 		for i := range usage.Len {
 			out.Usage[i] = append(out.Usage[i], pt.Usage[i])
 		}

@@ -311,6 +311,58 @@ function showProviders() {
   load();
 }
 
+// ---- provider operator ----
+
+async function showOperator() {
+  current = { kind: "operator" };
+  if (!document.getElementById("operator")) setMain(el("h1", {}, "Provider"), el("div", { id: "operator" }, el("p", { class: "muted" }, "Loading…")));
+  let v;
+  try { v = await api("GET", "/api/operator"); } catch (e) { v = e; }
+  const box = document.getElementById("operator");
+  if (!box || !current || current.kind !== "operator") return;
+  if (v instanceof Error) { box.replaceChildren(el("p", { class: "error" }, v.message)); return; }
+  while (charts.length) charts.pop().destroy();
+  const st = v.status;
+  const cap = st ? el("dl", { class: "facts" },
+    el("dt", {}, "Account"), el("dd", { class: "mono" }, v.account),
+    el("dt", {}, "Peer"), el("dd", { class: "mono" }, st.peerId),
+    el("dt", {}, "CPU"), el("dd", { id: "cap-cpu" }, `${st.used.cpuMilli}m of ${st.capacity.cpuMilli}m used, ${st.free.cpuMilli}m free`),
+    el("dt", {}, "Memory"), el("dd", {}, `${st.used.memoryMiB} of ${st.capacity.memoryMiB} MiB used, ${st.free.memoryMiB} MiB free`),
+    el("dt", {}, "Storage"), el("dd", {}, `${st.used.storageMiB} of ${st.capacity.storageMiB} MiB used, ${st.free.storageMiB} MiB free`))
+    : el("p", { class: v.statusError ? "error" : "muted" }, v.statusError || "No status endpoint: pods and capacity unknown (--url).");
+  const pods = el("table", { id: "op-pods" },
+    el("thead", {}, el("tr", {}, ["Deployment", "Channel", "State", "Reserved", "Earns", "Runway", "Publisher"].map(h => el("th", {}, h)))),
+    el("tbody", {}, v.pods.map(p => el("tr", {},
+      el("td", { class: "mono" }, p.deployment), el("td", { class: "mono", title: p.channel }, short(p.channel)), el("td", {}, stateEl(p.state)),
+      el("td", {}, `${p.reserved.cpuMilli}m, ${p.reserved.memoryMiB} MiB`), el("td", {}, p.earns || "-"), el("td", {}, p.runway),
+      el("td", { class: "mono" }, short(p.publisher))))));
+  const earnings = el("table", { id: "op-earnings" },
+    el("thead", {}, el("tr", {}, ["Token", "Owed (collect)", "Collected", "Held by publishers", "Channels"].map(h => el("th", {}, h)))),
+    el("tbody", {}, v.earnings.map(e => el("tr", {},
+      el("td", {}, e.token.symbol || e.token.address), el("td", {}, e.owed), el("td", {}, e.collected), el("td", {}, e.held), el("td", {}, String(e.channels))))));
+  const chartBox = el("div", { class: "charts", id: "op-charts" });
+  const claims = el("table", { id: "op-claims" },
+    el("thead", {}, el("tr", {}, ["Time", "Transaction", "Receipts", "Skipped", "Gas used", "Fee"].map(h => el("th", {}, h)))),
+    el("tbody", {}, v.claims.map(c => el("tr", {},
+      el("td", {}, c.time ? new Date(c.time * 1000).toLocaleString() : "-"), el("td", { class: "mono", title: c.tx }, short(c.tx)),
+      el("td", {}, String(c.receipts)), el("td", {}, String(c.skipped)), el("td", {}, String(c.gasUsed)), el("td", {}, c.fee)))));
+  const alerts = el("ul", { id: "op-alerts" }, v.alerts.length ? v.alerts.map(a => el("li", { class: "error" }, a)) : el("li", { class: "muted" }, "none"));
+  box.replaceChildren(el("div", { class: "card" }, cap), el("h2", {}, "Alerts"), alerts, el("h2", {}, "Pods"), pods,
+    el("h2", {}, "Earnings"), earnings, chartBox, el("h2", {}, "Claims sent"), claims);
+  if (typeof uPlot === "undefined") return;
+  for (const e of v.earnings) {
+    if (e.time.length === 0) continue;
+    const sym = e.token.symbol || "base units";
+    const holder = el("div", { class: "chart" }, el("h3", {}, "Earned (" + sym + ")"));
+    chartBox.append(holder);
+    charts.push(new uPlot({
+      width: 560, height: 200, scales: { x: { time: true } }, legend: { show: false },
+      axes: [{}, { label: sym, size: 80, values: tokenTicks }],
+      series: [{}, { label: "earned", stroke: "#067647", width: 2, points: { show: e.time.length < 60 } }],
+    }, [e.time, e.earned], holder));
+  }
+}
+
 // ---- deploy form ----
 
 function showDeploy() {
@@ -424,6 +476,7 @@ function connectLive() {
     deployments = JSON.parse(ev.data);
     if (current && current.kind === "list") renderList();
     if (current && current.kind === "deployment") refreshDetail(current.id);
+    if (current && current.kind === "operator") showOperator();
   });
   src.addEventListener("progress", ev => onProgress(JSON.parse(ev.data)));
   src.addEventListener("deployed", ev => onDeployOutcome(true, JSON.parse(ev.data)));
@@ -436,6 +489,7 @@ function route() {
   if (h.startsWith("#/d/")) return showDeployment(decodeURIComponent(h.slice(4)));
   if (h === "#/deploy") return showDeploy();
   if (h === "#/providers") return showProviders();
+  if (h === "#/operator") return showOperator();
   current = { kind: "list" };
   renderList();
 }

@@ -212,6 +212,10 @@ func TestConsoleBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/providers"]`)), chromedp.WaitVisible(chromedp.CSS("#rank-manifest")),
 		chromedp.SetValue(chromedp.CSS("#rank-manifest"), hello), chromedp.Click(chromedp.CSS("#rank")))
 	waitText(t, ctx, "#providers", `(?s)`+w.provider.Address().Hex()+`.*simulated.*eu-west.*TPT/h`, 20*time.Second)
+	// Its attestation, verified from its row; the offline one fails.
+	do(t, ctx, chromedp.Click(chromedp.CSS("#providers-insecure")),
+		chromedp.Click(chromedp.CSS(`tr[data-provider="`+w.provider.Address().Hex()+`"] button.verify`)))
+	waitText(t, ctx, `tr[data-provider="`+w.provider.Address().Hex()+`"] td.attestation`, "^passed simulated, policy development default", 30*time.Second)
 	screenshot(t, ctx, "providers.png")
 
 	// Deploy from the form; progress arrives live.
@@ -303,18 +307,39 @@ func TestConsoleBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Evaluate[chromedp.Void](`history.back()`))
 	waitText(t, ctx, "#state", "^running$", 20*time.Second)
 
-	// Delete, confirmed.
-	do(t, ctx, chromedp.Click(chromedp.CSS("#delete")))
-	waitText(t, ctx, "#confirm-title", "^Delete", 20*time.Second)
-	waitText(t, ctx, "#confirm-fee", `^[0-9.]+ ETH$`, time.Second)
-	do(t, ctx, chromedp.Click(chromedp.CSS("#confirm-ok")))
-	waitText(t, ctx, "#action-result", "^delete: done$", long)
+	// Unlock part of it, confirmed.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#amount"), "1000000"))
+	confirmAction(t, ctx, "unlock", "Unlock", long)
+	waitText(t, ctx, "#funds", `Unlocking\s+0\.000000000001 TPT`, 20*time.Second)
+
+	// Delete, confirmed: the pod stops, the channel closes.
+	confirmAction(t, ctx, "delete", "Delete", long)
 	waitText(t, ctx, "#state", "^deleted$", 20*time.Second)
+	waitText(t, ctx, "#step", "^deleted$", 20*time.Second)
+	waitText(t, ctx, "#funds", `Unlocking\s+everything \(closing\)`, 20*time.Second)
 	screenshot(t, ctx, "deleted.png")
+
+	// After the dispute period, withdraw the rest.
+	if err := w.net.AdjustTime(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	confirmAction(t, ctx, "withdraw", "Withdraw", long)
+	waitText(t, ctx, "#funds", `Balance\s+0 TPT`, 20*time.Second)
 
 	do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="#/"]`)))
 	waitText(t, ctx, "#deployments", "deleted", 20*time.Second)
 	screenshot(t, ctx, "deployments.png")
+}
+
+// confirmAction clicks an action's button, checks its dialog states a fee,
+// confirms and waits until the action is done.
+func confirmAction(t *testing.T, ctx context.Context, action, title string, d time.Duration) {
+	t.Helper()
+	do(t, ctx, chromedp.Click(chromedp.CSS("#"+action)))
+	waitText(t, ctx, "#confirm-title", "^"+title, 20*time.Second)
+	waitText(t, ctx, "#confirm-fee", `^[0-9.]+ ETH$`, time.Second)
+	do(t, ctx, chromedp.Click(chromedp.CSS("#confirm-ok")))
+	waitText(t, ctx, "#action-result", "^"+action+": done$", d)
 }
 
 // TestConsoleBrowserErrors: without a provider, on a bare devnet, the page

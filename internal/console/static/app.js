@@ -105,17 +105,8 @@ async function showDeployment(id) {
   }
   if (!current || current.id !== id) return;
   const amount = el("input", { type: "text", id: "amount", placeholder: "amount, e.g. 1000000 or 0.5TPT", size: 28 });
-  const status = el("div", { class: "card" },
-    el("dl", { class: "facts" },
-      el("dt", {}, "Name"), el("dd", {}, v.name),
-      el("dt", {}, "State"), el("dd", { id: "state" }, stateEl(v.state)),
-      v.message ? [el("dt", {}, "Message"), el("dd", {}, v.message)] : [],
-      v.unreachable ? [el("dt", {}, "Provider"), el("dd", { class: "error" }, "unreachable: " + v.unreachable)] : [],
-      el("dt", {}, "Step"), el("dd", {}, v.step),
-      el("dt", {}, "Endpoints"), el("dd", { id: "endpoints" }, (v.endpoints || []).map(e => el("div", {}, e.name + " " + e.protocol + " ", safeLink(e.address)))),
-      el("dt", {}, "Attested TLS"), el("dd", { id: "tls", class: "muted" }, "checking…"),
-      el("dt", {}, "Containers"), el("dd", {}, (v.containers || []).map(c => el("div", {}, `${c.name}: ${c.state} (restarts ${c.restarts})`))),
-      (v.warnings || []).map(w => [el("dt", {}, "Warning"), el("dd", {}, w)])));
+  current.tls = null;
+  const status = el("div", { class: "card", id: "status-card" }, statusFacts(v));
   const funds = el("div", { class: "card", id: "funds-card" }, fundsFacts(v.funds));
   const actions = el("div", { class: "actions" }, amount,
     el("button", { id: "deposit", class: "primary", on: { click: () => confirmAction(id, "deposit", amount.value) } }, "Deposit…"),
@@ -137,14 +128,32 @@ async function showDeployment(id) {
   refreshEvents(id);
 }
 
+// statusFacts lists a pod's state at its provider; the TLS check's result
+// is kept across refreshes (it is checked once per visit).
+function statusFacts(v) {
+  const tls = current && current.tls;
+  return el("dl", { class: "facts" },
+    el("dt", {}, "Name"), el("dd", {}, v.name),
+    el("dt", {}, "State"), el("dd", { id: "state" }, stateEl(v.state)),
+    v.message ? [el("dt", {}, "Message"), el("dd", {}, v.message)] : [],
+    v.unreachable ? [el("dt", {}, "Provider"), el("dd", { class: "error" }, "unreachable: " + v.unreachable)] : [],
+    el("dt", {}, "Step"), el("dd", { id: "step" }, v.step),
+    el("dt", {}, "Endpoints"), el("dd", { id: "endpoints" }, (v.endpoints || []).map(e => el("div", {}, e.name + " " + e.protocol + " ", safeLink(e.address)))),
+    el("dt", {}, "Attested TLS"), el("dd", { id: "tls", class: tls ? tls.cls : "muted" }, tls ? tls.text : "checking…"),
+    el("dt", {}, "Containers"), el("dd", {}, (v.containers || []).map(c => el("div", {}, `${c.name}: ${c.state} (restarts ${c.restarts})`))),
+    (v.warnings || []).map(w => [el("dt", {}, "Warning"), el("dd", {}, w)]));
+}
+
 // checkTLS shows whether the HTTPS endpoint holds the attested key.
 async function checkTLS(id) {
   let r;
   try { r = await api("GET", "/api/deployments/" + encodeURIComponent(id) + "/tls"); } catch (e) { r = { applicable: true, message: e.message }; }
+  if (!current || current.id !== id) return;
+  current.tls = { cls: r.passed ? "" : r.applicable ? "error" : "muted", text: (r.passed ? "passed: " : r.applicable ? "FAILED: " : "not applicable: ") + r.message };
   const dd = document.getElementById("tls");
-  if (!dd || !current || current.id !== id) return;
-  dd.className = r.passed ? "" : r.applicable ? "error" : "muted";
-  dd.textContent = (r.passed ? "passed: " : r.applicable ? "FAILED: " : "not applicable: ") + r.message;
+  if (!dd) return;
+  dd.className = current.tls.cls;
+  dd.textContent = current.tls.text;
 }
 
 function followLogs(id, pre) {
@@ -264,12 +273,10 @@ async function refreshDetail(id) {
   try {
     const v = await api("GET", "/api/deployments/" + encodeURIComponent(id));
     if (!current || current.id !== id) return;
-    const st = document.getElementById("state");
-    if (st) st.replaceChildren(stateEl(v.state));
+    const sc = document.getElementById("status-card");
+    if (sc) sc.replaceChildren(statusFacts(v));
     const fc = document.getElementById("funds-card");
     if (fc) fc.replaceChildren(fundsFacts(v.funds));
-    const eps = document.getElementById("endpoints");
-    if (eps) eps.replaceChildren(...(v.endpoints || []).map(e => el("div", {}, e.name + " " + e.protocol + " ", safeLink(e.address))));
   } catch (_) { /* the next tick tries again */ }
   refreshCharts(id);
   refreshEvents(id);
@@ -277,18 +284,36 @@ async function refreshDetail(id) {
 
 // ---- providers ----
 
-// offersTable ranks the registry's offers (cheapest for the manifest first).
-function offersTable(offers) {
+// offersTable ranks the registry's offers (cheapest for the manifest first);
+// with verify (a function returning whether simulated evidence is
+// accepted) each row can have its provider's attestation checked.
+function offersTable(offers, verify) {
   if (offers.length === 0) return el("p", { class: "muted" }, "No providers in the registry.");
+  const heads = ["#", "Provider", "TEE", "Region", "Your pod", "Prices", "Capacity", "Min dispute"];
+  if (verify) heads.push("Attestation");
   return el("table", {},
-    el("thead", {}, el("tr", {}, ["#", "Provider", "TEE", "Region", "Your pod", "Prices", "Capacity", "Min dispute"].map(h => el("th", {}, h)))),
-    el("tbody", {}, offers.map((o, i) => el("tr", {},
+    el("thead", {}, el("tr", {}, heads.map(h => el("th", {}, h)))),
+    el("tbody", {}, offers.map((o, i) => el("tr", { "data-provider": o.provider },
       el("td", {}, String(i + 1)),
       el("td", { class: "mono" }, o.provider, o.active ? "" : " (inactive)"),
       el("td", {}, o.tee), el("td", {}, o.region),
       el("td", {}, o.hourly ? o.hourly + (o.fits ? "" : " (does not fit)") : "-"),
       el("td", {}, (o.prices || []).map(p => el("div", {}, p))),
-      el("td", {}, o.capacity), el("td", {}, o.minDispute)))));
+      el("td", {}, o.capacity), el("td", {}, o.minDispute),
+      verify ? el("td", { class: "attestation" }, el("button", { type: "button", class: "verify", on: { click: ev => verifyRow(ev.target.parentNode, o.provider, verify()) } }, "Verify")) : null))));
+}
+
+// verifyRow fetches and verifies a provider's evidence; the policy it
+// passed says whether the release policy pins its measurement.
+async function verifyRow(cell, provider, insecure) {
+  cell.replaceChildren("verifying…");
+  try {
+    const a = await api("GET", "/api/attestation?provider=" + encodeURIComponent(provider) + (insecure ? "&insecure=1" : ""));
+    cell.replaceChildren(el("strong", {}, "passed"), ` ${a.tee}, policy ${a.policy}` + (a.measurement ? `, measurement ${a.measurement.slice(0, 16)}…` : ""));
+  } catch (e) {
+    cell.className = "attestation error";
+    cell.textContent = "failed: " + e.message;
+  }
 }
 
 function showProviders() {
@@ -303,9 +328,11 @@ function showProviders() {
       box.replaceChildren(el("p", { class: "error" }, e.message));
       return;
     }
-    box.replaceChildren(offersTable(offers));
+    box.replaceChildren(offersTable(offers, () => insecure.checked));
   };
-  const form = el("form", { class: "actions", id: "rank-form" }, input, el("button", { type: "submit", id: "rank" }, "Rank"));
+  const insecure = el("input", { type: "checkbox", id: "providers-insecure" });
+  const form = el("form", { class: "actions", id: "rank-form" }, input, el("button", { type: "submit", id: "rank" }, "Rank"),
+    el("label", {}, insecure, " verifying, accept simulated TEE evidence (INSECURE: development networks only)"));
   form.addEventListener("submit", ev => { ev.preventDefault(); load(); });
   setMain(el("h1", {}, "Providers"), form, box);
   load();

@@ -39,15 +39,19 @@ func newBundleCmd(g *globals) *cobra.Command {
 // bundleIPFSFlags choose the IPFS store: an external kubo RPC API or the
 // repository of an embedded node.
 type bundleIPFSFlags struct {
-	api   string
-	repo  string
-	peers []string
+	api     string
+	repo    string
+	peers   []string
+	timeout time.Duration
+	// usedRepo is the embedded node's repository once opened.
+	usedRepo string
 }
 
 func (f *bundleIPFSFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.api, "ipfs-api", "", "kubo RPC API (multiaddr or URL) instead of the embedded node")
 	cmd.Flags().StringVar(&f.repo, "ipfs-repo", "", "repository of the embedded IPFS node (default $TPOD_IPFS_REPO or ~/.tpod/ipfs)")
 	cmd.Flags().StringArrayVar(&f.peers, "ipfs-peer", nil, "peer to connect to first (/ip4/.../tcp/.../p2p/ID); repeatable")
+	cmd.Flags().DurationVar(&f.timeout, "fetch-timeout", time.Minute, "give up fetching a CID when no data arrives for this long (naming the CID and the peers tried)")
 }
 
 // open returns a store and a function that closes it.
@@ -72,8 +76,12 @@ func (f *bundleIPFSFlags) open(ctx context.Context, online bool) (ipfs.Store, fu
 	}
 	n, err := ipfs.NewNode(ctx, ipfs.Config{RepoPath: repo, Offline: !online && len(f.peers) == 0})
 	if err != nil {
+		if strings.Contains(err.Error(), "lock") {
+			return nil, nil, fmt.Errorf("the IPFS repository %s is in use by a running node: go through its RPC API instead (--ipfs-api /ip4/127.0.0.1/tcp/5001, or what its config says): %w", repo, err)
+		}
 		return nil, nil, err
 	}
+	f.usedRepo = repo
 	closeFn := func() { n.Close() }
 	if err := f.connect(ctx, n); err != nil {
 		closeFn()
@@ -252,6 +260,13 @@ builds bound bundles itself.`,
 			}
 			if res.File == "" {
 				fmt.Fprintln(w, res.CID)
+				if ipf.api != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "added to the IPFS node at %s (pinned): it serves the bundle while it runs\n", ipf.api)
+				} else {
+					fmt.Fprintf(cmd.ErrOrStderr(), "added to the embedded node's repository %s (pinned); nothing serves it once this command exits.\n"+
+						"  To serve it: run a kubo node on that repository (IPFS_PATH=%s ipfs daemon), or add it to a running node instead (--ipfs-api /ip4/127.0.0.1/tcp/5001).\n"+
+						"  (tpod deploy needs neither: it serves the bundles it builds until the provider has them.)\n", ipf.usedRepo, ipf.usedRepo)
+				}
 			} else {
 				fmt.Fprintf(w, "%s: %d bytes, pod %s, cid %s\n", res.File, res.Size, res.PodHash, res.CID)
 			}
@@ -422,7 +437,7 @@ func bundleSource(ctx context.Context, src string, ipf *bundleIPFSFlags, maxSize
 	if err != nil {
 		return nil, nil, err
 	}
-	rc, _, err := store.Get(ctx, c, ipfs.GetOptions{MaxSize: maxSize})
+	rc, _, err := ipfs.GetWithin(ctx, store, c, ipfs.GetOptions{MaxSize: maxSize}, ipf.timeout)
 	if err != nil {
 		closeStore()
 		return nil, nil, err

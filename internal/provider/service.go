@@ -183,11 +183,13 @@ func (p *Provider) Logs(ctx context.Context, ref p2p.PodRef, opts p2p.LogOptions
 	lineSend := func(container string, line []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
-		return send(p2p.LogEntry{Container: container, Stream: "combined", Time: p.cfg.Now(), Line: line})
+		// The runtime stamps each line with when it was written (or "-").
+		t, line := splitStamp(line)
+		return send(p2p.LogEntry{Container: container, Stream: "combined", Time: t, Line: line})
 	}
 	copyLogs := func(name string) error {
 		w := &lineWriter{tail: int(opts.TailLines), emit: func(l []byte) error { return lineSend(name, l) }}
-		err := p.cfg.Runtime.Logs(ctx, pd.rtID, name, runtime.LogOptions{Follow: opts.Follow}, w)
+		err := p.cfg.Runtime.Logs(ctx, pd.rtID, name, runtime.LogOptions{Follow: opts.Follow, Timestamps: true}, w)
 		if ferr := w.flush(); err == nil {
 			err = ferr
 		}
@@ -292,4 +294,21 @@ func secondsDuration(s uint64) time.Duration {
 // String formats a reservation for messages.
 func (r Reservation) String() string {
 	return fmt.Sprintf("cpu %dm, memory %d MiB, storage %d MiB, gpu %dm", r.CPUMilli, r.MemoryMiB, r.StorageMiB, r.GPUMilli)
+}
+
+// splitStamp takes the time off a line the runtime stamped (Timestamps):
+// zero when it is "-" or not a time (then the line is returned whole).
+func splitStamp(l []byte) (time.Time, []byte) {
+	stamp, rest, ok := bytes.Cut(l, []byte(" "))
+	if !ok {
+		return time.Time{}, l
+	}
+	if string(stamp) == runtime.NoTimestamp {
+		return time.Time{}, rest
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(stamp))
+	if err != nil {
+		return time.Time{}, l
+	}
+	return t, rest
 }

@@ -133,7 +133,14 @@ type ContainerStatus struct {
 type LogOptions struct {
 	// Follow keeps copying new output until the process exits or ctx is done.
 	Follow bool
+	// Timestamps starts each line with the time it was written, in RFC 3339
+	// with nanoseconds, and a space (Kubernetes's form); "- " when the
+	// backend does not know it (docs/runtime.md § Logs).
+	Timestamps bool
 }
+
+// NoTimestamp starts a line whose time is unknown, with Timestamps.
+const NoTimestamp = "-"
 
 // Usage holds a pod's raw counters at one instant. CPU and memory counters
 // belong to the current run of the pod: they restart from zero when the pod

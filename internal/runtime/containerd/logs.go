@@ -43,6 +43,11 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 		return err
 	}
 	defer f.Close()
+	if opts.Timestamps {
+		sw := &stampWriter{w: w, marks: &r.logMarks, path: r.logPath(id, container), now: r.now}
+		defer sw.flush()
+		w = sw
+	}
 	cid := containerID(id, container)
 	for {
 		if _, err := io.Copy(w, f); err != nil {
@@ -50,6 +55,9 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 		}
 		if !opts.Follow {
 			return nil
+		}
+		if sw, ok := w.(*stampWriter); ok {
+			sw.live = true // what comes next is read as it is written
 		}
 		cs, err := r.containerStatus(r.ctx(ctx), cid)
 		if err != nil {

@@ -130,6 +130,8 @@ type Runtime struct {
 	// stateCache holds decoded pod.json files (see load).
 	stateCache map[string]cachedState
 	listedAt   time.Time // last loadAll (see meteredStates)
+	// logMarks time the lines of the log files (logtime.go).
+	logMarks logMarks
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -931,6 +933,8 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 			return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
 		}
 	}
+	// What the task writes from now on is timed by the next mark (logtime.go).
+	r.logMarks.mark(r.logPath(pod, name), r.now())
 	if err := task.Start(ctx); err != nil {
 		task.Delete(ctx, client.WithProcessKill)
 		return false, fmt.Errorf("start task %s: %w", cid, wrapErr(err))
@@ -1105,6 +1109,9 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		}
 		delete(r.locks, id)
 		r.mu.Unlock()
+		for _, c := range st.Spec.AllContainers() {
+			r.logMarks.forget(r.logPath(id, c.Name))
+		}
 	}
 	return errors.Join(errs...)
 }

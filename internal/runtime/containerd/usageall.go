@@ -108,6 +108,9 @@ func (r *Runtime) UsageAll(ctx context.Context) (map[string]runtime.Usage, error
 			// counters are the next run's, taken whole when it begins.
 			u.Running, u.MemoryWorkingSetBytes, u.CPUNanos = false, 0, 0
 		}
+		for _, c := range st.Spec.AllContainers() {
+			r.logMarks.mark(r.logPath(id, c.Name), now)
+		}
 		d := r.diskUsage(ctx, st, now)
 		u.WritableBytes, u.VolumeBytes = d.writable, d.volume
 		if st.HostVeth != "" {

@@ -12,6 +12,7 @@
 package kube
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -1218,6 +1219,11 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 	}
 	// Output of replicas a stop removed comes first.
 	if kept := r.kept.get(id, container); len(kept) > 0 {
+		if opts.Timestamps {
+			// The kept output of removed replicas has no times.
+			kept = bytes.ReplaceAll(append([]byte(runtime.NoTimestamp+" "), bytes.TrimSuffix(kept, []byte("\n"))...), []byte("\n"), []byte("\n"+runtime.NoTimestamp+" "))
+			kept = append(kept, '\n')
+		}
 		if _, err := w.Write(kept); err != nil {
 			return err
 		}
@@ -1228,7 +1234,7 @@ func (r *Runtime) Logs(ctx context.Context, id, container string, opts runtime.L
 	sort.Slice(pods.Items, func(i, j int) bool {
 		return pods.Items[j].CreationTimestamp.Before(&pods.Items[i].CreationTimestamp)
 	})
-	req := r.client.CoreV1().Pods(ns.Name).GetLogs(pods.Items[0].Name, &corev1.PodLogOptions{Container: container, Follow: opts.Follow})
+	req := r.client.CoreV1().Pods(ns.Name).GetLogs(pods.Items[0].Name, &corev1.PodLogOptions{Container: container, Follow: opts.Follow, Timestamps: opts.Timestamps})
 	rc, err := req.Stream(ctx)
 	if err != nil {
 		return apiErr("logs", err)

@@ -1,0 +1,48 @@
+package containerd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Lines get the time of the first size mark that covers them; lines from
+// before the first mark get "-", lines read live get the read time.
+func TestLogTimes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.log")
+	var m logMarks
+	t0 := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	os.WriteFile(path, []byte("before\n"), 0o600)
+	m.mark(path, t0) // the file as the runtime first saw it
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("one\ntwo\n")
+	m.mark(path, t0.Add(time.Second))
+	f.WriteString("three\n")
+	m.mark(path, t0.Add(2*time.Second))
+	m.mark(path, t0.Add(3*time.Second)) // no growth: no mark
+	f.WriteString("four")
+	f.Close()
+	var out strings.Builder
+	sw := &stampWriter{w: &out, marks: &m, path: path, now: func() time.Time { return t0.Add(9 * time.Second) }}
+	b, _ := os.ReadFile(path)
+	sw.Write(b[:5]) // a line may arrive in pieces
+	sw.Write(b[5:])
+	sw.live = true
+	sw.flush()
+	want := "- before\n" +
+		"2026-12-03T10:00:01Z one\n" +
+		"2026-12-03T10:00:01Z two\n" +
+		"2026-12-03T10:00:02Z three\n" +
+		"2026-12-03T10:00:09Z four\n"
+	if out.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
+	}
+	// A cut file starts its marks over.
+	os.WriteFile(path, []byte("x\n"), 0o600)
+	m.mark(path, t0.Add(10*time.Second))
+	if _, ok := m.timeOf(path, 2); ok {
+		t.Fatal("the first mark after a cut times the bytes before it")
+	}
+}

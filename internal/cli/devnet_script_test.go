@@ -3,6 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -74,6 +78,32 @@ func TestDevnetScripts(t *testing.T) {
 				ts.Setenv(args[0], strings.TrimSpace(fmt.Sprint(v)))
 			},
 			"jsonvar_last": func(ts *testscript.TestScript, neg bool, args []string) { jsonArrayVar(ts, args, false) },
+			// scrape NAME sets $NAME to the metrics the devnet's provider
+			// serves (the devnet file names the address) and checks that
+			// every metric the Grafana dashboard queries is among them.
+			"scrape": func(ts *testscript.TestScript, neg bool, args []string) {
+				var info struct {
+					Extra struct {
+						Provider struct {
+							Metrics string `json:"metrics"`
+						} `json:"provider"`
+					} `json:"extra"`
+				}
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(ts.Getenv("TPOD_NETWORK"))), &info))
+				resp, err := http.Get(info.Extra.Provider.Metrics)
+				ts.Check(err)
+				b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+				resp.Body.Close()
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), b, 0o644))
+				dash, err := os.ReadFile("../../deploy/grafana/tpod-provider.json")
+				ts.Check(err)
+				for _, name := range regexp.MustCompile(`tpod_provider_[a-z_]+`).FindAllString(string(dash), -1) {
+					if !strings.Contains(string(b), "\n"+name) && !strings.HasPrefix(string(b), name) {
+						ts.Fatalf("the dashboard queries %s, which the provider does not serve", name)
+					}
+				}
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)

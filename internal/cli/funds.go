@@ -128,14 +128,15 @@ func fundsTxCmd(g *globals, use, short string, withAmount bool, run func(*cobra.
 				return err
 			}
 			defer closeFn()
+			// Amounts are in the deployment's token.
+			tok, err := p.TokenOf(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			ti := f.tokenInfo(cmd.Context(), p.Chain(), tok)
 			var amt *big.Int
 			if withAmount {
-				// The amount is in the deployment's token.
-				tok, err := p.TokenOf(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				if amt, err = q.Resolve(f.tokenInfo(cmd.Context(), p.Chain(), tok)); err != nil {
+				if amt, err = q.Resolve(ti); err != nil {
 					return usagef("AMOUNT %v", err)
 				}
 				if amt.Sign() == 0 {

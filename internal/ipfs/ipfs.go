@@ -22,8 +22,9 @@ import (
 // ErrTooLarge means a fetched file is larger than the caller allows.
 var ErrTooLarge = errors.New("exceeds size limit")
 
-// Chunker is the UnixFS chunker used for adds: 1 MiB blocks with raw leaves
-// and CIDv1 (the layout of kubo's test-cid-v1 profile).
+// Chunker is the UnixFS chunker used for adds: 1 MiB blocks, with raw
+// leaves and CIDv1 (AddOptions); the DAG layout is kubo's default, 174
+// links per node (docs/bundle.md § CIDs and kubo).
 const Chunker = "size-1048576"
 
 // AddOptions tune Add.

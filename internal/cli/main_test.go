@@ -32,6 +32,13 @@ func TestMain(m *testing.M) {
 	if os.Getenv("XDG_CACHE_HOME") == "" {
 		os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	}
+	// Run as tpod (a link to this binary: the documentation's examples).
+	if filepath.Base(os.Args[0]) == "tpod" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	testscript.RunMain(m, map[string]func() int{
 		"tpod-bin": func() int {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
 	"github.com/trustedpods/tpod/internal/amount"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/config"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/release"
@@ -91,6 +94,11 @@ file. The dev keys are public knowledge: use them on this devnet only.
 					info.Extra = map[string]any{}
 				}
 				info.Extra["provider"] = section
+				// The devnet file says "ready": publishers find the
+				// provider in the Registry once it exists.
+				if err := waitRegistered(ctx, d, dmn.Provider.Address(), section.PeerID, runErr); err != nil {
+					return err
+				}
 				go func() {
 					if err := <-runErr; err != nil {
 						fmt.Fprintf(cmd.ErrOrStderr(), "tpod: devnet provider: %v\n", err)
@@ -279,4 +287,30 @@ answers it: its JSON-RPC serves tpoddev_advanceTime on 127.0.0.1.`,
 	}
 	f.register(g, cmd, false)
 	return cmd
+}
+
+// waitRegistered waits until the devnet's provider is active in the
+// Registry under its peer ID (its registration is mined up to a block
+// period after it starts), or until its Run ends, with Run's error.
+func waitRegistered(ctx context.Context, d *devnet.Devnet, addr common.Address, peerID string, runErr chan error) error {
+	reg := chain.NewRegistry(d.Client(), d.Info().Contracts.Registry)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if p, err := reg.Provider(ctx, addr); err == nil && p.Active && p.Owner == addr && p.Info.PeerId == peerID {
+			return nil
+		}
+		select {
+		case err := <-runErr:
+			if err == nil {
+				err = errors.New("stopped")
+			}
+			return fmt.Errorf("devnet provider: %w", err)
+		case <-ctx.Done():
+			return fmt.Errorf("devnet provider: not registered in the Registry after a minute: %w", ctx.Err())
+		case <-tick.C:
+		}
+	}
 }

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -82,7 +85,7 @@ func shellBlocks(t *testing.T, file, within string) []docBlock {
 // private containerd and a subnet of its own, so that it runs beside other
 // tests. Blocks marked `<!-- doctest: skip -->` (installing packages,
 // building into /usr/local) are not run; `<!-- doctest: background -->`
-// blocks start in the background and are interrupted at the end.
+// blocks start in the background and are stopped (SIGTERM) at the end.
 func TestDocExamples(t *testing.T) {
 	e := containerdtest.Require(t, "clidocs")
 	for _, doc := range []struct{ name, file, within string }{
@@ -96,7 +99,7 @@ func TestDocExamples(t *testing.T) {
 			}
 			dir := docsWorkdir(t)
 			var script strings.Builder
-			fmt.Fprintf(&script, "set -euo pipefail\nsudo() { \"$@\"; }\nbg=()\ntrap 'for p in \"${bg[@]}\"; do kill -INT $p 2>/dev/null; wait $p 2>/dev/null; done' EXIT\n")
+			fmt.Fprintf(&script, "set -euxo pipefail\nsudo() { \"$@\"; }\nbg=()\ntrap 'for p in \"${bg[@]}\"; do kill -TERM $p 2>/dev/null; wait $p 2>/dev/null || true; done' EXIT\n")
 			devnetFlags := fmt.Sprintf("--http-port 0 --ws-port 0 --gateway 127.0.0.1:0 --containerd %s --namespace %s --bridge %s --subnet %s",
 				e.Address, e.Namespace, e.Bridge, docsSubnet)
 			for _, b := range blocks {
@@ -112,7 +115,11 @@ func TestDocExamples(t *testing.T) {
 					l = strings.Replace(l, "--gateway-https 127.0.0.1:8443", "--gateway-https 127.0.0.1:0", 1)
 					if b.mode == "background" {
 						// The devnet's output goes to a file, as a second terminal would show it.
+						// Run directly (not through the sudo function), so
+						// that $! is tpod itself: a background subshell of a
+						// script ignores SIGINT.
 						l = strings.TrimSuffix(strings.TrimSpace(stripComment(l)), "&")
+						l = strings.TrimPrefix(l, "sudo ")
 						fmt.Fprintf(&script, "%s > devnet.log 2>&1 &\nbg+=($!)\n", l)
 						continue
 					}
@@ -127,8 +134,19 @@ func TestDocExamples(t *testing.T) {
 				"TPOD_CONFIG="+filepath.Join(dir, ".config", "tpod", "config.yaml"),
 				"TPOD_STATE_DIR="+filepath.Join(dir, "state"),
 				"TPOD_NETWORK=", "TPOD_CONTEXT=")
-			out, err := cmd.CombinedOutput()
-			t.Logf("script:\n%s\noutput:\n%s", script.String(), out)
+			// The script's own process group: a timeout ends the devnet
+			// it started in the background too.
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+			cmd.WaitDelay = 10 * time.Second
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if testing.Verbose() {
+				cmd.Stdout = io.MultiWriter(&out, os.Stderr)
+				cmd.Stderr = cmd.Stdout
+			}
+			err := cmd.Run()
+			t.Logf("script:\n%s\noutput:\n%s", script.String(), out.Bytes())
 			if log, _ := os.ReadFile(filepath.Join(dir, "devnet.log")); len(log) > 0 {
 				t.Logf("devnet.log:\n%s", log)
 			}

@@ -81,9 +81,9 @@ func shellBlocks(t *testing.T, file, within string) []docBlock {
 // repository (its top-level entries linked) so that their relative paths
 // and `go run` work while their outputs (devnet.json, hello.tar, ...) stay
 // out of the checkout. `tpod` is this test binary; `sudo` runs its command.
-// The only change made to them: `tpod devnet up` gets free ports, the
-// private containerd and a subnet of its own, so that it runs beside other
-// tests. Blocks marked `<!-- doctest: skip -->` (installing packages,
+// The only change made to them: `tpod devnet up` gets free ports (for its
+// HTTPS gateway and metrics too), the private containerd and a subnet of
+// its own, so that it runs beside other tests. Blocks marked `<!-- doctest: skip -->` (installing packages,
 // building into /usr/local) are not run; `<!-- doctest: background -->`
 // blocks start in the background and are stopped (SIGTERM) at the end.
 func TestDocExamples(t *testing.T) {
@@ -113,6 +113,7 @@ func TestDocExamples(t *testing.T) {
 					}
 					l = strings.Replace(l, "tpod devnet up", "tpod devnet up "+devnetFlags, 1)
 					l = strings.Replace(l, "--gateway-https 127.0.0.1:8443", "--gateway-https 127.0.0.1:0", 1)
+					l = strings.Replace(l, "--metrics 127.0.0.1:9100", "--metrics 127.0.0.1:0", 1)
 					if b.mode == "background" {
 						// The devnet's output goes to a file, as a second terminal would show it.
 						// Run directly (not through the sudo function), so

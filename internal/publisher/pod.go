@@ -276,6 +276,10 @@ func (p *Publisher) Cancel(ctx context.Context, id string) (*Ended, error) {
 	return p.end(ctx, id, StepCancelled, true)
 }
 
+// busyRetryFor is how long a delete asks again a provider that answers
+// it is busy with the pod.
+const busyRetryFor = 20 * time.Second
+
 func (p *Publisher) end(ctx context.Context, id, step string, force bool) (*Ended, error) {
 	w, err := p.wallet()
 	if err != nil {
@@ -306,7 +310,19 @@ func (p *Publisher) end(ctx context.Context, id, step string, force bool) (*Ende
 				return err
 			}
 			defer s.Close()
-			_, err = s.client.Delete(ctx, s.peer, w, pod)
+			// A provider busy with the pod (a wake, a restart, a claim's
+			// stop) finishes within seconds: ask again meanwhile.
+			for start := time.Now(); ; {
+				_, err = s.client.Delete(ctx, s.peer, w, pod)
+				if !errors.Is(err, p2p.ErrBusy) || time.Since(start) > busyRetryFor {
+					break
+				}
+				select {
+				case <-ctx.Done():
+					return err
+				case <-time.After(500 * time.Millisecond):
+				}
+			}
 			if errors.Is(err, p2p.ErrNotFound) {
 				return nil // gone already (stopped for lack of funds, or deleted)
 			}

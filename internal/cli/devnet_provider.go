@@ -74,7 +74,9 @@ func startDevnetProvider(ctx context.Context, d *devnet.Devnet, o devnetProvider
 			return nil, nil, nil, err
 		}
 		dir = tmp
-		cleanup = func() { os.RemoveAll(tmp) }
+		// The provider's run directory goes with its data: each devnet
+		// run has its own (they used to pile up under /run/tpod).
+		cleanup = func() { os.RemoveAll(tmp); os.RemoveAll(provider.RunDir(tmp)) }
 	}
 	w, err := d.Wallet(devnet.LabelProvider)
 	if err != nil {

@@ -350,6 +350,32 @@ func (s *Server) authorize(ctx context.Context, sr *p2ppb.SignedRequest, op stri
 	return signer, nil
 }
 
+// cancelWhenGone cancels a provision's or an update's work once the
+// requester's connection is closed: nobody waits for the answer any more,
+// and the bundle's source (the publisher's IPFS node, on that connection)
+// is usually gone with it. The provider abandons the order and undoes its
+// part; the publisher resumes. Without this the order would hold the pod
+// busy until ProvisionTimeout. It returns the function that stops watching.
+func (x *exchange) cancelWhenGone(cancel context.CancelFunc) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if x.st.Conn().IsClosed() {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
 func (s *Server) provision(x *exchange) error {
 	var sr p2ppb.SignedRequest
 	if err := x.read(&sr); err != nil {
@@ -361,6 +387,7 @@ func (s *Server) provision(x *exchange) error {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.lim.ProvisionTimeout)
 	defer cancel()
+	defer x.cancelWhenGone(cancel)()
 	if req.Pod.Publisher, err = s.authorize(ctx, &sr, OpProvision, req.Pod.Pod); err != nil {
 		return x.writeError(err)
 	}
@@ -487,6 +514,9 @@ func (s *Server) manage(x *exchange) error {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
+	if m.op == OpUpdate {
+		defer x.cancelWhenGone(cancel)()
+	}
 	ref := PodRef{Pod: m.pod}
 	if ref.Publisher, err = s.authorize(ctx, &sr, m.op, m.pod); err != nil {
 		return x.writeError(err)

@@ -57,8 +57,11 @@ type FileConfig struct {
 	// PricingNotice is how long publishers have to accept new prices.
 	PricingNotice config.Duration `json:"pricingNotice"`
 	// MaxBundleMiB caps a bundle fetched from IPFS.
-	MaxBundleMiB int64         `json:"maxBundleMiB"`
-	Gateway      GatewayConfig `json:"gateway"`
+	MaxBundleMiB int64 `json:"maxBundleMiB"`
+	// DiskReserveMiB is the reserve kept on the data disk for the
+	// provider's own state when the disk fills up (default 64; -1: none).
+	DiskReserveMiB int64         `json:"diskReserveMiB"`
+	Gateway        GatewayConfig `json:"gateway"`
 	// Metrics is the listen address of the Prometheus endpoint ("" for none).
 	Metrics string `json:"metrics"`
 	// ClaimOnStop makes the provider sign and claim every pod's last receipt
@@ -401,7 +404,8 @@ func StartDaemon(ctx context.Context, fc *FileConfig, opts DaemonOptions) (_ *Da
 		Wallet: wallet, Gateway: gw, Pricing: pricing, Capacity: fc.Capacity,
 		MinRunway: time.Duration(fc.MinRunway), LowFunds: time.Duration(fc.LowFunds), BillingCycle: time.Duration(fc.BillingCycle),
 		StopGrace: time.Duration(fc.StopGrace), PricingNotice: time.Duration(fc.PricingNotice), MaxBundleSize: fc.MaxBundleMiB << 20,
-		WorkDir: filepath.Join(fc.DataDir, "work"), Region: fc.Region, Logger: log,
+		WorkDir: filepath.Join(fc.DataDir, "work"), DataDir: fc.DataDir, DiskReserve: diskReserve(fc.DiskReserveMiB),
+		Region: fc.Region, Logger: log,
 		ClaimOnStop: fc.ClaimOnStop, OperatorConfigHash: opHash, Now: fault.Clock(),
 	})
 	if err != nil {
@@ -434,7 +438,7 @@ func openRuntime(ctx context.Context, fc *FileConfig, log *slog.Logger, d *Daemo
 		if addr == "" {
 			dmn, err := containerd.StartDaemon(ctx, containerd.DaemonConfig{
 				Root:   filepath.Join(fc.DataDir, "containerd"),
-				State:  filepath.Join("/run/tpod", filepath.Base(fc.DataDir), "containerd"),
+				State:  filepath.Join(RunDir(fc.DataDir), "containerd"),
 				Logger: log.With("component", "containerd"),
 			})
 			if err != nil {
@@ -445,7 +449,7 @@ func openRuntime(ctx context.Context, fc *FileConfig, log *slog.Logger, d *Daemo
 		}
 		rt, err := containerd.New(ctx, containerd.Config{
 			Address: addr, Namespace: c.Namespace, DataDir: filepath.Join(fc.DataDir, "pods"),
-			StateDir: filepath.Join("/run/tpod", filepath.Base(fc.DataDir), "pods"),
+			StateDir: filepath.Join(RunDir(fc.DataDir), "pods"),
 			Network:  containerd.NetworkConfig{Subnet: c.Subnet, Bridge: c.Bridge, Name: c.Bridge}, Sandbox: c.Sandbox,
 			Logger: log.With("component", "runtime"),
 		})
@@ -552,4 +556,23 @@ func configDocument(fc *FileConfig, tee attest.Kind, opHash []byte) ([]byte, err
 		return nil, fmt.Errorf("configuration document: %w", err)
 	}
 	return b, nil
+}
+
+// RunDir is where a provider with data directory dataDir keeps what does
+// not outlive the machine's boot: its private containerd's state and its
+// pods' network namespaces (under /run/tpod, named after the data
+// directory). A caller that removes a data directory for good removes this
+// too.
+func RunDir(dataDir string) string { return filepath.Join("/run/tpod", filepath.Base(dataDir)) }
+
+// diskReserve is the data disk reserve in bytes for a diskReserveMiB
+// setting: 64 MiB by default, none when negative.
+func diskReserve(mib int64) int64 {
+	switch {
+	case mib < 0:
+		return 0
+	case mib == 0:
+		return 64 << 20
+	}
+	return mib << 20
 }

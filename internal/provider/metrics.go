@@ -27,6 +27,8 @@ type metrics struct {
 	wakes         prometheus.Counter
 	staleStates   prometheus.Counter
 	meterLag      prometheus.Gauge
+	diskFree      prometheus.Gauge
+	diskFull      prometheus.Gauge
 
 	mu     sync.Mutex
 	runway map[string]time.Duration // by runtime ID
@@ -50,7 +52,11 @@ func newMetrics() *metrics {
 	m.staleStates = f("core_stale_states_total", "Channels whose record in the signing core was older than the chain's baseline (a rolled-back state), started over from the baseline.")
 	m.meterLag = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "meter_lag_seconds",
 		Help: "Age of the oldest last sample among the pods, read each billing cycle."})
-	m.reg.MustRegister(m.earnings, m.meterLag)
+	m.diskFree = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "disk_free_bytes",
+		Help: "Free space of the data disk (with the reserve in place, unless the disk is full)."})
+	m.diskFull = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "disk_full",
+		Help: "1 while the data disk is full: new orders are refused (an alert)."})
+	m.reg.MustRegister(m.earnings, m.meterLag, m.diskFree, m.diskFull)
 	return m
 }
 

@@ -157,6 +157,9 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 		}
 		return nil, fmt.Errorf("the channel already runs bundle %s; use update: %w", existing.bundleCID, p2p.ErrConflict)
 	}
+	if err := p.diskRoom(); err != nil {
+		return nil, err
+	}
 	co, err := p.checkChannel(ctx, req.Pod.ChannelID)
 	if err != nil {
 		return nil, err
@@ -192,16 +195,26 @@ func (p *Provider) Provision(ctx context.Context, req p2p.ProvisionRequest) (*p2
 
 // fetch downloads a bundle to the work directory. It reads the header
 // first and stops there when check refuses it: a bundle bound to another
-// order is never fetched in full, let alone decrypted.
+// order is never fetched in full, let alone decrypted. A fetch that gets no
+// data for FetchStall (its source went silent) fails as unavailable.
 func (p *Provider) fetch(ctx context.Context, c cid.Cid, check func(*bundle.Header) error) (string, *bundle.Header, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stalled := fmt.Errorf("no data for %v", p.cfg.FetchStall)
+	watchdog := time.AfterFunc(p.cfg.FetchStall, func() { cancel(stalled) })
+	defer watchdog.Stop()
 	rc, _, err := p.cfg.Bundles.Get(ctx, c, ipfs.GetOptions{MaxSize: p.cfg.MaxBundleSize})
 	if err != nil {
 		if errors.Is(err, ipfs.ErrTooLarge) {
 			return "", nil, fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err)
 		}
+		if context.Cause(ctx) == stalled {
+			err = stalled
+		}
 		return "", nil, unavailable("fetch bundle "+c.String(), err)
 	}
 	defer rc.Close()
+	rc = progressReader{rc, func() { watchdog.Reset(p.cfg.FetchStall) }}
 	f, err := os.CreateTemp(p.cfg.WorkDir, "bundle-*")
 	if err != nil {
 		return "", nil, err
@@ -225,6 +238,9 @@ func (p *Provider) fetch(ctx context.Context, c cid.Cid, check func(*bundle.Head
 		return fail(fmt.Errorf("bundle %s: %w", c, err))
 	}
 	if _, err := io.Copy(f, rc); err != nil {
+		if context.Cause(ctx) == stalled {
+			err = stalled
+		}
 		return fail(unavailable("fetch bundle "+c.String(), err))
 	}
 	if err := f.Close(); err != nil {
@@ -232,6 +248,20 @@ func (p *Provider) fetch(ctx context.Context, c cid.Cid, check func(*bundle.Head
 		return "", nil, err
 	}
 	return f.Name(), hdr, nil
+}
+
+// progressReader calls progress after every read that returned data.
+type progressReader struct {
+	io.ReadCloser
+	progress func()
+}
+
+func (r progressReader) Read(b []byte) (int, error) {
+	n, err := r.ReadCloser.Read(b)
+	if n > 0 {
+		r.progress()
+	}
+	return n, err
 }
 
 // readErr remembers the error of the reader it wraps, so that a network
@@ -440,6 +470,9 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	}
 	if p.unfunded(pd) {
 		return nil, fmt.Errorf("the pod is stopped: %s; deposit first: %w", p.message(pd), p2p.ErrInsufficientFunds)
+	}
+	if err := p.diskRoom(); err != nil {
+		return nil, err
 	}
 	co, err := p.checkChannel(ctx, ref.ChannelID)
 	if err != nil {

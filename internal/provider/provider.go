@@ -81,8 +81,15 @@ type Config struct {
 	RestoreWait time.Duration
 	// MaxBundleSize caps a bundle fetched from IPFS.
 	MaxBundleSize int64
+	// FetchStall fails a bundle fetch that gets no data for this long (30 s).
+	FetchStall time.Duration
 	// WorkDir holds decrypted images while they are imported.
 	WorkDir string
+	// DataDir is a directory on the data disk, where the disk guard keeps
+	// its reserve of DiskReserve bytes (disk.go); "" or a DiskReserve of 0
+	// turns the guard off.
+	DataDir     string
+	DiskReserve int64
 	// Region and Addrs are published in the registry.
 	Region string
 	// ClaimOnStop claims every pod's last receipt when Run stops.
@@ -128,6 +135,9 @@ func (c *Config) setDefaults() error {
 	if c.MaxBundleSize <= 0 {
 		c.MaxBundleSize = 4 << 30
 	}
+	if c.FetchStall <= 0 {
+		c.FetchStall = 30 * time.Second
+	}
 	for _, t := range c.Pricing {
 		// The final claim after an unlock request must fit in the dispute
 		// period with a cycle to spare.
@@ -151,6 +161,7 @@ type Provider struct {
 	domain payment.Domain
 	core   core.Identity
 	bill   *biller
+	disk   *diskGuard
 	server *p2p.Server
 	gw     *gateway.Gateway // nil without a gateway
 
@@ -238,6 +249,13 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		deploying: map[[32]byte]bool{},
 		metrics:   newMetrics(),
 		restored:  make(chan struct{}),
+		disk:      &diskGuard{dir: cfg.DataDir},
+	}
+	if cfg.DataDir != "" {
+		p.disk.reserve = cfg.DiskReserve
+	}
+	if err := p.disk.start(); err != nil {
+		p.log.Warn("data disk reserve", "err", err)
 	}
 	if recs, err := cfg.Store.ListPods(ctx); err == nil && len(recs) == 0 {
 		p.markRestored()
@@ -365,6 +383,7 @@ func (p *Provider) Run(ctx context.Context) error {
 	g.Go(func() error { return p.meter(ctx) })
 	g.Go(func() error { return every(ctx, p.cfg.BillingCycle, p.cycle) })
 	g.Go(func() error { return every(ctx, p.cfg.MeterInterval, p.guardCaps) })
+	g.Go(func() error { return every(ctx, p.cfg.MeterInterval, p.watchDisk) })
 	if p.gw != nil {
 		g.Go(func() error { return p.gw.Run(ctx) })
 	}

@@ -57,6 +57,9 @@ func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote,
 	if !q.Fits {
 		q.CapacityReason = fmt.Sprintf("requested %s, free %s", res, free)
 	}
+	if err := p.diskRoom(); err != nil {
+		q.Fits, q.CapacityReason = false, err.Error()
+	}
 	for _, t := range p.cfg.Pricing {
 		if req.Token != (common.Address{}) && req.Token != t.Token {
 			continue

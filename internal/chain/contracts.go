@@ -404,7 +404,24 @@ var ErrStateMismatch = errors.New("channel events do not match its state hash")
 
 // State rebuilds a channel's terms and last receipt from its ChannelCreated,
 // Claimed and PricingApplied events and checks them against the stored hash.
+// The storage and the events are two reads: a claim mined between them
+// makes them disagree, so a channel that moved meanwhile is read again.
 func (p *Payment) State(ctx context.Context, id [32]byte) (*ChannelState, error) {
+	var err error
+	for range 3 {
+		var st *ChannelState
+		if st, err = p.state(ctx, id); !errors.Is(err, errMoved) {
+			return st, err
+		}
+	}
+	return nil, err
+}
+
+// errMoved marks a mismatch of a channel whose storage changed while it was
+// read.
+var errMoved = errors.New("the channel changed while it was read")
+
+func (p *Payment) state(ctx context.Context, id [32]byte) (*ChannelState, error) {
 	ch, err := p.Channel(ctx, id)
 	if err != nil {
 		return nil, err
@@ -473,6 +490,13 @@ func (p *Payment) State(ctx context.Context, id [32]byte) (*ChannelState, error)
 		}
 	}
 	if ch.Status != StatusClosed && payment.StateHash(st.Terms, st.Last) != ch.StateHash {
+		again, err := p.Channel(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if again.StateHash != ch.StateHash {
+			return nil, fmt.Errorf("channel %x: %w (%w)", id, ErrStateMismatch, errMoved)
+		}
 		return nil, fmt.Errorf("channel %x: %w", id, ErrStateMismatch)
 	}
 	return st, nil

@@ -175,7 +175,8 @@ type Core struct {
 	mu      sync.Mutex
 	hello   *Hello
 	st      *state
-	path    string // the state file
+	path    string    // the state file
+	savedAt time.Time // the state's last save (saveRound)
 	started chan struct{}
 }
 
@@ -271,14 +272,18 @@ func lockDir(ctx context.Context, dir string) (*os.File, error) {
 	}
 }
 
-// Close releases the lock. The state is saved after every change.
+// Close saves the state and releases the lock.
 func (c *Core) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.files != nil {
 		c.files.Close()
 	}
-	return c.lock.Close()
+	var err error
+	if c.st != nil {
+		err = c.save()
+	}
+	return errors.Join(err, c.lock.Close())
 }
 
 // Identity is the core's public identity.
@@ -630,7 +635,7 @@ func (c *Core) Report(samples []Sample) error {
 			MemoryWorkingSetBytes: s.WorkingSet, EgressBytes: s.Egress, Reserved: res}, now, time.Duration(c.cfg.Metering.MaxGap))
 		ch.Running, ch.SampledAt = s.Running, now
 	}
-	return c.save()
+	return c.saveRound(now)
 }
 
 // CloseChannel forgets a channel whose pod is deleted (after its final

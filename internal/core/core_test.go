@@ -386,6 +386,69 @@ func TestCoreMetersCgroups(t *testing.T) {
 	}
 }
 
+// TestCoreKilledBetweenSaves: metering rounds are saved every half MaxGap,
+// not every second; a core killed between saves loses nothing of them: the
+// restarted core counts the kernel's counters' growth since the saved
+// reading and the reserved time since the saved round, and ends where a core
+// that never stopped would.
+func TestCoreKilledBetweenSaves(t *testing.T) {
+	f := newFixture(t, MeterCore)
+	a := f.deploy(1, 100)
+	cpu := uint64(1e9)
+	f.container(a, "web", cpu, 501, 32<<20)
+	f.net(501, 10<<10)
+	second := func() {
+		cpu += 5e8
+		f.container(a, "web", cpu, 501, 32<<20)
+		f.tick(time.Second)
+	}
+	for range 6 {
+		second() // the round 5 s after the deploy's save is saved
+	}
+	state, err := filepath.Glob(filepath.Join(f.dir, "core-state-*.sealed"))
+	if err != nil || len(state) != 1 {
+		t.Fatal(state, err)
+	}
+	saved, _ := os.ReadFile(state[0])
+	for range 2 {
+		second()
+	}
+	if b, _ := os.ReadFile(state[0]); !bytes.Equal(b, saved) {
+		t.Fatal("the state was written by a round within half MaxGap of the last save")
+	}
+	prev := f.usage(a).Usage
+	second()
+	last := f.usage(a).Usage
+	step, err := last.Sub(prev)
+	if err != nil || step[usage.CPUReserved] == 0 || step[usage.CPUUsed] != 500 {
+		t.Fatalf("a second of running: %v %v", step, err)
+	}
+	// Killed: nothing is saved on the way out.
+	f.core.mu.Lock()
+	f.core.st = nil
+	f.core.mu.Unlock()
+	f.stop()
+	if b, _ := os.ReadFile(state[0]); !bytes.Equal(b, saved) {
+		t.Fatal("a killed core wrote its state")
+	}
+	f.start()
+	second()
+	want := last
+	for i := range want {
+		want[i] += step[i]
+	}
+	if got := f.usage(a).Usage; got != want {
+		t.Fatalf("after a kill between saves: %v, want %v (as if it had not stopped)", got, want)
+	}
+	// Close saves: a restart loses nothing either.
+	second()
+	before := f.usage(a).Usage
+	f.restart()
+	if after := f.usage(a).Usage; after != before {
+		t.Fatalf("after a restart: %v, before %v", after, before)
+	}
+}
+
 // TestCoreFrozenAndParked: a pod frozen when idle (scale.idle freeze)
 // holds its memory, which is billed, and gets no CPU, which is not; tasks
 // created frozen ahead of a wake (a parked pod) are not a run until they

@@ -139,7 +139,7 @@ func (c *Core) round() {
 		ch.Containers, ch.Running, ch.Held, ch.SampledAt, ch.Adopt = seen, running, held, now, false
 	}
 	c.files.Sweep()
-	if err := c.save(); err != nil {
+	if err := c.saveRound(now); err != nil {
 		c.log.Error("metering round not saved", "err", err)
 	}
 }

@@ -167,6 +167,20 @@ func (c *Core) stateHeader() []byte {
 
 func (h *Hello) chainID() uint64 { return h.Domain.ChainID.Uint64() }
 
+// saveRound saves the state after a metering round if its last save is
+// half of MaxGap old (5 s by default); the caller holds mu. What a round
+// changes, a core killed before the next save recomputes: the kernel's (or
+// the reported) counters are cumulative, so their growth since the saved
+// reading is counted whole, and reserved time up to MaxGap since the saved
+// round is charged. Receipts, opens, commits, closes and Close are saved
+// before they return.
+func (c *Core) saveRound(now time.Time) error {
+	if d := now.Sub(c.savedAt); d >= 0 && d < time.Duration(c.cfg.Metering.MaxGap)/2 {
+		return nil
+	}
+	return c.save()
+}
+
 // save seals the state and replaces the file atomically (0600, synced); the
 // caller holds mu.
 func (c *Core) save() error {
@@ -204,5 +218,6 @@ func (c *Core) save() error {
 	if err != nil {
 		return fmt.Errorf("save signing core state: %w", err)
 	}
+	c.savedAt = c.now()
 	return nil
 }

@@ -135,6 +135,9 @@ func TestDocExamples(t *testing.T) {
 				"TPOD_CONFIG="+filepath.Join(dir, ".config", "tpod", "config.yaml"),
 				"TPOD_STATE_DIR="+filepath.Join(dir, "state"),
 				"TPOD_NETWORK=", "TPOD_CONTEXT=")
+			if gc := userGoCache(); gc != "" {
+				cmd.Env = append(cmd.Env, "GOCACHE="+gc)
+			}
 			// The script's own process group: a timeout ends the devnet
 			// it started in the background too.
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -215,4 +218,19 @@ func stripComment(l string) string {
 		return l[:i]
 	}
 	return l
+}
+
+// userGoCache is the Go build cache `go run` should use: the user's, not
+// the empty one under the XDG_CACHE_HOME that TestMain sets when there is
+// none (a cold cache would compile the example's packages again). "" keeps
+// the environment's.
+func userGoCache() string {
+	if os.Getenv("GOCACHE") != "" || !strings.HasPrefix(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.TempDir(), "tpod-cli-test")) {
+		return ""
+	}
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(h, ".cache", "go-build")
 }

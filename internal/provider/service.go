@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"strconv"
@@ -191,11 +192,11 @@ func (p *Provider) Logs(ctx context.Context, ref p2p.PodRef, opts p2p.LogOptions
 		return send(p2p.LogEntry{Container: container, Stream: "combined", Time: t, Line: line})
 	}
 	copyLogs := func(name string) error {
-		w := &lineWriter{tail: int(opts.TailLines), emit: func(l []byte) error { return lineSend(name, l) }}
-		err := p.cfg.Runtime.Logs(ctx, pd.rtID, name, runtime.LogOptions{Follow: opts.Follow, Timestamps: true}, w)
-		if ferr := w.flush(); err == nil {
-			err = ferr
+		logs := func(ctx context.Context, o runtime.LogOptions, w io.Writer) error {
+			o.Timestamps = true
+			return p.cfg.Runtime.Logs(ctx, pd.rtID, name, o, w)
 		}
+		err := copyLogLines(ctx, logs, opts.Follow, int(opts.TailLines), func(l []byte) error { return lineSend(name, l) })
 		if err != nil && ctx.Err() != nil {
 			return nil // the caller went away or the stream's time ran out
 		}
@@ -222,10 +223,40 @@ func (p *Provider) Logs(ctx context.Context, ref p2p.PodRef, opts p2p.LogOptions
 	return first
 }
 
+// copyLogLines sends a container's log line by line: its last tail lines
+// (all with tail ≤ 0), then, with follow, what is written next. Runtimes
+// have no tail of their own, so a followed tail reads the log twice: once
+// to its current end, keeping the last tail lines, which are sent at once;
+// then following, skipping as many lines as the first read saw (a log only
+// grows, but for a cut of an oversized containerd log or a new Kubernetes
+// replica in between, where lines may repeat or be skipped).
+func copyLogLines(ctx context.Context, logs func(context.Context, runtime.LogOptions, io.Writer) error, follow bool, tail int, emit func([]byte) error) error {
+	skip := 0
+	if follow && tail > 0 {
+		w := &lineWriter{tail: tail, emit: emit}
+		err := logs(ctx, runtime.LogOptions{}, w)
+		if ferr := w.complete(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return err
+		}
+		skip, tail = w.lines, 0
+	}
+	w := &lineWriter{tail: tail, skip: skip, emit: emit}
+	err := logs(ctx, runtime.LogOptions{Follow: follow}, w)
+	if ferr := w.flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
 // lineWriter splits a byte stream into lines. With tail > 0 it keeps only
 // the last tail lines and emits them at flush; otherwise it emits as it goes.
 type lineWriter struct {
 	tail    int
+	skip    int // lines to drop first (already sent)
+	lines   int // complete lines seen
 	emit    func([]byte) error
 	partial []byte
 	kept    [][]byte
@@ -256,6 +287,10 @@ func (w *lineWriter) Write(b []byte) (int, error) {
 }
 
 func (w *lineWriter) line(l []byte) error {
+	w.lines++
+	if w.lines <= w.skip {
+		return nil
+	}
 	if w.tail <= 0 {
 		return w.emit(l)
 	}
@@ -264,6 +299,13 @@ func (w *lineWriter) line(l []byte) error {
 		w.kept = w.kept[1:]
 	}
 	return nil
+}
+
+// complete sends the kept lines, leaving an unfinished last line out: the
+// follow that comes next reads it whole.
+func (w *lineWriter) complete() error {
+	w.partial = nil
+	return w.flush()
 }
 
 func (w *lineWriter) flush() error {

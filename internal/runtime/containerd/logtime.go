@@ -2,6 +2,7 @@ package containerd
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"sort"
@@ -12,11 +13,15 @@ import (
 )
 
 // The shim appends a container's raw output to its log file, without
-// times. To tell when a line was written, the metering round (1 Hz) notes
-// each log file's size with the time: a line ending at offset o was
-// written by the first mark whose size reaches o, and after the one
-// before it. Lines written before the first mark (before this runtime
-// watched the file) have no time.
+// times. To tell when a line was written, the runtime notes each log
+// file's size with the time, every logMarkInterval and at each task start
+// and UsageAll: a line ending at offset o was written by the first mark
+// whose size reaches o, and after the one before it. Lines written before
+// the first mark (before this runtime watched the file) have no time.
+
+// logMarkInterval is how often the sizes of the watched log files are
+// noted: a line's time is late by at most this.
+const logMarkInterval = time.Second
 
 // logMark is a log file's size at a time.
 type logMark struct {
@@ -41,12 +46,20 @@ func (m *logMarks) mark(path string, now time.Time) {
 	} else if !os.IsNotExist(err) {
 		return
 	}
+	m.add(path, size, now, true)
+}
+
+// add appends a mark of size at now to path's, a new file's only if create.
+func (m *logMarks) add(path string, size int64, now time.Time, create bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.files == nil {
 		m.files = map[string][]logMark{}
 	}
-	ms := m.files[path]
+	ms, known := m.files[path]
+	if !known && !create {
+		return
+	}
 	if n := len(ms); n > 0 && size < ms[n-1].size {
 		ms = nil // the file was cut (capLog): old offsets mean nothing now
 	}
@@ -58,6 +71,24 @@ func (m *logMarks) mark(path string, now time.Time) {
 		ms = ms[len(ms)-maxLogMarks:]
 	}
 	m.files[path] = ms
+}
+
+// markAll notes the size of every file it has marks for. A file forgotten
+// or removed meanwhile is left out, not marked again.
+func (m *logMarks) markAll(now time.Time) {
+	m.mu.Lock()
+	paths := make([]string, 0, len(m.files))
+	for p := range m.files {
+		paths = append(paths, p)
+	}
+	m.mu.Unlock()
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		m.add(p, fi.Size(), now, false)
+	}
 }
 
 // forget drops a file's marks (its pod is gone).
@@ -139,4 +170,20 @@ func (s *stampWriter) flush() error {
 	l := append(s.partial, '\n')
 	s.partial = nil
 	return s.line(l)
+}
+
+// markLogs notes the watched log files' sizes every logMarkInterval until
+// ctx ends (the metering that used to do it runs in the signing core).
+func (r *Runtime) markLogs(ctx context.Context) {
+	defer close(r.marksDone)
+	t := time.NewTicker(logMarkInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.logMarks.markAll(r.now())
+		}
+	}
 }

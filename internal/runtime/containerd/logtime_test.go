@@ -46,3 +46,33 @@ func TestLogTimes(t *testing.T) {
 		t.Fatal("the first mark after a cut times the bytes before it")
 	}
 }
+
+// markAll marks the files already watched, and neither a forgotten one nor
+// one removed from disk comes back.
+func TestLogMarkAll(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log"), filepath.Join(dir, "c.log")
+	var m logMarks
+	t0 := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	for _, p := range []string{a, b, c} {
+		m.mark(p, t0) // task start: not created yet, size 0
+		os.WriteFile(p, []byte("line\n"), 0o600)
+	}
+	m.forget(b)
+	os.Remove(c)
+	m.markAll(t0.Add(time.Second))
+	if at, ok := m.timeOf(a, 5); !ok || !at.Equal(t0.Add(time.Second)) {
+		t.Fatalf("a watched file's line: %v %v, want the tick's time", at, ok)
+	}
+	if _, known := m.files[b]; known {
+		t.Fatal("a forgotten file was marked again")
+	}
+	if ms := m.files[c]; len(ms) != 1 {
+		t.Fatalf("a removed file got marks %v", ms)
+	}
+	os.WriteFile(filepath.Join(dir, "d.log"), []byte("x\n"), 0o600)
+	m.markAll(t0.Add(2 * time.Second))
+	if len(m.files) != 2 {
+		t.Fatalf("files %v: a file never watched was added", m.files)
+	}
+}

@@ -104,6 +104,8 @@ type Runtime struct {
 	cgroups cgroupfs.Hierarchy
 	cancel  context.CancelFunc
 	done    chan struct{}
+	// marksDone is closed when markLogs returns.
+	marksDone chan struct{}
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
@@ -204,6 +206,8 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	wctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
 	go r.watchOOM(r.ctx(wctx))
+	r.marksDone = make(chan struct{})
+	go r.markLogs(wctx)
 	r.net.hold()
 	r.log.Info("pod runtime ready", "isolation", r.Isolation())
 	return r, nil
@@ -235,6 +239,7 @@ func (r *Runtime) Close() error {
 	}
 	r.cancel()
 	<-r.done
+	<-r.marksDone
 	r.usageMu.Lock()
 	r.usageFiles.Close()
 	r.usageMu.Unlock()

@@ -8,7 +8,7 @@ BIN      := bin
 TPOD     := $(BIN)/tpod
 export PATH := $(CURDIR)/$(BIN)/tools:$(PATH)
 
-.PHONY: all help build release guest-tpod reproduce reproduce-quick image image-lock deps test test-short demo contracts proto generate check-generated bench fuzz clean
+.PHONY: all help build release guest-tpod reproduce reproduce-quick image image-lock deps test test-short test-faults demo contracts proto generate check-generated bench fuzz clean
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test             the whole suite with real services (root)"
 	@echo "make test-short       go test -short ./... without root services"
 	@echo "make test-cluster     only the tests on the test Kubernetes cluster (root)"
+	@echo "make test-faults      the fault suite in full (root; make test runs its short version)"
 	@echo "make build            bin/tpod"
 	@echo "make release          the release in bin/release/dist: image, release policy, tpod embedding it (docs/attestation.md §7)"
 	@echo "make guest-tpod       the guest image's reproducible static bin/release/tpod (docs/image.md)"
@@ -77,6 +78,11 @@ test: deps
 # scripts/testenv-cluster.sh (make test runs them too).
 test-cluster: deps
 	bash scripts/test-cluster.sh
+
+# test-faults runs the fault suite of internal/faults in full
+# (docs/reliability.md); make test runs its short version.
+test-faults: deps
+	bash scripts/test-faults.sh
 
 # test-short skips tests that need root services (containerd, envtest).
 test-short:

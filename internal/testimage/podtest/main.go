@@ -44,7 +44,9 @@ func main() {
 	data := fs.String("data", "", "write: content")
 	require := fs.String("require", "", "write: a file that must exist")
 	code := fs.Int("code", 0, "exit: code")
+	after := fs.Duration("after", 0, "wait this long before acting (a pod that fails some time after its start)")
 	fs.Parse(args)
+	time.Sleep(*after)
 
 	switch mode {
 	case "serve":

@@ -8,7 +8,7 @@ BIN      := bin
 TPOD     := $(BIN)/tpod
 export PATH := $(CURDIR)/$(BIN)/tools:$(PATH)
 
-.PHONY: all help build release guest-tpod reproduce reproduce-quick image image-lock deps test test-short test-faults demo contracts proto generate check-generated bench fuzz clean
+.PHONY: all help build release guest-tpod reproduce reproduce-quick image image-lock deps test test-short test-faults soak demo contracts proto generate check-generated bench fuzz clean
 
 all: build
 
@@ -18,6 +18,7 @@ help:
 	@echo "make test-short       go test -short ./... without root services"
 	@echo "make test-cluster     only the tests on the test Kubernetes cluster (root)"
 	@echo "make test-faults      the fault suite in full (root; make test runs its short version)"
+	@echo "make soak             DURATION=30m: 5 publishers at random against one provider, then payments, leaks, RSS/fds (root)"
 	@echo "make build            bin/tpod"
 	@echo "make release          the release in bin/release/dist: image, release policy, tpod embedding it (docs/attestation.md §7)"
 	@echo "make guest-tpod       the guest image's reproducible static bin/release/tpod (docs/image.md)"
@@ -83,6 +84,12 @@ test-cluster: deps
 # (docs/reliability.md); make test runs its short version.
 test-faults: deps
 	bash scripts/test-faults.sh
+
+# soak runs the long random workload for DURATION (default 30m);
+# docs/reliability.md has its figures.
+DURATION ?= 30m
+soak: deps
+	bash scripts/soak.sh $(DURATION)
 
 # test-short skips tests that need root services (containerd, envtest).
 test-short:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -57,6 +58,9 @@ func newMetrics() *metrics {
 	m.diskFull = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "disk_full",
 		Help: "1 while the data disk is full: new orders are refused (an alert)."})
 	m.reg.MustRegister(m.earnings, m.meterLag, m.diskFree, m.diskFull)
+	// The daemon's own goroutines, memory and file descriptors (go_*,
+	// process_*): what a long run's leak check reads (docs/reliability.md).
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

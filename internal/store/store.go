@@ -86,6 +86,19 @@ var schema = []string{
 	// Metering moved to the signing core, which keeps it sealed
 	// (internal/core): rows the host could edit are gone.
 	`DROP TABLE meters;`,
+	// What happened to each pod (restarts, stops, wakes...), for its
+	// publisher: the last MaxPodEvents per channel (docs/publisher.md).
+	`CREATE TABLE pod_events (
+		channel_id TEXT NOT NULL,
+		seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+		time       INTEGER NOT NULL,
+		kind       TEXT NOT NULL,
+		container  TEXT NOT NULL DEFAULT '',
+		exit_code  INTEGER NOT NULL DEFAULT 0,
+		reason     TEXT NOT NULL DEFAULT '',
+		message    TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX pod_events_channel ON pod_events(channel_id, seq);`,
 }
 
 // Open opens (creating if needed) the database at path. The file is private
@@ -251,10 +264,18 @@ func (s *Store) ListPods(ctx context.Context) ([]Pod, error) {
 // DeletePod removes the record of the pod of channel id. Receipts stay: they
 // are the record of what was billed.
 func (s *Store) DeletePod(ctx context.Context, id [32]byte) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM pods WHERE channel_id = ?`, hexOf(id)); err != nil {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
 		return fmt.Errorf("delete pod: %w", err)
 	}
-	return nil
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pods WHERE channel_id = ?`, hexOf(id)); err != nil {
+		return fmt.Errorf("delete pod: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pod_events WHERE channel_id = ?`, hexOf(id)); err != nil {
+		return fmt.Errorf("delete pod events: %w", err)
+	}
+	return tx.Commit()
 }
 
 // Receipt is a usage receipt the enclave signed for a channel.

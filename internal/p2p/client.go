@@ -310,6 +310,31 @@ func (c *Client) Restart(ctx context.Context, p peer.ID, signer Signer, pod Pod,
 	return c.manage(ctx, p, signer, OpRestart, pod, &p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Restart{Restart: &p2ppb.RestartOp{Container: container}}}, c.timeout)
 }
 
+// Events returns pod's newest events at p, at most limit (0: the
+// provider's default), oldest first.
+func (c *Client) Events(ctx context.Context, p peer.ID, signer Signer, pod Pod, limit uint32) ([]PodEvent, error) {
+	sr, err := c.manageRequest(p, signer, OpEvents, pod, &p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Events{Events: &p2ppb.EventsOp{Limit: limit}}})
+	if err != nil {
+		return nil, err
+	}
+	var resp p2ppb.ManageResponse
+	if err := c.roundTrip(ctx, p, ManageID, c.timeout, sr, &resp); err != nil {
+		return nil, fmt.Errorf("events %x at %s: %w", pod.PodID, p, err)
+	}
+	if len(resp.GetEvents()) > MaxEvents {
+		return nil, fmt.Errorf("events %x at %s: %d events, more than %d: %w", pod.PodID, p, len(resp.GetEvents()), MaxEvents, ErrInvalid)
+	}
+	out := make([]PodEvent, 0, len(resp.GetEvents()))
+	for _, e := range resp.GetEvents() {
+		ev, err := eventFromPB(e)
+		if err != nil {
+			return nil, fmt.Errorf("events %x at %s: %w", pod.PodID, p, err)
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
 // Logs streams pod's log lines to fn until the provider says it is done, fn
 // returns an error (returned as is), or ctx ends (with opts.Follow, cancel
 // ctx to stop: Logs then returns nil). A ctx without deadline gets none here.

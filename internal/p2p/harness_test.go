@@ -67,6 +67,7 @@ type testProvider struct {
 	channels map[[32]byte]testChannel
 	pods     map[[32]byte]*PodStatus
 	logLines []LogEntry
+	events   []PodEvent
 	followed chan struct{} // closed when a following Logs call starts waiting
 	follow1  sync.Once
 	provCtx  chan context.Context
@@ -225,6 +226,19 @@ func (p *testProvider) Logs(ctx context.Context, pod PodRef, opts LogOptions, se
 	p.follow1.Do(func() { close(p.followed) })
 	<-ctx.Done()
 	return nil
+}
+
+func (p *testProvider) Events(_ context.Context, pod PodRef, limit int) ([]PodEvent, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, err := p.pod(pod.PodID); err != nil {
+		return nil, err
+	}
+	evs := p.events
+	if len(evs) > limit {
+		evs = evs[len(evs)-limit:]
+	}
+	return append([]PodEvent(nil), evs...), nil
 }
 
 func (p *testProvider) Update(_ context.Context, pod PodRef, bundleCID string) (*PodStatus, error) {

@@ -33,6 +33,7 @@ const (
 	OpUpdate    = "update"
 	OpDelete    = "delete"
 	OpRestart   = "restart"
+	OpEvents    = "events"
 )
 
 // Message limits. Requests are small; responses carry attestation evidence or
@@ -53,6 +54,13 @@ const (
 	// MinNonceLength and MaxNonceLength bound an attestation nonce.
 	MinNonceLength = 32
 	MaxNonceLength = 64
+	// MaxEvents caps the events of one events response; the oldest are
+	// left out first, also to keep the response under MaxResponseSize.
+	MaxEvents = 500
+	// MaxEventKind, MaxEventReason and MaxEventMessage cap an event's texts.
+	MaxEventKind    = 32
+	MaxEventReason  = 64
+	MaxEventMessage = 512
 )
 
 // Limits bound what a Server accepts. The zero value of a field means its

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -451,6 +452,7 @@ type manageOp struct {
 	logs      LogOptions
 	bundleCID string
 	container string
+	limit     int
 }
 
 func decodeManage(body []byte) (manageOp, error) {
@@ -490,6 +492,12 @@ func decodeManage(body []byte) (manageOp, error) {
 			return m, err
 		}
 		m.container = op.Restart.GetContainer()
+	case *p2ppb.ManageRequest_Events:
+		m.op = OpEvents
+		m.limit = MaxEvents
+		if l := op.Events.GetLimit(); l != 0 && l < MaxEvents {
+			m.limit = int(l)
+		}
 	default:
 		return m, errorf(CodeInvalid, "manage request names no operation")
 	}
@@ -523,6 +531,13 @@ func (s *Server) manage(x *exchange) error {
 	}
 	if m.op == OpLogs {
 		return s.logs(ctx, x, ref, m.logs)
+	}
+	if m.op == OpEvents {
+		evs, err := s.cfg.Service.Events(ctx, ref, m.limit)
+		if err != nil {
+			return x.writeError(err)
+		}
+		return x.write(eventsResponse(evs, m.limit))
 	}
 	var st *PodStatus
 	switch m.op {
@@ -590,4 +605,24 @@ func (s *Server) logs(ctx context.Context, x *exchange, ref PodRef, opts LogOpti
 		return nil
 	}
 	return x.write(&p2ppb.ManageResponse{Done: true})
+}
+
+// eventsResponse carries the newest events, at most limit, that fit in a
+// response (the oldest are left out first).
+func eventsResponse(evs []PodEvent, limit int) *p2ppb.ManageResponse {
+	if len(evs) > limit {
+		evs = evs[len(evs)-limit:]
+	}
+	resp := &p2ppb.ManageResponse{}
+	size := 0
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := eventToPB(evs[i])
+		// A repeated field costs its message plus a tag and a length.
+		if size += proto.Size(e) + 4; size > MaxResponseSize-1024 {
+			break
+		}
+		resp.Events = append(resp.Events, e)
+	}
+	slices.Reverse(resp.Events)
+	return resp
 }

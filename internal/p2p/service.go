@@ -38,6 +38,8 @@ type Service interface {
 	Delete(ctx context.Context, pod PodRef) (*PodStatus, error)
 	// Restart restarts one container of the pod, or all when container is "".
 	Restart(ctx context.Context, pod PodRef, container string) (*PodStatus, error)
+	// Events returns the pod's newest events, at most limit, oldest first.
+	Events(ctx context.Context, pod PodRef, limit int) ([]PodEvent, error)
 }
 
 // Channels answers who may act on a pod. The provider implements it from its

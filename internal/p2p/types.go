@@ -157,6 +157,17 @@ type LogEntry struct {
 	Line      []byte
 }
 
+// PodEvent is something that happened to a pod: a restart, a stop for low
+// funds, a wake... (docs/publisher.md lists the kinds).
+type PodEvent struct {
+	Time      time.Time
+	Kind      string
+	Container string
+	ExitCode  int32
+	Reason    string
+	Message   string
+}
+
 // --- conversions -----------------------------------------------------------
 
 func unixNano(t time.Time) int64 {
@@ -380,4 +391,24 @@ func logToPB(e LogEntry) *p2ppb.LogEntry {
 
 func logFromPB(e *p2ppb.LogEntry) LogEntry {
 	return LogEntry{Container: e.GetContainer(), Stream: e.GetStream(), Time: fromUnixNano(e.GetTime()), Line: e.GetLine()}
+}
+
+func eventToPB(e PodEvent) *p2ppb.PodEvent {
+	return &p2ppb.PodEvent{Time: unixNano(e.Time), Kind: truncateUTF8(e.Kind, MaxEventKind), Container: truncateUTF8(e.Container, MaxNameLength),
+		ExitCode: e.ExitCode, Reason: truncateUTF8(e.Reason, MaxEventReason), Message: truncateUTF8(e.Message, MaxEventMessage)}
+}
+
+func eventFromPB(e *p2ppb.PodEvent) (PodEvent, error) {
+	for _, f := range []struct {
+		s    string
+		max  int
+		what string
+	}{{e.GetKind(), MaxEventKind, "event kind"}, {e.GetContainer(), MaxNameLength, "event container"},
+		{e.GetReason(), MaxEventReason, "event reason"}, {e.GetMessage(), MaxEventMessage, "event message"}} {
+		if err := checkText(f.s, f.max, f.what); err != nil {
+			return PodEvent{}, err
+		}
+	}
+	return PodEvent{Time: fromUnixNano(e.GetTime()), Kind: e.GetKind(), Container: e.GetContainer(),
+		ExitCode: e.GetExitCode(), Reason: e.GetReason(), Message: e.GetMessage()}, nil
 }

@@ -257,6 +257,51 @@ func (x *RestartOp) GetContainer() string {
 	return ""
 }
 
+type EventsOp struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most this many of the newest events; 0: the provider's default (500).
+	Limit         uint32 `protobuf:"varint,1,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EventsOp) Reset() {
+	*x = EventsOp{}
+	mi := &file_p2p_manage_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EventsOp) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventsOp) ProtoMessage() {}
+
+func (x *EventsOp) ProtoReflect() protoreflect.Message {
+	mi := &file_p2p_manage_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EventsOp.ProtoReflect.Descriptor instead.
+func (*EventsOp) Descriptor() ([]byte, []int) {
+	return file_p2p_manage_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *EventsOp) GetLimit() uint32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
 // ManageRequest travels serialized in SignedRequest.body; Auth.op names the
 // member of op that is set.
 type ManageRequest struct {
@@ -270,6 +315,7 @@ type ManageRequest struct {
 	//	*ManageRequest_Update
 	//	*ManageRequest_Delete
 	//	*ManageRequest_Restart
+	//	*ManageRequest_Events
 	Op            isManageRequest_Op `protobuf_oneof:"op"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -277,7 +323,7 @@ type ManageRequest struct {
 
 func (x *ManageRequest) Reset() {
 	*x = ManageRequest{}
-	mi := &file_p2p_manage_proto_msgTypes[5]
+	mi := &file_p2p_manage_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -289,7 +335,7 @@ func (x *ManageRequest) String() string {
 func (*ManageRequest) ProtoMessage() {}
 
 func (x *ManageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_p2p_manage_proto_msgTypes[5]
+	mi := &file_p2p_manage_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -302,7 +348,7 @@ func (x *ManageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ManageRequest.ProtoReflect.Descriptor instead.
 func (*ManageRequest) Descriptor() ([]byte, []int) {
-	return file_p2p_manage_proto_rawDescGZIP(), []int{5}
+	return file_p2p_manage_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ManageRequest) GetChannelId() []byte {
@@ -371,6 +417,15 @@ func (x *ManageRequest) GetRestart() *RestartOp {
 	return nil
 }
 
+func (x *ManageRequest) GetEvents() *EventsOp {
+	if x != nil {
+		if x, ok := x.Op.(*ManageRequest_Events); ok {
+			return x.Events
+		}
+	}
+	return nil
+}
+
 type isManageRequest_Op interface {
 	isManageRequest_Op()
 }
@@ -395,6 +450,10 @@ type ManageRequest_Restart struct {
 	Restart *RestartOp `protobuf:"bytes,7,opt,name=restart,proto3,oneof"`
 }
 
+type ManageRequest_Events struct {
+	Events *EventsOp `protobuf:"bytes,8,opt,name=events,proto3,oneof"`
+}
+
 func (*ManageRequest_Status) isManageRequest_Op() {}
 
 func (*ManageRequest_Logs) isManageRequest_Op() {}
@@ -404,6 +463,8 @@ func (*ManageRequest_Update) isManageRequest_Op() {}
 func (*ManageRequest_Delete) isManageRequest_Op() {}
 
 func (*ManageRequest_Restart) isManageRequest_Op() {}
+
+func (*ManageRequest_Events) isManageRequest_Op() {}
 
 type LogEntry struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
@@ -420,7 +481,7 @@ type LogEntry struct {
 
 func (x *LogEntry) Reset() {
 	*x = LogEntry{}
-	mi := &file_p2p_manage_proto_msgTypes[6]
+	mi := &file_p2p_manage_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -432,7 +493,7 @@ func (x *LogEntry) String() string {
 func (*LogEntry) ProtoMessage() {}
 
 func (x *LogEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_p2p_manage_proto_msgTypes[6]
+	mi := &file_p2p_manage_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -445,7 +506,7 @@ func (x *LogEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogEntry.ProtoReflect.Descriptor instead.
 func (*LogEntry) Descriptor() ([]byte, []int) {
-	return file_p2p_manage_proto_rawDescGZIP(), []int{6}
+	return file_p2p_manage_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *LogEntry) GetContainer() string {
@@ -476,22 +537,117 @@ func (x *LogEntry) GetLine() []byte {
 	return nil
 }
 
-// ManageResponse: one for status, update, delete and restart; for logs, a
+// PodEvent is something that happened to a pod (docs/publisher.md).
+type PodEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unix nanoseconds.
+	Time int64 `protobuf:"varint,1,opt,name=time,proto3" json:"time,omitempty"`
+	// "restarted", "stopped-funds", "killed-funds", "resumed-funds",
+	// "scaled-to-zero", "woken", "wake-failed", "price-proposed",
+	// "price-accepted", "updated", "restored"; at most 32 bytes.
+	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The container concerned, if one; at most 253 bytes.
+	Container string `protobuf:"bytes,3,opt,name=container,proto3" json:"container,omitempty"`
+	// A container's exit code, when it exited.
+	ExitCode int32 `protobuf:"varint,4,opt,name=exit_code,json=exitCode,proto3" json:"exit_code,omitempty"`
+	// A short reason, e.g. "OOMKilled"; at most 64 bytes.
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Human-readable detail; at most 512 bytes.
+	Message       string `protobuf:"bytes,6,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PodEvent) Reset() {
+	*x = PodEvent{}
+	mi := &file_p2p_manage_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PodEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PodEvent) ProtoMessage() {}
+
+func (x *PodEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_p2p_manage_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PodEvent.ProtoReflect.Descriptor instead.
+func (*PodEvent) Descriptor() ([]byte, []int) {
+	return file_p2p_manage_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *PodEvent) GetTime() int64 {
+	if x != nil {
+		return x.Time
+	}
+	return 0
+}
+
+func (x *PodEvent) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *PodEvent) GetContainer() string {
+	if x != nil {
+		return x.Container
+	}
+	return ""
+}
+
+func (x *PodEvent) GetExitCode() int32 {
+	if x != nil {
+		return x.ExitCode
+	}
+	return 0
+}
+
+func (x *PodEvent) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *PodEvent) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+// ManageResponse: one for status, update, delete, restart and events; for logs, a
 // sequence of responses each carrying one entry, ended by one with done set
 // (or with error set).
 type ManageResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Error         *Error                 `protobuf:"bytes,1,opt,name=error,proto3" json:"error,omitempty"`
-	Status        *PodStatus             `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
-	Log           *LogEntry              `protobuf:"bytes,3,opt,name=log,proto3" json:"log,omitempty"`
-	Done          bool                   `protobuf:"varint,4,opt,name=done,proto3" json:"done,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Error  *Error                 `protobuf:"bytes,1,opt,name=error,proto3" json:"error,omitempty"`
+	Status *PodStatus             `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
+	Log    *LogEntry              `protobuf:"bytes,3,opt,name=log,proto3" json:"log,omitempty"`
+	Done   bool                   `protobuf:"varint,4,opt,name=done,proto3" json:"done,omitempty"`
+	// Events, oldest first, for an events request.
+	Events        []*PodEvent `protobuf:"bytes,5,rep,name=events,proto3" json:"events,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ManageResponse) Reset() {
 	*x = ManageResponse{}
-	mi := &file_p2p_manage_proto_msgTypes[7]
+	mi := &file_p2p_manage_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -503,7 +659,7 @@ func (x *ManageResponse) String() string {
 func (*ManageResponse) ProtoMessage() {}
 
 func (x *ManageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_p2p_manage_proto_msgTypes[7]
+	mi := &file_p2p_manage_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -516,7 +672,7 @@ func (x *ManageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ManageResponse.ProtoReflect.Descriptor instead.
 func (*ManageResponse) Descriptor() ([]byte, []int) {
-	return file_p2p_manage_proto_rawDescGZIP(), []int{7}
+	return file_p2p_manage_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ManageResponse) GetError() *Error {
@@ -547,6 +703,13 @@ func (x *ManageResponse) GetDone() bool {
 	return false
 }
 
+func (x *ManageResponse) GetEvents() []*PodEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
 var File_p2p_manage_proto protoreflect.FileDescriptor
 
 const file_p2p_manage_proto_rawDesc = "" +
@@ -566,7 +729,9 @@ const file_p2p_manage_proto_rawDesc = "" +
 	"\n" +
 	"\bDeleteOp\")\n" +
 	"\tRestartOp\x12\x1c\n" +
-	"\tcontainer\x18\x01 \x01(\tR\tcontainer\"\xbd\x02\n" +
+	"\tcontainer\x18\x01 \x01(\tR\tcontainer\" \n" +
+	"\bEventsOp\x12\x14\n" +
+	"\x05limit\x18\x01 \x01(\rR\x05limit\"\xee\x02\n" +
 	"\rManageRequest\x12\x1d\n" +
 	"\n" +
 	"channel_id\x18\x01 \x01(\fR\tchannelId\x12\x15\n" +
@@ -575,18 +740,27 @@ const file_p2p_manage_proto_rawDesc = "" +
 	"\x04logs\x18\x04 \x01(\v2\x13.tpod.p2p.v1.LogsOpH\x00R\x04logs\x12/\n" +
 	"\x06update\x18\x05 \x01(\v2\x15.tpod.p2p.v1.UpdateOpH\x00R\x06update\x12/\n" +
 	"\x06delete\x18\x06 \x01(\v2\x15.tpod.p2p.v1.DeleteOpH\x00R\x06delete\x122\n" +
-	"\arestart\x18\a \x01(\v2\x16.tpod.p2p.v1.RestartOpH\x00R\arestartB\x04\n" +
+	"\arestart\x18\a \x01(\v2\x16.tpod.p2p.v1.RestartOpH\x00R\arestart\x12/\n" +
+	"\x06events\x18\b \x01(\v2\x15.tpod.p2p.v1.EventsOpH\x00R\x06eventsB\x04\n" +
 	"\x02op\"h\n" +
 	"\bLogEntry\x12\x1c\n" +
 	"\tcontainer\x18\x01 \x01(\tR\tcontainer\x12\x16\n" +
 	"\x06stream\x18\x02 \x01(\tR\x06stream\x12\x12\n" +
 	"\x04time\x18\x03 \x01(\x03R\x04time\x12\x12\n" +
-	"\x04line\x18\x04 \x01(\fR\x04line\"\xa7\x01\n" +
+	"\x04line\x18\x04 \x01(\fR\x04line\"\x9f\x01\n" +
+	"\bPodEvent\x12\x12\n" +
+	"\x04time\x18\x01 \x01(\x03R\x04time\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1c\n" +
+	"\tcontainer\x18\x03 \x01(\tR\tcontainer\x12\x1b\n" +
+	"\texit_code\x18\x04 \x01(\x05R\bexitCode\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x18\n" +
+	"\amessage\x18\x06 \x01(\tR\amessage\"\xd6\x01\n" +
 	"\x0eManageResponse\x12(\n" +
 	"\x05error\x18\x01 \x01(\v2\x12.tpod.p2p.v1.ErrorR\x05error\x12.\n" +
 	"\x06status\x18\x02 \x01(\v2\x16.tpod.p2p.v1.PodStatusR\x06status\x12'\n" +
 	"\x03log\x18\x03 \x01(\v2\x15.tpod.p2p.v1.LogEntryR\x03log\x12\x12\n" +
-	"\x04done\x18\x04 \x01(\bR\x04doneB1Z/github.com/trustedpods/tpod/api/proto/p2p;p2ppbb\x06proto3"
+	"\x04done\x18\x04 \x01(\bR\x04done\x12-\n" +
+	"\x06events\x18\x05 \x03(\v2\x15.tpod.p2p.v1.PodEventR\x06eventsB1Z/github.com/trustedpods/tpod/api/proto/p2p;p2ppbb\x06proto3"
 
 var (
 	file_p2p_manage_proto_rawDescOnce sync.Once
@@ -600,33 +774,37 @@ func file_p2p_manage_proto_rawDescGZIP() []byte {
 	return file_p2p_manage_proto_rawDescData
 }
 
-var file_p2p_manage_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_p2p_manage_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_p2p_manage_proto_goTypes = []any{
 	(*StatusOp)(nil),       // 0: tpod.p2p.v1.StatusOp
 	(*LogsOp)(nil),         // 1: tpod.p2p.v1.LogsOp
 	(*UpdateOp)(nil),       // 2: tpod.p2p.v1.UpdateOp
 	(*DeleteOp)(nil),       // 3: tpod.p2p.v1.DeleteOp
 	(*RestartOp)(nil),      // 4: tpod.p2p.v1.RestartOp
-	(*ManageRequest)(nil),  // 5: tpod.p2p.v1.ManageRequest
-	(*LogEntry)(nil),       // 6: tpod.p2p.v1.LogEntry
-	(*ManageResponse)(nil), // 7: tpod.p2p.v1.ManageResponse
-	(*Error)(nil),          // 8: tpod.p2p.v1.Error
-	(*PodStatus)(nil),      // 9: tpod.p2p.v1.PodStatus
+	(*EventsOp)(nil),       // 5: tpod.p2p.v1.EventsOp
+	(*ManageRequest)(nil),  // 6: tpod.p2p.v1.ManageRequest
+	(*LogEntry)(nil),       // 7: tpod.p2p.v1.LogEntry
+	(*PodEvent)(nil),       // 8: tpod.p2p.v1.PodEvent
+	(*ManageResponse)(nil), // 9: tpod.p2p.v1.ManageResponse
+	(*Error)(nil),          // 10: tpod.p2p.v1.Error
+	(*PodStatus)(nil),      // 11: tpod.p2p.v1.PodStatus
 }
 var file_p2p_manage_proto_depIdxs = []int32{
-	0, // 0: tpod.p2p.v1.ManageRequest.status:type_name -> tpod.p2p.v1.StatusOp
-	1, // 1: tpod.p2p.v1.ManageRequest.logs:type_name -> tpod.p2p.v1.LogsOp
-	2, // 2: tpod.p2p.v1.ManageRequest.update:type_name -> tpod.p2p.v1.UpdateOp
-	3, // 3: tpod.p2p.v1.ManageRequest.delete:type_name -> tpod.p2p.v1.DeleteOp
-	4, // 4: tpod.p2p.v1.ManageRequest.restart:type_name -> tpod.p2p.v1.RestartOp
-	8, // 5: tpod.p2p.v1.ManageResponse.error:type_name -> tpod.p2p.v1.Error
-	9, // 6: tpod.p2p.v1.ManageResponse.status:type_name -> tpod.p2p.v1.PodStatus
-	6, // 7: tpod.p2p.v1.ManageResponse.log:type_name -> tpod.p2p.v1.LogEntry
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	0,  // 0: tpod.p2p.v1.ManageRequest.status:type_name -> tpod.p2p.v1.StatusOp
+	1,  // 1: tpod.p2p.v1.ManageRequest.logs:type_name -> tpod.p2p.v1.LogsOp
+	2,  // 2: tpod.p2p.v1.ManageRequest.update:type_name -> tpod.p2p.v1.UpdateOp
+	3,  // 3: tpod.p2p.v1.ManageRequest.delete:type_name -> tpod.p2p.v1.DeleteOp
+	4,  // 4: tpod.p2p.v1.ManageRequest.restart:type_name -> tpod.p2p.v1.RestartOp
+	5,  // 5: tpod.p2p.v1.ManageRequest.events:type_name -> tpod.p2p.v1.EventsOp
+	10, // 6: tpod.p2p.v1.ManageResponse.error:type_name -> tpod.p2p.v1.Error
+	11, // 7: tpod.p2p.v1.ManageResponse.status:type_name -> tpod.p2p.v1.PodStatus
+	7,  // 8: tpod.p2p.v1.ManageResponse.log:type_name -> tpod.p2p.v1.LogEntry
+	8,  // 9: tpod.p2p.v1.ManageResponse.events:type_name -> tpod.p2p.v1.PodEvent
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_p2p_manage_proto_init() }
@@ -635,12 +813,13 @@ func file_p2p_manage_proto_init() {
 		return
 	}
 	file_p2p_common_proto_init()
-	file_p2p_manage_proto_msgTypes[5].OneofWrappers = []any{
+	file_p2p_manage_proto_msgTypes[6].OneofWrappers = []any{
 		(*ManageRequest_Status)(nil),
 		(*ManageRequest_Logs)(nil),
 		(*ManageRequest_Update)(nil),
 		(*ManageRequest_Delete)(nil),
 		(*ManageRequest_Restart)(nil),
+		(*ManageRequest_Events)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -648,7 +827,7 @@ func file_p2p_manage_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_p2p_manage_proto_rawDesc), len(file_p2p_manage_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -11,6 +11,7 @@ import (
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/store"
 )
 
 // billAll signs and claims a receipt for every pod whose usage grew.
@@ -184,9 +185,11 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 	// Recorded first: a provider that dies during the stop must not start
 	// the pod again when it restores it.
 	p.persistState(ctx, pd)
+	p.event(pd, store.PodEvent{Kind: EventStoppedFunds, Message: why})
 	if err := p.cfg.Runtime.Stop(ctx, pd.rtID, p.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		p.log.Warn("stop pod", "pod", pd.rtID, "err", err)
 	}
+	p.noteKilled(ctx, pd)
 	p.metrics.fundStops.Inc()
 	// Bill what ran until the stop.
 	p.sample(ctx)
@@ -218,6 +221,7 @@ func (p *Provider) resume(ctx context.Context, pd *pod) {
 	p.mu.Unlock()
 	p.persistState(ctx, pd)
 	p.route(ctx, pd)
+	p.event(pd, store.PodEvent{Kind: EventResumedFunds})
 	p.log.Info("pod funded again and started", "pod", pd.rtID)
 }
 
@@ -226,4 +230,19 @@ func minBig(a, b *big.Int) *big.Int {
 		return a
 	}
 	return b
+}
+
+// noteKilled records which containers of a pod just stopped for funds
+// ignored SIGTERM for the grace period and were killed.
+func (p *Provider) noteKilled(ctx context.Context, pd *pod) {
+	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+	if err != nil {
+		return
+	}
+	for _, c := range st.Containers {
+		if c.State == runtime.ContainerExited && c.ExitCode == sigkillExit && !c.OOMKilled {
+			p.event(pd, store.PodEvent{Kind: EventKilledFunds, Container: c.Name, ExitCode: sigkillExit,
+				Message: fmt.Sprintf("still running %v after SIGTERM: killed", p.cfg.StopGrace)})
+		}
+	}
 }

@@ -509,6 +509,7 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 		p.mu.Unlock()
 		return nil, err
 	}
+	p.event(&next, store.PodEvent{Kind: EventUpdated, Message: "bundle " + bundleCID})
 	return p.status(ctx, &next), nil
 }
 
@@ -613,6 +614,7 @@ func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string
 	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 		return nil, runtimeErr("start pod", err)
 	}
+	p.event(pd, store.PodEvent{Kind: EventRestartRequested, Container: container})
 	return p.status(ctx, pd), nil
 }
 

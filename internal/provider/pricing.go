@@ -77,6 +77,8 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 		pd.repricing = &repricing{proposedAt: now}
 		p.mu.Unlock()
 		p.log.Info("pricing change proposed", "pod", pd.rtID, "notice", p.cfg.PricingNotice)
+		p.event(pd, store.PodEvent{Time: now, Kind: EventPriceProposed, Message: fmt.Sprintf("new prices (hash %x); accept before %s or the pod stops",
+			want[:8], now.Add(p.cfg.PricingNotice).UTC().Format(time.RFC3339))})
 		// The channel read above predates the proposal (which clears any
 		// earlier acceptance): look again next cycle.
 		return fmt.Sprintf("price change proposed (hash %x): accept it before %s or the pod stops", want[:8], now.Add(p.cfg.PricingNotice).UTC().Format(time.RFC3339)), ""
@@ -98,6 +100,7 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 		pd.rate = reservedRate(table.Prices, pd.res)
 		p.mu.Unlock()
 		p.persist(ctx, pd)
+		p.event(pd, store.PodEvent{Kind: EventPriceAccepted, Message: fmt.Sprintf("new prices (hash %x) apply from now", want[:8])})
 		return "", ""
 	}
 	if now.After(deadline) {

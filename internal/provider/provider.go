@@ -221,6 +221,11 @@ type pod struct {
 	// opened is set once the signing core was told about the channel in
 	// this run (with the chain's baseline).
 	opened bool
+	// restarts is each container's restart count at the last look
+	// (events.go); restartsUnknown: the pod was restored, so the counts
+	// before the first look are not news.
+	restarts        map[string]int
+	restartsUnknown bool
 }
 
 type scalePolicy struct {

@@ -18,7 +18,11 @@ func (p *Provider) reconcile(ctx context.Context) {
 		// A running pod needs nothing. It is looked at before the channel is
 		// marked busy: a Status on a cluster takes a while, and orders on the
 		// pod (a restart) must not be refused meanwhile.
-		if st, err := p.cfg.Runtime.Status(ctx, pd.rtID); err == nil && st.State == runtime.PodRunning && !p.failed(pd) {
+		st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
+		if err == nil {
+			p.noteRestarts(pd, st)
+		}
+		if err == nil && st.State == runtime.PodRunning && !p.failed(pd) {
 			continue
 		}
 		if p.begin(pd.channel) != nil {

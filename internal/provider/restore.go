@@ -22,6 +22,7 @@ import (
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/store"
 )
 
 // podRecord is the provider's part of a stored pod (store.Pod.Spec).
@@ -74,7 +75,8 @@ func (p *Provider) restore(ctx context.Context) error {
 			rate = new(big.Int)
 		}
 		pd := &pod{
-			channel: rec.ChannelID, id: rec.PodID, publisher: common.HexToAddress(rec.Publisher), token: r.Token,
+			restartsUnknown: true,
+			channel:         rec.ChannelID, id: rec.PodID, publisher: common.HexToAddress(rec.Publisher), token: r.Token,
 			bundleCID: rec.BundleCID, rtID: runtimeID(rec.ChannelID), res: r.Reservation, rate: rate,
 			scale: scalePolicy{toZero: r.ScaleToZero, idle: r.IdleTimeout}, expose: r.Expose,
 			state: p2p.PodRunning, unfunded: r.Unfunded, capped: r.Capped, issuedAt: r.IssuedAt, message: rec.Reason,
@@ -112,6 +114,9 @@ func (p *Provider) restore(ctx context.Context) error {
 			if err := p.redeploy(ctx, pd, false); err != nil {
 				p.setState(pd, p2p.PodFailed, "redeploy after restart failed: "+err.Error())
 				p.log.Error("restore: redeploy failed", "pod", pd.rtID, "err", err)
+				p.event(pd, store.PodEvent{Kind: EventRestored, Message: "the runtime had lost the pod; redeploy failed (retrying): " + err.Error()})
+			} else {
+				p.event(pd, store.PodEvent{Kind: EventRestored, Message: "the runtime had lost the pod: deployed again from its bundle"})
 			}
 			continue
 		case err != nil:
@@ -130,6 +135,10 @@ func (p *Provider) restore(ctx context.Context) error {
 		if r.Updating != "" {
 			p.undoUpdate(ctx, pd, r.Updating)
 		}
+		if err == nil {
+			p.noteRestarts(pd, st)
+		}
+		p.event(pd, store.PodEvent{Kind: EventRestored, Message: "provider restarted; pod " + pd.state.String()})
 		p.log.Info("restored pod", "pod", pd.rtID, "state", pd.state)
 	}
 	// Pods in the runtime the store does not know are left alone: they may

@@ -174,10 +174,17 @@ func (p *Provider) gatewayEvent(ev gateway.Event) {
 	case gateway.EventReady:
 		p.setState(pd, p2p.PodRunning, "")
 		p.metrics.wakes.Inc()
+		p.event(pd, store.PodEvent{Time: ev.At, Kind: EventWoken, Message: fmt.Sprintf("started by a request in %v", ev.Took.Round(time.Millisecond))})
 	case gateway.EventIdleStopped:
 		p.setState(pd, p2p.PodScaledToZero, "")
+		msg := fmt.Sprintf("idle for %v", pd.scale.idle)
+		if ev.Err != nil {
+			msg += fmt.Sprintf("; stop: %v", ev.Err)
+		}
+		p.event(pd, store.PodEvent{Time: ev.At, Kind: EventScaledToZero, Message: msg})
 	case gateway.EventStartFailed:
 		p.setState(pd, p2p.PodFailed, fmt.Sprintf("start on request failed: %v", ev.Err))
+		p.event(pd, store.PodEvent{Time: ev.At, Kind: EventWakeFailed, Message: fmt.Sprint(ev.Err)})
 	}
 }
 

@@ -106,8 +106,9 @@ func (p *Provider) status(ctx context.Context, pd *pod) *p2p.PodStatus {
 	if err != nil {
 		st.Warnings = append(st.Warnings, "runtime status unavailable: "+err.Error())
 	} else {
+		p.noteRestarts(pd, rs)
 		for _, c := range rs.Containers {
-			st.Containers = append(st.Containers, p2p.ContainerStatus{Name: c.Name, State: string(c.State), ExitCode: int32(c.ExitCode)})
+			st.Containers = append(st.Containers, p2p.ContainerStatus{Name: c.Name, State: string(c.State), Restarts: uint32(c.Restarts), ExitCode: int32(c.ExitCode)})
 		}
 		if st.State == p2p.PodRunning && (rs.State == runtime.PodStopped || rs.State == runtime.PodFrozen) {
 			st.State = p2p.PodStopped

@@ -573,6 +573,9 @@ func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
 		return err == nil && st.State == p2p.PodStopped
 	})
 	t.Logf("stopped %v after provisioning", time.Since(start).Round(time.Millisecond))
+	if evs := w.waitEvents(t, pod, 2*w.cycle, EventStoppedFunds); !strings.Contains(evs[len(evs)-1].Message, "funds") {
+		t.Fatalf("funds stop event %+v does not say why", evs[len(evs)-1])
+	}
 	st, _ = w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
 	if !strings.Contains(st.Message, "funds") {
 		t.Fatalf("stop message %q does not say why", st.Message)
@@ -603,6 +606,7 @@ func TestProviderStopsPodWhenFundsRunOut(t *testing.T) {
 		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
 		return err == nil && st.State == p2p.PodRunning
 	})
+	w.waitEvents(t, pod, w.cycle, EventStoppedFunds, EventResumedFunds)
 }
 
 func TestProviderRefusesBadOrders(t *testing.T) {
@@ -705,6 +709,8 @@ func TestProviderRestartAndPricingChange(t *testing.T) {
 		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
 		return err == nil && st.State == p2p.PodRunning && strings.Contains(strings.Join(st.Warnings, " "), "price change")
 	})
+	// The events survived both restarts of the provider.
+	w.waitEvents(t, pod, w.cycle, EventRestored, EventRestored, EventPriceProposed)
 	after, _ := w.store.LastClaimed(ctx, pod.ChannelID)
 	if after.Seq < before.Seq {
 		t.Fatalf("claims went back after the restart: %d < %d", after.Seq, before.Seq)
@@ -725,6 +731,7 @@ func TestProviderRestartAndPricingChange(t *testing.T) {
 		s, err := w.pay.State(ctx, pod.ChannelID)
 		return err == nil && samePrices(s.Terms.Prices, newPrices)
 	})
+	w.waitEvents(t, pod, w.cycle, EventPriceProposed, EventPriceAccepted)
 	s0, _ := w.pay.State(ctx, pod.ChannelID)
 	earned0, _ := w.pay.Channel(ctx, pod.ChannelID)
 	waitFor(t, 4*w.cycle, "a claim at the new prices", func() bool {
@@ -748,4 +755,25 @@ func TestProviderRestartAndPricingChange(t *testing.T) {
 		st, err := w.client.Status(ctx, w.provNode.ID(), w.publisher, pod)
 		return err == nil && st.State == p2p.PodStopped && strings.Contains(st.Message, "new prices")
 	})
+}
+
+// waitEvents waits until the pod's events, as its publisher reads them,
+// hold the kinds want in this order (others may come between).
+func (w *world) waitEvents(t *testing.T, pod p2p.Pod, within time.Duration, want ...string) []p2p.PodEvent {
+	t.Helper()
+	var evs []p2p.PodEvent
+	waitFor(t, within, fmt.Sprintf("pod events %v", want), func() bool {
+		var err error
+		if evs, err = w.client.Events(context.Background(), w.provNode.ID(), w.publisher, pod, 0); err != nil {
+			return false
+		}
+		i := 0
+		for _, e := range evs {
+			if i < len(want) && e.Kind == want[i] {
+				i++
+			}
+		}
+		return i == len(want)
+	})
+	return evs
 }

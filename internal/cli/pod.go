@@ -403,9 +403,12 @@ func newPodEventsCmd(g *globals) *cobra.Command {
 		Long: `Prints what happened to a deployment, oldest first: its channel's events on
 the chain (opened, deposits, each claim and what it paid, skipped claims,
 unlocks, withdrawals, closing, price proposals), its record's steps, and
-what its provider reports (container restarts, a pod stopped or scaled to
-zero). With -f it keeps printing new events until interrupted. With -o json
-each event is one JSON object per line.`,
+what its provider recorded (container restarts with their exit code, stops
+for low funds, scaling to zero and wakes, price proposals, updates, restores
+after a provider restart; the last 500). When the provider cannot be asked,
+a provider-unreachable event says so and the rest is still shown. With -f it
+keeps printing new events until interrupted. With -o json each event is one
+JSON object per line.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, closeFn, err := f.open(cmd, g, true)
@@ -422,9 +425,9 @@ each event is one JSON object per line.`,
 					return err
 				}
 				for _, e := range evs {
-					key := e.Kind + e.Tx + e.Message
-					if e.Source == "provider" {
-						key = e.Kind + e.Message // snapshots: once per distinct state
+					key := e.Source + e.Kind + e.Tx + e.Time.String() + e.Message
+					if e.Kind == "provider-unreachable" {
+						key = e.Kind + e.Message // said once while it lasts
 					}
 					if seen[key] {
 						continue

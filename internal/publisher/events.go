@@ -2,9 +2,11 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -22,8 +25,9 @@ type PodEvent struct {
 	// Source is "chain", "provider" or "record" (this machine's record).
 	Source string `json:"source"`
 	// Kind is the event's name: ChannelCreated, Claimed, ... for the
-	// chain; provisioned, restarted, stopped-low-funds, woken, ... for the
-	// provider.
+	// chain; restarted, stopped-funds, woken, ... for the provider
+	// (docs/publisher.md), and provider-unreachable when it could not be
+	// asked.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 	Tx      string `json:"tx,omitempty"`
@@ -51,39 +55,63 @@ func (p *Publisher) Events(ctx context.Context, id string) ([]PodEvent, error) {
 	for _, e := range evs {
 		out = append(out, chainEvent(e, tok))
 	}
-	if pe, err := p.providerEvents(ctx, rec); err == nil {
-		out = append(out, pe...)
-	}
+	out = append(out, p.providerEvents(ctx, rec, pod)...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
 }
 
-// providerEvents asks the provider what happened to the pod. Providers
-// that do not keep events answer with the pod's state only.
-func (p *Publisher) providerEvents(ctx context.Context, rec *Record) ([]PodEvent, error) {
+// providerEvents asks the provider what it recorded about the pod
+// (docs/publisher.md lists the kinds). When it cannot be asked, one event
+// says so, so that the chain and record events shown are not taken for all.
+func (p *Publisher) providerEvents(ctx context.Context, rec *Record, pod p2p.Pod) []PodEvent {
 	if rec.Step != StepProvisioned || p.cfg.Wallet == nil {
-		return nil, nil
+		return nil
 	}
-	st, err := p.Status(ctx, rec.ID)
-	if err != nil || st.Unreachable != "" {
-		return nil, err
+	s, err := p.dialRecord(ctx, rec)
+	var evs []p2p.PodEvent
+	if err == nil {
+		evs, err = s.client.Events(ctx, s.peer, p.cfg.Wallet, pod, 0)
+		s.Close()
 	}
-	var out []PodEvent
-	now := p.cfg.Now()
-	for _, c := range st.Containers {
-		if c.Restarts > 0 {
-			out = append(out, PodEvent{Time: now, Source: "provider", Kind: "restarts",
-				Message: fmt.Sprintf("container %s has restarted %d time(s) so far (now %s, last exit code %d)", c.Name, c.Restarts, c.State, c.ExitCode)})
+	if err != nil {
+		msg := "the provider did not answer: " + err.Error() + "; its events (restarts, stops, wakes) are missing, chain and record events are shown"
+		if errors.Is(err, p2p.ErrInvalid) {
+			msg = "the provider does not report events (an older version?): " + err.Error()
 		}
+		return []PodEvent{{Time: p.cfg.Now(), Source: "provider", Kind: "provider-unreachable", Message: msg}}
 	}
-	if st.State != "running" {
-		msg := "the pod is " + st.State
-		if st.Message != "" {
-			msg += ": " + st.Message
-		}
-		out = append(out, PodEvent{Time: now, Source: "provider", Kind: "state", Message: msg})
+	out := make([]PodEvent, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, providerEvent(e))
 	}
-	return out, nil
+	return out
+}
+
+// providerEvent words an event the provider recorded.
+func providerEvent(e p2p.PodEvent) PodEvent {
+	ev := PodEvent{Time: e.Time, Source: "provider", Kind: e.Kind, Fields: map[string]any{}}
+	var b strings.Builder
+	b.WriteString(e.Kind)
+	if e.Container != "" {
+		fmt.Fprintf(&b, " %s", e.Container)
+		ev.Fields["container"] = e.Container
+	}
+	if e.ExitCode != 0 {
+		fmt.Fprintf(&b, " (exit code %d)", e.ExitCode)
+		ev.Fields["exitCode"] = e.ExitCode
+	}
+	if e.Reason != "" {
+		fmt.Fprintf(&b, " [%s]", e.Reason)
+		ev.Fields["reason"] = e.Reason
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	ev.Message = b.String()
+	if len(ev.Fields) == 0 {
+		ev.Fields = nil
+	}
+	return ev
 }
 
 func chainEvent(e chain.ChannelEvent, tok amount.Token) PodEvent {

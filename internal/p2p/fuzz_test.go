@@ -268,6 +268,7 @@ func FuzzManageHandler(f *testing.F) {
 	f.Add(signedFrame(OpUpdate, pod, mr(&p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Update{Update: &p2ppb.UpdateOp{BundleCid: "bafkqaaa"}}})))
 	f.Add(signedFrame(OpDelete, pod, mr(&p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Delete{Delete: &p2ppb.DeleteOp{}}})))
 	f.Add(signedFrame(OpRestart, pod, mr(&p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Restart{Restart: &p2ppb.RestartOp{Container: "web"}}})))
+	f.Add(signedFrame(OpEvents, pod, mr(&p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Events{Events: &p2ppb.EventsOp{Limit: 3}}})))
 	f.Add(signedFrame(OpDelete, pod, mr(&p2ppb.ManageRequest{Op: &p2ppb.ManageRequest_Status{Status: &p2ppb.StatusOp{}}})))
 	f.Fuzz(func(t *testing.T, in []byte) { runHandler(t, ManageID, in) })
 }
@@ -281,6 +282,8 @@ func FuzzClientResponses(f *testing.F) {
 	f.Add(b)
 	b, _ = proto.Marshal(&p2ppb.ManageResponse{Status: statusToPB(&PodStatus{PodID: pid(1), Endpoints: []Endpoint{{Name: "a"}}})})
 	f.Add(b)
+	b, _ = proto.Marshal(eventsResponse([]PodEvent{{Time: time.Unix(1, 0), Kind: "restarted", Container: "web", ExitCode: 137, Reason: "OOMKilled"}}, MaxEvents))
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var qr p2ppb.QuoteResponse
 		if proto.Unmarshal(in, &qr) == nil {
@@ -293,6 +296,9 @@ func FuzzClientResponses(f *testing.F) {
 				_ = fromWire(e).Error()
 			}
 			_ = logFromPB(mr.GetLog())
+			for _, e := range mr.GetEvents() {
+				_, _ = eventFromPB(e)
+			}
 		}
 	})
 }

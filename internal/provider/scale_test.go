@@ -122,7 +122,7 @@ func testScaleToZero(t *testing.T, mode string) {
 	if s, _ := w.rt.Status(ctx, rtID); s.State != runtime.PodRunning {
 		t.Fatalf("woken pod: %s", s.State)
 	}
-	w.waitEvents(t, pod, 5*time.Second, EventScaledToZero, EventWoken)
+	w.waitEvents(t, pod, 10*time.Second, EventScaledToZero, EventWoken)
 	// An unknown host is not routed anywhere.
 	if code, _, _, _ := viaGateway(w, "nobody.pods.test"); code != http.StatusNotFound {
 		t.Fatalf("unknown host: %d, want 404", code)

@@ -426,7 +426,7 @@ JSON object per line.`,
 				}
 				for _, e := range evs {
 					key := e.Source + e.Kind + e.Tx + e.Time.String() + e.Message
-					if e.Kind == "provider-unreachable" {
+					if e.Kind == "provider-unreachable" || e.Kind == "provider-error" {
 						key = e.Kind + e.Message // said once while it lasts
 					}
 					if seen[key] {

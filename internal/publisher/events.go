@@ -26,8 +26,8 @@ type PodEvent struct {
 	Source string `json:"source"`
 	// Kind is the event's name: ChannelCreated, Claimed, ... for the
 	// chain; restarted, stopped-funds, woken, ... for the provider
-	// (docs/publisher.md), and provider-unreachable when it could not be
-	// asked.
+	// (docs/publisher.md); provider-unreachable or provider-error when it
+	// could not be asked or refused.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 	Tx      string `json:"tx,omitempty"`
@@ -74,11 +74,15 @@ func (p *Publisher) providerEvents(ctx context.Context, rec *Record, pod p2p.Pod
 		s.Close()
 	}
 	if err != nil {
-		msg := "the provider did not answer: " + err.Error() + "; its events (restarts, stops, wakes) are missing, chain and record events are shown"
-		if errors.Is(err, p2p.ErrInvalid) {
-			msg = "the provider does not report events (an older version?): " + err.Error()
+		// An answer with an error code came from the provider; anything else
+		// (no address, no connection, a broken stream) means it was not reached.
+		kind, msg := "provider-unreachable", "the provider did not answer: "+err.Error()
+		var pe *p2p.Error
+		if errors.As(err, &pe) {
+			kind, msg = "provider-error", "the provider refused the events request: "+err.Error()
 		}
-		return []PodEvent{{Time: p.cfg.Now(), Source: "provider", Kind: "provider-unreachable", Message: msg}}
+		return []PodEvent{{Time: p.cfg.Now(), Source: "provider", Kind: kind,
+			Message: msg + "; its events (restarts, stops, wakes) are missing, the chain's and the record's are shown"}}
 	}
 	out := make([]PodEvent, 0, len(evs))
 	for _, e := range evs {

@@ -115,8 +115,8 @@ var testPrices = [usage.Len]int64{1000, 100, 1, 0, 10, 0, 5}
 type netConfig struct {
 	// name makes the data directory, bridge and containerd namespace unique.
 	name string
-	// subnet is the pod network (docs/development.md: 172.30.240.0/24 –
-	// 172.30.247.0/24 are this package's).
+	// subnet is the pod network (docs/development.md: 172.30.250.0/24 is
+	// this package's; 172.30.240.0/24 is the test cluster's).
 	subnet        string
 	billingCycle  time.Duration
 	confirmations uint64
@@ -168,7 +168,7 @@ func newNet(t *testing.T, cfg netConfig) *network {
 		cfg.name = "faults"
 	}
 	if cfg.subnet == "" {
-		cfg.subnet = "172.30.240.0/24"
+		cfg.subnet = "172.30.250.0/24"
 	}
 	if cfg.billingCycle == 0 {
 		cfg.billingCycle = 2 * time.Second

@@ -89,6 +89,16 @@ func (h *Header) UnwrapKey(kx ecdh.KeyExchanger) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := headerKeys(h, dk); err != nil {
+		clear(dk)
+		return nil, err
+	}
+	return dk, nil
+}
+
+// headerKeys derives the keys of data key dk and checks the header's MAC
+// with them: a header that does not authenticate under dk is tampered.
+func headerKeys(h *Header, dk []byte) (*keys, error) {
 	k, err := deriveKeys(dk, h.CoreHash)
 	if err != nil {
 		return nil, err
@@ -98,10 +108,9 @@ func (h *Header) UnwrapKey(kx ecdh.KeyExchanger) ([]byte, error) {
 		return nil, err
 	}
 	if !hmac.Equal(mac[:], h.MAC[:]) {
-		clear(dk)
 		return nil, fmt.Errorf("header: %w", ErrTampered)
 	}
-	return dk, nil
+	return k, nil
 }
 
 // keys derives the header MAC key and blob keys from the data key.

@@ -3,7 +3,6 @@ package bundle
 import (
 	"bytes"
 	"crypto/ecdh"
-	"crypto/hmac"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,16 +116,9 @@ func NewReader(r io.Reader, kx ecdh.KeyExchanger, opts OpenOptions) (*Reader, er
 	if err != nil {
 		return nil, err
 	}
-	k, err := deriveKeys(dk, h.CoreHash)
+	k, err := headerKeys(h, dk)
 	if err != nil {
 		return nil, err
-	}
-	mac, err := k.mac(h.Raw)
-	if err != nil {
-		return nil, err
-	}
-	if !hmac.Equal(mac[:], h.MAC[:]) {
-		return nil, fmt.Errorf("header: %w", ErrTampered)
 	}
 	br := &Reader{r: r, header: h, keys: k, opts: opts}
 	for _, b := range h.Core.Blobs {

@@ -509,7 +509,13 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	var st *p2p.PodStatus
 	if err := p.step(rec.ID, "provision", "provider fetching the bundle and starting the pod", func() error {
 		pod := p2p.Pod{ChannelID: channelID, PodID: podID}
-		st, err = client.Provision(ctx, info.ID, w, pod, rec.BundleCID)
+		// A run killed while the provider worked on its provision leaves
+		// that provision running: wait for it, then the answer below is
+		// a conflict (handled) or the pod itself.
+		err = whileBusy(ctx, provisionBusyFor, func() (err error) {
+			st, err = client.Provision(ctx, info.ID, w, pod, rec.BundleCID)
+			return err
+		})
 		if errors.Is(err, p2p.ErrConflict) {
 			// A previous run's provision went through but its answer was
 			// lost: the provider runs the pod with that run's bundle.
@@ -528,6 +534,10 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	rec.LastError = ""
 	return p.cfg.State.Save(rec)
 }
+
+// provisionBusyFor is how long a provision waits for the provider to finish
+// a previous run's provision of the same pod (image pulls included).
+const provisionBusyFor = 5 * time.Minute
 
 func endpoints(st *p2p.PodStatus) []Endpoint {
 	var out []Endpoint

@@ -280,6 +280,25 @@ func (p *Publisher) Cancel(ctx context.Context, id string) (*Ended, error) {
 // it is busy with the pod.
 const busyRetryFor = 20 * time.Second
 
+// whileBusy calls fn until it returns something other than p2p.ErrBusy,
+// for at most limit: the provider answers busy while another operation on
+// the same pod (a wake, a restart, a killed client's provision) runs, and
+// that one ends on its own.
+func whileBusy(ctx context.Context, limit time.Duration, fn func() error) error {
+	start := time.Now()
+	for {
+		err := fn()
+		if !errors.Is(err, p2p.ErrBusy) || time.Since(start) > limit {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
 func (p *Publisher) end(ctx context.Context, id, step string, force bool) (*Ended, error) {
 	w, err := p.wallet()
 	if err != nil {
@@ -312,17 +331,10 @@ func (p *Publisher) end(ctx context.Context, id, step string, force bool) (*Ende
 			defer s.Close()
 			// A provider busy with the pod (a wake, a restart, a claim's
 			// stop) finishes within seconds: ask again meanwhile.
-			for start := time.Now(); ; {
-				_, err = s.client.Delete(ctx, s.peer, w, pod)
-				if !errors.Is(err, p2p.ErrBusy) || time.Since(start) > busyRetryFor {
-					break
-				}
-				select {
-				case <-ctx.Done():
-					return err
-				case <-time.After(500 * time.Millisecond):
-				}
-			}
+			err = whileBusy(ctx, busyRetryFor, func() error {
+				_, err := s.client.Delete(ctx, s.peer, w, pod)
+				return err
+			})
 			if errors.Is(err, p2p.ErrNotFound) {
 				return nil // gone already (stopped for lack of funds, or deleted)
 			}

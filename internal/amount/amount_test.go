@@ -2,6 +2,7 @@ package amount
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"path/filepath"
@@ -165,4 +166,33 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %s formats as %q which parses to %v, %v", s, v, Format(v, tok), back, err)
 		}
 	})
+}
+
+func TestUnitsJSON(t *testing.T) {
+	type doc struct {
+		A Units   `json:"a"`
+		B Units   `json:"b,omitzero"`
+		L []Units `json:"l"`
+	}
+	big1, _ := new(big.Int).SetString("340282366920938463463374607431768211455", 10)
+	d := doc{A: NewUnits(big1), L: []Units{NewUnits(big.NewInt(0)), NewUnits(big.NewInt(7))}}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"a":"340282366920938463463374607431768211455","l":["0","7"]}`; string(b) != want {
+		t.Fatalf("marshal: %s, want %s", b, want)
+	}
+	var back doc
+	if err := json.Unmarshal(b, &back); err != nil || back.A.Cmp(big1) != 0 || !back.B.IsZero() || back.L[1].Int64() != 7 {
+		t.Fatalf("unmarshal: %+v, %v", back, err)
+	}
+	if err := json.Unmarshal([]byte(`{"a":""}`), &back); err != nil || !back.A.IsZero() {
+		t.Fatalf("empty string: %+v, %v", back, err)
+	}
+	for _, in := range []string{`{"a":"-1"}`, `{"a":"1.5"}`, `{"a":"0x10"}`, `{"a":5}`} {
+		if err := json.Unmarshal([]byte(in), &back); err == nil {
+			t.Errorf("%s: no error", in)
+		}
+	}
 }

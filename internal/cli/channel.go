@@ -115,8 +115,8 @@ func resolveChannel(ctx context.Context, f *chainFlags, p *chain.Payment, arg st
 	}
 	if !strings.HasPrefix(strings.ToLower(arg), "0x") {
 		if rec, err := st.Load(arg); err == nil {
-			if b, err := hexDecode(rec.ChannelID); err == nil && len(b) == 32 {
-				return [32]byte(b), nil
+			if !rec.ChannelID.IsZero() {
+				return rec.ChannelID, nil
 			}
 		}
 	}
@@ -125,8 +125,8 @@ func resolveChannel(ctx context.Context, f *chainFlags, p *chain.Payment, arg st
 	}
 	if recs, _, err := st.List(); err == nil {
 		for _, r := range recs {
-			if b, err := hexDecode(r.ChannelID); err == nil && len(b) == 32 {
-				known = append(known, [32]byte(b))
+			if !r.ChannelID.IsZero() {
+				known = append(known, r.ChannelID)
 			}
 		}
 	}

@@ -275,8 +275,8 @@ while no channel exists) or cancel with 'tpod pod cancel ID'.`,
 				}
 				rec, err = p.Deploy(ctx, req)
 			}
-			if rec != nil && rec.Token != "" {
-				f.tokenInfo(ctx, p.Chain(), common.HexToAddress(rec.Token))
+			if rec != nil && rec.Token != (common.Address{}) {
+				f.tokenInfo(ctx, p.Chain(), rec.Token)
 			}
 			if err != nil {
 				return err
@@ -317,7 +317,7 @@ func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
 	fmt.Fprintf(w, "  enclave   %s\n", rec.EnclaveSigner)
 	printAttestation(w, rec)
 	fmt.Fprintf(w, "  channel   %s\n", rec.ChannelID)
-	fmt.Fprintf(w, "  funds     %s (at most %s, dispute period %s)\n", g.fmtAmount(rec.Funds), perHourOf(g, rec.MaxPerSecond), amount.Duration(time.Duration(rec.DisputePeriod)*time.Second))
+	fmt.Fprintf(w, "  funds     %s (at most %s, dispute period %s)\n", g.fmtAmount(rec.Funds), perHourOf(g, rec.MaxPerSecond.String()), amount.Duration(time.Duration(rec.DisputePeriod)*time.Second))
 	if rec.MaxPerSecondNote != "" {
 		fmt.Fprintf(w, "  max/s     %s\n", rec.MaxPerSecondNote)
 	}

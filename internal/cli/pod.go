@@ -53,7 +53,7 @@ that hold nothing). --local only reads the records.`,
 				fmt.Fprintf(errw, "warning: %s is not a readable record (%v); move it away or delete it\n", name, e)
 			}
 			var entries []publisher.Entry
-			tokenOf := func(string) amount.Token { return amount.Token{} }
+			tokenOf := func(common.Address) amount.Token { return amount.Token{} }
 			if local || len(recs) == 0 {
 				for _, r := range recs {
 					entries = append(entries, publisher.Entry{Record: r, State: r.Step})
@@ -68,7 +68,7 @@ that hold nothing). --local only reads the records.`,
 				}
 				defer closeFn()
 				entries = p.Reconcile(cmd.Context(), recs)
-				tokenOf = func(a string) amount.Token { return f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(a)) }
+				tokenOf = func(a common.Address) amount.Token { return f.tokenInfo(cmd.Context(), p.Chain(), a) }
 			}
 			w := cmd.OutOrStdout()
 			if g.json() {
@@ -92,7 +92,7 @@ that hold nothing). --local only reads the records.`,
 				if detail == "" && len(e.Endpoints) > 0 && e.Step == publisher.StepProvisioned {
 					detail = e.Endpoints[0].Address
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, e.State, e.Step, bal, shortAddr(e.Provider.Address),
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, e.State, e.Step, bal, shortAddr(e.Provider.Address.Hex()),
 					e.CreatedAt.Local().Format("2006-01-02 15:04"), detail)
 			}
 			return tw.Flush()
@@ -240,7 +240,7 @@ func newPodUpdateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(rec.Token))
+			f.tokenInfo(cmd.Context(), p.Chain(), rec.Token)
 			return printDeployment(g, cmd.OutOrStdout(), rec)
 		},
 	}
@@ -275,7 +275,7 @@ deployment that was deleted or cancelled already says where its money is.`,
 			if err != nil {
 				return err
 			}
-			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(out.Token))
+			f.tokenInfo(cmd.Context(), p.Chain(), out.Token)
 			return printEnded(g, cmd.OutOrStdout(), out)
 		},
 	}
@@ -304,7 +304,7 @@ cancelled here: its chain, and its channel, are gone.`,
 			if err != nil {
 				return err
 			}
-			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(out.Token))
+			f.tokenInfo(cmd.Context(), p.Chain(), out.Token)
 			return printEnded(g, cmd.OutOrStdout(), out)
 		},
 	}

@@ -186,7 +186,7 @@ func concurrentPublishers(t *testing.T, n int) crowdResult {
 	ports := map[string]string{}
 	direct := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	for _, d := range ds {
-		self := "tp-" + strings.TrimPrefix(d.rec.ChannelID, "0x")[:32]
+		self := "tp-" + d.rec.ChannelID.Digits()[:32]
 		tcp := endpoint(d.rec, "tcp")
 		if other, dup := ports[tcp]; dup {
 			t.Fatalf("publishers %s and %s got the same TCP endpoint %s", other, d.account, tcp)

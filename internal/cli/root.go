@@ -205,6 +205,11 @@ func (g *globals) fmtIn(v any, tok amount.Token) string {
 			return "-"
 		}
 		s = amount.FormatString(x, tok)
+	case amount.Units:
+		if x.IsZero() {
+			return "-"
+		}
+		s = amount.FormatString(x.String(), tok)
 	case interface{ String() string }:
 		s = amount.FormatString(x.String(), tok)
 	default:

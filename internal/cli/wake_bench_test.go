@@ -132,10 +132,10 @@ func measureWakes(t *testing.T, u *userDevnet, path string, n int) (took []time.
 	for i := -1; i < n; i++ {
 		waitScaledToZero(t, u, rec.ID)
 		if i == 0 {
-			held = idleMemory(rec.ChannelID)
+			held = idleMemory(rec.ChannelID.String())
 		}
 		time.Sleep(rand.N(300 * time.Millisecond))
-		thr0 := throttledTime(rec.ChannelID)
+		thr0 := throttledTime(rec.ChannelID.String())
 		start := time.Now()
 		resp, err := u.client.Get(url)
 		if err != nil {
@@ -149,7 +149,7 @@ func measureWakes(t *testing.T, u *userDevnet, path string, n int) (took []time.
 		}
 		if i >= 0 {
 			took = append(took, d)
-			throttled += throttledTime(rec.ChannelID) - thr0
+			throttled += throttledTime(rec.ChannelID.String()) - thr0
 		}
 	}
 	return took, held, throttled / time.Duration(n)

@@ -272,8 +272,8 @@ func (s *Server) entries(ctx context.Context) ([]Deployment, error) {
 	}
 	out := []Deployment{}
 	for _, e := range p.Reconcile(ctx, recs) {
-		d := Deployment{ID: e.ID, Name: e.Name, State: e.State, Step: e.Step, Detail: e.Detail, Provider: e.Provider.Address,
-			TEE: e.TEE, Channel: e.ChannelID, Created: e.CreatedAt}
+		d := Deployment{ID: e.ID, Name: e.Name, State: e.State, Step: e.Step, Detail: e.Detail, Provider: e.Provider.Address.Hex(),
+			TEE: e.TEE, Channel: e.ChannelID.String(), Created: e.CreatedAt}
 		if e.Step == publisher.StepProvisioned {
 			d.Endpoints = e.Endpoints
 		}

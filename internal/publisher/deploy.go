@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -129,15 +128,15 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 	h := pod.Hash()
 	rec := &Record{
 		ID: hex.EncodeToString(podID[:8]), Name: pod.Name, Step: StepNew, CreatedAt: time.Now().UTC(),
-		ChainID: p.cfg.Chain.ChainID().Uint64(), Payment: p.cfg.Payment.Address().Hex(),
-		Publisher: w.Address().Hex(),
-		Provider:  ProviderRef{Address: offer.Provider.Hex(), PeerID: offer.PeerID, Addrs: offer.Addrs, TEE: offer.TEE, Region: offer.Region},
+		ChainID: p.cfg.Chain.ChainID().Uint64(), Payment: p.cfg.Payment.Address(),
+		Publisher: w.Address(),
+		Provider:  ProviderRef{Address: offer.Provider, PeerID: offer.PeerID, Addrs: offer.Addrs, TEE: offer.TEE, Region: offer.Region},
 		Manifest:  absPath(req.Manifest), ManifestHash: hex.EncodeToString(h[:]),
 		Images: absPaths(req.Images), Secrets: absPaths(req.Secrets), Policy: absPath(req.Policy),
 		Insecure: req.InsecureSimulated, NoApprove: req.NoApprove,
 		Totals: Resources{CPUMilli: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
-		Token:  offer.Token.Hex(), DisputePeriod: uint64(req.DisputePeriod / time.Second),
-		PodID: hexutil.Encode(podID[:]),
+		Token:  offer.Token, DisputePeriod: uint64(req.DisputePeriod / time.Second),
+		PodID: podID,
 	}
 	if len(req.PeerAddrs) > 0 {
 		rec.Provider.Addrs, rec.Provider.Pinned = req.PeerAddrs, true
@@ -145,14 +144,14 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 		rec.Provider.Addrs = p.withHints(offer.Provider, offer.Addrs)
 	}
 	if p.cfg.Registry != nil {
-		rec.Registry = p.cfg.Registry.Address().Hex()
+		rec.Registry = p.cfg.Registry.Address()
 	}
 	rec.Genesis = p.Network(ctx).Genesis
 	if err := p.setAmounts(ctx, rec, req.Funds, req.MaxPerSecond); err != nil {
 		return nil, err
 	}
 	cid := payment.ChannelID(w.Address(), offer.Provider, podID)
-	rec.ChannelID = hexutil.Encode(cid[:])
+	rec.ChannelID = cid
 	if err := p.cfg.State.Save(rec); err != nil {
 		return nil, err
 	}
@@ -224,7 +223,7 @@ type ResumeRequest struct {
 
 // setAmounts resolves the funds and cap quantities in the record's token.
 func (p *Publisher) setAmounts(ctx context.Context, rec *Record, funds, maxPerSecond amount.Quantity) error {
-	tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+	tok := p.tokenInfo(ctx, rec.Token)
 	if !funds.IsZero() {
 		v, err := funds.Resolve(tok)
 		if err != nil {
@@ -233,14 +232,14 @@ func (p *Publisher) setAmounts(ctx context.Context, rec *Record, funds, maxPerSe
 		if v.Sign() == 0 {
 			return fmt.Errorf("funds %s: a channel needs a deposit: %w", funds, ErrInvalid)
 		}
-		rec.Funds = v.String()
+		rec.Funds = amount.NewUnits(v)
 	}
 	if !maxPerSecond.IsZero() {
 		v, err := maxPerSecond.Resolve(tok)
 		if err != nil {
 			return fmt.Errorf("max per second %v: %w", err, ErrInvalid)
 		}
-		rec.MaxPerSecond = v.String()
+		rec.MaxPerSecond = amount.NewUnits(v)
 	}
 	return nil
 }
@@ -281,7 +280,7 @@ func (p *Publisher) Resume(ctx context.Context, req ResumeRequest) (*Record, err
 	if !req.Funds.IsZero() || !req.MaxPerSecond.IsZero() {
 		var onChain bool
 		if err := p.patiently(ctx, rec.ID, "reading the channel", func() (err error) {
-			onChain, err = p.channelExists(ctx, mustParse32(rec.ChannelID))
+			onChain, err = p.channelExists(ctx, rec.ChannelID)
 			return err
 		}); err != nil {
 			return rec, err
@@ -300,7 +299,7 @@ func (p *Publisher) Resume(ctx context.Context, req ResumeRequest) (*Record, err
 			return rec, err
 		}
 	}
-	offer := &Offer{Provider: common.HexToAddress(rec.Provider.Address), Token: common.HexToAddress(rec.Token)}
+	offer := &Offer{Provider: rec.Provider.Address, Token: rec.Token}
 	// Fresh registry data for the prices, the peer and its addresses.
 	var offers []Offer
 	if err := p.patiently(ctx, rec.ID, "reading the provider's Registry entry", func() (err error) {
@@ -352,11 +351,6 @@ func (p *Publisher) retarget(ctx context.Context, rec *Record) error {
 	return p.cfg.State.Save(rec)
 }
 
-func mustParse32(s string) [32]byte {
-	v, _ := parse32(s)
-	return v
-}
-
 // DeployError is a failed deploy: the step that failed and what the
 // publisher can do about it.
 type DeployError struct {
@@ -390,28 +384,31 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	defer func() {
 		if err != nil {
 			rec.LastError = err.Error()
-			p.cfg.State.Save(rec)
+			if serr := p.cfg.State.Save(rec); serr != nil {
+				// The failure stands; the record on disk is one step behind,
+				// which a resume corrects from the chain.
+				err = errors.Join(err, fmt.Errorf("save the record: %w", serr))
+			}
 			locked := rec.Reached(StepChannel)
 			err = &DeployError{ID: rec.ID, Step: current, FundsLocked: locked, Uncertain: !locked && rec.Reached(StepApproved), Err: err}
 		}
 	}()
-	podID, _ := parse32(rec.PodID)
-	channelID, _ := parse32(rec.ChannelID)
-	providerAddr := common.HexToAddress(rec.Provider.Address)
 
 	// Does the channel exist already (a previous run created it even if we
 	// never saw the receipt)?
 	current = "reading the channel"
 	var onChain bool
 	if err := p.patiently(ctx, rec.ID, "reading the channel", func() (err error) {
-		onChain, err = p.channelExists(ctx, channelID)
+		onChain, err = p.channelExists(ctx, rec.ChannelID)
 		return err
 	}); err != nil {
 		return err
 	}
 	if onChain && !rec.Reached(StepChannel) {
 		rec.Step = StepChannel
-		p.cfg.State.Save(rec)
+		if err := p.cfg.State.Save(rec); err != nil {
+			return err
+		}
 	}
 
 	// The publisher's own IPFS node, connected straight to the provider,
@@ -447,16 +444,18 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	}); err != nil {
 		return err
 	}
-	if rec.EnclaveSigner != "" && rec.Reached(StepChannel) && !strings.EqualFold(rec.EnclaveSigner, att.Signer.Hex()) {
-		return fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner, att.Signer.Hex())
+	if rec.EnclaveSigner != (common.Address{}) && rec.Reached(StepChannel) && rec.EnclaveSigner != att.Signer {
+		return fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner.Hex(), att.Signer.Hex())
 	}
-	rec.EnclaveSigner, rec.X25519, rec.Measurement, rec.TEE = att.Signer.Hex(), hex.EncodeToString(att.X25519.Bytes()), att.Measurement, att.Kind
+	rec.EnclaveSigner, rec.X25519, rec.Measurement, rec.TEE = att.Signer, hex.EncodeToString(att.X25519.Bytes()), att.Measurement, att.Kind
 	rec.PolicyUsed, rec.ConfigSHA256, rec.Config = att.Policy, att.ConfigSHA256, att.Config
 	rec.TLSBinding = att.tlsBinding()
 	if !rec.Reached(StepAttested) {
 		rec.Step = StepAttested
 	}
-	p.cfg.State.Save(rec)
+	if err := p.cfg.State.Save(rec); err != nil {
+		return err
+	}
 
 	// Quote: the provider's prices must be those of its registry entry.
 	if !rec.Reached(StepQuoted) {
@@ -466,7 +465,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 		if err := p.step(rec.ID, "quote", "asking for a quote", func() error {
 			q, err = client.Quote(ctx, info.ID, p2p.QuoteRequest{
 				Resources: p2p.Resources{CPUMillis: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
-				Token:     common.HexToAddress(rec.Token),
+				Token:     rec.Token,
 			})
 			return err
 		}); err != nil {
@@ -476,7 +475,9 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 			return err
 		}
 		rec.Step = StepQuoted
-		p.cfg.State.Save(rec)
+		if err := p.cfg.State.Save(rec); err != nil {
+			return err
+		}
 	}
 
 	// Bundle: encrypted to the attested key, added to our node.
@@ -499,7 +500,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	// Pay: allowance and channel.
 	if !rec.Reached(StepChannel) {
 		current = "opening the payment channel"
-		if err := p.openChannel(ctx, rec, w, providerAddr, podID, channelID); err != nil {
+		if err := p.openChannel(ctx, rec, w); err != nil {
 			return err
 		}
 	}
@@ -508,7 +509,7 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	current = "provisioning the pod"
 	var st *p2p.PodStatus
 	if err := p.step(rec.ID, "provision", "provider fetching the bundle and starting the pod", func() error {
-		pod := p2p.Pod{ChannelID: channelID, PodID: podID}
+		pod := p2p.Pod{ChannelID: rec.ChannelID, PodID: rec.PodID}
 		// A run killed while the provider worked on its provision leaves
 		// that provision running: wait for it, then the answer below is
 		// a conflict (handled) or the pod itself.
@@ -568,7 +569,7 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 	if !q.Fits {
 		return fmt.Errorf("provider has no capacity for the pod: %s", q.CapacityReason)
 	}
-	token := common.HexToAddress(rec.Token)
+	token := rec.Token
 	var table *p2p.PriceQuote
 	for i := range q.Tables {
 		if q.Tables[i].Token == token {
@@ -585,9 +586,9 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 			}
 		}
 	}
-	rec.Prices = make([]string, usage.Len)
+	rec.Prices = make([]amount.Units, usage.Len)
 	for i, v := range table.Prices {
-		rec.Prices[i] = v.String()
+		rec.Prices[i] = amount.NewUnits(v)
 	}
 	min := table.MinDisputePeriod
 	if min < time.Minute {
@@ -599,24 +600,26 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 		return fmt.Errorf("dispute period %ds is shorter than the provider's minimum %s", rec.DisputePeriod, table.MinDisputePeriod)
 	}
 	_, hourly := Estimate(totals, table.Prices)
-	if rec.Funds == "" {
+	if rec.Funds.IsZero() {
 		f := new(big.Int).Set(hourly)
 		if table.MinDeposit != nil && f.Cmp(table.MinDeposit) < 0 {
 			f.Set(table.MinDeposit)
 		}
-		rec.Funds = f.String()
-	} else if funds, _ := new(big.Int).SetString(rec.Funds, 10); table.MinDeposit != nil && funds.Cmp(table.MinDeposit) < 0 {
+		rec.Funds = amount.NewUnits(f)
+	} else if funds := rec.Funds.Int; table.MinDeposit != nil && funds.Cmp(table.MinDeposit) < 0 {
 		tok := p.tokenInfo(context.Background(), token)
 		return fmt.Errorf("funds of %s are below the provider's minimum deposit of %s (%s of runway): resume with more, e.g. `tpod deploy --resume %s --funds %s`: %w",
 			amount.Format(funds, tok), amount.Format(table.MinDeposit, tok), amount.Duration(q.MinRunway), rec.ID, suggest(table.MinDeposit, tok), ErrFunds)
 	}
 	peak := PeakRate(pod, table.Prices)
 	tok := p.tokenInfo(context.Background(), token)
-	if rec.MaxPerSecond == "" {
-		rec.MaxPerSecond, rec.MaxPerSecondNote = DefaultMaxPerSecond(peak, table.Prices, tok)
+	if rec.MaxPerSecond.IsZero() {
+		var max *big.Int
+		max, rec.MaxPerSecondNote = DefaultMaxPerSecond(peak, table.Prices, tok)
+		rec.MaxPerSecond = amount.NewUnits(max)
 	} else {
-		max, ok := new(big.Int).SetString(rec.MaxPerSecond, 10)
-		if !ok || max.Cmp(peak.Total()) < 0 {
+		max := rec.MaxPerSecond.Int
+		if max.Cmp(peak.Total()) < 0 {
 			return fmt.Errorf("a cap of %s is below what the pod costs at its limits, %s (reserved %s, CPU time and memory used %s): the provider would serve part of it unpaid, so it refuses such a channel; give at least --max-per-second %s: %w",
 				amount.PerSecond(max, tok), amount.PerSecond(peak.Total(), tok), amount.PerSecond(peak.Reserved, tok), amount.PerSecond(peak.Used, tok), suggest(peak.Total(), tok), ErrInvalid)
 		}
@@ -628,26 +631,26 @@ func (p *Publisher) fixTerms(rec *Record, q *p2p.Quote, offer *Offer, att *Attes
 
 // openChannel checks balance and allowance, signs a permit (or approves) if
 // needed and creates the channel, saving the record after each transaction.
-func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Wallet, provider common.Address, podID, channelID [32]byte) error {
-	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
-	funds, ok := new(big.Int).SetString(rec.Funds, 10)
-	if !ok {
-		return fmt.Errorf("funds %q: %w", rec.Funds, ErrInvalid)
+func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Wallet) error {
+	token := chain.NewToken(p.cfg.Chain, rec.Token)
+	funds := rec.Funds.Int
+	if funds == nil {
+		return fmt.Errorf("deployment %s has no funds set: %w", rec.ID, ErrInvalid)
 	}
 	bal, err := token.BalanceOf(ctx, w.Address())
 	if err != nil {
 		return fmt.Errorf("token balance: %w", err)
 	}
 	if bal.Cmp(funds) < 0 {
-		tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
-		return fmt.Errorf("wallet %s holds %s of token %s, and the deposit needs %s: %w", w.Address().Hex(), amount.Format(bal, tok), rec.Token, amount.Format(funds, tok), ErrFunds)
+		tok := p.tokenInfo(ctx, rec.Token)
+		return fmt.Errorf("wallet %s holds %s of token %s, and the deposit needs %s: %w", w.Address().Hex(), amount.Format(bal, tok), rec.Token.Hex(), amount.Format(funds, tok), ErrFunds)
 	}
 	allow, err := token.Allowance(ctx, w.Address(), p.cfg.Payment.Address())
 	if err != nil {
 		return fmt.Errorf("token allowance: %w", err)
 	}
 	approve := func() error {
-		return p.step(rec.ID, "approve", "approving "+amount.Format(funds, p.tokenInfo(ctx, common.HexToAddress(rec.Token)))+" for the Payment contract", func() error {
+		return p.step(rec.ID, "approve", "approving "+amount.Format(funds, p.tokenInfo(ctx, rec.Token))+" for the Payment contract", func() error {
 			r, err := token.Approve(ctx, w, p.cfg.Payment.Address(), funds)
 			if err == nil {
 				rec.ApproveTx = r.TxHash.Hex()
@@ -660,7 +663,7 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 	var permit *chain.Permit
 	if allow.Cmp(funds) < 0 {
 		if rec.NoApprove {
-			tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+			tok := p.tokenInfo(ctx, rec.Token)
 			return fmt.Errorf("the allowance of Payment %s is %s, and the deposit needs %s (--no-approve given; approve with `tpod token approve`): %w", p.cfg.Payment.Address().Hex(), amount.Format(allow, tok), amount.Format(funds, tok), ErrFunds)
 		}
 		if permit, err = token.SignPermit(ctx, w, p.cfg.Payment.Address(), funds, chain.PermitValidity); err != nil && !errors.Is(err, chain.ErrNoPermit) {
@@ -682,12 +685,12 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 	}
 	return p.step(rec.ID, "channel", "creating the payment channel", func() error {
 		create := func() ([32]byte, *types.Receipt, error) {
-			return p.cfg.Payment.CreateChannel(ctx, w, provider, podID, common.HexToAddress(rec.Token), terms.Binding(), rec.DisputePeriod, funds)
+			return p.cfg.Payment.CreateChannel(ctx, w, rec.Provider.Address, rec.PodID, rec.Token, terms.Binding(), rec.DisputePeriod, funds)
 		}
 		var id [32]byte
 		var r *types.Receipt
 		if permit != nil {
-			id, r, err = p.cfg.Payment.CreateChannelWithPermit(ctx, w, provider, podID, common.HexToAddress(rec.Token), terms.Binding(), rec.DisputePeriod, funds, permit)
+			id, r, err = p.cfg.Payment.CreateChannelWithPermit(ctx, w, rec.Provider.Address, rec.PodID, rec.Token, terms.Binding(), rec.DisputePeriod, funds, permit)
 			if chain.PermitRefused(err) { // the token did not take it: approve instead
 				if err = approve(); err == nil {
 					id, r, err = create()
@@ -701,7 +704,7 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 			// answer: ask the chain, waiting for it to answer again.
 			var ok bool
 			cerr := p.patiently(context.WithoutCancel(ctx), rec.ID, "checking whether the channel was created", func() (err error) {
-				ok, err = p.channelExists(ctx, channelID)
+				ok, err = p.channelExists(ctx, rec.ChannelID)
 				return err
 			})
 			if cerr == nil && ok {
@@ -710,8 +713,8 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 			}
 			return fmt.Errorf("create channel: %w", err)
 		}
-		if id != channelID {
-			return fmt.Errorf("channel ID %x, expected %x", id, channelID)
+		if id != rec.ChannelID {
+			return fmt.Errorf("channel ID %x, expected %x", id, rec.ChannelID)
 		}
 		rec.ChannelTx = r.TxHash.Hex()
 		rec.Step = StepChannel
@@ -735,7 +738,7 @@ func PeakRate(pod *manifest.Pod, prices [usage.Len]*big.Int) payment.Peak {
 // of egress, so that everything the pod can do within its limits is paid
 // and egress has room; more egress pauses the pod until the cap catches
 // up. It returns the cap and a one-line explanation.
-func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int, tok amount.Token) (string, string) {
+func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int, tok amount.Token) (*big.Int, string) {
 	egress := new(big.Int)
 	if pe := prices[usage.NetworkEgress]; pe != nil {
 		egress.Mul(pe, big.NewInt(DefaultEgressKiB))
@@ -744,22 +747,21 @@ func DefaultMaxPerSecond(peak payment.Peak, prices [usage.Len]*big.Int, tok amou
 	if total.Sign() == 0 {
 		total.SetInt64(1) // the contract refuses a zero cap
 	}
-	return total.String(), fmt.Sprintf("%s = %s reserved + %s for CPU time and memory used at their limits + %s for 10 MiB/s of egress (more egress pauses the pod until paid; --max-per-second to change)",
+	return total, fmt.Sprintf("%s = %s reserved + %s for CPU time and memory used at their limits + %s for 10 MiB/s of egress (more egress pauses the pod until paid; --max-per-second to change)",
 		amount.PerHour(total, tok), amount.PerHour(peak.Reserved, tok), amount.PerHour(peak.Used, tok), amount.PerHour(egress, tok))
 }
 
 func recordTerms(rec *Record) (payment.Terms, error) {
-	t := payment.Terms{EnclaveSigner: common.HexToAddress(rec.EnclaveSigner)}
-	var ok bool
-	if t.MaxPerSecond, ok = new(big.Int).SetString(rec.MaxPerSecond, 10); !ok {
-		return t, fmt.Errorf("max per second %q: %w", rec.MaxPerSecond, ErrInvalid)
+	t := payment.Terms{EnclaveSigner: rec.EnclaveSigner}
+	if t.MaxPerSecond = rec.MaxPerSecond.Int; t.MaxPerSecond == nil {
+		return t, fmt.Errorf("record has no max per second: %w", ErrInvalid)
 	}
 	if len(rec.Prices) != usage.Len {
 		return t, fmt.Errorf("record has %d prices: %w", len(rec.Prices), ErrInvalid)
 	}
-	for i, s := range rec.Prices {
-		if t.Prices[i], ok = new(big.Int).SetString(s, 10); !ok {
-			return t, fmt.Errorf("price %q: %w", s, ErrInvalid)
+	for i, v := range rec.Prices {
+		if t.Prices[i] = v.Int; v.Int == nil {
+			return t, fmt.Errorf("record has no price of %s: %w", usage.Names[i], ErrInvalid)
 		}
 	}
 	return t, nil
@@ -929,10 +931,9 @@ func loadInputs(pod *manifest.Pod, images, secrets map[string]string) (map[strin
 // the deployment's channel (computable before the channel exists) and the
 // publisher, who signs it.
 func (p *Publisher) binding(rec *Record) *bundle.Binding {
-	podID, _ := parse32(rec.PodID)
 	return &bundle.Binding{
 		ChainID: p.cfg.Chain.ChainID().Uint64(), Payment: p.cfg.Payment.Address(),
-		Publisher: common.HexToAddress(rec.Publisher), Provider: common.HexToAddress(rec.Provider.Address), PodID: podID,
+		Publisher: rec.Publisher, Provider: rec.Provider.Address, PodID: common.Hash(rec.PodID),
 	}
 }
 
@@ -977,16 +978,6 @@ func (p *Publisher) byteProgress(id, step, verb string) func(done, total int64) 
 			p.cfg.Progress(Event{Deployment: id, Step: step, Message: fmt.Sprintf("%s %.1f of %.1f MiB", verb, float64(done)/(1<<20), float64(total)/(1<<20)), Bytes: done, Total: total})
 		}
 	}
-}
-
-func parse32(s string) ([32]byte, error) {
-	var out [32]byte
-	b, err := hexutil.Decode(s)
-	if err != nil || len(b) != 32 {
-		return out, fmt.Errorf("%q is not 32 bytes of hex: %w", s, ErrInvalid)
-	}
-	copy(out[:], b)
-	return out, nil
 }
 
 func absPath(p string) string {

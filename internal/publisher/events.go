@@ -43,7 +43,7 @@ func (p *Publisher) Events(ctx context.Context, id string) ([]PodEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+	tok := p.tokenInfo(ctx, rec.Token)
 	out := []PodEvent{{Time: rec.CreatedAt, Source: "record", Kind: "deploy-started", Message: fmt.Sprintf("deploy of %s started on this machine", rec.Name)}}
 	if !rec.ProvisionedAt.IsZero() {
 		out = append(out, PodEvent{Time: rec.ProvisionedAt, Source: "record", Kind: "provisioned", Message: "the provider started the pod"})

@@ -68,11 +68,7 @@ func (p *Publisher) Funds(ctx context.Context, id string) (*Funds, error) {
 }
 
 func (p *Publisher) funds(ctx context.Context, rec *Record) (*Funds, error) {
-	cid, err := parse32(rec.ChannelID)
-	if err != nil {
-		return nil, err
-	}
-	st, err := p.cfg.Payment.State(ctx, cid)
+	st, err := p.cfg.Payment.State(ctx, rec.ChannelID)
 	if err != nil {
 		return nil, fmt.Errorf("channel %s: %w", rec.ChannelID, err)
 	}
@@ -81,7 +77,7 @@ func (p *Publisher) funds(ctx context.Context, rec *Record) (*Funds, error) {
 		return nil, fmt.Errorf("deployment %s has no channel on-chain (step %s): %w", rec.ID, rec.Step, ErrNotFound)
 	}
 	f := &Funds{
-		Channel: rec.ChannelID, Status: chain.StatusName(ch.Status), Token: ch.Token.Hex(),
+		Channel: rec.ChannelID.String(), Status: chain.StatusName(ch.Status), Token: ch.Token.Hex(),
 		Balance: TokenAmount(ch.Balance), Deposited: TokenAmount(st.DepositsTotal), Spent: TokenAmount(st.ClaimedTotal),
 		UnlockAmount: TokenAmount(ch.UnlockAmount), UnlockAt: ch.UnlockAt, DisputePeriod: ch.DisputePeriod,
 		UnlockAll:      amt.IsSentinel(ch.UnlockAmount),
@@ -147,7 +143,7 @@ func (p *Publisher) TokenOf(ctx context.Context, id string) (common.Address, err
 	if err != nil {
 		return common.Address{}, err
 	}
-	return common.HexToAddress(rec.Token), nil
+	return rec.Token, nil
 }
 
 // unlockAt reads when the channel's pending unlock is due.
@@ -169,13 +165,13 @@ func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*T
 	if err != nil {
 		return nil, err
 	}
-	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
+	token := chain.NewToken(p.cfg.Chain, rec.Token)
 	bal, err := token.BalanceOf(ctx, w.Address())
 	if err != nil {
 		return nil, err
 	}
 	if bal.Cmp(amount) < 0 {
-		tok := p.tokenInfo(ctx, common.HexToAddress(rec.Token))
+		tok := p.tokenInfo(ctx, rec.Token)
 		return nil, fmt.Errorf("wallet %s holds %s, and the deposit needs %s: %w", w.Address().Hex(), amt.Format(bal, tok), amt.Format(amount, tok), ErrFunds)
 	}
 	allow, err := token.Allowance(ctx, w.Address(), p.cfg.Payment.Address())
@@ -183,7 +179,7 @@ func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*T
 		return nil, err
 	}
 	if allow.Cmp(amount) < 0 {
-		if err := p.step(rec.ID, "approve", "approving "+amt.Format(amount, p.tokenInfo(ctx, common.HexToAddress(rec.Token))), func() error {
+		if err := p.step(rec.ID, "approve", "approving "+amt.Format(amount, p.tokenInfo(ctx, rec.Token)), func() error {
 			_, err := token.Approve(ctx, w, p.cfg.Payment.Address(), amount)
 			return err
 		}); err != nil {
@@ -194,7 +190,7 @@ func (p *Publisher) Deposit(ctx context.Context, id string, amount *big.Int) (*T
 	if err != nil {
 		return nil, err
 	}
-	return &TxResult{Action: "deposit", ID: rec.ID, Channel: rec.ChannelID, Amount: amount.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+	return &TxResult{Action: "deposit", ID: rec.ID, Channel: rec.ChannelID.String(), Amount: amount.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
 }
 
 // Unlock requests amount back; the provider may still claim during the
@@ -212,7 +208,7 @@ func (p *Publisher) Unlock(ctx context.Context, id string, amt *big.Int) (*TxRes
 	if err != nil {
 		return nil, err
 	}
-	return &TxResult{Action: "unlock", ID: rec.ID, Channel: rec.ChannelID, Amount: amt.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64(), UnlockAt: p.unlockAt(ctx, cid)}, nil
+	return &TxResult{Action: "unlock", ID: rec.ID, Channel: rec.ChannelID.String(), Amount: amt.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64(), UnlockAt: p.unlockAt(ctx, cid)}, nil
 }
 
 // Withdraw pays out an unlock whose dispute period is over.
@@ -225,7 +221,7 @@ func (p *Publisher) Withdraw(ctx context.Context, id string) (*TxResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
+	token := chain.NewToken(p.cfg.Chain, rec.Token)
 	before, err := token.BalanceOf(ctx, w.Address())
 	if err != nil {
 		return nil, err
@@ -238,7 +234,7 @@ func (p *Publisher) Withdraw(ctx context.Context, id string) (*TxResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &TxResult{Action: "withdraw", ID: rec.ID, Channel: rec.ChannelID, Amount: new(big.Int).Sub(after, before).String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
+	return &TxResult{Action: "withdraw", ID: rec.ID, Channel: rec.ChannelID.String(), Amount: new(big.Int).Sub(after, before).String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64()}, nil
 }
 
 // Close unlocks the whole balance (the provider stops the pod when its
@@ -256,7 +252,7 @@ func (p *Publisher) Close(ctx context.Context, id string) (*TxResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TxResult{Action: "close", ID: rec.ID, Channel: rec.ChannelID, Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64(), UnlockAt: p.unlockAt(ctx, cid)}, nil
+	return &TxResult{Action: "close", ID: rec.ID, Channel: rec.ChannelID.String(), Tx: r.TxHash.Hex(), Block: r.BlockNumber.Uint64(), UnlockAt: p.unlockAt(ctx, cid)}, nil
 }
 
 // List returns the local deployment records (and files that are not).

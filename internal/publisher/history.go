@@ -81,7 +81,7 @@ func (p *Publisher) EstimateFee(ctx context.Context, id, action string, amt *big
 	var est *chain.FeeEstimate
 	switch action {
 	case "deposit":
-		token := chain.NewToken(p.cfg.Chain, common.HexToAddress(rec.Token))
+		token := chain.NewToken(p.cfg.Chain, rec.Token)
 		allow, err := token.Allowance(ctx, from, p.cfg.Payment.Address())
 		if err != nil {
 			return nil, err

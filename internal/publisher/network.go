@@ -72,8 +72,8 @@ func (p *Publisher) Stale(ctx context.Context, rec *Record) *StaleError {
 	switch {
 	case rec.ChainID != n.ChainID:
 		return &StaleError{ID: rec.ID, Reason: fmt.Sprintf("was made on chain %d, and this is chain %d", rec.ChainID, n.ChainID)}
-	case !strings.EqualFold(rec.Payment, n.Payment):
-		return &StaleError{ID: rec.ID, Reason: fmt.Sprintf("was made with the Payment contract %s, and this network's is %s", rec.Payment, n.Payment)}
+	case !strings.EqualFold(rec.Payment.Hex(), n.Payment):
+		return &StaleError{ID: rec.ID, Reason: fmt.Sprintf("was made with the Payment contract %s, and this network's is %s", rec.Payment.Hex(), n.Payment)}
 	case rec.Genesis != "" && n.Genesis != "" && !strings.EqualFold(rec.Genesis, n.Genesis):
 		return &StaleError{ID: rec.ID, Restarted: true, Reason: "was made on an earlier run of this chain (another genesis block: a devnet restarted without --datadir), where its channel stays"}
 	}
@@ -85,8 +85,8 @@ func (p *Publisher) checkRecord(ctx context.Context, rec *Record) error {
 	if st := p.Stale(ctx, rec); st != nil {
 		return st
 	}
-	if p.cfg.Wallet != nil && !strings.EqualFold(rec.Publisher, p.cfg.Wallet.Address().Hex()) {
-		return fmt.Errorf("deployment %s belongs to %s, not the signing wallet %s: %w", rec.ID, rec.Publisher, p.cfg.Wallet.Address().Hex(), ErrInvalid)
+	if p.cfg.Wallet != nil && rec.Publisher != p.cfg.Wallet.Address() {
+		return fmt.Errorf("deployment %s belongs to %s, not the signing wallet %s: %w", rec.ID, rec.Publisher.Hex(), p.cfg.Wallet.Address().Hex(), ErrInvalid)
 	}
 	return nil
 }

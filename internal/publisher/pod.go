@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
@@ -45,14 +43,7 @@ func (p *Publisher) pod(ctx context.Context, id string) (*Record, p2p.Pod, error
 	if err := p.checkRecord(ctx, rec); err != nil {
 		return rec, p2p.Pod{}, err
 	}
-	var pod p2p.Pod
-	if pod.ChannelID, err = parse32(rec.ChannelID); err != nil {
-		return nil, pod, err
-	}
-	if pod.PodID, err = parse32(rec.PodID); err != nil {
-		return nil, pod, err
-	}
-	return rec, pod, nil
+	return rec, p2p.Pod{ChannelID: rec.ChannelID, PodID: rec.PodID}, nil
 }
 
 // Status reports the pod at its provider (when reachable) and its funds.
@@ -211,7 +202,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	}); err != nil {
 		return rec, err
 	}
-	if att.Signer != common.HexToAddress(rec.EnclaveSigner) {
+	if att.Signer != rec.EnclaveSigner {
 		return rec, fmt.Errorf("the provider's enclave is now %s, the channel pinned %s: refusing to send the bundle", att.Signer.Hex(), rec.EnclaveSigner)
 	}
 	var cid string
@@ -367,11 +358,7 @@ func (p *Publisher) end(ctx context.Context, id, step string, force bool) (*Ende
 
 // channelOutcome reads where the channel's money is.
 func (p *Publisher) channelOutcome(ctx context.Context, rec *Record, out *Ended) error {
-	id, err := parse32(rec.ChannelID)
-	if err != nil {
-		return err
-	}
-	ch, err := p.cfg.Payment.Channel(ctx, id)
+	ch, err := p.cfg.Payment.Channel(ctx, rec.ChannelID)
 	if err != nil {
 		return fmt.Errorf("read channel: %w", err)
 	}

@@ -292,7 +292,7 @@ func (p *Publisher) currentAddrs(ctx context.Context, rec *Record) []string {
 	if p.cfg.Registry == nil || rec.Provider.Pinned {
 		return addrs
 	}
-	rp, err := p.cfg.Registry.Provider(ctx, common.HexToAddress(rec.Provider.Address))
+	rp, err := p.cfg.Registry.Provider(ctx, rec.Provider.Address)
 	if err != nil || rp.Info.PeerId != rec.Provider.PeerID {
 		return addrs
 	}

@@ -59,12 +59,7 @@ func (p *Publisher) reconcile(ctx context.Context, r *Record) Entry {
 		e.State, e.Detail = "stale", st.Reason
 		return e
 	}
-	id, err := parse32(r.ChannelID)
-	if err != nil {
-		e.State, e.Detail = "unknown", err.Error()
-		return e
-	}
-	ch, err := p.cfg.Payment.Channel(ctx, id)
+	ch, err := p.cfg.Payment.Channel(ctx, r.ChannelID)
 	if err != nil {
 		e.State, e.Detail = "unknown", "chain: "+err.Error()
 		return e
@@ -109,7 +104,7 @@ func (p *Publisher) reconcile(ctx context.Context, r *Record) Entry {
 		return e
 	}
 	defer s.Close()
-	pod := p2p.Pod{ChannelID: id, PodID: mustParse32(r.PodID)}
+	pod := p2p.Pod{ChannelID: r.ChannelID, PodID: r.PodID}
 	st, err := s.client.Status(cctx, s.peer, w, pod)
 	switch {
 	case errors.Is(err, p2p.ErrNotFound):
@@ -199,11 +194,7 @@ func (p *Publisher) prunable(ctx context.Context, r *Record, named bool) (bool, 
 		}
 		return false, st.Reason + ": its funds may be there; prune it with --force, or cancel it on that network"
 	}
-	id, err := parse32(r.ChannelID)
-	if err != nil {
-		return true, "unreadable channel ID"
-	}
-	ch, err := p.cfg.Payment.Channel(ctx, id)
+	ch, err := p.cfg.Payment.Channel(ctx, r.ChannelID)
 	if err != nil {
 		return false, "cannot read its channel: " + err.Error()
 	}

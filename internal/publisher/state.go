@@ -9,7 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/attest"
+	"github.com/trustedpods/tpod/internal/hex32"
 )
 
 // RecordVersion is the version of the deployment record format (docs/publisher.md).
@@ -35,11 +39,11 @@ func (r *Record) Reached(s string) bool { return stepOrder[r.Step] >= stepOrder[
 
 // ProviderRef is how a deployment reaches its provider.
 type ProviderRef struct {
-	Address string   `json:"address"`
-	PeerID  string   `json:"peerId"`
-	Addrs   []string `json:"addrs"`
-	TEE     string   `json:"tee"`
-	Region  string   `json:"region,omitempty"`
+	Address common.Address `json:"address"`
+	PeerID  string         `json:"peerId"`
+	Addrs   []string       `json:"addrs"`
+	TEE     string         `json:"tee"`
+	Region  string         `json:"region,omitempty"`
 	// Pinned is set when the addresses were given (--peer): they are used
 	// alone, the Registry's are not added.
 	Pinned bool `json:"pinned,omitempty"`
@@ -58,13 +62,13 @@ type Record struct {
 
 	// Network the deployment lives on: chain, its genesis block (absent in
 	// records before it was kept) and contracts.
-	ChainID  uint64 `json:"chainId"`
-	Genesis  string `json:"genesis,omitempty"`
-	Payment  string `json:"payment"`
-	Registry string `json:"registry,omitempty"`
+	ChainID  uint64         `json:"chainId"`
+	Genesis  string         `json:"genesis,omitempty"`
+	Payment  common.Address `json:"payment"`
+	Registry common.Address `json:"registry,omitzero"`
 
-	Publisher string      `json:"publisher"`
-	Provider  ProviderRef `json:"provider"`
+	Publisher common.Address `json:"publisher"`
+	Provider  ProviderRef    `json:"provider"`
 
 	// Inputs, kept so a resume rebuilds the same bundle (paths, never secret values).
 	Manifest     string            `json:"manifest"`
@@ -77,10 +81,10 @@ type Record struct {
 	Totals       Resources         `json:"resources"`
 
 	// Attestation.
-	EnclaveSigner string `json:"enclaveSigner,omitempty"`
-	X25519        string `json:"x25519,omitempty"`
-	Measurement   string `json:"measurement,omitempty"`
-	TEE           string `json:"tee,omitempty"`
+	EnclaveSigner common.Address `json:"enclaveSigner,omitzero"`
+	X25519        string         `json:"x25519,omitempty"`
+	Measurement   string         `json:"measurement,omitempty"`
+	TEE           string         `json:"tee,omitempty"`
 	// PolicyUsed names the policy the evidence was verified against (the
 	// release policy, a file, or the development default).
 	PolicyUsed string `json:"policyUsed,omitempty"`
@@ -96,19 +100,19 @@ type Record struct {
 	TLSBinding string `json:"tlsBinding,omitempty"`
 
 	// Terms.
-	Token        string   `json:"token"`
-	Prices       []string `json:"prices,omitempty"`
-	MaxPerSecond string   `json:"maxPerSecond,omitempty"`
+	Token        common.Address `json:"token"`
+	Prices       []amount.Units `json:"prices,omitempty"`
+	MaxPerSecond amount.Units   `json:"maxPerSecond,omitzero"`
 	// MaxPerSecondNote says how the cap was chosen (one line).
-	MaxPerSecondNote string `json:"maxPerSecondNote,omitempty"`
-	DisputePeriod    uint64 `json:"disputePeriod,omitempty"`
-	Funds            string `json:"funds,omitempty"`
+	MaxPerSecondNote string       `json:"maxPerSecondNote,omitempty"`
+	DisputePeriod    uint64       `json:"disputePeriod,omitempty"`
+	Funds            amount.Units `json:"funds,omitzero"`
 
-	PodID     string `json:"podId"`
-	ChannelID string `json:"channelId,omitempty"`
-	BundleCID string `json:"bundleCid,omitempty"`
-	ApproveTx string `json:"approveTx,omitempty"`
-	ChannelTx string `json:"channelTx,omitempty"`
+	PodID     hex32.Bytes `json:"podId"`
+	ChannelID hex32.Bytes `json:"channelId,omitzero"`
+	BundleCID string      `json:"bundleCid,omitempty"`
+	ApproveTx string      `json:"approveTx,omitempty"`
+	ChannelTx string      `json:"channelTx,omitempty"`
 
 	// ChannelClosed is set once delete or cancel found the channel on-chain
 	// and closed it (or found it closed): its rest is withdrawable after the
@@ -118,6 +122,27 @@ type Record struct {
 	Endpoints []Endpoint `json:"endpoints,omitempty"`
 	// ProvisionedAt is when the pod first ran.
 	ProvisionedAt time.Time `json:"provisionedAt,omitempty"`
+}
+
+// UnmarshalJSON reads a record. An empty string stands for an absent
+// field: records written before addresses, amounts and IDs had types kept
+// them as strings, and an empty one then meant "not set".
+func (r *Record) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		if string(v) == `""` {
+			delete(m, k)
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	type plain Record // without this method
+	return json.Unmarshal(b, (*plain)(r))
 }
 
 // Resources are the totals a manifest reserves.

@@ -96,7 +96,7 @@ func (p *Publisher) VerifyTLS(ctx context.Context, id string, opts TLSCheckOptio
 	}); err != nil {
 		return nil, err
 	}
-	if rec.EnclaveSigner != "" && att.Signer != common.HexToAddress(rec.EnclaveSigner) {
+	if rec.EnclaveSigner != (common.Address{}) && att.Signer != rec.EnclaveSigner {
 		return nil, fmt.Errorf("the provider's enclave is now %s, the deployment's channel pinned %s: not the pod's enclave", att.Signer.Hex(), rec.EnclaveSigner)
 	}
 	rec.TEE, rec.TLSBinding = att.Kind, att.tlsBinding()

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -89,13 +88,12 @@ func TestVerifyTLSFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &Record{ID: "00aa11bb22cc33dd", Name: "hello", Step: StepProvisioned,
-		ChainID: info.ChainID, Payment: info.Contracts.Payment.Hex(),
+		ChainID: info.ChainID, Payment: info.Contracts.Payment,
 		Provider:      ProviderRef{PeerID: h.ID().String(), Addrs: addrs, TEE: "simulated"},
-		EnclaveSigner: enc.Address().Hex(), TEE: "simulated", Insecure: true,
+		EnclaveSigner: enc.Address(), TEE: "simulated", Insecure: true,
 		// The key of the provider's previous boot: a recorded check fails.
 		TLSBinding: stale.Binding().String(),
-		PodID:      hexutil.Encode(make([]byte, 32)), ChannelID: hexutil.Encode(make([]byte, 32)),
-		Endpoints: []Endpoint{{Name: "hello.pods.test", Protocol: "https", Address: srv.URL}},
+		Endpoints:  []Endpoint{{Name: "hello.pods.test", Protocol: "https", Address: srv.URL}},
 	}
 	if err := state.Save(rec); err != nil {
 		t.Fatal(err)
@@ -132,7 +130,7 @@ func TestVerifyTLSFresh(t *testing.T) {
 	}
 
 	// Another enclave than the channel pinned: refused.
-	rec.Insecure, rec.EnclaveSigner = true, common.HexToAddress("0x01").Hex()
+	rec.Insecure, rec.EnclaveSigner = true, common.HexToAddress("0x01")
 	if err := state.Save(rec); err != nil {
 		t.Fatal(err)
 	}

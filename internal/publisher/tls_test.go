@@ -139,7 +139,7 @@ func TestCheckTLS(t *testing.T) {
 func TestRecordWithoutTLSBinding(t *testing.T) {
 	s := &State{Dir: t.TempDir()}
 	old := `{"version": 1, "id": "00aa11bb22cc33dd", "name": "a", "step": "provisioned", "tee": "simulated",
-	  "enclaveSigner": "0x0000000000000000000000000000000000000001", "token": "", "podId": "0x00"}`
+	  "enclaveSigner": "0x0000000000000000000000000000000000000001", "token": "", "podId": "0x0000000000000000000000000000000000000000000000000000000000000000"}`
 	if err := os.WriteFile(filepath.Join(s.Dir, "00aa11bb22cc33dd.json"), []byte(old), 0o600); err != nil {
 		t.Fatal(err)
 	}

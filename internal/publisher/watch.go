@@ -54,7 +54,7 @@ func (p *Publisher) Runways(ctx context.Context, ids []string) ([]Runway, error)
 	}
 	out := make([]Runway, 0, len(recs))
 	for _, r := range recs {
-		rw := Runway{ID: r.ID, Name: r.Name, Channel: r.ChannelID, Token: r.Token, RunwaySeconds: -1}
+		rw := Runway{ID: r.ID, Name: r.Name, Channel: r.ChannelID.String(), Token: r.Token.Hex(), RunwaySeconds: -1}
 		if st := p.Stale(ctx, r); st != nil {
 			rw.Problem = st.Error()
 		} else if !r.Reached(StepChannel) {

@@ -214,8 +214,11 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	}
 	var st *p2p.PodStatus
 	if err := p.step(rec.ID, "update", "provider fetching the new bundle and restarting the pod", func() error {
-		st, err = client.Update(ctx, info.ID, w, pod, cid)
-		return err
+		// A wake, a restart or a claim's stop holds the pod for a moment.
+		return whileBusy(ctx, busyRetryFor, func() (err error) {
+			st, err = client.Update(ctx, info.ID, w, pod, cid)
+			return err
+		})
 	}); err != nil {
 		return rec, err
 	}
@@ -267,8 +270,8 @@ func (p *Publisher) Cancel(ctx context.Context, id string) (*Ended, error) {
 	return p.end(ctx, id, StepCancelled, true)
 }
 
-// busyRetryFor is how long a delete asks again a provider that answers
-// it is busy with the pod.
+// busyRetryFor is how long a delete or an update asks again a provider
+// that answers it is busy with the pod.
 const busyRetryFor = 20 * time.Second
 
 // whileBusy calls fn until it returns something other than p2p.ErrBusy,

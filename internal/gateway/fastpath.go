@@ -486,7 +486,7 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 	bc.nc.SetWriteDeadline(now.Add(c.s.g.cfg.IdleTimeout))
 	bc.nc.SetReadDeadline(now.Add(clientCheck))
 	bc.lr.client = c.nc
-	if err := w.Flush(); err != nil {
+	if err := bc.flushAndWait(); err != nil {
 		return false, false, err
 	}
 

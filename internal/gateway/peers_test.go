@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,9 +51,13 @@ func proxyMain(addr string) int {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		return 1
 	}
-	go http.Serve(stat, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Its counters, and pprof (to profile it under a peer's load).
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "%d %d", g.fast.served.Load(), g.fast.handedOff.Load())
-	}))
+	})
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go http.Serve(stat, mux)
 	if err := g.Run(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		return 1

@@ -43,6 +43,45 @@ type h1Conn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	idleSince time.Time
+
+	// flushAndWait's state: the socket, and the callback given to its
+	// RawConn.Read (a method value made once, so that a request costs no
+	// allocation).
+	raw      syscall.RawConn
+	waitFn   func(uintptr) bool
+	flushed  bool
+	flushErr error
+}
+
+// flushAndWait sends the buffered request and waits until the pod's answer
+// can be read. A Read on a Go socket first tries the system call and waits
+// only if it finds nothing — which, right after a request went out, it
+// almost always does: one wasted read(2) per request. Here the wait is
+// armed (RawConn.Read resets the socket's readiness) before the request is
+// written, so the answer's arrival cannot be missed, and the read that
+// follows finds it. A failed wait (the read deadline, a close) is left to
+// that read to report.
+func (c *h1Conn) flushAndWait() error {
+	if c.raw == nil {
+		return c.bw.Flush()
+	}
+	c.flushed, c.flushErr = false, nil
+	c.raw.Read(c.waitFn)
+	if !c.flushed { // the wait could not be armed: the read will say why
+		return c.bw.Flush()
+	}
+	return c.flushErr
+}
+
+// flushThenWait is flushAndWait's callback: its first call writes the
+// request and asks to wait; the next (the socket is readable) ends the wait.
+func (c *h1Conn) flushThenWait(uintptr) bool {
+	if c.flushed {
+		return true
+	}
+	c.flushed = true
+	c.flushErr = c.bw.Flush()
+	return c.flushErr != nil
 }
 
 var errHeaderTooLarge = errors.New("response header too large")
@@ -160,7 +199,14 @@ func (t *h1Transport) dial(ctx context.Context, addr string) (*h1Conn, error) {
 		return nil, err
 	}
 	lr := &limitReader{r: nc, n: -1}
-	return &h1Conn{t: t, addr: addr, nc: nc, lr: lr, br: bufio.NewReaderSize(lr, 16<<10), bw: bufio.NewWriterSize(nc, 8<<10)}, nil
+	c := &h1Conn{t: t, addr: addr, nc: nc, lr: lr, br: bufio.NewReaderSize(lr, 16<<10), bw: bufio.NewWriterSize(nc, 8<<10)}
+	if sc, ok := nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			c.raw = raw
+			c.waitFn = c.flushThenWait
+		}
+	}
+	return c, nil
 }
 
 // get returns a pooled connection to addr, or nil.

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -110,6 +111,16 @@ type fastConn struct {
 	state   atomic.Int32
 	backend atomic.Pointer[h1Conn] // the pod connection in use, closed on a forced shutdown
 	xff     []byte                 // "X-Forwarded-For: ip\r\n" or nil
+
+	// The serving loop's state between calls of step (see serve).
+	raw       syscall.RawConn
+	fd        int
+	br        *bufio.Reader
+	bw        *bufio.Writer
+	h         reqHead
+	first     bool    // no request served yet
+	headTimer bool    // the read deadline is ReadHeaderTimeout's for this head
+	end       connEnd // set when step returns true
 }
 
 func (s *fastServer) serve() error {
@@ -180,17 +191,25 @@ func (s *fastServer) shutdown(done <-chan struct{}) {
 	}
 }
 
+// closeIdle closes idle connections (all: every connection). The closes
+// happen outside s.mu: closing a client connection waits until its serving
+// loop lets go of the socket (see serve), which may take until the pod
+// connection, closed first, fails.
 func (s *fastServer) closeIdle(all bool) {
+	var closing []*fastConn
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for c := range s.conns {
 		if c.state.CompareAndSwap(connIdle, connClosed) || all {
 			c.state.Store(connClosed)
-			c.nc.Close()
-			if b := c.backend.Load(); b != nil {
-				b.nc.Close()
-			}
+			closing = append(closing, c)
 		}
+	}
+	s.mu.Unlock()
+	for _, c := range closing {
+		if b := c.backend.Load(); b != nil {
+			b.nc.Close()
+		}
+		c.nc.Close()
 	}
 }
 
@@ -204,6 +223,16 @@ func (c *fastConn) remove() {
 	}
 }
 
+// serve runs the connection's loop (step) inside RawConn.Read on the
+// client's socket. A Read on a Go socket tries the system call before it
+// waits, and between keep-alive requests that read almost always finds
+// nothing: a wasted read(2) per request. Inside RawConn.Read the loop
+// reads the socket itself and, once a response is written, asks to wait
+// for readability instead; the wait was armed (the socket's readiness
+// reset) once, before the first read, so no byte the client sends later
+// can be missed. The loop holds the socket's read lock meanwhile, so
+// nothing in it may close the client connection (Close waits for that
+// lock): it returns, and serve ends the connection as c.end says.
 func (c *fastConn) serve() {
 	defer func() {
 		// As net/http does, a panic ends the connection, not the process.
@@ -216,97 +245,156 @@ func (c *fastConn) serve() {
 			c.remove()
 		}
 	}()
-	br := fastReaders.Get().(*bufio.Reader)
-	bw := fastWriters.Get().(*bufio.Writer)
-	br.Reset(c.nc)
-	bw.Reset(deadlineWriter{c})
+	c.br = fastReaders.Get().(*bufio.Reader)
+	c.bw = fastWriters.Get().(*bufio.Writer)
+	c.br.Reset(clientReader{c})
+	c.bw.Reset(deadlineWriter{c})
 	defer func() {
-		br.Reset(nil)
-		bw.Reset(nil)
-		fastReaders.Put(br)
-		fastWriters.Put(bw)
+		c.br.Reset(nil)
+		c.bw.Reset(nil)
+		fastReaders.Put(c.br)
+		fastWriters.Put(c.bw)
+		c.br, c.bw = nil, nil
 	}()
+	c.first, c.headTimer = true, true
+	c.nc.SetReadDeadline(time.Now().Add(c.s.g.cfg.ReadHeaderTimeout))
+	if sc, ok := c.nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			c.raw = raw
+		}
+	}
+	if c.raw != nil {
+		c.raw.Read(c.step) // an error (deadline, close) leaves c.end at endClose
+	} else {
+		for !c.step(^uintptr(0)) { // reads block: step never waits for nothing
+		}
+	}
+	switch c.end {
+	case endClose:
+		c.bw.Flush()
+		c.nc.Close()
+		c.remove()
+	case endGone:
+		c.remove()
+	case endHandoff:
+		// Not ours: net/http serves this request and the rest.
+		c.nc.SetDeadline(time.Time{})
+		pc := &prefixConn{Conn: c.nc}
+		if k := c.br.Buffered(); k > 0 {
+			b, _ := c.br.Peek(k)
+			pc.prefix = append([]byte(nil), b...)
+		}
+		c.remove()
+		c.s.handedOff.Add(1)
+		c.s.handoff.push(pc)
+	}
+}
+
+// connEnd is how serve ends a connection once step is done with it.
+type connEnd int
+
+const (
+	endClose   connEnd = iota // flush what is buffered, close
+	endGone                   // closed by a shutdown already
+	endHandoff                // to net/http, with the bytes read
+)
+
+// step serves the requests the client has sent: RawConn.Read's callback on
+// the client's socket (fd), called at once and again each time the socket
+// is readable. It returns false to wait for more bytes, true when the
+// connection is done (c.end says how).
+func (c *fastConn) step(fd uintptr) bool {
+	c.fd = int(fd)
+	c.end = endClose
 	g := c.s.g
-	var h reqHead
-	for first := true; ; first = false {
-		// Wait for the next request, then give its head a deadline.
-		if br.Buffered() == 0 {
-			if err := bw.Flush(); err != nil {
-				c.nc.Close()
-				c.remove()
-				return
-			}
-			if first {
-				c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
-			} else {
-				c.nc.SetReadDeadline(time.Now().Add(g.cfg.IdleTimeout))
-			}
-			if _, err := br.Peek(1); err != nil {
-				c.nc.Close()
-				c.remove()
-				return
-			}
-		}
-		if !first {
-			c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
-		}
+	br, bw := c.br, c.bw
+	for {
 		n, ok := readHead(br, g.cfg.MaxHeaderBytes)
+		if n == headWait {
+			// ReadHeaderTimeout runs from a head's first byte.
+			if br.Buffered() > 0 && !c.headTimer {
+				c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
+				c.headTimer = true
+			}
+			return false
+		}
 		if n < 0 { // read error or timeout within a head
-			bw.Flush()
-			c.nc.Close()
-			c.remove()
-			return
+			return true
 		}
 		if !c.state.CompareAndSwap(connIdle, connActive) {
-			c.remove() // closed by shutdown
-			return
+			c.end = endGone
+			return true
 		}
 		head, _ := br.Peek(n)
 		var p *pod
 		var hostport string
-		if ok && !c.s.off.Load() && parseRequestHead(head, &h) {
-			p, hostport = g.fastRoute(h.host)
+		if ok && !c.s.off.Load() && parseRequestHead(head, &c.h) {
+			p, hostport = g.fastRoute(c.h.host)
 		}
 		if p == nil {
-			// Not ours: net/http serves this request and the rest.
-			if bw.Flush() != nil {
-				c.nc.Close()
-				c.remove()
-				return
+			if bw.Flush() == nil {
+				c.end = endHandoff
 			}
-			c.nc.SetDeadline(time.Time{})
-			pc := &prefixConn{Conn: c.nc}
-			if k := br.Buffered(); k > 0 {
-				b, _ := br.Peek(k)
-				pc.prefix = append([]byte(nil), b...)
-			}
-			c.remove()
-			c.s.handedOff.Add(1)
-			c.s.handoff.push(pc)
-			return
+			return true
 		}
 		c.s.served.Add(1)
-		keep := c.forward(p, hostport, head, &h, bw)
+		keep := c.forward(p, hostport, head, &c.h, bw)
 		br.Discard(n)
-		if !keep || h.close || c.s.closing.Load() {
-			bw.Flush()
-			c.nc.Close()
-			c.remove()
-			return
+		if !keep || c.h.close || c.s.closing.Load() {
+			return true
 		}
 		c.state.Store(connIdle)
 		if c.s.closing.Load() && c.state.CompareAndSwap(connIdle, connClosed) {
-			bw.Flush()
-			c.nc.Close()
-			c.remove()
-			return
+			return true
+		}
+		c.first, c.headTimer = false, false
+		if br.Buffered() == 0 {
+			// Wait for the next request without reading first (see serve).
+			if bw.Flush() != nil {
+				return true
+			}
+			c.nc.SetReadDeadline(time.Now().Add(g.cfg.IdleTimeout))
+			return false
 		}
 	}
 }
 
+// errWait is clientReader's "nothing to read yet".
+var errWait = errors.New("would block")
+
+// clientReader reads the client's socket inside step: with the system call
+// itself, since step holds the socket's read lock; a read that finds
+// nothing returns errWait. Without a RawConn it is the connection's Read.
+type clientReader struct{ c *fastConn }
+
+func (r clientReader) Read(p []byte) (int, error) {
+	if r.c.raw == nil {
+		return r.c.nc.Read(p)
+	}
+	for {
+		n, err := syscall.Read(r.c.fd, p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return 0, errWait
+		case err != nil:
+			return 0, err
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// headWait is readHead's "the head is not complete and the socket has
+// nothing more yet".
+const headWait = -2
+
 // readHead waits until br holds a whole request head and returns its
 // length; ok is false if the head is not for the fast path (too large,
-// bare LF). n < 0: the connection failed.
+// bare LF). n < 0: the connection failed, or (headWait) br's reader has
+// nothing more yet.
 func readHead(br *bufio.Reader, limit int) (n int, ok bool) {
 	limit = min(limit, br.Size())
 	scanned := 0 // a head trickling in is scanned once, not once per read
@@ -328,6 +416,9 @@ func readHead(br *bufio.Reader, limit int) (n int, ok bool) {
 		if _, err := br.Peek(len(b) + 1); err != nil {
 			if b, _ := br.Peek(br.Buffered()); len(b) > 0 && headEnd(b) != 0 {
 				continue
+			}
+			if err == errWait {
+				return headWait, false
 			}
 			return -1, false
 		}
@@ -486,6 +577,11 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 	bc.nc.SetWriteDeadline(now.Add(c.s.g.cfg.IdleTimeout))
 	bc.nc.SetReadDeadline(now.Add(clientCheck))
 	bc.lr.client = c.nc
+	if cw.Buffered() > 0 { // a pipelined request's response: not held back while the pod works
+		if cw.Flush() != nil {
+			return false, false, errClientGone
+		}
+	}
 	if err := bc.flushAndWait(); err != nil {
 		return false, false, err
 	}

@@ -118,9 +118,24 @@ type fastConn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	h         reqHead
-	first     bool    // no request served yet
-	headTimer bool    // the read deadline is ReadHeaderTimeout's for this head
-	end       connEnd // set when step returns true
+	first     bool      // no request served yet
+	headTimer bool      // the read deadline is ReadHeaderTimeout's for this head
+	end       connEnd   // set when step returns true
+	idleSet   time.Time // when the IdleTimeout read deadline was set (zero: another one is)
+	writeSet  time.Time // when the write deadline was set
+}
+
+// stale reports whether a deadline d after now should be set, given that
+// the same one was set at *set, and if so records now in *set. Setting a
+// deadline updates a runtime timer — several per request otherwise — so
+// one that would move by less than a sixteenth of its timeout (at most a
+// second) is left where it is: it then falls due up to that much early.
+func stale(set *time.Time, now time.Time, d time.Duration) bool {
+	if !set.IsZero() && now.Sub(*set) < min(d/16, time.Second) {
+		return false
+	}
+	*set = now
+	return true
 }
 
 func (s *fastServer) serve() error {
@@ -314,7 +329,7 @@ func (c *fastConn) step(fd uintptr) bool {
 			// ReadHeaderTimeout runs from a head's first byte.
 			if br.Buffered() > 0 && !c.headTimer {
 				c.nc.SetReadDeadline(time.Now().Add(g.cfg.ReadHeaderTimeout))
-				c.headTimer = true
+				c.headTimer, c.idleSet = true, time.Time{}
 			}
 			return false
 		}
@@ -353,7 +368,9 @@ func (c *fastConn) step(fd uintptr) bool {
 			if bw.Flush() != nil {
 				return true
 			}
-			c.nc.SetReadDeadline(time.Now().Add(g.cfg.IdleTimeout))
+			if now := time.Now(); stale(&c.idleSet, now, g.cfg.IdleTimeout) {
+				c.nc.SetReadDeadline(now.Add(g.cfg.IdleTimeout))
+			}
 			return false
 		}
 	}
@@ -478,7 +495,9 @@ func simpleHost(b []byte) ([]byte, bool) {
 type deadlineWriter struct{ c *fastConn }
 
 func (w deadlineWriter) Write(p []byte) (int, error) {
-	w.c.nc.SetWriteDeadline(time.Now().Add(w.c.s.g.cfg.IdleTimeout))
+	if now, d := time.Now(), w.c.s.g.cfg.IdleTimeout; stale(&w.c.writeSet, now, d) {
+		w.c.nc.SetWriteDeadline(now.Add(d))
+	}
 	return w.c.nc.Write(p)
 }
 
@@ -554,10 +573,46 @@ const (
 	max1xxReplies = 16
 )
 
-// roundTrip writes the request to the pod and copies the response to bw.
+// roundTrip writes the request to the pod and copies the response to cw.
 // sent reports whether any of the response went to the client (then an
 // error can only close the connection).
 func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writer) (keep, sent bool, err error) {
+	if err := c.sendRequest(bc, head, h, cw); err != nil {
+		return false, false, err
+	}
+	var r respHead
+	n, hdrs, err := readResponseHead(bc, &r, h, cw)
+	if err != nil {
+		return false, false, err
+	}
+	noBody := bodyless(h, &r)
+	writeResponseHead(cw, &r, hdrs, noBody, h.close)
+	bc.br.Discard(n)
+	bc.lr.n = -1
+	// From here on, part of the response went to the client.
+	untilClose, err := copyBody(cw, bc.br, &r, noBody)
+	if err != nil {
+		return false, true, err
+	}
+	if untilClose {
+		bc.nc.Close()
+		return false, true, nil
+	}
+	// A pod that announces a body for a bodyless response may send it
+	// anyway, after the gateway looked: such a connection is not reused.
+	if r.close || noBody && (r.chunked || r.contentLength > 0) {
+		bc.nc.Close()
+	} else {
+		bc.lr.client = nil
+		bc.t.put(bc) // with its deadlines: see h1Transport.RoundTrip
+	}
+	return true, true, nil
+}
+
+// sendRequest writes the request to the pod — its line and header lines as
+// the client sent them, less the ones parseRequestHead dropped, plus the
+// X-Forwarded-* lines — and waits until the pod's answer can be read.
+func (c *fastConn) sendRequest(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writer) error {
 	w := bc.bw
 	eol := indexCRLF(head)
 	w.Write(head[:eol+2]) // request line
@@ -572,82 +627,87 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 	w.WriteString("\r\nX-Forwarded-Proto: http\r\n\r\n")
 	// No timeout for the pod's answer (long polls), but while the gateway
 	// waits, the reader checks every clientCheck that the client is still
-	// there; the deadlines are cleared before the connection is pooled.
+	// there; a pooled connection keeps its deadlines until the slow path
+	// takes it.
 	now := time.Now()
-	bc.nc.SetWriteDeadline(now.Add(c.s.g.cfg.IdleTimeout))
-	bc.nc.SetReadDeadline(now.Add(clientCheck))
+	if d := c.s.g.cfg.IdleTimeout; stale(&bc.writeSet, now, d) {
+		bc.nc.SetWriteDeadline(now.Add(d))
+	}
+	if stale(&bc.readSet, now, clientCheck) {
+		bc.nc.SetReadDeadline(now.Add(clientCheck))
+	}
 	bc.lr.client = c.nc
 	if cw.Buffered() > 0 { // a pipelined request's response: not held back while the pod works
 		if cw.Flush() != nil {
-			return false, false, errClientGone
+			return errClientGone
 		}
 	}
-	if err := bc.flushAndWait(); err != nil {
-		return false, false, err
-	}
+	return bc.flushAndWait()
+}
 
+// readResponseHead reads the pod's final response head into r, dropping
+// 1xx interim responses, and checks all of it before any goes to the
+// client, so that a malformed one still yields a 502. It returns the
+// head's length and its header lines (through the blank line), valid until
+// bc.br is read again.
+func readResponseHead(bc *h1Conn, r *respHead, h *reqHead, cw *bufio.Writer) (n int, hdrs []byte, err error) {
 	br := bc.br
 	bc.lr.n = maxRespHead
-	var r respHead
-	var hdrs []byte // the header lines after the status line, through the blank line
-	var headLen int
-	var bodyless bool
 	for replies := 0; ; replies++ {
-		// The whole head is checked before any of it goes to the client,
-		// so that a malformed one still yields a 502.
-		var n int
 		for {
 			all, _ := br.Peek(br.Buffered())
 			if n = indexHeadEnd(all); n >= 0 {
 				break
 			}
 			if len(all) == br.Size() {
-				return false, false, errBadResponse // head larger than the buffer
+				return 0, nil, errBadResponse // head larger than the buffer
 			}
 			if cw.Buffered() > 0 { // a pipelined request's response
 				if cw.Flush() != nil {
-					return false, false, errClientGone
+					return 0, nil, errClientGone
 				}
 			}
 			if _, err := br.Peek(len(all) + 1); err != nil {
 				if replies == 0 && err == io.EOF && len(all) == 0 {
-					return false, false, io.EOF // a reused connection the pod closed
+					return 0, nil, io.EOF // a reused connection the pod closed
 				}
-				return false, false, badResponse(err)
+				return 0, nil, badResponse(err)
 			}
 		}
 		head, _ := br.Peek(n)
 		eol := indexCRLF(head)
 		status, minor, ok := parseStatusLine(head[:eol])
 		if !ok || status == http.StatusSwitchingProtocols || replies >= max1xxReplies {
-			return false, false, errBadResponse
+			return 0, nil, errBadResponse
 		}
 		if status < 200 {
 			// 1xx interim responses are dropped, as on the slow path.
 			br.Discard(n)
 			continue
 		}
-		r = respHead{status: status, contentLength: -1, close: minor == 0}
+		*r = respHead{status: status, contentLength: -1, close: minor == 0}
 		hdrs = head[eol+2:]
 		for off := 0; off < len(hdrs)-2; {
 			e := indexCRLF(hdrs[off:])
-			if _, ok := respHeader(hdrs[off:off+e], &r); !ok {
-				return false, false, errBadResponse
+			if _, ok := respHeader(hdrs[off:off+e], r); !ok {
+				return 0, nil, errBadResponse
 			}
 			off += e + 2
 		}
-		bodyless = string(h.method) == "HEAD" || r.status == 204 || r.status == 304
-		if badFraming(&r, minor, bodyless) {
-			return false, false, errBadResponse
+		if badFraming(r, minor, bodyless(h, r)) {
+			return 0, nil, errBadResponse
 		}
 		// The client always gets HTTP/1.1 from the gateway.
 		cw.WriteString("HTTP/1.1")
 		cw.Write(head[8:eol])
 		cw.WriteString("\r\n")
-		headLen = n
-		break
+		return n, hdrs, nil
 	}
-	n := headLen
+}
+
+// writeResponseHead writes the header lines of a checked response head to
+// the client, less the hop-by-hop ones, and the blank line.
+func writeResponseHead(cw *bufio.Writer, r *respHead, hdrs []byte, bodyless, clientClose bool) {
 	for off := 0; off < len(hdrs)-2; {
 		e := indexCRLF(hdrs[off:])
 		line := hdrs[off : off+e]
@@ -664,44 +724,36 @@ func (c *fastConn) roundTrip(bc *h1Conn, head []byte, h *reqHead, cw *bufio.Writ
 		cw.Write(line)
 		cw.WriteString("\r\n")
 	}
-	closeDelimited := !bodyless && !r.chunked && r.contentLength < 0
-	if closeDelimited || h.close {
+	if closeDelimited(r, bodyless) || clientClose {
 		cw.WriteString("Connection: close\r\n")
 	}
 	cw.WriteString("\r\n")
-	br.Discard(n)
-	bc.lr.n = -1
+}
 
-	// The body, by its framing; before a read that may block, what the
-	// client has been given is flushed so that streams are not held back.
-	sent = true
+// bodyless reports a response that has no body whatever its head says.
+func bodyless(h *reqHead, r *respHead) bool {
+	return string(h.method) == "HEAD" || r.status == 204 || r.status == 304
+}
+
+// closeDelimited reports a response whose body ends with the pod's close.
+func closeDelimited(r *respHead, bodyless bool) bool {
+	return !bodyless && !r.chunked && r.contentLength < 0
+}
+
+// copyBody copies the response body by its framing; before a read that may
+// block, what the client has been given is flushed so that streams are not
+// held back. closed reports a body delimited by the pod's close.
+func copyBody(cw *bufio.Writer, br *bufio.Reader, r *respHead, bodyless bool) (closed bool, err error) {
 	switch {
 	case bodyless:
+		return false, nil
 	case r.chunked:
-		if err := copyChunked(cw, br); err != nil {
-			return false, true, err
-		}
+		return false, copyChunked(cw, br)
 	case r.contentLength >= 0:
-		if err := copyN(cw, br, r.contentLength); err != nil {
-			return false, true, err
-		}
+		return false, copyN(cw, br, r.contentLength)
 	default:
-		if err := copyN(cw, br, -1); err != nil {
-			return false, true, err
-		}
-		bc.nc.Close()
-		return false, true, nil
+		return true, copyN(cw, br, -1)
 	}
-	// A pod that announces a body for a bodyless response may send it
-	// anyway, after the gateway looked: such a connection is not reused.
-	if r.close || bodyless && (r.chunked || r.contentLength > 0) {
-		bc.nc.Close()
-	} else {
-		bc.lr.client = nil
-		bc.nc.SetDeadline(time.Time{})
-		bc.t.put(bc)
-	}
-	return true, true, nil
 }
 
 // badFraming reports a response head whose body framing the fast path

@@ -51,6 +51,10 @@ type h1Conn struct {
 	waitFn   func(uintptr) bool
 	flushed  bool
 	flushErr error
+
+	// When the fast path set the read and write deadlines (see stale); a
+	// pooled connection keeps them, and the slow path clears them.
+	readSet, writeSet time.Time
 }
 
 // flushAndWait sends the buffered request and waits until the pod's answer
@@ -139,6 +143,10 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		c := t.get(req.URL.Host)
 		reused := c != nil
+		if reused && (!c.readSet.IsZero() || !c.writeSet.IsZero()) {
+			c.nc.SetDeadline(time.Time{}) // the fast path's, kept in the pool
+			c.readSet, c.writeSet = time.Time{}, time.Time{}
+		}
 		if c == nil {
 			var err error
 			if c, err = t.dial(req.Context(), req.URL.Host); err != nil {

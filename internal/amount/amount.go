@@ -91,7 +91,7 @@ func ParseQuantity(s string) (Quantity, error) {
 	}
 	v, err := parseBase(num)
 	if err != nil {
-		return q, fmt.Errorf("%q: %v: want %s: %w", text, err, Help, ErrSyntax)
+		return q, fmt.Errorf("%q: %w: want %s: %w", text, err, Help, ErrSyntax)
 	}
 	q.Base = v
 	return q, nil

@@ -178,7 +178,7 @@ func ParseEvidence(data []byte) (*Evidence, error) {
 	dec.DisallowUnknownFields()
 	var w wireEvidence
 	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("%w: evidence: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: evidence: %w", ErrInvalid, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: evidence: trailing data", ErrInvalid)

@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/trustedpods/tpod/internal/duration"
 	"github.com/trustedpods/tpod/internal/measure"
 )
 
@@ -233,13 +234,18 @@ func DecodePolicy(data []byte) (*Policy, error) {
 	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: policy: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: policy: %w", ErrInvalid, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
 	var p Policy
 	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("%w: policy: %v", ErrInvalid, err)
+		if errors.Is(err, duration.ErrSyntax) {
+			// The JSON decoder does not name the field of an unmarshaler's
+			// error; max_age is the only duration of a policy.
+			return nil, fmt.Errorf("%w: policy: max_age: %w", ErrInvalid, err)
+		}
+		return nil, fmt.Errorf("%w: policy: %w", ErrInvalid, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: policy: trailing data", ErrInvalid)
@@ -492,20 +498,6 @@ func (h *HexBytes) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Duration is a time.Duration written as a Go duration string ("10m").
-type Duration time.Duration
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		// The JSON decoder does not name the field of a text unmarshaler's
-		// error; max_age is the only duration of a policy.
-		return fmt.Errorf("max_age %q is not a duration such as 10m", b)
-	}
-	*d = Duration(v)
-	return nil
-}
+// Duration is a time.Duration written as a Go duration string ("10m")
+// (the project's one duration type).
+type Duration = duration.Duration

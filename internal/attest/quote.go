@@ -80,7 +80,7 @@ func NewQuoter(kind Kind) (Quoter, error) {
 	case KindSEVSNP:
 		qp, err := sevclient.GetQuoteProvider()
 		if err != nil {
-			return nil, fmt.Errorf("%w: sev-snp: %v", ErrUnavailable, err)
+			return nil, fmt.Errorf("%w: sev-snp: %w", ErrUnavailable, err)
 		}
 		return &snpQuoter{qp: qp}, nil
 	case KindTDX:
@@ -90,7 +90,7 @@ func NewQuoter(kind Kind) (Quoter, error) {
 		} else {
 			d, err := tdxclient.OpenDevice()
 			if err != nil {
-				return nil, fmt.Errorf("%w: tdx: no configfs-tsm provider and no device: %v", ErrUnavailable, err)
+				return nil, fmt.Errorf("%w: tdx: no configfs-tsm provider and no device: %w", ErrUnavailable, err)
 			}
 			qp = d
 		}

@@ -23,7 +23,7 @@ func ParseSNPReport(raw []byte) (*spb.Report, error) {
 	var r *spb.Report
 	err := libCall(func() (err error) { r, err = sevabi.ReportToProto(raw); return err })
 	if err != nil {
-		return nil, fmt.Errorf("%w: sev-snp report: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: sev-snp report: %w", ErrInvalid, err)
 	}
 	return r, nil
 }

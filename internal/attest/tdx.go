@@ -77,7 +77,7 @@ func ParseTDXQuote(raw []byte) (*TDXQuote, error) {
 	var q any
 	err := libCall(func() (err error) { q, err = tdxabi.QuoteToProto(raw); return err })
 	if err != nil {
-		return nil, fmt.Errorf("%w: tdx quote: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: tdx quote: %w", ErrInvalid, err)
 	}
 	out := &TDXQuote{Quote: q}
 	var extra []byte
@@ -97,7 +97,7 @@ func ParseTDXQuote(raw []byte) (*TDXQuote, error) {
 		return nil, fmt.Errorf("%w: tdx quote: %T is not a v4 or v5 quote", ErrInvalid, q)
 	}
 	if err := libCall(func() error { return tdxabi.CheckQuote(q) }); err != nil {
-		return nil, fmt.Errorf("%w: tdx quote: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: tdx quote: %w", ErrInvalid, err)
 	}
 	if len(extra) > 0 {
 		if !allZero(extra) {

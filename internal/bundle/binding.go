@@ -112,7 +112,7 @@ func (h *Header) CheckBinding(chainID uint64, paymentContract common.Address, ch
 		return fmt.Errorf("%w: it names publisher %s, the channel's publisher is %s", ErrBinding, b.Publisher.Hex(), publisher.Hex())
 	}
 	if err := b.validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrBinding, err)
+		return fmt.Errorf("%w: %w", ErrBinding, err)
 	}
 	signer, err := payment.RecoverDigestSigner(b.Digest(h.HeaderHash), h.Signature[:])
 	if err != nil {

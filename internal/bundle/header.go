@@ -265,13 +265,13 @@ func ReadHeader(r io.Reader) (*Header, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw[fixedPrefix : fixedPrefix+int(n)]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&h.Core); err != nil {
-		return nil, fmt.Errorf("%w: header core: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: header core: %w", ErrFormat, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: header core: trailing data", ErrFormat)
 	}
 	if err := h.Core.validate(); err != nil {
-		return nil, fmt.Errorf("%w: header core: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: header core: %w", ErrFormat, err)
 	}
 	count := int(binary.BigEndian.Uint16(raw[len(raw)-2:]))
 	if count == 0 || count > MaxRecipients {

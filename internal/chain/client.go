@@ -113,7 +113,7 @@ func Dial(ctx context.Context, endpoint string, conf Config) (*Client, error) {
 	defer cancel()
 	rc, err := rpc.DialContext(dctx, endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w: %v", shown, ErrUnavailable, scrub(err, endpoint, shown))
+		return nil, fmt.Errorf("connect to %s: %w: %w", shown, ErrUnavailable, scrub(err, endpoint, shown))
 	}
 	ec := ethclient.NewClient(rc)
 	c, err := newClient(dctx, ec, closerFunc(func() error { ec.Close(); return nil }), shown, conf)
@@ -143,7 +143,7 @@ func newClient(ctx context.Context, b Backend, closer io.Closer, name string, co
 	err := c.retry(ctx, func() (err error) { id, err = b.ChainID(ctx); return err })
 	if err != nil {
 		if ctx.Err() != nil || isTransient(err) {
-			return nil, fmt.Errorf("connect to %s: %w: %v", name, ErrUnavailable, err)
+			return nil, fmt.Errorf("connect to %s: %w: %w", name, ErrUnavailable, err)
 		}
 		return nil, fmt.Errorf("connect to %s: %w", name, err)
 	}
@@ -250,7 +250,7 @@ func (c *Client) wrapRead(what string, err error) error {
 	}
 	err = scrub(err, c.raw, c.endpoint)
 	if isTransient(err) {
-		return fmt.Errorf("%s from %s: %w: %v", what, c.endpoint, ErrUnavailable, err)
+		return fmt.Errorf("%s from %s: %w: %w", what, c.endpoint, ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s from %s: %w", what, c.endpoint, err)
 }

@@ -64,7 +64,7 @@ func (t *Token) PermitDomain(ctx context.Context, owner common.Address) (sep [32
 		if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrTimeout) || ctx.Err() != nil {
 			return err
 		}
-		return fmt.Errorf("%w: %s: %v", ErrNoPermit, what, err)
+		return fmt.Errorf("%w: %s: %w", ErrNoPermit, what, err)
 	}
 	sep, err = call(ctx, t.c, t.addr, t.b.PackDOMAINSEPARATOR(), nil, t.b.UnpackDOMAINSEPARATOR)
 	if err != nil {

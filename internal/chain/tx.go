@@ -171,7 +171,7 @@ func (c *Client) SendTx(ctx context.Context, w *Wallet, t Tx) (*types.Transactio
 		if isTransient(err) {
 			// The node may or may not have the transaction: ask it again next time.
 			acc.synced = false
-			return nil, fmt.Errorf("send transaction to %s: %w: %v", c.endpoint, ErrUnavailable, scrub(err, c.raw, c.endpoint))
+			return nil, fmt.Errorf("send transaction to %s: %w: %w", c.endpoint, ErrUnavailable, scrub(err, c.raw, c.endpoint))
 		}
 		return nil, fmt.Errorf("send transaction: %w", scrub(err, c.raw, c.endpoint))
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/config"
 	"github.com/trustedpods/tpod/internal/devnet"
+	"github.com/trustedpods/tpod/internal/hex32"
 )
 
 // chainFlags are the flags of every command that talks to the chain: where
@@ -444,20 +445,14 @@ func (f *chainFlags) contract(name string) (common.Address, error) {
 	return common.Address{}, usagef("no %s contract: give --%s ADDRESS or --network FILE, or use a context that has them (tpod context list)", name, name)
 }
 
-// parseBytes32 parses a 0x-prefixed 32-byte hex value.
+// parseBytes32 parses the 32-byte hex value of flag name (a usage error
+// when it is not one).
 func parseBytes32(name, s string) ([32]byte, error) {
-	var out [32]byte
-	b, err := hexDecode(s)
-	if err != nil || len(b) != 32 {
-		return out, usagef("%s: want 32 bytes of hex (0x + 64 digits), got %q", name, s)
+	v, err := hex32.Parse(s)
+	if err != nil {
+		return v, usagef("%s: want 32 bytes of hex (0x + 64 digits), got %q", name, s)
 	}
-	copy(out[:], b)
-	return out, nil
-}
-
-func hexDecode(s string) ([]byte, error) {
-	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "0x"), "0X")
-	return hex.DecodeString(s)
+	return v, nil
 }
 
 // chainWaitFile waits for a file to appear (used by scripts through `devnet wait`).

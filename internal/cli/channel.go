@@ -19,6 +19,7 @@ import (
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/hex32"
 	"github.com/trustedpods/tpod/internal/publisher"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -102,8 +103,8 @@ func channelSetup(cmd *cobra.Command, f *chainFlags, sign bool) (*chain.Client, 
 // deployment ID of the state directory, or an unambiguous prefix of a
 // channel of the state directory or of the chain's ChannelCreated events.
 func resolveChannel(ctx context.Context, f *chainFlags, p *chain.Payment, arg string) ([32]byte, error) {
-	if b, err := hexDecode(arg); err == nil && len(b) == 32 {
-		return [32]byte(b), nil
+	if id, err := hex32.Parse(arg); err == nil {
+		return id, nil
 	}
 	var known [][32]byte
 	st := &publisher.State{Dir: os.Getenv("TPOD_STATE_DIR")}

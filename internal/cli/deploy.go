@@ -358,3 +358,16 @@ func printAttestation(w io.Writer, rec *publisher.Record) {
 		}
 	}
 }
+
+// runE is a RunE that opens the publisher (with the wallet when sign is
+// set) for run, and closes it when run returns.
+func (f *pubFlags) runE(g *globals, sign bool, run func(cmd *cobra.Command, args []string, p *publisher.Publisher) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		p, closeFn, err := f.open(cmd, g, sign)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		return run(cmd, args, p)
+	}
+}

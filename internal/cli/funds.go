@@ -45,12 +45,7 @@ func newFundsShowCmd(g *globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "Show the channel: balance, spent, unlocks, usage, runway",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, false)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, false, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			fu, err := p.Funds(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -61,7 +56,7 @@ func newFundsShowCmd(g *globals) *cobra.Command {
 			f.tokenInfo(cmd.Context(), p.Chain(), common.HexToAddress(fu.Token))
 			printFunds(g, cmd.OutOrStdout(), fu)
 			return nil
-		},
+		}),
 	}
 	f.register(g, cmd, true)
 	return cmd

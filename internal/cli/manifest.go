@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -80,8 +81,7 @@ the environment and a .env file beside the file.`,
 }
 
 func jsonDuration(d manifest.Duration) string {
-	b, _ := d.MarshalJSON()
-	return string(b[1 : len(b)-1])
+	return time.Duration(d).String()
 }
 
 func manifestLoadFile(path string) (*manifest.Pod, manifest.Format, error) {

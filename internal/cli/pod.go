@@ -117,12 +117,7 @@ func newPodStatusCmd(g *globals) *cobra.Command {
 		Use:   "status ID",
 		Short: "Show a pod's state at its provider, usage, spent and remaining funds, runway",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, true)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, true, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			st, err := p.Status(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -153,7 +148,7 @@ func newPodStatusCmd(g *globals) *cobra.Command {
 				printFunds(g, w, st.Funds)
 			}
 			return nil
-		},
+		}),
 	}
 	f.register(g, cmd, true)
 	return cmd
@@ -173,12 +168,7 @@ when the provider's runtime recorded it, the time it was written. With
 -o json the output is NDJSON: one object per line, {"container", "stream",
 "time" (when recorded), "line"}.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, true)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, true, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			ctx := cmd.Context()
 			if forDur > 0 {
 				var cancel context.CancelFunc
@@ -199,7 +189,7 @@ when the provider's runtime recorded it, the time it was written. With
 				_, err := fmt.Fprintf(w, "%s %s\n", l.Container, l.Line)
 				return err
 			})
-		},
+		}),
 	}
 	fl := cmd.Flags()
 	fl.BoolVarP(&follow, "follow", "f", false, "keep printing new lines until interrupted")
@@ -265,19 +255,14 @@ closes the channel: the rest of the balance can be withdrawn with
 'tpod funds withdraw ID' once the dispute period is over. Deleting a
 deployment that was deleted or cancelled already says where its money is.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, true)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, true, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			out, err := p.Delete(cmd.Context(), args[0], force)
 			if err != nil {
 				return err
 			}
 			f.tokenInfo(cmd.Context(), p.Chain(), out.Token)
 			return printEnded(g, cmd.OutOrStdout(), out)
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "close the channel even when the provider cannot be reached")
 	f.register(g, cmd, true)
@@ -294,19 +279,14 @@ deleted (best effort), an open channel is closed (the rest is withdrawable
 after the dispute period). A record of a devnet restarted since is
 cancelled here: its chain, and its channel, are gone.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, true)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, true, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			out, err := p.Cancel(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			f.tokenInfo(cmd.Context(), p.Chain(), out.Token)
 			return printEnded(g, cmd.OutOrStdout(), out)
-		},
+		}),
 	}
 	f.register(g, cmd, true)
 	return cmd
@@ -357,12 +337,7 @@ unfinished deploys (resume or cancel them, or name them), and records of
 another network (their funds may be there). Named records are removed
 unless their channel holds funds on this chain; --force removes them
 anyway.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, false)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, false, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			res, err := p.Prune(cmd.Context(), args, force, dryRun)
 			if err != nil {
 				return err
@@ -385,7 +360,7 @@ anyway.`,
 				fmt.Fprintln(w, "no records")
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "remove named records even when funds may remain (you keep track of them)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would be removed, remove nothing")
@@ -410,12 +385,7 @@ a provider-unreachable event says so and the rest is still shown. With -f it
 keeps printing new events until interrupted. With -o json each event is one
 JSON object per line.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			p, closeFn, err := f.open(cmd, g, true)
-			if err != nil {
-				return err
-			}
-			defer closeFn()
+		RunE: f.runE(g, true, func(cmd *cobra.Command, args []string, p *publisher.Publisher) error {
 			ctx := cmd.Context()
 			w := cmd.OutOrStdout()
 			seen := map[string]bool{}
@@ -450,7 +420,7 @@ JSON object per line.`,
 				case <-time.After(every):
 				}
 			}
-		},
+		}),
 	}
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new events until interrupted")
 	cmd.Flags().DurationVar(&every, "interval", 2*time.Second, "with -f, how often to look for new events")

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/trustedpods/tpod/internal/duration"
 )
 
 // ErrInvalid marks a configuration that cannot be used.
@@ -104,7 +106,7 @@ func applyEnv(name string, lookup func(string) (string, bool), v reflect.Value) 
 		return nil
 	}
 	if err := setScalar(v, s); err != nil {
-		return fmt.Errorf("environment %s: %w: %v", name, ErrInvalid, err)
+		return fmt.Errorf("environment %s: %w: %w", name, ErrInvalid, err)
 	}
 	return nil
 }
@@ -155,18 +157,5 @@ func setScalar(v reflect.Value, s string) error {
 }
 
 // Duration is a time.Duration that reads and writes as "90s", "10m" in YAML
-// and JSON.
-type Duration time.Duration
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
+// and JSON (the project's one duration type).
+type Duration = duration.Duration

@@ -406,7 +406,7 @@ func (s *Server) providers(r *http.Request) (any, error) {
 	if m := strings.TrimSpace(r.URL.Query().Get("manifest")); m != "" && s.cfg.Totals != nil {
 		t, err := s.cfg.Totals(m)
 		if err != nil {
-			return nil, fmt.Errorf("manifest: %v: %w", err, errBadRequest)
+			return nil, fmt.Errorf("manifest: %w: %w", err, errBadRequest)
 		}
 		totals = t
 	}
@@ -455,7 +455,7 @@ func decode(r *http.Request, v any) error {
 		return fmt.Errorf("content type %q, want application/json: %w", ct, errBadRequest)
 	}
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		return fmt.Errorf("request body: %v: %w", err, errBadRequest)
+		return fmt.Errorf("request body: %w: %w", err, errBadRequest)
 	}
 	return nil
 }
@@ -464,7 +464,7 @@ func decode(r *http.Request, v any) error {
 func (s *Server) amountOf(ctx context.Context, id, v string) (*big.Int, amount.Token, error) {
 	q, err := amount.ParseQuantity(strings.TrimSpace(v))
 	if err != nil {
-		return nil, amount.Token{}, fmt.Errorf("amount: %v: %w", err, errBadRequest)
+		return nil, amount.Token{}, fmt.Errorf("amount: %w: %w", err, errBadRequest)
 	}
 	addr, err := s.cfg.Publisher.TokenOf(ctx, id)
 	if err != nil {
@@ -473,7 +473,7 @@ func (s *Server) amountOf(ctx context.Context, id, v string) (*big.Int, amount.T
 	tok := s.cfg.Publisher.TokenInfo(ctx, addr)
 	n, err := q.Resolve(tok)
 	if err != nil {
-		return nil, tok, fmt.Errorf("amount: %v: %w", err, errBadRequest)
+		return nil, tok, fmt.Errorf("amount: %w: %w", err, errBadRequest)
 	}
 	if n.Sign() <= 0 {
 		return nil, tok, fmt.Errorf("amount must be positive: %w", errBadRequest)
@@ -582,7 +582,7 @@ func (s *Server) deploy(r *http.Request) (any, error) {
 	if req.Funds != "" {
 		q, err := amount.ParseQuantity(strings.TrimSpace(req.Funds))
 		if err != nil {
-			return nil, fmt.Errorf("funds: %v: %w", err, errBadRequest)
+			return nil, fmt.Errorf("funds: %w: %w", err, errBadRequest)
 		}
 		dr.Funds = q
 	}

@@ -252,7 +252,7 @@ func (d *dataDisk) open(ctx context.Context) error {
 	pass, err := d.unsealPassphrase(ctx)
 	if err != nil {
 		if !d.erase {
-			return fmt.Errorf("%w: %v (written by another image, chip or host? set eraseDataDisk in config.json to format it)", ErrForeignDisk, err)
+			return fmt.Errorf("%w: %w (written by another image, chip or host? set eraseDataDisk in config.json to format it)", ErrForeignDisk, err)
 		}
 		d.log("the data disk does not open (%v); eraseDataDisk is set: formatting it", err)
 		return d.format(ctx)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/duration"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -230,32 +231,10 @@ const (
 	IdleFreeze = "freeze"
 )
 
-// Duration is a time.Duration written as a Go duration string ("5m0s").
-type Duration time.Duration
-
-// MarshalJSON writes d as a duration string.
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).String())
-}
-
-// UnmarshalJSON reads a duration string or a number of seconds.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		var n int64
-		if err2 := json.Unmarshal(b, &n); err2 != nil {
-			return fmt.Errorf("duration must be a string like \"5m\" or seconds")
-		}
-		*d = Duration(time.Duration(n) * time.Second)
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
+// Duration is a time.Duration written as a Go duration string ("5m0s"),
+// read from one or from a number of seconds (the project's one duration
+// type).
+type Duration = duration.Duration
 
 // Defaults applied by every loader.
 const (
@@ -396,7 +375,7 @@ func ParseCanonical(data []byte) (*Pod, error) {
 	dec.DisallowUnknownFields()
 	var p Pod
 	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

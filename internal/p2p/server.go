@@ -343,7 +343,7 @@ func (s *Server) authorize(ctx context.Context, sr *p2ppb.SignedRequest, op stri
 	}
 	fresh, err := s.cfg.Nonces.UseNonce(ctx, nonce, expiry)
 	if err != nil {
-		return common.Address{}, fmt.Errorf("record nonce: %v: %w", err, ErrUnavailable)
+		return common.Address{}, fmt.Errorf("record nonce: %w: %w", err, ErrUnavailable)
 	}
 	if !fresh {
 		return common.Address{}, errorf(CodeReplayed, "nonce %x was already used", nonce)

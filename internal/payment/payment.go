@@ -150,7 +150,7 @@ func RecoverDigestSigner(digest [32]byte, sig []byte) (common.Address, error) {
 	norm[64] = v - 27
 	pub, err := crypto.SigToPub(digest[:], norm)
 	if err != nil {
-		return common.Address{}, fmt.Errorf("%w: %v", ErrInvalidSignature, err)
+		return common.Address{}, fmt.Errorf("%w: %w", ErrInvalidSignature, err)
 	}
 	return crypto.PubkeyToAddress(*pub), nil
 }
@@ -205,7 +205,7 @@ func Settle(t Terms, last Baseline, r Receipt, balance *big.Int) (Settlement, er
 	}
 	delta, err := r.Usage.Sub(last.Usage)
 	if err != nil {
-		return Settlement{}, fmt.Errorf("%w: %v", ErrUsageDecreased, err)
+		return Settlement{}, fmt.Errorf("%w: %w", ErrUsageDecreased, err)
 	}
 	cost := new(big.Int)
 	for i, d := range delta {

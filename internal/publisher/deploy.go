@@ -227,7 +227,7 @@ func (p *Publisher) setAmounts(ctx context.Context, rec *Record, funds, maxPerSe
 	if !funds.IsZero() {
 		v, err := funds.Resolve(tok)
 		if err != nil {
-			return fmt.Errorf("funds %v: %w", err, ErrInvalid)
+			return fmt.Errorf("funds %w: %w", err, ErrInvalid)
 		}
 		if v.Sign() == 0 {
 			return fmt.Errorf("funds %s: a channel needs a deposit: %w", funds, ErrInvalid)
@@ -237,7 +237,7 @@ func (p *Publisher) setAmounts(ctx context.Context, rec *Record, funds, maxPerSe
 	if !maxPerSecond.IsZero() {
 		v, err := maxPerSecond.Resolve(tok)
 		if err != nil {
-			return fmt.Errorf("max per second %v: %w", err, ErrInvalid)
+			return fmt.Errorf("max per second %w: %w", err, ErrInvalid)
 		}
 		rec.MaxPerSecond = amount.NewUnits(v)
 	}

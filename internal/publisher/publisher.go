@@ -176,7 +176,7 @@ func peerInfo(peerID string, addrs []string) (peer.AddrInfo, error) {
 	for _, s := range addrs {
 		a, err := ma.NewMultiaddr(s)
 		if err != nil {
-			return info, fmt.Errorf("provider address %q: %v: %w", s, err, ErrInvalid)
+			return info, fmt.Errorf("provider address %q: %w: %w", s, err, ErrInvalid)
 		}
 		tr, id := peer.SplitAddr(a)
 		if id != "" {
@@ -203,7 +203,7 @@ func (p *Publisher) connect(ctx context.Context, h host.Host, info peer.AddrInfo
 	cctx, cancel := context.WithTimeout(ctx, p.cfg.ConnectTimeout)
 	defer cancel()
 	if err := h.Connect(cctx, info); err != nil {
-		return fmt.Errorf("connect to provider peer %s: %v: %w", info.ID, err, ErrOffline)
+		return fmt.Errorf("connect to provider peer %s: %w: %w", info.ID, err, ErrOffline)
 	}
 	return nil
 }

@@ -266,7 +266,7 @@ func (s *State) read(path string) (*Record, error) {
 	}
 	var rec Record
 	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, fmt.Errorf("%s: %v: %w", path, err, ErrInvalid)
+		return nil, fmt.Errorf("%s: %w: %w", path, err, ErrInvalid)
 	}
 	if rec.Version != RecordVersion {
 		return nil, fmt.Errorf("%s: record version %d, want %d: %w", path, rec.Version, RecordVersion, ErrInvalid)

@@ -194,7 +194,7 @@ func checkTLS(ctx context.Context, rec *Record, opts TLSCheckOptions) (*TLSCheck
 			if errors.Is(err, gateway.ErrBinding) {
 				return nil, fmt.Errorf("%s (%s): the TLS key is not the attested enclave's gateway key: this may not be the attested enclave (or the provider restarted and has a new key: retry with --fresh): %w", rawURL, t, err)
 			}
-			return nil, fmt.Errorf("TLS handshake with %s (%s): %v (does it serve HTTPS?): %w", rawURL, t, err, ErrUnreachable)
+			return nil, fmt.Errorf("TLS handshake with %s (%s): %w (does it serve HTTPS?): %w", rawURL, t, err, ErrUnreachable)
 		}
 		cs := tc.ConnectionState()
 		tc.Close()

@@ -10,7 +10,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/hex32"
 	"github.com/trustedpods/tpod/internal/usage"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -431,16 +431,15 @@ func (s *Store) SetCursor(ctx context.Context, name string, block uint64, hash s
 	return nil
 }
 
-func hexOf(b [32]byte) string { return hex.EncodeToString(b[:]) }
+// hexOf is how the store keeps a 32-byte value: 64 hex digits.
+func hexOf(b [32]byte) string { return hex32.Bytes(b).Digits() }
 
 func parseHex32(s string) ([32]byte, error) {
-	var out [32]byte
-	b, err := hex.DecodeString(s)
-	if err != nil || len(b) != 32 {
-		return out, fmt.Errorf("corrupt 32-byte value %q in store", s)
+	v, err := hex32.Parse(s)
+	if err != nil {
+		return v, fmt.Errorf("corrupt value in store: %w", err)
 	}
-	copy(out[:], b)
-	return out, nil
+	return v, nil
 }
 
 func encodeVector(v usage.Vector) string {

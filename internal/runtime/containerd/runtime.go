@@ -189,7 +189,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	r.client, err = client.New(cfg.Address, client.WithDefaultNamespace(cfg.Namespace), client.WithTimeout(10*time.Second))
 	if err != nil {
-		return nil, fmt.Errorf("connect to containerd at %s: %v: %w", cfg.Address, err, runtime.ErrUnavailable)
+		return nil, fmt.Errorf("connect to containerd at %s: %w: %w", cfg.Address, err, runtime.ErrUnavailable)
 	}
 	// Recover GPU assignments of existing pods.
 	states, err := r.loadAll()

@@ -160,16 +160,16 @@ func apiErr(what string, err error) error {
 	case err == nil:
 		return nil
 	case apierrors.IsNotFound(err):
-		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrNotFound)
+		return fmt.Errorf("%s: %w: %w", what, err, runtime.ErrNotFound)
 	case apierrors.IsAlreadyExists(err):
-		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrExists)
+		return fmt.Errorf("%s: %w: %w", what, err, runtime.ErrExists)
 	case apierrors.IsInvalid(err), apierrors.IsBadRequest(err):
-		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrInvalid)
+		return fmt.Errorf("%s: %w: %w", what, err, runtime.ErrInvalid)
 	case apierrors.IsForbidden(err):
 		// Quota or admission refused: the cluster cannot provide it.
-		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrUnavailable)
+		return fmt.Errorf("%s: %w: %w", what, err, runtime.ErrUnavailable)
 	case apierrors.IsConflict(err):
-		return fmt.Errorf("%s: %v: %w", what, err, runtime.ErrFailedPrecondition)
+		return fmt.Errorf("%s: %w: %w", what, err, runtime.ErrFailedPrecondition)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -72,7 +72,7 @@ func (m *MetricsAPI) PodMetrics(ctx context.Context, namespace, selector string)
 	list, err := m.c.MetricsV1beta1().PodMetricses(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
 	if err != nil {
 		if apierrors.IsNotFound(err) || apierrors.IsServiceUnavailable(err) {
-			return PodMetrics{}, fmt.Errorf("%w: %v", ErrNoMetrics, err)
+			return PodMetrics{}, fmt.Errorf("%w: %w", ErrNoMetrics, err)
 		}
 		return PodMetrics{}, fmt.Errorf("pod metrics: %w", err)
 	}

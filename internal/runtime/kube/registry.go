@@ -278,7 +278,7 @@ func LoadArchive(path string) (v1.Image, error) {
 	// process ends only if extraction succeeded, so copy the image out.
 	if err := untar(path, dir); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("image archive %s: %v: %w", path, err, runtime.ErrInvalid)
+		return nil, fmt.Errorf("image archive %s: %w: %w", path, err, runtime.ErrInvalid)
 	}
 	img, err := fromLayout(dir)
 	if err != nil {
@@ -301,18 +301,18 @@ func (c *cleanupImage) Close() error { return os.RemoveAll(c.dir) }
 func fromLayout(dir string) (v1.Image, error) {
 	idx, err := layout.ImageIndexFromPath(dir)
 	if err != nil {
-		return nil, fmt.Errorf("oci layout %s: %v: %w", dir, err, runtime.ErrInvalid)
+		return nil, fmt.Errorf("oci layout %s: %w: %w", dir, err, runtime.ErrInvalid)
 	}
 	m, err := idx.IndexManifest()
 	if err != nil {
-		return nil, fmt.Errorf("oci layout index: %v: %w", err, runtime.ErrInvalid)
+		return nil, fmt.Errorf("oci layout index: %w: %w", err, runtime.ErrInvalid)
 	}
 	if len(m.Manifests) != 1 {
 		return nil, fmt.Errorf("oci layout %s holds %d manifests, want one image: %w", dir, len(m.Manifests), runtime.ErrInvalid)
 	}
 	img, err := idx.Image(m.Manifests[0].Digest)
 	if err != nil {
-		return nil, fmt.Errorf("oci layout image: %v: %w", err, runtime.ErrInvalid)
+		return nil, fmt.Errorf("oci layout image: %w: %w", err, runtime.ErrInvalid)
 	}
 	return img, nil
 }

@@ -40,7 +40,10 @@ type BlobError struct {
 	Err   error
 }
 
+// Error names the blob and what was wrong with it.
 func (e *BlobError) Error() string { return blobName(e.Index, e.Kind, e.Name) + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
 func (e *BlobError) Unwrap() error { return e.Err }
 
 // Reader decrypts a bundle as a stream, blob after blob.

@@ -48,6 +48,7 @@ type NoContractError struct {
 	Kind string
 }
 
+// Error says which contract is missing at which address.
 func (e *NoContractError) Error() string {
 	k := e.Kind
 	if k == "" {

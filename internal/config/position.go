@@ -18,6 +18,7 @@ type PositionError struct {
 	Msg  string
 }
 
+// Error is the message after the file, line and field path.
 func (e *PositionError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)

@@ -26,7 +26,8 @@ const (
 )
 
 // Info is what the devnet file holds: how to reach the chain, where the
-// contracts are and the dev keys. Later issues add sections (IPFS, provider).
+// contracts are and the dev keys. Other parts add sections under Extra
+// (extra.provider: docs/devnet.md).
 type Info struct {
 	Version     int       `json:"version"`
 	ChainID     uint64    `json:"chainId"`

@@ -22,6 +22,7 @@ type StalledError struct {
 	Started bool
 }
 
+// Error says what stalled and for how long.
 func (e *StalledError) Error() string {
 	peers := "no peer was connected (give one that has it: --ipfs-peer /ip4/.../tcp/.../p2p/ID)"
 	if len(e.Peers) > 0 {

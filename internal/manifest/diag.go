@@ -22,6 +22,7 @@ type FieldError struct {
 	Hint   string `json:"hint,omitempty"`
 }
 
+// Error is the field's path and what is wrong with it.
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -48,6 +49,7 @@ func (e *FieldError) Error() string {
 // as a FieldError.
 type Warning FieldError
 
+// String is the warning as FieldError writes it.
 func (w Warning) String() string { e := FieldError(w); return e.Error() }
 
 // ValidationError lists every problem found; it matches ErrInvalid.
@@ -55,6 +57,7 @@ type ValidationError struct {
 	Errors []*FieldError
 }
 
+// Error is the one field error, or every one on a line of its own.
 func (e *ValidationError) Error() string {
 	if len(e.Errors) == 1 {
 		return "invalid manifest: " + e.Errors[0].Error()

@@ -28,6 +28,7 @@ const (
 	SectionSNPKernelHashes SectionType = 0x10 // the page holding the kernel-hashes table
 )
 
+// String is the section type's name in the OVMF sources.
 func (t SectionType) String() string {
 	switch t {
 	case SectionSNPSecMem:

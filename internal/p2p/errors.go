@@ -68,6 +68,7 @@ type Error struct {
 	Message string
 }
 
+// Error is the message, or the code's name when there is none.
 func (e *Error) Error() string {
 	if e.Message == "" {
 		return e.Code.String()

@@ -107,6 +107,7 @@ var podStateNames = map[PodState]string{
 	PodStopping: "stopping", PodStopped: "stopped", PodFailed: "failed", PodDeleted: "deleted",
 }
 
+// String is the state's lowercase name.
 func (s PodState) String() string {
 	if n, ok := podStateNames[s]; ok {
 		return n

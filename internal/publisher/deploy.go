@@ -364,6 +364,7 @@ type DeployError struct {
 	Err       error
 }
 
+// Error says which step failed, why, and how to resume or cancel.
 func (e *DeployError) Error() string {
 	hint := "no funds were moved"
 	if e.FundsLocked {
@@ -375,6 +376,7 @@ func (e *DeployError) Error() string {
 		e.ID, e.Step, e.Err, hint, e.ID, e.ID)
 }
 
+// Unwrap returns the cause.
 func (e *DeployError) Unwrap() error { return e.Err }
 
 // run performs the remaining steps of rec.

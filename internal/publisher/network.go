@@ -47,6 +47,7 @@ type StaleError struct {
 	Restarted bool
 }
 
+// Error names the deployment and why it is another network's.
 func (e *StaleError) Error() string {
 	return fmt.Sprintf("deployment %s %s", e.ID, e.Reason)
 }

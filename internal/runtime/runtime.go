@@ -1,7 +1,7 @@
 // Package runtime is the contract between the provider and the systems that run
 // pods: a runtime-level pod spec, the operations every backend offers (create,
 // update, start, stop, delete, status, logs, usage, list) and the sentinel
-// errors they return. Backends live in subpackages (containerd, later kube) and
+// errors they return. Backends live in subpackages (containerd, kube) and
 // all pass the conformance suite in runtimetest.
 package runtime
 

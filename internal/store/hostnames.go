@@ -22,6 +22,7 @@ type Hostname struct {
 // channel's. It matches ErrConflict.
 type HostnameTakenError struct{ Holder Hostname }
 
+// Error names the hostname and the channel that holds it.
 func (e *HostnameTakenError) Error() string {
 	return fmt.Sprintf("hostname %s is reserved for channel %x", e.Holder.Name, e.Holder.ChannelID[:8])
 }

@@ -226,6 +226,8 @@ func (r *Runtime) Namespace() string { return r.cfg.Namespace }
 // PodsDir is where this runtime keeps each pod's data (PodsDir).
 func (r *Runtime) PodsDir() string { return PodsDir(r.cfg.DataDir) }
 
+// Close stops the pods' supervisors and background loops (the pods keep
+// running in containerd) and closes the connection.
 func (r *Runtime) Close() error {
 	r.net.release()
 	r.mu.Lock()

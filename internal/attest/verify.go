@@ -153,6 +153,142 @@ type VerifyOptions struct {
 const maxClockSkew = 2 * time.Minute
 
 // checker accumulates checks and warnings.
+// kind checks that the policy accepts the evidence's kind (simulated only
+// with the insecure option); false ends the verification.
+func (c *checker) kind(ev *Evidence, pol *Policy, opts VerifyOptions) bool {
+	switch {
+	case !pol.accepts(ev.Kind):
+		c.fail(CheckKind, "policy does not accept %s evidence (accepts %v)", ev.Kind, pol.Kinds)
+		return false
+	case ev.Kind == KindSimulated && !opts.AllowInsecureSimulated:
+		c.fail(CheckKind, "simulated evidence is not backed by any hardware and anyone can forge it; refused unless the insecure simulated option is set")
+		return false
+	case ev.Kind == KindSimulated:
+		c.pass(CheckKind, "INSECURE: simulated evidence accepted by explicit option; it proves nothing")
+		c.warn("simulated evidence is not confidential computing: no hardware signs it and anyone can forge it; accepted only because the insecure simulated option was given")
+	default:
+		c.pass(CheckKind, "policy accepts %s", ev.Kind)
+	}
+	return true
+}
+
+// hardware verifies the kind's report (signature chain, measurement, TCB);
+// nil ends the verification.
+func (c *checker) hardware(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions, t time.Time) *hwReport {
+	var hw *hwReport
+	if err := libCall(func() error {
+		switch ev.Kind {
+		case KindSEVSNP:
+			hw = verifySNP(ctx, c, ev, pol, opts, t)
+		case KindTDX:
+			hw = verifyTDX(ctx, c, ev, pol, opts, t)
+		case KindSimulated:
+			hw = verifySimulated(c, ev, pol)
+		}
+		return nil
+	}); err != nil {
+		c.fail(CheckSignature, "verification aborted: %v", err)
+		return nil
+	}
+	return hw
+}
+
+// reportData checks that the report binds the signer, the X25519 key and
+// the nonce.
+func (c *checker) reportData(ev *Evidence, hw *hwReport) {
+	want := ev.ReportData()
+	if !hw.authentic {
+		c.skip(CheckReportData, "the report is unauthenticated, so its report_data binds nothing")
+	} else if subtle.ConstantTimeCompare(hw.reportData, want[:]) == 1 {
+		c.pass(CheckReportData, "report_data = SHA-512(%q ‖ signer ‖ x25519 ‖ nonce)", reportDataDomain)
+	} else {
+		c.fail(CheckReportData, "report_data %s… does not bind signer %s, the X25519 key and the nonce (want %s…)",
+			hex.EncodeToString(hw.reportData[:min(8, len(hw.reportData))]), ev.Signer.Hex(), hex.EncodeToString(want[:8]))
+	}
+}
+
+// statement checks that the attested signer signed the statement.
+func (c *checker) statement(ev *Evidence) {
+	if got, err := recoverSigner(ev.StatementDigest(), ev.Statement); err != nil {
+		c.fail(CheckStatement, "statement signature: %v", err)
+	} else if got != ev.Signer {
+		c.fail(CheckStatement, "statement signed by %s, not by the attested signer %s", got.Hex(), ev.Signer.Hex())
+	} else {
+		c.pass(CheckStatement, "attested signer signed issue time %s, workload, %d bytes of extra data%s", ev.IssuedAt.Format(time.RFC3339), len(ev.Extra),
+			map[bool]string{true: ", configuration and peer ID", false: ""}[ev.version() >= 2])
+	}
+}
+
+// nonce checks the evidence's nonce against the caller's (else the
+// policy's); without one, freshness rests on max_age.
+func (c *checker) nonce(ev *Evidence, pol *Policy, opts VerifyOptions) {
+	expNonce := opts.Nonce
+	if len(expNonce) == 0 {
+		expNonce = pol.Nonce
+	}
+	switch {
+	case len(expNonce) == 0 && pol.MaxAge == 0:
+		c.fail(CheckNonce, "no expected nonce and no max_age: nothing shows the evidence is fresh")
+	case len(expNonce) == 0:
+		c.pass(CheckNonce, "no expected nonce; freshness rests on max_age %s", time.Duration(pol.MaxAge))
+	case len(expNonce) < MinNonceSize:
+		c.fail(CheckNonce, "expected nonce is %d bytes, want at least %d", len(expNonce), MinNonceSize)
+	case subtle.ConstantTimeCompare(expNonce, ev.Nonce) != 1:
+		c.fail(CheckNonce, "evidence nonce %x is not the expected nonce %x", ev.Nonce, expNonce)
+	default:
+		c.pass(CheckNonce, "nonce matches")
+	}
+}
+
+// age checks the issue time against now t and the policy's max_age.
+func (c *checker) age(ev *Evidence, pol *Policy, t time.Time) {
+	age := t.Sub(ev.IssuedAt)
+	switch {
+	case ev.IssuedAt.After(t.Add(maxClockSkew)):
+		c.fail(CheckAge, "issued at %s, in the future (now %s)", ev.IssuedAt.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+	case pol.MaxAge == 0:
+		c.pass(CheckAge, "policy sets no max_age (evidence is %s old)", age.Round(time.Second))
+	case age > time.Duration(pol.MaxAge):
+		c.fail(CheckAge, "evidence is %s old, more than max_age %s", age.Round(time.Second), time.Duration(pol.MaxAge))
+	default:
+		c.pass(CheckAge, "evidence is %s old (max_age %s)", age.Round(time.Second), time.Duration(pol.MaxAge))
+	}
+}
+
+// workload checks the committed workload against the caller's and the
+// policy's.
+func (c *checker) workload(ev *Evidence, pol *Policy, opts VerifyOptions) {
+	switch {
+	case len(opts.Workload) > 0 && !bytes.Equal(opts.Workload, ev.Workload):
+		c.fail(CheckWorkload, "evidence commits to workload %x, want %x", ev.Workload, opts.Workload)
+	case len(pol.Workloads) > 0 && !containsBytes(pol.Workloads, ev.Workload):
+		c.fail(CheckWorkload, "workload %x is not among the policy's workloads", ev.Workload)
+	case len(opts.Workload) > 0 || len(pol.Workloads) > 0:
+		c.pass(CheckWorkload, "workload %x accepted", ev.Workload)
+	case len(ev.Workload) > 0:
+		c.pass(CheckWorkload, "evidence claims workload %x; none expected", ev.Workload)
+	default:
+		c.pass(CheckWorkload, "no workload expected")
+	}
+}
+
+// peer checks that the evidence names the peer it came from (a relayed
+// evidence names another).
+func (c *checker) peer(ev *Evidence, opts VerifyOptions) {
+	switch {
+	case opts.PeerID == "" && ev.PeerID == "":
+		c.pass(CheckPeer, "no peer expected; the evidence names none")
+	case opts.PeerID == "":
+		c.pass(CheckPeer, "the evidence names peer %s; no connection to compare it with", ev.PeerID)
+	case ev.PeerID == "":
+		c.fail(CheckPeer, "the evidence (version %d) names no peer, but it came from peer %s: it could be another enclave's evidence relayed", ev.version(), opts.PeerID)
+	case ev.PeerID != opts.PeerID:
+		c.fail(CheckPeer, "the evidence names peer %s, but it came from peer %s: another enclave's evidence relayed", ev.PeerID, opts.PeerID)
+	default:
+		c.pass(CheckPeer, "the evidence names peer %s, the one it came from", ev.PeerID)
+	}
+}
+
 type checker struct {
 	checks   []Check
 	warnings []string
@@ -242,119 +378,25 @@ func Verify(ctx context.Context, ev *Evidence, pol *Policy, opts VerifyOptions) 
 	}
 	c.pass(CheckFormat, "%s evidence, version %d", ev.Kind, ev.version())
 
-	switch {
-	case !pol.accepts(ev.Kind):
-		c.fail(CheckKind, "policy does not accept %s evidence (accepts %v)", ev.Kind, pol.Kinds)
+	if !c.kind(ev, pol, opts) {
 		return finish()
-	case ev.Kind == KindSimulated && !opts.AllowInsecureSimulated:
-		c.fail(CheckKind, "simulated evidence is not backed by any hardware and anyone can forge it; refused unless the insecure simulated option is set")
-		return finish()
-	case ev.Kind == KindSimulated:
-		c.pass(CheckKind, "INSECURE: simulated evidence accepted by explicit option; it proves nothing")
-		c.warn("simulated evidence is not confidential computing: no hardware signs it and anyone can forge it; accepted only because the insecure simulated option was given")
-	default:
-		c.pass(CheckKind, "policy accepts %s", ev.Kind)
 	}
-
-	var hw *hwReport
-	if err := libCall(func() error {
-		switch ev.Kind {
-		case KindSEVSNP:
-			hw = verifySNP(ctx, c, ev, pol, opts, t)
-		case KindTDX:
-			hw = verifyTDX(ctx, c, ev, pol, opts, t)
-		case KindSimulated:
-			hw = verifySimulated(c, ev, pol)
-		}
-		return nil
-	}); err != nil {
-		c.fail(CheckSignature, "verification aborted: %v", err)
-		hw = nil
-	}
+	hw := c.hardware(ctx, ev, pol, opts, t)
 	if hw == nil {
 		return finish()
 	}
 	res.Measurement = hw.measurement
-
-	want := ev.ReportData()
-	if !hw.authentic {
-		c.skip(CheckReportData, "the report is unauthenticated, so its report_data binds nothing")
-	} else if subtle.ConstantTimeCompare(hw.reportData, want[:]) == 1 {
-		c.pass(CheckReportData, "report_data = SHA-512(%q ‖ signer ‖ x25519 ‖ nonce)", reportDataDomain)
-	} else {
-		c.fail(CheckReportData, "report_data %s… does not bind signer %s, the X25519 key and the nonce (want %s…)",
-			hex.EncodeToString(hw.reportData[:min(8, len(hw.reportData))]), ev.Signer.Hex(), hex.EncodeToString(want[:8]))
-	}
-
-	if got, err := recoverSigner(ev.StatementDigest(), ev.Statement); err != nil {
-		c.fail(CheckStatement, "statement signature: %v", err)
-	} else if got != ev.Signer {
-		c.fail(CheckStatement, "statement signed by %s, not by the attested signer %s", got.Hex(), ev.Signer.Hex())
-	} else {
-		c.pass(CheckStatement, "attested signer signed issue time %s, workload, %d bytes of extra data%s", ev.IssuedAt.Format(time.RFC3339), len(ev.Extra),
-			map[bool]string{true: ", configuration and peer ID", false: ""}[ev.version() >= 2])
-	}
-
-	expNonce := opts.Nonce
-	if len(expNonce) == 0 {
-		expNonce = pol.Nonce
-	}
-	switch {
-	case len(expNonce) == 0 && pol.MaxAge == 0:
-		c.fail(CheckNonce, "no expected nonce and no max_age: nothing shows the evidence is fresh")
-	case len(expNonce) == 0:
-		c.pass(CheckNonce, "no expected nonce; freshness rests on max_age %s", time.Duration(pol.MaxAge))
-	case len(expNonce) < MinNonceSize:
-		c.fail(CheckNonce, "expected nonce is %d bytes, want at least %d", len(expNonce), MinNonceSize)
-	case subtle.ConstantTimeCompare(expNonce, ev.Nonce) != 1:
-		c.fail(CheckNonce, "evidence nonce %x is not the expected nonce %x", ev.Nonce, expNonce)
-	default:
-		c.pass(CheckNonce, "nonce matches")
-	}
-
-	age := t.Sub(ev.IssuedAt)
-	switch {
-	case ev.IssuedAt.After(t.Add(maxClockSkew)):
-		c.fail(CheckAge, "issued at %s, in the future (now %s)", ev.IssuedAt.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
-	case pol.MaxAge == 0:
-		c.pass(CheckAge, "policy sets no max_age (evidence is %s old)", age.Round(time.Second))
-	case age > time.Duration(pol.MaxAge):
-		c.fail(CheckAge, "evidence is %s old, more than max_age %s", age.Round(time.Second), time.Duration(pol.MaxAge))
-	default:
-		c.pass(CheckAge, "evidence is %s old (max_age %s)", age.Round(time.Second), time.Duration(pol.MaxAge))
-	}
-
-	switch {
-	case len(opts.Workload) > 0 && !bytes.Equal(opts.Workload, ev.Workload):
-		c.fail(CheckWorkload, "evidence commits to workload %x, want %x", ev.Workload, opts.Workload)
-	case len(pol.Workloads) > 0 && !containsBytes(pol.Workloads, ev.Workload):
-		c.fail(CheckWorkload, "workload %x is not among the policy's workloads", ev.Workload)
-	case len(opts.Workload) > 0 || len(pol.Workloads) > 0:
-		c.pass(CheckWorkload, "workload %x accepted", ev.Workload)
-	case len(ev.Workload) > 0:
-		c.pass(CheckWorkload, "evidence claims workload %x; none expected", ev.Workload)
-	default:
-		c.pass(CheckWorkload, "no workload expected")
-	}
-
+	c.reportData(ev, hw)
+	c.statement(ev)
+	c.nonce(ev, pol, opts)
+	c.age(ev, pol, t)
+	c.workload(ev, pol, opts)
 	// The document is shown whenever it is the committed one, even when a
 	// required value is refused: it says what failed.
 	if entries := checkConfig(c, ev, pol.Config); entries != nil {
 		res.Config, res.ConfigEntries = ev.Config, entries
 	}
-
-	switch {
-	case opts.PeerID == "" && ev.PeerID == "":
-		c.pass(CheckPeer, "no peer expected; the evidence names none")
-	case opts.PeerID == "":
-		c.pass(CheckPeer, "the evidence names peer %s; no connection to compare it with", ev.PeerID)
-	case ev.PeerID == "":
-		c.fail(CheckPeer, "the evidence (version %d) names no peer, but it came from peer %s: it could be another enclave's evidence relayed", ev.version(), opts.PeerID)
-	case ev.PeerID != opts.PeerID:
-		c.fail(CheckPeer, "the evidence names peer %s, but it came from peer %s: another enclave's evidence relayed", ev.PeerID, opts.PeerID)
-	default:
-		c.pass(CheckPeer, "the evidence names peer %s, the one it came from", ev.PeerID)
-	}
+	c.peer(ev, opts)
 
 	if pub, err := ecdh.X25519().NewPublicKey(ev.X25519); err != nil {
 		c.fail(CheckFormat, "x25519 key: %v", err)

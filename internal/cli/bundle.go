@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -153,7 +152,7 @@ builds bound bundles itself.`,
 			if err != nil {
 				return err
 			}
-			opts := bundle.BuildOptions{Images: map[string]v1.Image{}, Secrets: map[string][]byte{}, ChunkSize: chunk}
+			opts := bundle.BuildOptions{ChunkSize: chunk}
 			for _, r := range recipients {
 				k, err := bundleParseRecipient(r)
 				if err != nil {
@@ -161,52 +160,13 @@ builds bound bundles itself.`,
 				}
 				opts.Recipients = append(opts.Recipients, k)
 			}
-			for _, s := range images {
-				ref, src, ok := strings.Cut(s, "=")
-				if !ok || ref == "" || src == "" {
-					return usagef("--image %q: want REF=PATH", s)
-				}
-				if cs, ok, err := oci.ParseContainerdSource(src, ref); ok {
-					if err != nil {
-						return usagef("--image %s: %v", ref, err)
-					}
-					img, closer, err := oci.LoadContainerd(cmd.Context(), cs)
-					if err != nil {
-						return err
-					}
-					defer closer.Close()
-					opts.Images[ref] = img
-					continue
-				}
-				// The only image of the source, else the one named REF.
-				img, err := oci.Load(src, "")
-				if err != nil {
-					if byRef, err2 := oci.Load(src, ref); err2 == nil {
-						img, err = byRef, nil
-					}
-				}
-				if err != nil {
-					return err
-				}
-				opts.Images[ref] = img
+			var closeImages func()
+			if opts.Images, closeImages, err = bundleLoadImages(cmd.Context(), images); err != nil {
+				return err
 			}
-			for _, s := range secrets {
-				name, src, ok := strings.Cut(s, "=")
-				if !ok || name == "" || src == "" {
-					return usagef("--secret %q: want NAME=FILE", s)
-				}
-				fi, err := os.Stat(src)
-				if err != nil {
-					return fmt.Errorf("secret %s: %w", name, err)
-				}
-				if fi.Size() > bundle.MaxSecretSize {
-					return fmt.Errorf("secret %s: larger than %d bytes", name, bundle.MaxSecretSize)
-				}
-				v, err := os.ReadFile(src)
-				if err != nil {
-					return fmt.Errorf("secret %s: %w", name, err)
-				}
-				opts.Secrets[name] = v
+			defer closeImages()
+			if opts.Secrets, err = bundleReadSecrets(secrets); err != nil {
+				return err
 			}
 			if bindTo != "" {
 				if opts.Binding, opts.Signer, err = bundleBinding(cmd, &cf, bindTo, podStr); err != nil {
@@ -237,45 +197,20 @@ builds bound bundles itself.`,
 					return err
 				}
 				defer closeStore()
-				pr, pw := io.Pipe()
-				var wg sync.WaitGroup
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, err := plan.Write(pw)
-					pw.CloseWithError(err)
-				}()
-				c, err := store.Add(ctx, pr, ipfs.AddOptions{Pin: true})
-				pr.CloseWithError(errors.New("add stopped"))
-				wg.Wait()
+				c, err := ipfs.AddFrom(ctx, store, func(w io.Writer) error {
+					_, err := plan.Write(w)
+					return err
+				}, ipfs.AddOptions{Pin: true})
 				if err != nil {
 					return err
 				}
 				res.CID = c.String()
 			}
 			prog.done()
-			w := cmd.OutOrStdout()
 			if g.output == "json" {
-				return bundleWriteJSON(w, res)
+				return bundleWriteJSON(cmd.OutOrStdout(), res)
 			}
-			if res.File == "" {
-				fmt.Fprintln(w, res.CID)
-				if ipf.api != "" {
-					fmt.Fprintf(cmd.ErrOrStderr(), "added to the IPFS node at %s (pinned): it serves the bundle while it runs\n", ipf.api)
-				} else {
-					fmt.Fprintf(cmd.ErrOrStderr(), "added to the embedded node's repository %s (pinned); nothing serves it once this command exits.\n"+
-						"  To serve it: run a kubo node on that repository (IPFS_PATH=%s ipfs daemon), or add it to a running node instead (--ipfs-api /ip4/127.0.0.1/tcp/5001).\n"+
-						"  (tpod deploy needs neither: it serves the bundles it builds until the provider has them.)\n", ipf.usedRepo, ipf.usedRepo)
-				}
-			} else {
-				fmt.Fprintf(w, "%s: %d bytes, pod %s, cid %s\n", res.File, res.Size, res.PodHash, res.CID)
-			}
-			if b := res.Binding; b != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "bound to channel %s (publisher %s, provider %s, pod %s, chain %d, Payment %s)\n",
-					b.ChannelID.Hex(), b.Publisher.Hex(), b.Provider.Hex(), b.PodID.Hex(), b.ChainID, b.Payment.Hex())
-			} else {
-				fmt.Fprintln(cmd.ErrOrStderr(), "unbound: for local inspection only; no provider deploys it (--bind-provider to bind it)")
-			}
+			printBundleBuild(cmd, &ipf, res)
 			return nil
 		},
 	}
@@ -349,6 +284,101 @@ func recipientsOf(h *bundle.Header) []string {
 		out = append(out, bundle.FormatRecipient(k))
 	}
 	return out
+}
+
+// bundleLoadImages opens the --image REF=PATH sources: an OCI layout or
+// archive (its only image, else the one named REF) or a containerd store.
+// The returned func closes the containerd connections.
+func bundleLoadImages(ctx context.Context, images []string) (map[string]v1.Image, func(), error) {
+	out := map[string]v1.Image{}
+	var closers []io.Closer
+	closeAll := func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}
+	for _, s := range images {
+		ref, src, ok := strings.Cut(s, "=")
+		if !ok || ref == "" || src == "" {
+			closeAll()
+			return nil, nil, usagef("--image %q: want REF=PATH", s)
+		}
+		if cs, ok, err := oci.ParseContainerdSource(src, ref); ok {
+			if err != nil {
+				closeAll()
+				return nil, nil, usagef("--image %s: %v", ref, err)
+			}
+			img, closer, err := oci.LoadContainerd(ctx, cs)
+			if err != nil {
+				closeAll()
+				return nil, nil, err
+			}
+			closers = append(closers, closer)
+			out[ref] = img
+			continue
+		}
+		// The only image of the source, else the one named REF.
+		img, err := oci.Load(src, "")
+		if err != nil {
+			if byRef, err2 := oci.Load(src, ref); err2 == nil {
+				img, err = byRef, nil
+			}
+		}
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		out[ref] = img
+	}
+	return out, closeAll, nil
+}
+
+// bundleReadSecrets reads the --secret NAME=FILE values.
+func bundleReadSecrets(secrets []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, s := range secrets {
+		name, src, ok := strings.Cut(s, "=")
+		if !ok || name == "" || src == "" {
+			return nil, usagef("--secret %q: want NAME=FILE", s)
+		}
+		fi, err := os.Stat(src)
+		if err != nil {
+			return nil, fmt.Errorf("secret %s: %w", name, err)
+		}
+		if fi.Size() > bundle.MaxSecretSize {
+			return nil, fmt.Errorf("secret %s: larger than %d bytes", name, bundle.MaxSecretSize)
+		}
+		v, err := os.ReadFile(src)
+		if err != nil {
+			return nil, fmt.Errorf("secret %s: %w", name, err)
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// printBundleBuild says what bundle build made, where it is and what it is
+// bound to.
+func printBundleBuild(cmd *cobra.Command, ipf *bundleIPFSFlags, res bundleBuildResult) {
+	w, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if res.File == "" {
+		fmt.Fprintln(w, res.CID)
+		if ipf.api != "" {
+			fmt.Fprintf(errw, "added to the IPFS node at %s (pinned): it serves the bundle while it runs\n", ipf.api)
+		} else {
+			fmt.Fprintf(errw, "added to the embedded node's repository %s (pinned); nothing serves it once this command exits.\n"+
+				"  To serve it: run a kubo node on that repository (IPFS_PATH=%s ipfs daemon), or add it to a running node instead (--ipfs-api /ip4/127.0.0.1/tcp/5001).\n"+
+				"  (tpod deploy needs neither: it serves the bundles it builds until the provider has them.)\n", ipf.usedRepo, ipf.usedRepo)
+		}
+	} else {
+		fmt.Fprintf(w, "%s: %d bytes, pod %s, cid %s\n", res.File, res.Size, res.PodHash, res.CID)
+	}
+	if b := res.Binding; b != nil {
+		fmt.Fprintf(errw, "bound to channel %s (publisher %s, provider %s, pod %s, chain %d, Payment %s)\n",
+			b.ChannelID.Hex(), b.Publisher.Hex(), b.Provider.Hex(), b.PodID.Hex(), b.ChainID, b.Payment.Hex())
+	} else {
+		fmt.Fprintln(errw, "unbound: for local inspection only; no provider deploys it (--bind-provider to bind it)")
+	}
 }
 
 // bundleWriteFile writes the bundle to path (through a temporary file) and

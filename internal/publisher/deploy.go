@@ -12,7 +12,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -379,9 +378,9 @@ func (e *DeployError) Error() string {
 // Unwrap returns the cause.
 func (e *DeployError) Unwrap() error { return e.Err }
 
-// run performs the remaining steps of rec.
+// run performs the remaining steps of rec. Each step saves the record
+// before the next; a failure is a DeployError naming the step.
 func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, offer *Offer) (err error) {
-	w := p.cfg.Wallet
 	current := "starting"
 	defer func() {
 		if err != nil {
@@ -396,23 +395,10 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 		}
 	}()
 
-	// Does the channel exist already (a previous run created it even if we
-	// never saw the receipt)?
 	current = "reading the channel"
-	var onChain bool
-	if err := p.patiently(ctx, rec.ID, "reading the channel", func() (err error) {
-		onChain, err = p.channelExists(ctx, rec.ChannelID)
-		return err
-	}); err != nil {
+	if err := p.checkChannel(ctx, rec); err != nil {
 		return err
 	}
-	if onChain && !rec.Reached(StepChannel) {
-		rec.Step = StepChannel
-		if err := p.cfg.State.Save(rec); err != nil {
-			return err
-		}
-	}
-
 	// The publisher's own IPFS node, connected straight to the provider,
 	// lives until the provider fetched the bundle (Provision returned).
 	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
@@ -435,19 +421,63 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	}); err != nil {
 		return err
 	}
-	client := p2p.NewClient(node.Host(), p2p.WithDomain(p.domain()))
+	// The node owns the host: this session is not closed.
+	s := &session{client: p2p.NewClient(node.Host(), p2p.WithDomain(p.domain())), peer: info.ID}
 
-	// Fresh evidence, verified fail-closed.
 	current = "verifying the provider's attestation"
-	var att *Attested
-	if err := p.step(rec.ID, "attest", "verifying the provider's attestation", func() error {
-		att, err = p.attest(ctx, client, info.ID, rec.Policy, rec.Insecure)
+	att, err := p.attestStep(ctx, rec, s)
+	if err != nil {
+		return err
+	}
+	if !rec.Reached(StepQuoted) {
+		current = "getting a quote"
+		if err := p.quoteStep(ctx, rec, s, pod, offer, att); err != nil {
+			return err
+		}
+	}
+	current = "building and uploading the bundle"
+	if err := p.uploadStep(ctx, rec, node, pod, att); err != nil {
+		return err
+	}
+	if !rec.Reached(StepChannel) {
+		current = "opening the payment channel"
+		if err := p.openChannel(ctx, rec, p.cfg.Wallet); err != nil {
+			return err
+		}
+	}
+	current = "provisioning the pod"
+	return p.provisionStep(ctx, rec, s)
+}
+
+// checkChannel asks the chain whether the channel exists already (a
+// previous run created it even if it never saw the receipt) and records it.
+func (p *Publisher) checkChannel(ctx context.Context, rec *Record) error {
+	var onChain bool
+	if err := p.patiently(ctx, rec.ID, "reading the channel", func() (err error) {
+		onChain, err = p.channelExists(ctx, rec.ChannelID)
 		return err
 	}); err != nil {
 		return err
 	}
+	if onChain && !rec.Reached(StepChannel) {
+		rec.Step = StepChannel
+		return p.cfg.State.Save(rec)
+	}
+	return nil
+}
+
+// attestStep verifies fresh evidence, fail-closed, and records the
+// enclave; once a channel pinned an enclave key, another key is refused.
+func (p *Publisher) attestStep(ctx context.Context, rec *Record, s *session) (*Attested, error) {
+	var att *Attested
+	if err := p.step(rec.ID, "attest", "verifying the provider's attestation", func() (err error) {
+		att, err = p.attest(ctx, s.client, s.peer, rec.Policy, rec.Insecure)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	if rec.EnclaveSigner != (common.Address{}) && rec.Reached(StepChannel) && rec.EnclaveSigner != att.Signer {
-		return fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner.Hex(), att.Signer.Hex())
+		return nil, fmt.Errorf("the provider's enclave key changed from %s to %s since the channel pinned it; cancel the deployment", rec.EnclaveSigner.Hex(), att.Signer.Hex())
 	}
 	rec.EnclaveSigner, rec.X25519, rec.Measurement, rec.TEE = att.Signer, hex.EncodeToString(att.X25519.Bytes()), att.Measurement, att.Kind
 	rec.PolicyUsed, rec.ConfigSHA256, rec.Config = att.Policy, att.ConfigSHA256, att.Config
@@ -455,37 +485,35 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	if !rec.Reached(StepAttested) {
 		rec.Step = StepAttested
 	}
-	if err := p.cfg.State.Save(rec); err != nil {
+	return att, p.cfg.State.Save(rec)
+}
+
+// quoteStep asks for a quote and fixes the terms; the provider's prices
+// must be those of its registry entry.
+func (p *Publisher) quoteStep(ctx context.Context, rec *Record, s *session, pod *manifest.Pod, offer *Offer, att *Attested) error {
+	totals := pod.Totals()
+	var q *p2p.Quote
+	if err := p.step(rec.ID, "quote", "asking for a quote", func() (err error) {
+		q, err = s.client.Quote(ctx, s.peer, p2p.QuoteRequest{
+			Resources: p2p.Resources{CPUMillis: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
+			Token:     rec.Token,
+		})
+		return err
+	}); err != nil {
 		return err
 	}
-
-	// Quote: the provider's prices must be those of its registry entry.
-	if !rec.Reached(StepQuoted) {
-		current = "getting a quote"
-		totals := pod.Totals()
-		var q *p2p.Quote
-		if err := p.step(rec.ID, "quote", "asking for a quote", func() error {
-			q, err = client.Quote(ctx, info.ID, p2p.QuoteRequest{
-				Resources: p2p.Resources{CPUMillis: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
-				Token:     rec.Token,
-			})
-			return err
-		}); err != nil {
-			return err
-		}
-		if err := p.fixTerms(rec, q, offer, att, pod); err != nil {
-			return err
-		}
-		rec.Step = StepQuoted
-		if err := p.cfg.State.Save(rec); err != nil {
-			return err
-		}
+	if err := p.fixTerms(rec, q, offer, att, pod); err != nil {
+		return err
 	}
+	rec.Step = StepQuoted
+	return p.cfg.State.Save(rec)
+}
 
-	// Bundle: encrypted to the attested key, added to our node.
-	current = "building and uploading the bundle"
+// uploadStep encrypts the bundle to the attested key and adds it to the
+// publisher's node. The record is on disk before money moves.
+func (p *Publisher) uploadStep(ctx context.Context, rec *Record, node *ipfs.Node, pod *manifest.Pod, att *Attested) error {
 	if err := p.step(rec.ID, "bundle", "encrypting the bundle to the enclave and adding it to IPFS", func() error {
-		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519, p.binding(rec), w, p.byteProgress(rec.ID, "bundle", "encrypted"))
+		c, err := buildAndAdd(ctx, node, pod, rec.Images, rec.Secrets, att.X25519, p.binding(rec), p.cfg.Wallet, p.byteProgress(rec.ID, "bundle", "encrypted"))
 		rec.BundleCID = c
 		return err
 	}); err != nil {
@@ -494,35 +522,27 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	if !rec.Reached(StepUploaded) {
 		rec.Step = StepUploaded
 	}
-	// The record must be on disk before money moves.
-	if err := p.cfg.State.Save(rec); err != nil {
-		return err
-	}
+	return p.cfg.State.Save(rec)
+}
 
-	// Pay: allowance and channel.
-	if !rec.Reached(StepChannel) {
-		current = "opening the payment channel"
-		if err := p.openChannel(ctx, rec, w); err != nil {
-			return err
-		}
-	}
-
-	// Provision.
-	current = "provisioning the pod"
+// provisionStep has the provider fetch the bundle and start the pod, and
+// records where it answers.
+func (p *Publisher) provisionStep(ctx context.Context, rec *Record, s *session) error {
+	w := p.cfg.Wallet
 	var st *p2p.PodStatus
 	if err := p.step(rec.ID, "provision", "provider fetching the bundle and starting the pod", func() error {
 		pod := p2p.Pod{ChannelID: rec.ChannelID, PodID: rec.PodID}
 		// A run killed while the provider worked on its provision leaves
 		// that provision running: wait for it, then the answer below is
 		// a conflict (handled) or the pod itself.
-		err = whileBusy(ctx, provisionBusyFor, func() (err error) {
-			st, err = client.Provision(ctx, info.ID, w, pod, rec.BundleCID)
+		err := whileBusy(ctx, provisionBusyFor, func() (err error) {
+			st, err = s.client.Provision(ctx, s.peer, w, pod, rec.BundleCID)
 			return err
 		})
 		if errors.Is(err, p2p.ErrConflict) {
 			// A previous run's provision went through but its answer was
 			// lost: the provider runs the pod with that run's bundle.
-			if cur, serr := client.Status(ctx, info.ID, w, pod); serr == nil && cur.State != p2p.PodDeleted {
+			if cur, serr := s.client.Status(ctx, s.peer, w, pod); serr == nil && cur.State != p2p.PodDeleted {
 				st, err = cur, nil
 				rec.BundleCID = cur.BundleCID
 			}
@@ -950,17 +970,10 @@ func buildAndAdd(ctx context.Context, node ipfs.Store, pod *manifest.Pod, images
 	if err != nil {
 		return "", err
 	}
-	pr, pw := io.Pipe()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		_, err := plan.Write(pw)
-		pw.CloseWithError(err)
-	}()
-	c, err := node.Add(ctx, pr, ipfs.AddOptions{Pin: true})
-	pr.CloseWithError(errors.New("add stopped"))
-	wg.Wait()
+	c, err := ipfs.AddFrom(ctx, node, func(w io.Writer) error {
+		_, err := plan.Write(w)
+		return err
+	}, ipfs.AddOptions{Pin: true})
 	if err != nil {
 		return "", fmt.Errorf("add bundle: %w", err)
 	}

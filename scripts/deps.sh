@@ -10,7 +10,7 @@ APT_PACKAGES=(
 	protobuf-compiler                                                    # api/proto
 	etcd-server                                                          # envtest
 	openssl                                                              # test cluster certificates
-	wrk nginx haproxy                                                     # gateway benchmark (nginx and HAProxy are its peers)
+	wrk nginx haproxy linux-perf                                          # gateway benchmark (nginx and HAProxy are its peers; perf counts system calls)
 	nodejs npm                                                           # solc
 	curl ca-certificates git make
 	bc jq                                                                # scripts/demo.sh arithmetic and JSON

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -238,6 +239,13 @@ func TestGatewayBenchReport(t *testing.T) {
 			row.res[i].backendCPU = perReq(row.res[i].backendCPU, n[i])
 			row.res[i].proxyCPU = perReq(row.res[i].proxyCPU, n[i])
 		}
+		// System calls per request: one more run of each proxy, counted by
+		// perf (a figure that, unlike req/s, holds on a busy machine).
+		for i, tg := range targets {
+			if tg.cmd != nil {
+				row.res[i].syscalls = countSyscalls(t, tg, "http://"+tg.addr+row.path, host, row.conns)
+			}
+		}
 		fast1, off1 := gw.counters(t)
 		row.fast, row.handedOff = fast1-fast0, off1-off0
 		for i, tg := range targets {
@@ -256,6 +264,46 @@ func TestGatewayBenchReport(t *testing.T) {
 type peerResult struct {
 	best                 wrkResult
 	backendCPU, proxyCPU time.Duration // per request
+	syscalls             float64       // the proxy's, per request; 0: not counted
+}
+
+var reRequests = regexp.MustCompile(`([0-9]+) requests in`)
+
+// countSyscalls runs wrk once more against tg while perf counts the system
+// calls of tg's processes (every thread; nginx's workers), and returns them
+// per request; 0 if perf is missing or not allowed to trace.
+func countSyscalls(t *testing.T, tg *proxyProc, url, host, conns string) float64 {
+	perf, err := exec.LookPath("perf")
+	if err != nil {
+		return 0
+	}
+	pids := []string{strconv.Itoa(tg.cmd.Process.Pid)}
+	for _, c := range children(tg.cmd.Process.Pid) {
+		pids = append(pids, strconv.Itoa(c))
+	}
+	threads := cond(conns == "1", "1", wrkThreads)
+	out := filepath.Join(t.TempDir(), "perf.csv")
+	cmd := exec.Command(perf, "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-o", out, "-p", strings.Join(pids, ","), "--",
+		"wrk", "-t"+threads, "-c"+conns, "-d"+wrkDuration, "-H", "Host: "+host, url)
+	w, err := cmd.Output()
+	if err != nil {
+		t.Logf("perf stat: %v (no system call counts)", err)
+		return 0
+	}
+	m := reRequests.FindSubmatch(w)
+	csv, _ := os.ReadFile(out)
+	var calls float64
+	for _, line := range strings.Split(string(csv), "\n") {
+		if f := strings.Split(line, ","); len(f) > 2 && f[2] == "raw_syscalls:sys_enter" {
+			calls, _ = strconv.ParseFloat(f[0], 64)
+		}
+	}
+	if m == nil || calls == 0 {
+		t.Logf("perf stat or wrk output not understood:\n%s\n%s", w, csv)
+		return 0
+	}
+	reqs, _ := strconv.ParseFloat(string(m[1]), 64)
+	return calls / reqs
 }
 
 type benchRow struct {
@@ -277,8 +325,8 @@ func gatewayReport(wakes []time.Duration, targets []*proxyProc, rows []*benchRow
 	fmt.Fprintf(&sb, "Measured %s on %d cores (%s), Go %s, by `TPOD_BENCH=1 go test ./internal/gateway -run TestGatewayBenchReport` (scripts/bench.sh).\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), benchdoc.CPUModel(), runtime.Version())
 	fmt.Fprintf(&sb, "**Wake from zero, the gateway's share** (%d wakes; the pod is a real process — the test binary re-executed as a small HTTP server on 127.0.0.1 — started by the Backend on the request, readiness by TCP connect, then the request forwarded; a new client connection per wake): p50 %s, p99 %s, max %s. The whole wake of a containerd pod through the provider, on the user's path, is in § Wake from zero.\n\n", len(wakes), ms(wp50), ms(wp99), ms(wmax))
-	fmt.Fprintf(&sb, "**Throughput: the gateway, nginx and HAProxy in front of the same pod** (`wrk -t%s -c%s -d%s --latency` unless noted, keep-alive, 127.0.0.1; each proxy is a process of its own in front of the same backend process (a Go net/http server); best of %d runs each, the order rotated every round; CPU per request is the proxy's processes' user + system time from /proc over all runs ÷ requests. wrk, the proxy and the backend share the %d cores.)\n\n", wrkThreads, wrkConns, wrkDuration, wrkRounds, runtime.NumCPU())
-	fmt.Fprintf(&sb, "| load | load avg before | via | req/s | p50 | p99 | proxy CPU / request | backend CPU / request | vs nginx: req/s, CPU/req |\n|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&sb, "**Throughput: the gateway, nginx and HAProxy in front of the same pod** (`wrk -t%s -c%s -d%s --latency` unless noted, keep-alive, 127.0.0.1; each proxy is a process of its own in front of the same backend process (a Go net/http server); best of %d runs each, the order rotated every round; CPU per request is the proxy's processes' user + system time from /proc over all runs ÷ requests; system calls per request are the proxy's, counted by `perf stat -e raw_syscalls:sys_enter` over one more run. wrk, the proxy and the backend share the %d cores.)\n\n", wrkThreads, wrkConns, wrkDuration, wrkRounds, runtime.NumCPU())
+	fmt.Fprintf(&sb, "| load | load avg before | via | req/s | p50 | p99 | proxy CPU / request | proxy system calls / request | backend CPU / request | vs nginx: req/s, CPU/req |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	var misses []string
 	for _, row := range rows {
 		ng := row.res[2]
@@ -288,9 +336,12 @@ func gatewayReport(wakes []time.Duration, targets []*proxyProc, rows []*benchRow
 			if i == 0 {
 				name, load = row.name, row.load
 			}
-			proxyCPU, cmp := "", ""
+			proxyCPU, calls, cmp := "", "", ""
 			if tg.cmd != nil {
-				proxyCPU = us(r.proxyCPU)
+				proxyCPU, calls = us(r.proxyCPU), "–"
+				if r.syscalls > 0 {
+					calls = fmt.Sprintf("%.2f", r.syscalls)
+				}
 				cmp = fmt.Sprintf("%.2f×, %.2f×", r.best.rps/ng.best.rps, float64(r.proxyCPU)/float64(ng.proxyCPU))
 				if i == 1 {
 					ok := r.best.rps >= ng.best.rps && r.proxyCPU <= ng.proxyCPU
@@ -300,7 +351,7 @@ func gatewayReport(wakes []time.Duration, targets []*proxyProc, rows []*benchRow
 					}
 				}
 			}
-			fmt.Fprintf(&sb, "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", name, load, tg.name, r.best.rps, ms(r.best.p50), ms(r.best.p99), proxyCPU, us(r.backendCPU), cmp)
+			fmt.Fprintf(&sb, "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", name, load, tg.name, r.best.rps, ms(r.best.p50), ms(r.best.p99), proxyCPU, calls, us(r.backendCPU), cmp)
 		}
 	}
 	var served []string

@@ -118,6 +118,7 @@ type fastConn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	h         reqHead
+	inStep    bool      // step runs: c.fd is held
 	first     bool      // no request served yet
 	headTimer bool      // the read deadline is ReadHeaderTimeout's for this head
 	end       connEnd   // set when step returns true
@@ -319,7 +320,14 @@ const (
 // is readable. It returns false to wait for more bytes, true when the
 // connection is done (c.end says how).
 func (c *fastConn) step(fd uintptr) bool {
-	c.fd = int(fd)
+	c.fd, c.inStep = int(fd), true
+	done := c.serveBuffered()
+	c.inStep = false
+	return done
+}
+
+// serveBuffered is step's loop.
+func (c *fastConn) serveBuffered() bool {
 	c.end = endClose
 	g := c.s.g
 	br, bw := c.br, c.bw
@@ -388,20 +396,16 @@ func (r clientReader) Read(p []byte) (int, error) {
 	if r.c.raw == nil {
 		return r.c.nc.Read(p)
 	}
-	for {
-		n, err := syscall.Read(r.c.fd, p)
-		switch {
-		case err == syscall.EINTR:
-			continue
-		case err == syscall.EAGAIN:
-			return 0, errWait
-		case err != nil:
-			return 0, err
-		case n == 0 && len(p) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
+	n, e := rawRead(r.c.fd, p)
+	switch {
+	case e == syscall.EAGAIN:
+		return 0, errWait
+	case e != 0:
+		return 0, e
+	case n == 0 && len(p) > 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }
 
 // headWait is readHead's "the head is not complete and the socket has
@@ -494,11 +498,22 @@ func simpleHost(b []byte) ([]byte, bool) {
 // deadlineWriter gives every write to the client a deadline.
 type deadlineWriter struct{ c *fastConn }
 
+// Inside step it writes with rawWrite first; only what the socket does not
+// take at once goes through the connection's Write, with the deadline.
 func (w deadlineWriter) Write(p []byte) (int, error) {
-	if now, d := time.Now(), w.c.s.g.cfg.IdleTimeout; stale(&w.c.writeSet, now, d) {
-		w.c.nc.SetWriteDeadline(now.Add(d))
+	c := w.c
+	done := 0
+	if c.inStep && c.raw != nil {
+		var err error
+		if done, err = writeAll(c.fd, p); err != nil || done == len(p) {
+			return done, err
+		}
 	}
-	return w.c.nc.Write(p)
+	if now, d := time.Now(), c.s.g.cfg.IdleTimeout; stale(&c.writeSet, now, d) {
+		c.nc.SetWriteDeadline(now.Add(d))
+	}
+	n, err := c.nc.Write(p[done:])
+	return done + n, err
 }
 
 var errBadResponse = errors.New("malformed response from pod")

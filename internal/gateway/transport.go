@@ -51,6 +51,8 @@ type h1Conn struct {
 	waitFn   func(uintptr) bool
 	flushed  bool
 	flushErr error
+	fd       int  // the socket, while inWait
+	inWait   bool // flushThenWait runs: writes use rawWrite
 
 	// When the fast path set the read and write deadlines (see stale); a
 	// pooled connection keeps them, and the slow path clears them.
@@ -79,13 +81,33 @@ func (c *h1Conn) flushAndWait() error {
 
 // flushThenWait is flushAndWait's callback: its first call writes the
 // request and asks to wait; the next (the socket is readable) ends the wait.
-func (c *h1Conn) flushThenWait(uintptr) bool {
+func (c *h1Conn) flushThenWait(fd uintptr) bool {
 	if c.flushed {
 		return true
 	}
 	c.flushed = true
+	c.fd, c.inWait = int(fd), true
 	c.flushErr = c.bw.Flush()
+	c.inWait = false
 	return c.flushErr != nil
+}
+
+// podWriter is what h1Conn.bw writes to: in flushThenWait with rawWrite
+// (see rawio.go), what the socket does not take at once, and otherwise
+// everything, with the connection's Write.
+type podWriter struct{ c *h1Conn }
+
+func (w podWriter) Write(p []byte) (int, error) {
+	c := w.c
+	done := 0
+	if c.inWait {
+		var err error
+		if done, err = writeAll(c.fd, p); err != nil || done == len(p) {
+			return done, err
+		}
+	}
+	n, err := c.nc.Write(p[done:])
+	return done + n, err
 }
 
 var errHeaderTooLarge = errors.New("response header too large")
@@ -98,6 +120,43 @@ type limitReader struct {
 	r      net.Conn
 	n      int64
 	client net.Conn
+
+	// read's state: r's socket, the callback given to its RawConn.Read
+	// (made once), the buffer and the result of a call.
+	raw    syscall.RawConn
+	readFn func(uintptr) bool
+	buf    []byte
+	rn     int
+	rerr   syscall.Errno
+}
+
+// read is r.Read with rawRead (see rawio.go), inside RawConn.Read, which
+// waits for readability with r's deadline as Read does.
+func (l *limitReader) read(p []byte) (int, error) {
+	if l.raw == nil {
+		return l.r.Read(p)
+	}
+	l.buf, l.rn, l.rerr = p, 0, 0
+	err := l.raw.Read(l.readFn)
+	l.buf = nil
+	switch {
+	case err != nil: // deadline, close
+		return 0, err
+	case l.rerr != 0:
+		return 0, os.NewSyscallError("read", l.rerr)
+	case l.rn == 0 && len(p) > 0:
+		return 0, io.EOF
+	}
+	return l.rn, nil
+}
+
+func (l *limitReader) readOnce(fd uintptr) bool {
+	n, e := rawRead(int(fd), l.buf)
+	if e == syscall.EAGAIN {
+		return false
+	}
+	l.rn, l.rerr = n, e
+	return true
 }
 
 // clientCheck is how often the fast path, waiting for a pod, checks its
@@ -114,7 +173,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		p = p[:l.n]
 	}
 	for {
-		n, err := l.r.Read(p)
+		n, err := l.read(p)
 		if n == 0 && l.client != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 			if clientGone(l.client) {
 				return 0, errClientGone
@@ -207,11 +266,14 @@ func (t *h1Transport) dial(ctx context.Context, addr string) (*h1Conn, error) {
 		return nil, err
 	}
 	lr := &limitReader{r: nc, n: -1}
-	c := &h1Conn{t: t, addr: addr, nc: nc, lr: lr, br: bufio.NewReaderSize(lr, 16<<10), bw: bufio.NewWriterSize(nc, 8<<10)}
+	c := &h1Conn{t: t, addr: addr, nc: nc, lr: lr, br: bufio.NewReaderSize(lr, 16<<10)}
+	c.bw = bufio.NewWriterSize(podWriter{c}, 8<<10)
 	if sc, ok := nc.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			c.raw = raw
 			c.waitFn = c.flushThenWait
+			lr.raw = raw
+			lr.readFn = lr.readOnce
 		}
 	}
 	return c, nil

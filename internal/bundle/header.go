@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/trustedpods/tpod/internal/manifest"
 )
 
 // Magic starts every bundle.
@@ -77,14 +79,8 @@ type Core struct {
 	Blobs   []BlobInfo `json:"blobs"`
 }
 
-// Resources are the pod's totals per replica (manifest.Totals).
-type Resources struct {
-	CPUMilli      uint64 `json:"cpuMilli"`
-	MemoryMiB     uint64 `json:"memoryMiB"`
-	StorageMiB    uint64 `json:"storageMiB"`
-	GPUMilli      uint64 `json:"gpuMilli"`
-	PersistentMiB uint64 `json:"persistentMiB"`
-}
+// Resources are the pod's totals per replica.
+type Resources = manifest.Totals
 
 // ScaleRange is the pod's scale.min and scale.max.
 type ScaleRange struct {

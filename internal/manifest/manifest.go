@@ -141,21 +141,9 @@ type Port struct {
 	Hostnames     []string `json:"hostnames,omitempty"`
 }
 
-// Resources are what a container reserves; the provider enforces them as limits.
-type Resources struct {
-	CPUMilli   uint64 `json:"cpuMilli"`   // millicores
-	MemoryMiB  uint64 `json:"memoryMiB"`  // MiB
-	StorageMiB uint64 `json:"storageMiB"` // writable layer, MiB
-	GPUMilli   uint64 `json:"gpuMilli"`   // thousandths of a GPU
-}
-
-func (r Resources) add(o Resources) Resources {
-	return Resources{r.CPUMilli + o.CPUMilli, r.MemoryMiB + o.MemoryMiB, r.StorageMiB + o.StorageMiB, r.GPUMilli + o.GPUMilli}
-}
-
-func (r Resources) max(o Resources) Resources {
-	return Resources{max(r.CPUMilli, o.CPUMilli), max(r.MemoryMiB, o.MemoryMiB), max(r.StorageMiB, o.StorageMiB), max(r.GPUMilli, o.GPUMilli)}
-}
+// Resources are what a container reserves; the provider enforces them as
+// limits (the project's one resources type).
+type Resources = usage.Resources
 
 // VolumeMount mounts a volume of the pod into a container.
 type VolumeMount struct {
@@ -255,6 +243,11 @@ type Totals struct {
 	PersistentMiB uint64 `json:"persistentMiB"`
 }
 
+// Reserved is t without PersistentMiB.
+func (t Totals) Reserved() Resources {
+	return Resources{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB, GPUMilli: t.GPUMilli}
+}
+
 // Totals sums the pod's resources.
 func (p *Pod) Totals() Totals {
 	// Steady state: containers and sidecars. Init containers run one at a
@@ -262,16 +255,16 @@ func (p *Pod) Totals() Totals {
 	// larger of the two (as Kubernetes computes a pod's effective request).
 	var steady, side, peak Resources
 	for _, c := range p.Containers {
-		steady = steady.add(c.Resources)
+		steady = steady.Add(c.Resources)
 	}
 	for _, c := range p.InitContainers {
 		if c.Sidecar {
-			side = side.add(c.Resources)
+			side = side.Add(c.Resources)
 		} else {
-			peak = peak.max(side.add(c.Resources))
+			peak = peak.Max(side.Add(c.Resources))
 		}
 	}
-	r := steady.add(side).max(peak)
+	r := steady.Add(side).Max(peak)
 	t := Totals{CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, StorageMiB: r.StorageMiB, GPUMilli: r.GPUMilli}
 	for _, v := range p.Volumes {
 		switch {

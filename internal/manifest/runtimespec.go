@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/internal/runtime"
+	"github.com/trustedpods/tpod/internal/usage"
 )
 
 // RuntimeSpec translates the pod into the runtime's spec under pod ID id:
@@ -97,8 +98,7 @@ func runtimeContainer(ct Container, names *runtimeNames, images map[string]runti
 			CPUMillis:  ct.Resources.CPUMilli,
 			MemoryMiB:  ct.Resources.MemoryMiB,
 			StorageMiB: ct.Resources.StorageMiB,
-			// The runtime hands out whole GPUs; a fraction reserves one.
-			GPUs: (ct.Resources.GPUMilli + 999) / 1000,
+			GPUs:       usage.WholeGPUs(ct.Resources.GPUMilli),
 		},
 		Restart:        runtime.RestartPolicy(ct.Restart),
 		Sidecar:        ct.Sidecar,

@@ -133,7 +133,7 @@ func (p *Publisher) Deploy(ctx context.Context, req DeployRequest) (*Record, err
 		Manifest:  absPath(req.Manifest), ManifestHash: hex.EncodeToString(h[:]),
 		Images: absPaths(req.Images), Secrets: absPaths(req.Secrets), Policy: absPath(req.Policy),
 		Insecure: req.InsecureSimulated, NoApprove: req.NoApprove,
-		Totals: Resources{CPUMilli: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
+		Totals: totals.Reserved(),
 		Token:  offer.Token, DisputePeriod: uint64(req.DisputePeriod / time.Second),
 		PodID: podID,
 	}

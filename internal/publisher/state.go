@@ -14,6 +14,7 @@ import (
 	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/hex32"
+	"github.com/trustedpods/tpod/internal/usage"
 )
 
 // RecordVersion is the version of the deployment record format (docs/publisher.md).
@@ -146,12 +147,7 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 }
 
 // Resources are the totals a manifest reserves.
-type Resources struct {
-	CPUMilli   uint64 `json:"cpuMilli"`
-	MemoryMiB  uint64 `json:"memoryMiB"`
-	StorageMiB uint64 `json:"storageMiB"`
-	GPUMilli   uint64 `json:"gpuMilli"`
-}
+type Resources = usage.Resources
 
 // Endpoint is a way to reach an exposed port of a pod.
 type Endpoint struct {

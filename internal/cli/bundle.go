@@ -289,7 +289,7 @@ func recipientsOf(h *bundle.Header) []string {
 // bundleLoadImages opens the --image REF=PATH sources: an OCI layout or
 // archive (its only image, else the one named REF) or a containerd store.
 // The returned func closes the containerd connections.
-func bundleLoadImages(ctx context.Context, images []string) (map[string]v1.Image, func(), error) {
+func bundleLoadImages(ctx context.Context, images []string) (_ map[string]v1.Image, _ func(), err error) {
 	out := map[string]v1.Image{}
 	var closers []io.Closer
 	closeAll := func() {
@@ -297,20 +297,22 @@ func bundleLoadImages(ctx context.Context, images []string) (map[string]v1.Image
 			c.Close()
 		}
 	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	for _, s := range images {
 		ref, src, ok := strings.Cut(s, "=")
 		if !ok || ref == "" || src == "" {
-			closeAll()
 			return nil, nil, usagef("--image %q: want REF=PATH", s)
 		}
 		if cs, ok, err := oci.ParseContainerdSource(src, ref); ok {
 			if err != nil {
-				closeAll()
 				return nil, nil, usagef("--image %s: %v", ref, err)
 			}
 			img, closer, err := oci.LoadContainerd(ctx, cs)
 			if err != nil {
-				closeAll()
 				return nil, nil, err
 			}
 			closers = append(closers, closer)
@@ -325,7 +327,6 @@ func bundleLoadImages(ctx context.Context, images []string) (map[string]v1.Image
 			}
 		}
 		if err != nil {
-			closeAll()
 			return nil, nil, err
 		}
 		out[ref] = img

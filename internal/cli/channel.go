@@ -422,16 +422,7 @@ func newChannelShowCmd(g *globals) *cobra.Command {
 }
 
 // perSecondOf formats a rate in base units per second.
-func perSecondOf(g *globals, perSecond string) string {
-	v, ok := new(big.Int).SetString(perSecond, 10)
-	if !ok {
-		return "-"
-	}
-	if g.raw {
-		return v.String() + "/s"
-	}
-	return amount.PerSecond(v, g.token)
-}
+func perSecondOf(g *globals, perSecond string) string { return rateOf(g, perSecond, amount.PerSecond) }
 
 // simpleChannelCmd builds the commands that send one transaction on a channel.
 func simpleChannelCmd(g *globals, use, short, action string, withAmount bool, run func(cmd *cobra.Command, p *chain.Payment, w *chain.Wallet, id [32]byte, amount *big.Int) (*types.Receipt, string, error)) *cobra.Command {

@@ -329,7 +329,11 @@ func printDeployment(g *globals, w io.Writer, rec *publisher.Record) error {
 }
 
 // perHourOf formats a rate in base units per second as an amount per hour.
-func perHourOf(g *globals, perSecond string) string {
+func perHourOf(g *globals, perSecond string) string { return rateOf(g, perSecond, amount.PerHour) }
+
+// rateOf formats a rate in base units per second with format ("-" when
+// it is not a number; base units per second with --raw).
+func rateOf(g *globals, perSecond string, format func(*big.Int, amount.Token) string) string {
 	v, ok := new(big.Int).SetString(perSecond, 10)
 	if !ok {
 		return "-"
@@ -337,7 +341,7 @@ func perHourOf(g *globals, perSecond string) string {
 	if g.raw {
 		return v.String() + "/s"
 	}
-	return amount.PerHour(v, g.token)
+	return format(v, g.token)
 }
 
 // printAttestation says what the deployment's attestation pinned: the policy,

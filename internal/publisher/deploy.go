@@ -399,30 +399,13 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	if err := p.checkChannel(ctx, rec); err != nil {
 		return err
 	}
-	// The publisher's own IPFS node, connected straight to the provider,
-	// lives until the provider fetched the bundle (Provision returned).
-	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
-	if err != nil {
-		return err
-	}
-	current = "starting the local IPFS node"
-	var node *ipfs.Node
-	err = p.step(rec.ID, "ipfs", "starting an ephemeral IPFS node", func() error {
-		node, err = ipfs.NewNode(ctx, ipfs.Config{})
-		return err
-	})
+	// The publisher's own IPFS node lives until the provider fetched the
+	// bundle (Provision returned).
+	node, s, err := p.providerNode(ctx, rec, func(step string) { current = step })
 	if err != nil {
 		return err
 	}
 	defer node.Close()
-	current = "connecting to the provider"
-	if err := p.step(rec.ID, "connect", "connecting to provider "+info.ID.String(), func() error {
-		return p.connect(ctx, node.Host(), info)
-	}); err != nil {
-		return err
-	}
-	// The node owns the host: this session is not closed.
-	s := &session{client: p2p.NewClient(node.Host(), p2p.WithDomain(p.domain())), peer: info.ID}
 
 	current = "verifying the provider's attestation"
 	att, err := p.attestStep(ctx, rec, s)
@@ -447,6 +430,33 @@ func (p *Publisher) run(ctx context.Context, rec *Record, pod *manifest.Pod, off
 	}
 	current = "provisioning the pod"
 	return p.provisionStep(ctx, rec, s)
+}
+
+// providerNode starts the publisher's own IPFS node and connects it
+// straight to rec's provider, which fetches bundles from it. at is told
+// each step as it starts.
+func (p *Publisher) providerNode(ctx context.Context, rec *Record, at func(step string)) (*ipfs.Node, *session, error) {
+	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
+	if err != nil {
+		return nil, nil, err
+	}
+	at("starting the local IPFS node")
+	var node *ipfs.Node
+	if err := p.step(rec.ID, "ipfs", "starting an ephemeral IPFS node", func() (err error) {
+		node, err = ipfs.NewNode(ctx, ipfs.Config{})
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	at("connecting to the provider")
+	if err := p.step(rec.ID, "connect", "connecting to provider "+info.ID.String(), func() error {
+		return p.connect(ctx, node.Host(), info)
+	}); err != nil {
+		node.Close()
+		return nil, nil, err
+	}
+	// The node owns the host: the session is not closed.
+	return node, &session{client: p2p.NewClient(node.Host(), p2p.WithDomain(p.domain())), peer: info.ID}, nil
 }
 
 // checkChannel asks the chain whether the channel exists already (a

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/internal/chain"
-	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
 )
 
@@ -179,25 +178,14 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	if req.Policy != "" {
 		policy = absPath(req.Policy)
 	}
-	info, err := peerInfo(rec.Provider.PeerID, p.currentAddrs(ctx, rec))
+	node, s, err := p.providerNode(ctx, rec, func(string) {})
 	if err != nil {
 		return rec, err
 	}
-	var node *ipfs.Node
-	if err := p.step(rec.ID, "ipfs", "starting an ephemeral IPFS node", func() error {
-		node, err = ipfs.NewNode(ctx, ipfs.Config{})
-		return err
-	}); err != nil {
-		return rec, err
-	}
 	defer node.Close()
-	if err := p.connect(ctx, node.Host(), info); err != nil {
-		return rec, err
-	}
-	client := p2p.NewClient(node.Host(), p2p.WithDomain(p.domain()))
 	var att *Attested
 	if err := p.step(rec.ID, "attest", "verifying the provider's attestation", func() error {
-		att, err = p.attest(ctx, client, info.ID, policy, req.InsecureSimulated || rec.Insecure)
+		att, err = p.attest(ctx, s.client, s.peer, policy, req.InsecureSimulated || rec.Insecure)
 		return err
 	}); err != nil {
 		return rec, err
@@ -216,7 +204,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	if err := p.step(rec.ID, "update", "provider fetching the new bundle and restarting the pod", func() error {
 		// A wake, a restart or a claim's stop holds the pod for a moment.
 		return whileBusy(ctx, busyRetryFor, func() (err error) {
-			st, err = client.Update(ctx, info.ID, w, pod, cid)
+			st, err = s.client.Update(ctx, s.peer, w, pod, cid)
 			return err
 		})
 	}); err != nil {
@@ -226,8 +214,7 @@ func (p *Publisher) Update(ctx context.Context, id string, req UpdateRequest) (*
 	rec.Manifest, rec.ManifestHash, rec.Images, rec.Secrets, rec.Policy = absPath(req.Manifest), fmt.Sprintf("%x", h[:]), images, secrets, policy
 	rec.BundleCID, rec.Name = cid, m.Name
 	rec.TLSBinding = att.tlsBinding()
-	t := m.Totals()
-	rec.Totals = Resources{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB, GPUMilli: t.GPUMilli}
+	rec.Totals = m.Totals().Reserved()
 	if eps := endpoints(st); len(eps) > 0 {
 		rec.Endpoints = eps
 	}

@@ -243,10 +243,10 @@ func (c *fastConn) remove() {
 // client's socket. A Read on a Go socket tries the system call before it
 // waits, and between keep-alive requests that read almost always finds
 // nothing: a wasted read(2) per request. Inside RawConn.Read the loop
-// reads the socket itself and, once a response is written, asks to wait
-// for readability instead; the wait was armed (the socket's readiness
-// reset) once, before the first read, so no byte the client sends later
-// can be missed. The loop holds the socket's read lock meanwhile, so
+// reads the socket itself (rawRead, see rawio.go) and, once a response is
+// written, asks to wait for readability instead; the wait was armed (the
+// socket's readiness reset) once, before the first read, so no byte the
+// client sends later can be missed. The loop holds the socket's read lock meanwhile, so
 // nothing in it may close the client connection (Close waits for that
 // lock): it returns, and serve ends the connection as c.end says.
 func (c *fastConn) serve() {

@@ -26,8 +26,12 @@ func rawIO(trap uintptr, fd int, p []byte) (int, syscall.Errno) {
 	}
 	for {
 		n, _, e := syscall.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-		if e != syscall.EINTR {
-			return int(n), e
+		switch e {
+		case 0:
+			return int(n), 0
+		case syscall.EINTR:
+		default:
+			return 0, e
 		}
 	}
 }

@@ -1002,3 +1002,64 @@ func TestFastPathShutdownDuringDial(t *testing.T) {
 		t.Errorf("shutdown took %v with a dial in flight", d)
 	}
 }
+
+func TestFastPathDeadlines(t *testing.T) {
+	// The connection loop waits for readability between reads (serve):
+	// a head arriving in pieces is still served, an idle connection ends
+	// after IdleTimeout, and a head that stops coming ends after
+	// ReadHeaderTimeout from its first byte, not IdleTimeout.
+	_, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
+	})
+	const headTimeout, idleTimeout = 300 * time.Millisecond, 900 * time.Millisecond
+	g, host := rawGateway(t, port, Config{ReadHeaderTimeout: headTimeout, IdleTimeout: idleTimeout})
+	closedAfter := func(c net.Conn, br *bufio.Reader) time.Duration {
+		t.Helper()
+		start := time.Now()
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := br.ReadByte(); err != io.EOF {
+			t.Fatalf("want the gateway to close, got %v", err)
+		}
+		return time.Since(start)
+	}
+	dial := func() (net.Conn, *bufio.Reader) {
+		c, err := net.Dial("tcp", g.HTTPAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c, bufio.NewReader(c)
+	}
+	ok := func(br *bufio.Reader) {
+		t.Helper()
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("response: %v %v", resp, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+	}
+
+	c, br := dial()
+	for _, piece := range []string{"GET /a HTTP/1.1\r\nHo", "st: " + host + "\r", "\n\r\n"} {
+		io.WriteString(c, piece)
+		time.Sleep(50 * time.Millisecond)
+	}
+	ok(br)
+	time.Sleep(100 * time.Millisecond)
+	io.WriteString(c, "GET /b HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	ok(br)
+	if d := closedAfter(c, br); d < idleTimeout-idleTimeout/16-20*time.Millisecond || d > idleTimeout+time.Second {
+		t.Errorf("idle connection closed after %v, want about %v", d, idleTimeout)
+	}
+
+	c, br = dial()
+	io.WriteString(c, "GET /c HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	ok(br)
+	io.WriteString(c, "GET /d HTTP/1.1\r\n")
+	if d := closedAfter(c, br); d < headTimeout-20*time.Millisecond || d >= idleTimeout-idleTimeout/16-20*time.Millisecond {
+		t.Errorf("connection with a partial head closed after %v, want about %v", d, headTimeout)
+	}
+	if served, off := g.fast.served.Load(), g.fast.handedOff.Load(); served != 3 || off != 0 {
+		t.Errorf("fast path served %d requests and handed off %d connections, want 3 and 0", served, off)
+	}
+}

@@ -1063,3 +1063,48 @@ func TestFastPathDeadlines(t *testing.T) {
 		t.Errorf("fast path served %d requests and handed off %d connections, want 3 and 0", served, off)
 	}
 }
+
+func TestFastPathLargeBodySlowClient(t *testing.T) {
+	// A body larger than the sockets hold, to a client that does not read
+	// at first: the raw writes meet a full socket and the rest goes through
+	// the connection's Write, which waits (rawio.go). Bodies by length and
+	// chunked, then another request on the same connection.
+	body := make([]byte, 8<<20)
+	for i := range body {
+		body[i] = byte('a' + i%26)
+	}
+	var chunked strings.Builder
+	for off := 0; off < len(body); off += 1 << 20 {
+		fmt.Fprintf(&chunked, "%x\r\n%s\r\n", 1<<20, body[off:off+1<<20])
+	}
+	chunked.WriteString("0\r\n\r\n")
+	_, port := newRawPod(t, func(n int, r *http.Request) (string, bool) {
+		if r.URL.Path == "/chunked" {
+			return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked.String(), false
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + string(body), false
+	})
+	g, host := rawGateway(t, port, Config{})
+	c, err := net.Dial("tcp", g.HTTPAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for _, path := range []string{"/length", "/chunked", "/length"} {
+		io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+		time.Sleep(200 * time.Millisecond) // the gateway fills the socket meanwhile
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("%s: read %d bytes (%v), want the %d sent", path, len(got), err, len(body))
+		}
+	}
+	if served := g.fast.served.Load(); served != 3 {
+		t.Errorf("fast path served %d requests, want 3", served)
+	}
+}

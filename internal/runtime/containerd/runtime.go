@@ -34,6 +34,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/trustedpods/tpod/internal/cgroupfs"
+	"github.com/trustedpods/tpod/internal/keylock"
 	"github.com/trustedpods/tpod/internal/runtime"
 )
 
@@ -108,7 +109,7 @@ type Runtime struct {
 	marksDone chan struct{}
 
 	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	locks keylock.Map
 	sups  map[string]*supervisor // by pod ID (supervise.go)
 	oom   map[string]bool        // container IDs seen OOM-killed since their start
 	disk  map[string]diskSample
@@ -165,7 +166,6 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		cfg:        cfg,
 		log:        cfg.Logger.With("component", "runtime-containerd"),
 		now:        cfg.Now,
-		locks:      map[string]*sync.Mutex{},
 		sups:       map[string]*supervisor{},
 		oom:        map[string]bool{},
 		disk:       map[string]diskSample{},
@@ -255,17 +255,7 @@ func (r *Runtime) ctx(ctx context.Context) context.Context {
 	return namespaces.WithNamespace(ctx, r.cfg.Namespace)
 }
 
-func (r *Runtime) lock(id string) func() {
-	r.mu.Lock()
-	l, ok := r.locks[id]
-	if !ok {
-		l = &sync.Mutex{}
-		r.locks[id] = l
-	}
-	r.mu.Unlock()
-	l.Lock()
-	return l.Unlock
-}
+func (r *Runtime) lock(id string) func() { return r.locks.Lock(id) }
 
 // podState is what we persist per pod in DataDir/pods/<id>/pod.json.
 type podState struct {
@@ -1114,8 +1104,8 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		for _, c := range st.Spec.AllContainers() {
 			delete(r.upperDirs, containerID(id, c.Name))
 		}
-		delete(r.locks, id)
 		r.mu.Unlock()
+		r.locks.Forget(id)
 		for _, c := range st.Spec.AllContainers() {
 			r.logMarks.forget(r.logPath(id, c.Name))
 		}

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -33,6 +32,7 @@ import (
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/rest"
 
+	"github.com/trustedpods/tpod/internal/keylock"
 	"github.com/trustedpods/tpod/internal/runtime"
 )
 
@@ -117,8 +117,7 @@ type Runtime struct {
 	b      builder
 	client kubernetes.Interface
 
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	locks keylock.Map
 	meter meter
 	kept  keptLogs
 }
@@ -137,22 +136,12 @@ func New(rc *rest.Config, cfg Config) (*Runtime, error) {
 		}
 		cfg.Metrics = m
 	}
-	return &Runtime{cfg: cfg, b: builder{cfg: cfg}, client: cs, locks: map[string]*sync.Mutex{},
+	return &Runtime{cfg: cfg, b: builder{cfg: cfg}, client: cs,
 		meter: meter{runs: map[string]*meterRun{}, tx: map[string]map[string]uint64{}}}, nil
 }
 
 // lock serialises operations on one pod.
-func (r *Runtime) lock(id string) func() {
-	r.mu.Lock()
-	l, ok := r.locks[id]
-	if !ok {
-		l = &sync.Mutex{}
-		r.locks[id] = l
-	}
-	r.mu.Unlock()
-	l.Lock()
-	return l.Unlock
-}
+func (r *Runtime) lock(id string) func() { return r.locks.Lock(id) }
 
 // apiErr maps API errors onto the contract's categories.
 func apiErr(what string, err error) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,13 +32,15 @@ spec:
 `, name, `"`+strings.Join(args, `", "`)+`"`, policy, storage)
 }
 
-// TestPodFaults runs, beside a healthy pod under load, a pod whose
-// container exits, one that crash-loops and one that fills its storage
-// quota. A paid pod (scale.min 1) is kept running: the provider starts a
-// stopped one again at its next billing cycle whatever its containers'
-// restart policy, and the runtime kills a pod over its storage limit. The
-// healthy pod is untouched, nothing is charged beyond what the faulty pods
-// existed, and every channel's payments match its usage.
+// TestPodFaults runs, beside a healthy pod under load, pods that end by
+// themselves — one whose container exits 0 under restart: never, one that
+// exits 0 under on-failure, one killed for filling its storage past its
+// reservation — and one that crash-loops under restart: always. A pod that
+// ended stays stopped, with its reason in `tpod pod status` and `tpod pod
+// events`, across provider restarts too, until its publisher restarts it;
+// it is charged no running time after its end, only its storage. The
+// crash-looping pod is restarted by the runtime with a back-off. The
+// healthy pod is untouched, and every channel's payments match its usage.
 func TestPodFaults(t *testing.T) {
 	n := newNet(t, netConfig{name: "podfault"})
 	deps := n.deployHello(t, 1)
@@ -47,18 +50,27 @@ func TestPodFaults(t *testing.T) {
 	const funds = "1000000000000"
 	exiter := n.newPublisher(t)
 	ex := exiter.deploy(t, n.manifest(t, "exiter", faultyPod("exiter", "", "16Mi", "exit", "-code", "0", "-after", "3s")), funds)
+	doner := n.newPublisher(t)
+	dn := doner.deploy(t, n.manifest(t, "doner", faultyPod("doner", "on-failure", "16Mi", "exit", "-code", "0", "-after", "3s")), funds)
 	looper := n.newPublisher(t)
 	lp := looper.deploy(t, n.manifest(t, "looper", faultyPod("looper", "always", "16Mi", "exit", "-code", "1", "-after", "1s")), funds)
 	filler := n.newPublisher(t)
 	fl := filler.deploy(t, n.manifest(t, "filler", faultyPod("filler", "", "16Mi", "fill", "-path", "/var/big", "-mib", "48", "-after", "3s")), funds)
+	loopFrom := lp.StartedAt
 
-	// Each faulty pod stops and is started again by the provider, more
-	// than once.
-	faulty := []*deployment{ex, lp, fl}
-	waitFor(t, 90*time.Second, "each faulty pod to be started again twice", func() bool {
+	ended := []*deployment{ex, dn, fl}
+	why := map[*deployment]string{
+		ex: "container main exited with code 0 (restart: never)",
+		dn: "container main exited with code 0 (restart: on-failure)",
+		fl: "grew past its storage reservation of 16 MiB",
+	}
+	endedLog := func(d *deployment) int {
 		b, _ := os.ReadFile(n.prov.logFile)
-		for _, d := range faulty {
-			if strings.Count(string(b), `"reconcile: started pod" component=provider pod=`+runtimeID(d.Channel)) < 2 {
+		return strings.Count(string(b), `"pod ended by itself; left stopped" component=provider pod=`+runtimeID(d.Channel))
+	}
+	waitFor(t, time.Minute, "the pods that end by themselves to be left stopped", func() bool {
+		for _, d := range ended {
+			if endedLog(d) == 0 {
 				return false
 			}
 		}
@@ -67,21 +79,85 @@ func TestPodFaults(t *testing.T) {
 	if !n.prov.logHas(`storage limit exceeded, killing pod.* pod=` + runtimeID(fl.Channel)) {
 		t.Error("the pod over its storage limit was not killed for it")
 	}
-	n.waitClaims(t, 2, time.Minute)
+	// Left stopped through several billing cycles (2 s), with the reason
+	// shown to the publisher.
+	endRuns := n.runs(t, ended)
+	n.waitClaims(t, 4, time.Minute)
+	n.checkNotRestarted(t, ended, endRuns)
+	checkEnded := func(when string) {
+		t.Helper()
+		for _, d := range ended {
+			st := d.pb.status(t, d.ID)
+			if st.State != "stopped" || !strings.Contains(st.Message, why[d]) {
+				t.Errorf("%s: pod %s status %q %q, want stopped: %s", when, d.Host, st.State, st.Message, why[d])
+			}
+			if n.prov.logHas(`"reconcile: started pod" component=provider pod=` + runtimeID(d.Channel)) {
+				t.Errorf("%s: the provider started pod %s again after it ended", when, d.Host)
+			}
+		}
+	}
+	checkEnded("after its end")
+	for _, d := range ended {
+		evs := d.pb.must(t, "pod", "events", d.ID, "--output", "json").stdout
+		found := false
+		for _, line := range strings.Split(evs, "\n") {
+			found = found || strings.Contains(line, `"kind":"ended"`) && strings.Contains(line, why[d])
+		}
+		if !found {
+			t.Errorf("pod %s: no ended event saying %q in its events:\n%s", d.Host, why[d], evs)
+		}
+	}
+
+	// The crash loop is the runtime's, with its back-off (1 s doubling):
+	// k restarts of a container that runs 1 s take at least Σ (1 s + 2^i s)
+	// for i < k. Without a back-off it would restart every second or two.
+	st := looper.status(t, lp.ID)
+	if len(st.Containers) != 1 {
+		t.Fatalf("looper status: %+v", st)
+	}
+	restarts, elapsed := int(st.Containers[0].Restarts), time.Since(loopFrom)
+	most := 0
+	for k := 1; time.Duration(k)*time.Second+time.Duration(1<<k-1)*time.Second <= elapsed; k++ {
+		most = k
+	}
+	t.Logf("the crash-looping pod restarted %d times in %v (the back-off allows at most %d)", restarts, elapsed.Round(time.Second), most)
+	if restarts < 3 || restarts > most+1 {
+		t.Errorf("the crash-looping pod restarted %d times in %v; with its back-off, want 3 to %d", restarts, elapsed.Round(time.Second), most+1)
+	}
+
 	n.checkNotRestarted(t, deps, runs)
 	stats := tr.Stop()
 	t.Logf("traffic to the healthy pod: %s", summary(stats))
 	checkServed(t, stats, servingGap)
 
-	// The faulty pods run on and off: charged no longer than they existed
-	// (finish), and paid exactly their last receipts.
-	for _, d := range faulty {
-		d.SkipMetered = true
+	// A provider restart does not bring them back.
+	n.prov.signal(t, syscall.SIGKILL)
+	n.prov.start(t)
+	n.prov.waitReady(t, time.Minute)
+	n.waitClaims(t, 3, time.Minute)
+	n.checkNotRestarted(t, ended, endRuns)
+	checkEnded("after a provider restart")
+
+	// Its publisher starts an ended pod again: it runs, and ends again.
+	exiter.must(t, "pod", "restart", ex.ID)
+	if after := n.runs(t, []*deployment{ex}); after[runtimeID(ex.Channel)].Equal(endRuns[runtimeID(ex.Channel)]) {
+		t.Error("pod restart did not start the ended pod")
 	}
-	n.finish(t, append(deps, faulty...)...)
-	for _, d := range faulty {
-		d.MaxRun = d.EndedAt.Sub(d.Began)
-		n.checkRanAtMost(t, d, n.checkPaid(t, d.Channel))
+	waitFor(t, 30*time.Second, "the restarted pod to end again", func() bool { return endedLog(ex) >= 2 })
+
+	// Charged running time only while they ran (twice 3 s for the exiter,
+	// once for the others, plus start and the storage check's second),
+	// and their storage all along: its data is kept.
+	ex.MaxRun, dn.MaxRun, fl.MaxRun = 2*5*time.Second, 5*time.Second, 6*time.Second
+	lp.SkipMetered = true
+	paid := n.finish(t, append(deps, ex, dn, lp, fl)...)
+	lp.MaxRun = lp.EndedAt.Sub(lp.Began)
+	n.checkRanAtMost(t, lp, paid[lp])
+	for _, d := range ended {
+		kept := float64(paid[d][usage.StorageReserved]) / 16
+		if existed := d.StopAt.Sub(d.StartedAt).Seconds(); kept < existed-5 {
+			t.Errorf("pod %s: storage charged for %.1f s, but its data was kept for %.1f s (usage %v)", d.Host, kept, existed, paid[d])
+		}
 	}
 }
 

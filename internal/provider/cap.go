@@ -103,7 +103,7 @@ func (p *Provider) pauseOverCap(ctx context.Context, pd *pod, over, capRate *big
 func (p *Provider) resumeUnderCap(ctx context.Context, pd *pod) {
 	p.mu.Lock()
 	pd.capped = false
-	start := !pd.unfunded
+	start := !pd.unfunded && pd.ended == ""
 	if start {
 		pd.state, pd.message = p2p.PodRunning, ""
 	}

@@ -25,6 +25,7 @@ const (
 	EventPriceAccepted    = "price-accepted"    // the publisher accepted them; they apply from now
 	EventUpdated          = "updated"           // the publisher replaced the bundle
 	EventRestored         = "restored"          // the provider restarted and took the pod back
+	EventEnded            = "ended"             // its containers exited under a policy that does not restart them, or it was killed over its storage limit: left stopped
 )
 
 // sigkillExit is a container's exit code when SIGKILL ended it.

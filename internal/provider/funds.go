@@ -72,10 +72,20 @@ func (p *Provider) watchFunds(ctx context.Context) {
 	}
 }
 
-func (p *Provider) reservedRateOf(pd *pod) *big.Int {
+// reservedRateOf is what the pod's reservation costs a second now: an
+// ended pod pays for its storage only (ended.go).
+func (p *Provider) reservedRateOf(ctx context.Context, pd *pod) *big.Int {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return pd.rate
+	rate, ended, storage := pd.rate, pd.ended != "", pd.res.StorageMiB
+	p.mu.Unlock()
+	if !ended {
+		return rate
+	}
+	terms, err := p.bill.terms(ctx, pd.channel)
+	if err != nil {
+		return rate
+	}
+	return reservedRate(terms.Prices, Reservation{StorageMiB: storage})
 }
 
 // usedRateOf estimates what the pod's used counters cost per second now:
@@ -122,7 +132,7 @@ func (p *Provider) watchChannel(ctx context.Context, pd *pod) {
 	if ch.UnlockAt != 0 && ch.UnlockAmount != nil {
 		avail.Sub(avail, minBig(ch.UnlockAmount, avail))
 	}
-	rate := new(big.Int).Add(p.reservedRateOf(pd), p.usedRateOf(ctx, pd))
+	rate := new(big.Int).Add(p.reservedRateOf(ctx, pd), p.usedRateOf(ctx, pd))
 	rw := runway(avail, rate)
 	var warnings []string
 	var repriceStop string
@@ -204,9 +214,9 @@ func (p *Provider) stopForFunds(ctx context.Context, pd *pod, why string) {
 // (unless it is also paused over its cap: then only its route comes back).
 func (p *Provider) resume(ctx context.Context, pd *pod) {
 	p.mu.Lock()
-	capped := pd.capped
+	capped, ended := pd.capped, pd.ended
 	p.mu.Unlock()
-	if !pd.scale.toZero && !capped {
+	if !pd.scale.toZero && !capped && ended == "" {
 		if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 			p.log.Warn("start funded pod", "pod", pd.rtID, "err", err)
 			return
@@ -214,13 +224,18 @@ func (p *Provider) resume(ctx context.Context, pd *pod) {
 	}
 	p.mu.Lock()
 	pd.unfunded = false
-	if !capped {
+	switch {
+	case ended != "":
+		pd.message = endedMessage(ended) // funded, and still ended
+	case !capped:
 		pd.state = p2p.PodRunning
 		pd.message = ""
 	}
 	p.mu.Unlock()
 	p.persistState(ctx, pd)
-	p.route(ctx, pd)
+	if ended == "" {
+		p.route(ctx, pd)
+	}
 	p.event(pd, store.PodEvent{Kind: EventResumedFunds})
 	p.log.Info("pod funded again and started", "pod", pd.rtID)
 }

@@ -25,6 +25,7 @@ type metrics struct {
 	earnings      *prometheus.CounterVec // by token address
 	fundStops     prometheus.Counter
 	capPauses     prometheus.Counter
+	ended         prometheus.Counter
 	wakes         prometheus.Counter
 	staleStates   prometheus.Counter
 	meterLag      prometheus.Gauge
@@ -49,6 +50,7 @@ func newMetrics() *metrics {
 		Help: "Token base units earned by accepted claims, per token (divide by 10^decimals for whole tokens)."}, []string{"token"})
 	m.fundStops = f("fund_stops_total", "Pods stopped because their channel could not pay.")
 	m.capPauses = f("cap_pauses_total", "Pods paused because they used more than their channel's maxPerSecond pays for.")
+	m.ended = f("pods_ended_total", "Pods that ended by themselves (exited under a policy that does not restart them, or killed over their storage limit) and were left stopped.")
 	m.wakes = f("wakes_total", "Pods started from zero by a request.")
 	m.staleStates = f("core_stale_states_total", "Channels whose record in the signing core was older than the chain's baseline (a rolled-back state), started over from the baseline.")
 	m.meterLag = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "tpod", Subsystem: "provider", Name: "meter_lag_seconds",

@@ -375,9 +375,10 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 	}
 	fault.Crash(step + "/created")
 	pd.state = p2p.PodRunning
-	if pd.unfunded || pd.capped {
+	if pd.unfunded || pd.capped || pd.ended != "" {
 		// Redeployed while its channel cannot pay (or has not paid yet for
-		// what the pod used): the pod exists again but stays stopped.
+		// what the pod used), or after it ended by itself: the pod exists
+		// again but stays stopped.
 		pd.state = p2p.PodStopped
 	} else if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 		if !update {
@@ -502,7 +503,7 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	p.mu.Lock()
 	next := *pd
 	p.mu.Unlock()
-	next.bundleCID, next.res, next.rate, next.refused = bundleCID, res, rate, ""
+	next.bundleCID, next.res, next.rate, next.refused, next.ended = bundleCID, res, rate, "", ""
 	if err := p.deploy(ctx, &next, o.path, true, p.bindingCheck(ref.ChannelID, co.publisher)); err != nil {
 		p.mu.Lock()
 		p.used = p.used.Sub(res).Add(pd.res)
@@ -614,7 +615,15 @@ func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string
 	if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 		return nil, runtimeErr("start pod", err)
 	}
-	p.event(pd, store.PodEvent{Kind: EventRestartRequested, Container: container})
+	msg := ""
+	if p.clearEnded(pd) {
+		// Its publisher starts the pod that ended: it runs, and is judged
+		// again when it stops.
+		msg = "it had ended; started again"
+		p.persistState(ctx, pd)
+		p.route(ctx, pd)
+	}
+	p.event(pd, store.PodEvent{Kind: EventRestartRequested, Container: container, Message: msg})
 	return p.status(ctx, pd), nil
 }
 

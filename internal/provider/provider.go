@@ -199,6 +199,12 @@ type pod struct {
 	// unfunded marks a pod stopped because its channel ran dry; a deposit
 	// starts it again.
 	unfunded bool
+	// ended says why the pod ended by itself ("" while it did not): it
+	// stays stopped until its publisher restarts or updates it (ended.go).
+	ended string
+	// killSeen is when a container died of SIGKILL, as first seen by
+	// checkEnded (which judges such an end on its second look).
+	killSeen time.Time
 	// capped marks a pod paused because it used more than its channel's
 	// maxPerSecond pays for; it starts again once the cap has paid (cap.go).
 	capped bool

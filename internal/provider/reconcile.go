@@ -11,8 +11,9 @@ import (
 
 // reconcile brings the runtime in line with what the provider promised:
 // a paid pod the runtime lost is deployed again from its bundle, a paid pod
-// that is stopped (and may not scale to zero) is started. Failures, like an
-// IPFS or runtime outage, are retried next cycle; nothing is torn down.
+// that is stopped (and may not scale to zero) is started, unless it ended by
+// itself (ended.go): then it is left stopped. Failures, like an IPFS or
+// runtime outage, are retried next cycle; nothing is torn down.
 func (p *Provider) reconcile(ctx context.Context) {
 	for _, pd := range p.podList() {
 		// A running pod needs nothing. It is looked at before the channel is
@@ -24,6 +25,9 @@ func (p *Provider) reconcile(ctx context.Context) {
 		}
 		if err == nil && st.State == runtime.PodRunning && !p.failed(pd) {
 			continue
+		}
+		if p.isEnded(pd) {
+			continue // it ended by itself: left stopped (ended.go)
 		}
 		if p.begin(pd.channel) != nil {
 			continue
@@ -41,7 +45,7 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 	p.mu.Lock()
 	refused := pd.refused != ""
 	p.mu.Unlock()
-	if p.held(pd) || refused {
+	if p.held(pd) || refused || p.isEnded(pd) {
 		return
 	}
 	st, err := p.cfg.Runtime.Status(ctx, pd.rtID)
@@ -59,6 +63,9 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 	case err != nil:
 		return // the runtime is unavailable: look again next cycle
 	}
+	if p.checkEnded(ctx, pd, st) {
+		return
+	}
 	if st.State == runtime.PodRunning {
 		p.mu.Lock()
 		failed := pd.state == p2p.PodFailed
@@ -68,6 +75,13 @@ func (p *Provider) reconcilePod(ctx context.Context, pd *pod) {
 			p.persistState(ctx, pd)
 		}
 		return
+	}
+	if st.State == runtime.PodPartial {
+		// Some containers run: those that exited are started again only
+		// if their policy says so (a one-shot container stays exited).
+		if spec, ok := p.runtimeSpec(ctx, pd.rtID); !ok || !restartDue(spec, st) {
+			return
+		}
 	}
 	if pd.scale.toZero {
 		p.mu.Lock()

@@ -35,7 +35,9 @@ type podRecord struct {
 	Expose      exposure       `json:"expose"`
 	Unfunded    bool           `json:"unfunded,omitempty"`
 	Capped      bool           `json:"capped,omitempty"`
-	IssuedAt    uint64         `json:"issuedAt,omitempty"`
+	// Ended says why the pod ended by itself (ended.go): it stays stopped.
+	Ended    string `json:"ended,omitempty"`
+	IssuedAt uint64 `json:"issuedAt,omitempty"`
 	// Updating is the bundle of an update in progress: set before the
 	// runtime is changed, cleared when the update is committed or has
 	// failed. A restore that finds it undoes what reached the runtime.
@@ -46,7 +48,7 @@ func encodeRecord(pd *pod) []byte {
 	b, _ := json.Marshal(podRecord{
 		Token: pd.token, Reservation: pd.res, Rate: pd.rate.String(),
 		ScaleToZero: pd.scale.toZero, IdleTimeout: pd.scale.idle, Expose: pd.expose, Unfunded: pd.unfunded,
-		Capped: pd.capped, IssuedAt: pd.issuedAt, Updating: pd.updating,
+		Capped: pd.capped, Ended: pd.ended, IssuedAt: pd.issuedAt, Updating: pd.updating,
 	})
 	return b
 }
@@ -79,9 +81,9 @@ func (p *Provider) restore(ctx context.Context) error {
 			channel:         rec.ChannelID, id: rec.PodID, publisher: common.HexToAddress(rec.Publisher), token: r.Token,
 			bundleCID: rec.BundleCID, rtID: runtimeID(rec.ChannelID), res: r.Reservation, rate: rate,
 			scale: scalePolicy{toZero: r.ScaleToZero, idle: r.IdleTimeout}, expose: r.Expose,
-			state: p2p.PodRunning, unfunded: r.Unfunded, capped: r.Capped, issuedAt: r.IssuedAt, message: rec.Reason,
+			state: p2p.PodRunning, unfunded: r.Unfunded, capped: r.Capped, ended: r.Ended, issuedAt: r.IssuedAt, message: rec.Reason,
 		}
-		if pd.unfunded || pd.capped {
+		if pd.unfunded || pd.capped || pd.ended != "" {
 			pd.state = p2p.PodStopped
 		}
 		p.mu.Lock()
@@ -122,14 +124,20 @@ func (p *Provider) restore(ctx context.Context) error {
 		case err != nil:
 			p.log.Warn("restore: runtime unavailable; the pod is left as it is", "pod", pd.rtID, "err", err)
 		}
-		if err == nil && !pd.unfunded && !pd.capped && !pd.scale.toZero && st.State != runtime.PodRunning {
+		// A pod that ended by itself while the provider was down is left
+		// stopped as well. The runtime still reports its containers' exits
+		// then; after a restart of the machine they were never started in
+		// its new boot (created), and are started.
+		if err == nil && r.Updating == "" {
+			p.checkEnded(ctx, pd, st)
+		}
+		if err == nil && !pd.unfunded && !pd.capped && !p.isEnded(pd) && !pd.scale.toZero && st.State != runtime.PodRunning {
 			// It was stopped by the restart of the machine, not by us.
 			if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 				p.log.Warn("restore: start pod", "pod", pd.rtID, "err", err)
-			} else {
 			}
 		}
-		if !pd.unfunded {
+		if !pd.unfunded && !p.isEnded(pd) {
 			p.route(ctx, pd)
 		}
 		if r.Updating != "" {

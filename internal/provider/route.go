@@ -122,7 +122,7 @@ func (b gatewayBackend) Start(ctx context.Context, id string) (string, error) {
 	if pd == nil {
 		return "", fmt.Errorf("pod %s: %w", id, runtime.ErrNotFound)
 	}
-	if b.p.held(pd) {
+	if b.p.held(pd) || b.p.isEnded(pd) {
 		return "", fmt.Errorf("pod %s is stopped: %s", id, b.p.message(pd))
 	}
 	if err := b.p.cfg.Runtime.Start(ctx, id); err != nil {

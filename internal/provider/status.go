@@ -38,10 +38,12 @@ type PodStatus struct {
 	RatePerSecond string `json:"ratePerSecond"`
 	// RunwaySeconds is how long the channel pays for the reservation, as
 	// of the last funds check (-1 before one).
-	RunwaySeconds int64    `json:"runwaySeconds"`
-	Unfunded      bool     `json:"unfunded,omitempty"`
-	Capped        bool     `json:"capped,omitempty"`
-	Warnings      []string `json:"warnings,omitempty"`
+	RunwaySeconds int64 `json:"runwaySeconds"`
+	Unfunded      bool  `json:"unfunded,omitempty"`
+	Capped        bool  `json:"capped,omitempty"`
+	// Ended says why the pod ended by itself (it stays stopped).
+	Ended    string   `json:"ended,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // DeploymentID is the ID a publisher knows a pod by: its pod ID's first 8
@@ -61,7 +63,7 @@ func (p *Provider) OperatorStatus() Status {
 		ps := PodStatus{
 			Deployment: DeploymentID(pd.id), Channel: hexutil.Encode(pd.channel[:]), Publisher: pd.publisher.Hex(), Token: pd.token.Hex(),
 			State: pd.state.String(), Message: pd.message, Reserved: pd.res, RunwaySeconds: -1,
-			Unfunded: pd.unfunded, Capped: pd.capped, Warnings: append([]string(nil), pd.warnings...),
+			Unfunded: pd.unfunded, Capped: pd.capped, Ended: pd.ended, Warnings: append([]string(nil), pd.warnings...),
 		}
 		if pd.rate != nil {
 			ps.RatePerSecond = pd.rate.String()

@@ -35,6 +35,7 @@ import (
 	"github.com/trustedpods/tpod/internal/cgroupfs"
 	"github.com/trustedpods/tpod/internal/config"
 	"github.com/trustedpods/tpod/internal/enclave"
+	"github.com/trustedpods/tpod/internal/fault"
 	"github.com/trustedpods/tpod/internal/measure"
 	"github.com/trustedpods/tpod/internal/meter"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -189,9 +190,6 @@ func Open(ctx context.Context, cfg Config) (*Core, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
 	m := &cfg.Metering
 	switch m.Source {
 	case "":
@@ -225,6 +223,16 @@ func Open(ctx context.Context, cfg Config) (*Core, error) {
 	lock, err := lockDir(ctx, cfg.Dir)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Now == nil {
+		// The machine's clock (skewed by TPOD_FAULT_CLOCK in the fault
+		// suite), anchored once per boot (clock.go).
+		if cfg.Now, err = steadyClock(cfg.Dir, fault.Clock()); err != nil {
+			log.Warn("no boot clock: metering follows the wall clock, steps included", "err", err)
+		}
+		if f := fault.Describe(); f != "" {
+			log.Warn("FAULT INJECTION ON: for the fault suite only", "faults", f, "now", cfg.Now())
+		}
 	}
 	enc := cfg.Enclave
 	if enc == nil {
@@ -320,6 +328,15 @@ func (c *Core) Hello(h Hello) (Identity, error) {
 	if err != nil {
 		c.hello = nil
 		return Identity{}, err
+	}
+	// A meter's last round later than now (the clock of a new boot is
+	// behind the last one's) would count nothing until the clock caught
+	// up: it is taken as a round now, the gap uncharged.
+	now := c.now()
+	for _, ch := range st.Channels {
+		if ch.Meter.Last.After(now) {
+			ch.Meter.Last = now
+		}
 	}
 	c.st = st
 	close(c.started)

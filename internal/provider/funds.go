@@ -100,7 +100,7 @@ func (p *Provider) usedRateOf(ctx context.Context, pd *pod) *big.Int {
 	if !ok {
 		return new(big.Int)
 	}
-	now := p.cfg.Now()
+	now := p.clock.Now()
 	p.mu.Lock()
 	prevAt, prev := pd.usedAt, pd.usedVec
 	pd.usedAt, pd.usedVec = now, v

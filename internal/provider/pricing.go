@@ -67,7 +67,7 @@ func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentCha
 		return "", ""
 	}
 	want := payment.PricesHash(table.Prices)
-	now := p.cfg.Now()
+	now := p.clock.Now()
 	if ch.PendingPricesHash != want {
 		if _, err := p.cfg.Payment.ProposePricing(ctx, p.cfg.Wallet, pd.channel, table.Prices); err != nil {
 			p.log.Warn("pricing: propose", "pod", pd.rtID, "err", err)

@@ -162,6 +162,9 @@ type Provider struct {
 	core   core.Identity
 	bill   *biller
 	disk   *diskGuard
+	// clock is the chain's time (chainclock.go): receipts, caps, notices
+	// and request expiry go by it.
+	clock *chainClock
 	server *p2p.Server
 	gw     *gateway.Gateway // nil without a gateway
 
@@ -294,14 +297,24 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	p.core = id
 	p.log.Info("signing core connected", "tee", id.Kind, "signer", id.Signer.Hex(), "metering", id.Metering)
-	p.bill = newBiller(cfg.Store, cfg.Core, p.domain, cfg.Payment, cfg.Wallet, cfg.Now, p.log)
+	p.clock = &chainClock{fallback: cfg.Now, mono: time.Now, head: func(ctx context.Context) (uint64, error) {
+		h, err := cfg.Chain.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return 0, err
+		}
+		return h.Time, nil
+	}}
+	if err := p.clock.refresh(ctx); err != nil {
+		p.log.Warn("chain time unknown until the chain answers: the machine's clock stands in", "err", err)
+	}
+	p.bill = newBiller(cfg.Store, cfg.Core, p.domain, cfg.Payment, cfg.Wallet, p.clock.Now, p.log)
 	srv, err := p2p.NewServer(cfg.Host, p2p.Config{
 		Service:  p,
 		Channels: p,
 		Nonces:   cfg.Store,
 		Domain:   p2p.Domain{ChainID: p.domain.ChainID.Uint64(), PaymentContract: p.domain.Contract},
 		Logger:   cfg.Logger.With("component", "p2p"),
-		Now:      cfg.Now,
+		Now:      p.clock.Now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
@@ -395,6 +408,13 @@ func (p *Provider) Run(ctx context.Context) error {
 	g.Go(func() error { return every(ctx, p.cfg.BillingCycle, p.cycle) })
 	g.Go(func() error { return every(ctx, p.cfg.MeterInterval, p.guardCaps) })
 	g.Go(func() error { return every(ctx, p.cfg.MeterInterval, p.watchDisk) })
+	g.Go(func() error {
+		return every(ctx, chainClockRefresh, func(ctx context.Context) {
+			if err := p.clock.refresh(ctx); err != nil {
+				p.log.Debug("read the chain's time", "err", err)
+			}
+		})
+	})
 	if p.gw != nil {
 		g.Go(func() error { return p.gw.Run(ctx) })
 	}
@@ -448,7 +468,9 @@ func (p *Provider) cycle(ctx context.Context) {
 			p.log.Warn("registry update failed", "err", err)
 		}
 	}
-	if _, err := p.cfg.Store.PruneNonces(ctx, p.cfg.Now()); err != nil {
+	// Nonces are kept a day past their expiry: a clock that steps back by
+	// less than that cannot make a used request acceptable again.
+	if _, err := p.cfg.Store.PruneNonces(ctx, p.clock.Now().Add(-nonceRetention)); err != nil {
 		p.log.Warn("prune nonces", "err", err)
 	}
 }

@@ -53,7 +53,7 @@ func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote,
 		EnclaveSigner:   p.core.Signer,
 		PaymentContract: p.domain.Contract,
 		ChainID:         p.domain.ChainID.Uint64(),
-		ValidUntil:      p.cfg.Now().Add(5 * time.Minute),
+		ValidUntil:      p.clock.Now().Add(5 * time.Minute),
 	}
 	if !q.Fits {
 		q.CapacityReason = fmt.Sprintf("requested %s, free %s", res, free)

@@ -1,0 +1,59 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// chainClock is the time the provider dates receipts by and takes its money
+// and security decisions with (the cap guard, pricing notices, request
+// expiry, nonce pruning): the chain's, which the Payment contract compares
+// receipts against, not the machine's wall clock, which an operator, NTP or
+// a lying host may step by hours (docs/reliability.md § Clock). It is the
+// newest block's timestamp as last read, advanced by the local monotonic
+// clock since that read, which a step of the wall clock does not move.
+// Before the first read it is the fallback clock (the wall clock).
+type chainClock struct {
+	head     func(ctx context.Context) (uint64, error) // the newest block's time
+	fallback func() time.Time
+	mono     func() time.Time // time.Now: its monotonic reading is what counts
+
+	mu     sync.Mutex
+	block  time.Time // the newest block's time, as last read
+	readAt time.Time // mono() when it was read
+}
+
+// Now is the chain's time as the provider knows it.
+func (k *chainClock) Now() time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.readAt.IsZero() {
+		return k.fallback()
+	}
+	return k.block.Add(k.mono().Sub(k.readAt))
+}
+
+// refresh reads the newest block's time. A block time behind the running
+// estimate (the chain lags the monotonic clock) is taken as it is: a
+// receipt dated ahead of the chain is refused (ReceiptFromFuture) until
+// the chain catches up.
+func (k *chainClock) refresh(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	t, err := k.head(ctx)
+	if err != nil {
+		return err
+	}
+	at := k.mono() // after the read: the estimate errs behind the chain
+	k.mu.Lock()
+	k.block, k.readAt = time.Unix(int64(t), 0), at
+	k.mu.Unlock()
+	return nil
+}
+
+// chainClockRefresh is how often the chain clock reads the newest block.
+const chainClockRefresh = 5 * time.Second
+
+// nonceRetention is how long past its expiry a request's nonce is kept.
+const nonceRetention = 24 * time.Hour

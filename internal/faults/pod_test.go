@@ -37,7 +37,7 @@ spec:
 // exits 0 under on-failure, one killed for filling its storage past its
 // reservation — and one that crash-loops under restart: always. A pod that
 // ended stays stopped, with its reason in `tpod pod status` and `tpod pod
-// events`, across provider restarts too, until its publisher restarts it;
+// events`, across provider restarts too, until its publisher updates it;
 // it is charged no running time after its end, only its storage. The
 // crash-looping pod is restarted by the runtime with a back-off. The
 // healthy pod is untouched, and every channel's payments match its usage.
@@ -138,10 +138,11 @@ func TestPodFaults(t *testing.T) {
 	n.checkNotRestarted(t, ended, endRuns)
 	checkEnded("after a provider restart")
 
-	// Its publisher starts an ended pod again: it runs, and ends again.
-	exiter.must(t, "pod", "restart", ex.ID)
+	// Its publisher runs an ended pod again (an update): it runs, and ends
+	// again.
+	exiter.must(t, "pod", "update", ex.ID, "-f", n.manifest(t, "exiter2", faultyPod("exiter", "", "16Mi", "exit", "-code", "0", "-after", "3s")))
 	if after := n.runs(t, []*deployment{ex}); after[runtimeID(ex.Channel)].Equal(endRuns[runtimeID(ex.Channel)]) {
-		t.Error("pod restart did not start the ended pod")
+		t.Error("pod update did not run the ended pod again")
 	}
 	waitFor(t, 30*time.Second, "the restarted pod to end again", func() bool { return endedLog(ex) >= 2 })
 

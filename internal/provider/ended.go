@@ -110,7 +110,7 @@ func exitReason(cs runtime.ContainerStatus) string {
 
 // endedMessage is an ended pod's status message.
 func endedMessage(why string) string {
-	return "ended: " + why + "; it stays stopped and keeps its data (only its storage is charged): `tpod pod restart` starts it again, `tpod pod delete` removes it"
+	return "ended: " + why + "; it stays stopped and keeps its data (only its storage is charged): `tpod pod update` runs it again, `tpod pod delete` removes it"
 }
 
 // checkEnded marks pd ended when the runtime's st says it ended by itself,

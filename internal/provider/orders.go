@@ -503,6 +503,9 @@ func (p *Provider) Update(ctx context.Context, ref p2p.PodRef, bundleCID string)
 	p.mu.Lock()
 	next := *pd
 	p.mu.Unlock()
+	if next.ended != "" {
+		next.message = "" // a new bundle runs afresh
+	}
 	next.bundleCID, next.res, next.rate, next.refused, next.ended = bundleCID, res, rate, "", ""
 	if err := p.deploy(ctx, &next, o.path, true, p.bindingCheck(ref.ChannelID, co.publisher)); err != nil {
 		p.mu.Lock()

@@ -9,29 +9,43 @@ import (
 // chainClock is the time the provider dates receipts by and takes its money
 // and security decisions with (the cap guard, pricing notices, request
 // expiry, nonce pruning): the chain's, which the Payment contract compares
-// receipts against, not the machine's wall clock, which an operator, NTP or
-// a lying host may step by hours (docs/reliability.md § Clock). It is the
-// newest block's timestamp as last read, advanced by the local monotonic
-// clock since that read, which a step of the wall clock does not move.
-// Before the first read it is the fallback clock (the wall clock).
+// receipts against, rather than the machine's wall clock alone, which an
+// operator, NTP or a lying host may step by hours (docs/reliability.md §
+// Clock). The chain's time is estimated as the newest block's timestamp as
+// last read, advanced by the local monotonic clock since that read (which a
+// step of the wall clock does not move); that is a lower bound, behind by
+// the block's age when read. The wall clock is taken while it lies between
+// the estimate and wallAhead beyond it (the usual case: receipts are dated
+// as before, to the second); outside, the estimate. Before the first read
+// it is the wall clock.
 type chainClock struct {
-	head     func(ctx context.Context) (uint64, error) // the newest block's time
-	fallback func() time.Time
-	mono     func() time.Time // time.Now: its monotonic reading is what counts
+	head func(ctx context.Context) (uint64, error) // the newest block's time
+	wall func() time.Time
+	mono func() time.Time // time.Now: its monotonic reading is what counts
 
 	mu     sync.Mutex
 	block  time.Time // the newest block's time, as last read
 	readAt time.Time // mono() when it was read
 }
 
+// wallAhead is how far ahead of the chain clock's estimate the wall clock
+// is believed: more than a block period and a refresh, far less than a
+// step worth the name.
+const wallAhead = time.Minute
+
 // Now is the chain's time as the provider knows it.
 func (k *chainClock) Now() time.Time {
+	wall := k.wall()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.readAt.IsZero() {
-		return k.fallback()
+		return wall
 	}
-	return k.block.Add(k.mono().Sub(k.readAt))
+	est := k.block.Add(k.mono().Sub(k.readAt))
+	if wall.Before(est) || wall.After(est.Add(wallAhead)) {
+		return est // the machine's clock is off the chain's
+	}
+	return wall
 }
 
 // refresh reads the newest block's time. A block time behind the running

@@ -7,17 +7,18 @@ import (
 	"time"
 )
 
-// TestChainClock: the chain clock is the newest block's time advanced by
-// the monotonic clock, whatever the wall clock does; the wall clock stands
-// in only before the chain was ever read.
+// TestChainClock: the chain clock is the wall clock while that lies within
+// a minute ahead of the chain's estimate (the newest block's time advanced
+// by the monotonic clock), and the estimate when the wall clock stepped
+// away from it; before the chain was ever read, the wall clock.
 func TestChainClock(t *testing.T) {
 	wall := time.Unix(5_000_000, 0) // far off the chain
 	mono := time.Unix(100, 0)
 	head, headErr := uint64(1_000_000), errors.New("unreachable")
 	k := &chainClock{
-		fallback: func() time.Time { return wall },
-		mono:     func() time.Time { return mono },
-		head:     func(context.Context) (uint64, error) { return head, headErr },
+		wall: func() time.Time { return wall },
+		mono: func() time.Time { return mono },
+		head: func(context.Context) (uint64, error) { return head, headErr },
 	}
 	if err := k.refresh(context.Background()); err == nil || !k.Now().Equal(wall) {
 		t.Fatalf("before any read: %v, %v; want the wall clock", err, k.Now())
@@ -27,11 +28,23 @@ func TestChainClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	mono = mono.Add(3 * time.Second)
-	wall = wall.Add(-time.Hour) // a step of the wall clock changes nothing
-	if got, want := k.Now(), time.Unix(1_000_003, 0); !got.Equal(want) {
-		t.Fatalf("3 s after reading block time %d: %v, want %v", head, got.Unix(), want.Unix())
+	for _, tc := range []struct {
+		wall int64
+		want int64
+	}{
+		{5_000_000, 1_000_003},        // an hour and more ahead: the estimate
+		{1_000_003 - 3600, 1_000_003}, // an hour behind: the estimate
+		{1_000_002, 1_000_003},        // behind the block: the estimate
+		{1_000_010, 1_000_010},        // a little ahead (the block was old when read): the wall clock
+		{1_000_003 + 61, 1_000_003},   // more than a minute ahead: the estimate
+	} {
+		wall = time.Unix(tc.wall, 0)
+		if got := k.Now().Unix(); got != tc.want {
+			t.Errorf("wall %d, 3 s after reading block time %d: %d, want %d", tc.wall, head, got, tc.want)
+		}
 	}
 	// The chain unreachable: the estimate runs on.
+	wall = time.Unix(0, 0)
 	headErr = errors.New("unreachable")
 	mono = mono.Add(10 * time.Second)
 	k.refresh(context.Background())

@@ -297,7 +297,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	p.core = id
 	p.log.Info("signing core connected", "tee", id.Kind, "signer", id.Signer.Hex(), "metering", id.Metering)
-	p.clock = &chainClock{fallback: cfg.Now, mono: time.Now, head: func(ctx context.Context) (uint64, error) {
+	p.clock = &chainClock{wall: cfg.Now, mono: time.Now, head: func(ctx context.Context) (uint64, error) {
 		h, err := cfg.Chain.HeaderByNumber(ctx, nil)
 		if err != nil {
 			return 0, err

@@ -66,9 +66,10 @@ func steadyClock(dir string, wall func() time.Time) (func() time.Time, error) {
 	}, nil
 }
 
-// writeFileAtomic replaces path with b (0600, synced).
+// writeFileAtomic replaces path with b (0600, synced): a crash leaves the
+// old file or the new one, never part of one.
 func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".clock-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}

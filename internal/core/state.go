@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -200,22 +199,7 @@ func (c *Core) save() error {
 		return err
 	}
 	out := append(append(hdr, nonce...), c.aead.Seal(nil, nonce, plain, hdr)...)
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".core-state-*")
-	if err != nil {
-		return fmt.Errorf("save signing core state: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(out)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path)
-	}
-	if err != nil {
+	if err := writeFileAtomic(c.path, out); err != nil {
 		return fmt.Errorf("save signing core state: %w", err)
 	}
 	c.savedAt = c.now()

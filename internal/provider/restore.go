@@ -128,10 +128,11 @@ func (p *Provider) restore(ctx context.Context) error {
 		// stopped as well. The runtime still reports its containers' exits
 		// then; after a restart of the machine they were never started in
 		// its new boot (created), and are started.
+		leave := false // ended, or judged at the next look
 		if err == nil && r.Updating == "" {
-			p.checkEnded(ctx, pd, st)
+			leave = p.checkEnded(ctx, pd, st)
 		}
-		if err == nil && !pd.unfunded && !pd.capped && !p.isEnded(pd) && !pd.scale.toZero && st.State != runtime.PodRunning {
+		if err == nil && !leave && !pd.unfunded && !pd.capped && !p.isEnded(pd) && !pd.scale.toZero && st.State != runtime.PodRunning {
 			// It was stopped by the restart of the machine, not by us.
 			if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {
 				p.log.Warn("restore: start pod", "pod", pd.rtID, "err", err)

@@ -132,6 +132,11 @@ func (p *Provider) restore(ctx context.Context) error {
 		if err == nil && r.Updating == "" {
 			leave = p.checkEnded(ctx, pd, st)
 		}
+		if err == nil && st.State == runtime.PodPartial {
+			// Its exited containers start again only if their policy says so.
+			spec, ok := p.runtimeSpec(ctx, pd.rtID)
+			leave = leave || !ok || !restartDue(spec, st)
+		}
 		if err == nil && !leave && !pd.unfunded && !pd.capped && !p.isEnded(pd) && !pd.scale.toZero && st.State != runtime.PodRunning {
 			// It was stopped by the restart of the machine, not by us.
 			if err := p.cfg.Runtime.Start(ctx, pd.rtID); err != nil {

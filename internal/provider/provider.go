@@ -164,7 +164,7 @@ type Provider struct {
 	disk   *diskGuard
 	// clock is the chain's time (chainclock.go): receipts, caps, notices
 	// and request expiry go by it.
-	clock *chainClock
+	clock  *chainClock
 	server *p2p.Server
 	gw     *gateway.Gateway // nil without a gateway
 

@@ -13,11 +13,14 @@ import (
 // operator, NTP or a lying host may step by hours (docs/reliability.md §
 // Clock). The chain's time is estimated as the newest block's timestamp as
 // last read, advanced by the local monotonic clock since that read (which a
-// step of the wall clock does not move); that is a lower bound, behind by
-// the block's age when read. The wall clock is taken while it lies between
-// the estimate and wallAhead beyond it (the usual case: receipts are dated
-// as before, to the second); outside, the estimate. Before the first read
-// it is the wall clock.
+// step of the wall clock does not move). The wall clock is taken while it
+// lies between the estimate and wallAhead beyond it (the usual case:
+// receipts are dated as before, to the second). Outside, the wall clock
+// has stepped (or the chain runs ahead of real time, as a devnet mining a
+// block per transaction does, each a second after the last): the newest
+// block's time itself is taken, which the block that includes a claim
+// always passes — the estimate could run past it on a chain ahead of real
+// time. Before the first read it is the wall clock.
 type chainClock struct {
 	head func(ctx context.Context) (uint64, error) // the newest block's time
 	wall func() time.Time
@@ -43,7 +46,7 @@ func (k *chainClock) Now() time.Time {
 	}
 	est := k.block.Add(k.mono().Sub(k.readAt))
 	if wall.Before(est) || wall.After(est.Add(wallAhead)) {
-		return est // the machine's clock is off the chain's
+		return k.block // the machine's clock is off the chain's
 	}
 	return wall
 }

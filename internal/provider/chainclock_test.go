@@ -9,8 +9,8 @@ import (
 
 // TestChainClock: the chain clock is the wall clock while that lies within
 // a minute ahead of the chain's estimate (the newest block's time advanced
-// by the monotonic clock), and the estimate when the wall clock stepped
-// away from it; before the chain was ever read, the wall clock.
+// by the monotonic clock), and the newest block's time when the wall clock
+// is off it; before the chain was ever read, the wall clock.
 func TestChainClock(t *testing.T) {
 	wall := time.Unix(5_000_000, 0) // far off the chain
 	mono := time.Unix(100, 0)
@@ -32,29 +32,31 @@ func TestChainClock(t *testing.T) {
 		wall int64
 		want int64
 	}{
-		{5_000_000, 1_000_003},        // an hour and more ahead: the estimate
-		{1_000_003 - 3600, 1_000_003}, // an hour behind: the estimate
-		{1_000_002, 1_000_003},        // behind the block: the estimate
+		{5_000_000, 1_000_000},        // an hour and more ahead: the block's time
+		{1_000_003 - 3600, 1_000_000}, // an hour behind: the block's time
+		{1_000_002, 1_000_000},        // behind the estimate (a chain ahead of real time): the block's time
+		{1_000_003, 1_000_003},        // at the estimate: the wall clock
 		{1_000_010, 1_000_010},        // a little ahead (the block was old when read): the wall clock
-		{1_000_003 + 61, 1_000_003},   // more than a minute ahead: the estimate
+		{1_000_003 + 61, 1_000_000},   // more than a minute ahead: the block's time
 	} {
 		wall = time.Unix(tc.wall, 0)
 		if got := k.Now().Unix(); got != tc.want {
 			t.Errorf("wall %d, 3 s after reading block time %d: %d, want %d", tc.wall, head, got, tc.want)
 		}
 	}
-	// The chain unreachable: the estimate runs on.
-	wall = time.Unix(0, 0)
+	// The chain unreachable: the estimate runs on, and the wall clock
+	// with it is believed.
 	headErr = errors.New("unreachable")
 	mono = mono.Add(10 * time.Second)
 	k.refresh(context.Background())
-	if got := k.Now().Unix(); got != 1_000_013 {
-		t.Fatalf("chain unreachable: %d, want 1000013", got)
+	wall = time.Unix(1_000_014, 0)
+	if got := k.Now().Unix(); got != 1_000_014 {
+		t.Fatalf("chain unreachable: %d, want the wall clock 1000014", got)
 	}
 	// A new read takes the chain's time as it is.
-	headErr, head = nil, 1_000_011
+	headErr, head = nil, 1_000_020
 	k.refresh(context.Background())
-	if got := k.Now().Unix(); got != 1_000_011 {
-		t.Fatalf("after a new read: %d, want 1000011", got)
+	if got := k.Now().Unix(); got != 1_000_020 {
+		t.Fatalf("after a new read: %d, want the block's 1000020", got)
 	}
 }

@@ -139,13 +139,17 @@ func (p *Provider) checkEnded(ctx context.Context, pd *pod, st runtime.PodStatus
 	if why == "" {
 		return false
 	}
-	if k := killedAt(st); !k.IsZero() && st.Reason == "" {
-		// A container died of SIGKILL: the runtime records why it killed
-		// (the storage limit) just after the kill, so the end is judged on
-		// the next look, with the reason.
+	if st.Reason == "" {
+		// The runtime records why it stopped a pod itself (the storage
+		// limit) just after the stop: an exit is judged on the next look,
+		// when that reason would show. Meanwhile the pod is left stopped.
+		k := lastExit(st)
+		if k.IsZero() {
+			k = time.Unix(0, 1) // unknown: still a first look
+		}
 		p.mu.Lock()
-		first := !pd.killSeen.Equal(k)
-		pd.killSeen = k
+		first := !pd.exitSeen.Equal(k)
+		pd.exitSeen = k
 		p.mu.Unlock()
 		if first {
 			return true
@@ -155,15 +159,15 @@ func (p *Provider) checkEnded(ctx context.Context, pd *pod, st runtime.PodStatus
 	return true
 }
 
-// killedAt is when a container of st died of SIGKILL, other than for its
-// memory (zero if none did).
-func killedAt(st runtime.PodStatus) time.Time {
+// lastExit is when the last container of st exited.
+func lastExit(st runtime.PodStatus) time.Time {
+	var t time.Time
 	for _, cs := range st.Containers {
-		if cs.State == runtime.ContainerExited && cs.ExitCode == sigkillExit && !cs.OOMKilled {
-			return cs.FinishedAt
+		if cs.State == runtime.ContainerExited && cs.FinishedAt.After(t) {
+			t = cs.FinishedAt
 		}
 	}
-	return time.Time{}
+	return t
 }
 
 // markEnded records that pd ended by itself: it is not started again (by

@@ -31,7 +31,7 @@ const capSlack = 2
 // guardCaps pauses the pods that ran ahead of their cap and starts the
 // paused ones the cap has caught up with. It runs every meter interval.
 func (p *Provider) guardCaps(ctx context.Context) {
-	now := uint64(p.clock.Now().Unix()) // what a receipt signed now is dated
+	now := uint64(p.clock.Latest().Unix()) // a receipt signed now is dated at most this
 	us := p.usages(ctx)
 	for _, pd := range p.podList() {
 		u, found := us[pd.channel]

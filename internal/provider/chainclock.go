@@ -51,6 +51,24 @@ func (k *chainClock) Now() time.Time {
 	return wall
 }
 
+// Latest is the later of Now and the estimate: what the cap guard compares
+// a pod's use with. Receipts dated by the newest block's time (the wall
+// clock off) trail real time by up to a refresh and a block, and the cap
+// catches up as soon as they are claimed: a guard on Now would pause a pod
+// at its cap for that lag alone.
+func (k *chainClock) Latest() time.Time {
+	now := k.Now()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.readAt.IsZero() {
+		return now
+	}
+	if est := k.block.Add(k.mono().Sub(k.readAt)); est.After(now) {
+		return est
+	}
+	return now
+}
+
 // refresh reads the newest block's time. A block time behind the running
 // estimate (the chain lags the monotonic clock) is taken as it is: a
 // receipt dated ahead of the chain is refused (ReceiptFromFuture) until
@@ -70,7 +88,7 @@ func (k *chainClock) refresh(ctx context.Context) error {
 }
 
 // chainClockRefresh is how often the chain clock reads the newest block.
-const chainClockRefresh = 5 * time.Second
+const chainClockRefresh = 2 * time.Second
 
 // nonceRetention is how long past its expiry a request's nonce is kept.
 const nonceRetention = 24 * time.Hour

@@ -44,6 +44,10 @@ func TestChainClock(t *testing.T) {
 			t.Errorf("wall %d, 3 s after reading block time %d: %d, want %d", tc.wall, head, got, tc.want)
 		}
 	}
+	wall = time.Unix(5_000_000, 0)
+	if got := k.Latest().Unix(); got != 1_000_003 {
+		t.Errorf("latest with the wall clock off: %d, want the estimate 1000003", got)
+	}
 	// The chain unreachable: the estimate runs on, and the wall clock
 	// with it is believed.
 	headErr = errors.New("unreachable")

@@ -3,6 +3,7 @@ package cgroupfs
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -87,4 +88,76 @@ func FuzzParseNetDev(f *testing.F) {
 	f.Add([]byte("  eth0: 1 2 3 4 5 6 7 8 9 10\n"))
 	f.Add([]byte("lo: 1 2 3 4 5 6 7 8 9\n:\n::::\n"))
 	f.Fuzz(func(t *testing.T, b []byte) { ParseNetDev(b) })
+}
+
+func TestCPUQuota(t *testing.T) {
+	v1 := t.TempDir()
+	write(t, filepath.Join(v1, "cpu/ns/c1/cpu.cfs_quota_us"), "10000\n")
+	write(t, filepath.Join(v1, "cpu/ns/c1/cpu.cfs_period_us"), "100000\n")
+	h := Hierarchy{Root: v1}
+	if q, p, err := h.CPUQuota("ns", "c1"); err != nil || q != 10000 || p != 100000 {
+		t.Fatalf("v1: %d %d %v", q, p, err)
+	}
+	if err := h.SetCPUQuota("ns", "c1", NoQuota, 100000); err != nil {
+		t.Fatal(err)
+	}
+	if q, _, err := h.CPUQuota("ns", "c1"); err != nil || q != NoQuota {
+		t.Fatalf("v1 lifted: %d %v", q, err)
+	}
+	if err := h.SetCPUQuota("ns", "c1", 5000, 50000); err != nil {
+		t.Fatal(err)
+	}
+	if q, p, err := h.CPUQuota("ns", "c1"); err != nil || q != 5000 || p != 50000 {
+		t.Fatalf("v1 set: %d %d %v", q, p, err)
+	}
+	if err := h.SetCPUQuota("ns", "gone", 5000, 100000); !os.IsNotExist(err) {
+		t.Fatalf("a missing cgroup: %v", err)
+	}
+
+	v2 := t.TempDir()
+	write(t, filepath.Join(v2, "cgroup.controllers"), "cpu\n")
+	write(t, filepath.Join(v2, "ns/c1/cpu.max"), "10000 100000\n")
+	h = Detect(v2)
+	if q, p, err := h.CPUQuota("ns", "c1"); err != nil || q != 10000 || p != 100000 {
+		t.Fatalf("v2: %d %d %v", q, p, err)
+	}
+	if err := h.SetCPUQuota("ns", "c1", NoQuota, 100000); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(v2, "ns/c1/cpu.max")); string(b) != "max 100000" {
+		t.Fatalf("v2 lifted: %q", b)
+	}
+	if q, _, err := h.CPUQuota("ns", "c1"); err != nil || q != NoQuota {
+		t.Fatalf("v2 lifted: %d %v", q, err)
+	}
+	for _, bad := range []string{"", "max", "x 100000", "-5 100000", "10000 y", "1 2 3"} {
+		if _, _, err := ParseCPUMax([]byte(bad)); err == nil {
+			t.Errorf("cpu.max %q parsed", bad)
+		}
+	}
+}
+
+func TestListening(t *testing.T) {
+	table := `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:2382 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 1235 1 0000000000000000 20 4 30 10 -1
+`
+	if !Listening([]byte(table), map[uint16]bool{8080: true}) {
+		t.Fatal("8080 (1F90) listens")
+	}
+	if Listening([]byte(table), map[uint16]bool{9090: true}) {
+		t.Fatal("9090 (2382) is an established connection, not a listener")
+	}
+	if !Listening([]byte(table), nil) {
+		t.Fatal("any port: one listens")
+	}
+	header := table[:strings.IndexByte(table, '\n')+1]
+	if Listening([]byte(header), nil) || Listening(nil, nil) {
+		t.Fatal("an empty table listens")
+	}
+	tcp6 := "  sl  local_address                         remote_address                        st\n" +
+		"   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 99 1\n"
+	if !Listening([]byte(tcp6), map[uint16]bool{8080: true}) {
+		t.Fatal("tcp6 8080 listens")
+	}
 }

@@ -243,3 +243,13 @@ func (r *Runtime) allRunning(st *podState) bool {
 	}
 	return true
 }
+
+// anyProcesses reports whether a container of the pod has processes.
+func (r *Runtime) anyProcesses(st *podState) bool {
+	for _, c := range st.Spec.AllContainers() {
+		if r.cgroups.HasProcesses(r.cfg.Namespace, containerID(st.Spec.ID, c.Name)) {
+			return true
+		}
+	}
+	return false
+}

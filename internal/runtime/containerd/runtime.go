@@ -87,6 +87,10 @@ type Config struct {
 	// each shim) instead of reading cgroupfs directly; slower, but works when
 	// containerd runs on another machine or cgroups are not visible here.
 	MetricsFromContainerd bool
+	// StartBurst bounds how long a pod beginning a new run may use the
+	// CPU above its limit (burst.go): DefaultStartBurst if 0, no burst if
+	// negative.
+	StartBurst time.Duration
 	// Logger receives diagnostics (slog.Default() if nil).
 	Logger *slog.Logger
 	// Now is the clock (time.Now if nil).
@@ -135,6 +139,10 @@ type Runtime struct {
 	listedAt   time.Time // last loadAll (see meteredStates)
 	// logMarks time the lines of the log files (logtime.go).
 	logMarks logMarks
+	// bursts are the start bursts in progress, by pod ID (burst.go); under
+	// mu. burstWG counts their watchers.
+	bursts  map[string]*burst
+	burstWG sync.WaitGroup
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -174,6 +182,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		stateCache: map[string]cachedState{},
 		upperDirs:  map[string]string{},
 		usageFiles: cgroupfs.NewFiles(),
+		bursts:     map[string]*burst{},
 	}
 	var err error
 	if r.gpus, err = newGPUPool(cfg.GPUDevices); err != nil {
@@ -202,6 +211,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	r.removeOrphans(r.ctx(ctx), states)
 	r.repairFrozen(states)
+	r.repairBursts(states)
 	r.resumeSupervision(r.ctx(ctx), states)
 	wctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan struct{})
@@ -239,6 +249,7 @@ func (r *Runtime) Close() error {
 	for _, id := range ids {
 		r.stopSupervisor(id)
 	}
+	r.closeBursts()
 	r.cancel()
 	<-r.done
 	<-r.marksDone
@@ -275,6 +286,10 @@ type podState struct {
 	// frozen (idle.go), so that a wake only starts them. The containers'
 	// labels still describe the last run.
 	Parked bool `json:",omitempty"`
+	// Burst: a start burst may have lifted the containers' CPU limits
+	// (burst.go). Set before any is lifted, cleared once all are back; a
+	// new process restores the limits of a pod it finds set.
+	Burst bool `json:",omitempty"`
 	// Images are the manifest digests of the images the containers run.
 	Images []string `json:",omitempty"`
 }
@@ -842,7 +857,7 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 	return r.start(ctx, st)
 }
 
-func (r *Runtime) start(ctx context.Context, st *podState) error {
+func (r *Runtime) start(ctx context.Context, st *podState) (err error) {
 	// A frozen pod is thawed: the same run goes on. Containers that had
 	// exited before it froze are then started as in a running pod.
 	if st.Frozen {
@@ -852,6 +867,16 @@ func (r *Runtime) start(ctx context.Context, st *podState) error {
 		if !st.Spec.Supervised() && r.allRunning(st) {
 			return nil // the wake's fast path: every container runs again
 		}
+	}
+	// A new run starts with its CPU limits lifted for a while (burst.go).
+	if (st.Parked || !r.anyProcesses(st)) && r.beginBurst(st) {
+		defer func() {
+			if err != nil {
+				r.endBurst(st)
+			} else {
+				r.watchBurst(st)
+			}
+		}()
 	}
 	if err := r.ensureNetwork(ctx, st); err != nil {
 		return err
@@ -901,7 +926,9 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 		case s.Status == client.Running:
 			return true, nil
 		case s.Status == client.Created:
-			// Parked: created ahead and frozen; only its start is left.
+			// Parked: created ahead and frozen; only its start is left
+			// (its limit lifted before it thaws, under a start burst).
+			r.liftForBurst(pod, name)
 			if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return false, fmt.Errorf("thaw %s: %w", cid, err)
 			}
@@ -930,6 +957,7 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 			return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
 		}
 	}
+	r.liftForBurst(pod, name)
 	// What the task writes from now on is timed by the next mark (logtime.go).
 	r.logMarks.mark(r.logPath(pod, name), r.now())
 	if err := task.Start(ctx); err != nil {
@@ -959,6 +987,7 @@ func (r *Runtime) stop(ctx context.Context, st *podState, grace time.Duration) e
 		exit <-chan client.ExitStatus
 	}
 	r.stopSupervisor(st.Spec.ID)
+	r.endBurst(st)
 	// A frozen process would take its SIGTERM only once thawed; tasks
 	// parked for the next start go without one.
 	if err := r.thaw(st); err != nil {
@@ -1106,6 +1135,7 @@ func (r *Runtime) destroy(ctx context.Context, id string, st *podState) error {
 		}
 		r.mu.Unlock()
 		r.locks.Forget(id)
+		r.dropBurst(id) // its watcher, if stop failed
 		for _, c := range st.Spec.AllContainers() {
 			r.logMarks.forget(r.logPath(id, c.Name))
 		}

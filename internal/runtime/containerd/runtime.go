@@ -143,6 +143,9 @@ type Runtime struct {
 	// mu. burstWG counts their watchers.
 	bursts  map[string]*burst
 	burstWG sync.WaitGroup
+	// startTrace, set by the wake breakdown test only, is told each stage
+	// of a start (trace).
+	startTrace func(stage string)
 }
 
 // New connects to containerd at cfg.Address and prepares directories, the CNI
@@ -868,6 +871,7 @@ func (r *Runtime) start(ctx context.Context, st *podState) (err error) {
 			return nil // the wake's fast path: every container runs again
 		}
 	}
+	r.trace("start")
 	// A new run starts with its CPU limits lifted for a while (burst.go).
 	if (st.Parked || !r.anyProcesses(st)) && r.beginBurst(st) {
 		defer func() {
@@ -901,9 +905,18 @@ func (r *Runtime) start(ctx context.Context, st *podState) (err error) {
 			st.Since = r.now()
 		}
 		st.Reason, st.Parked = "", false
+		defer r.trace("saved")
 		return r.save(st)
 	}
 	return nil
+}
+
+// trace marks a stage of a start for the wake breakdown test
+// (startTrace is nil otherwise).
+func (r *Runtime) trace(stage string) {
+	if r.startTrace != nil {
+		r.startTrace(stage)
+	}
 }
 
 // startContainer starts a new task for one container, deleting its previous
@@ -917,6 +930,7 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 		return false, fmt.Errorf("load container %s: %w", cid, wrapErr(err))
 	}
 	var task client.Task
+	parked := false
 	if t, err := cont.Task(ctx, nil); err == nil {
 		s, err := t.Status(ctx)
 		if err != nil {
@@ -926,22 +940,19 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 		case s.Status == client.Running:
 			return true, nil
 		case s.Status == client.Created:
-			// Parked: created ahead and frozen; only its start is left
-			// (its limit lifted before it thaws, under a start burst).
-			r.liftForBurst(pod, name)
-			if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return false, fmt.Errorf("thaw %s: %w", cid, err)
-			}
-			task = t
+			// Parked: created ahead and frozen; only its start is left.
+			task, parked = t, true
 		default:
 			if err := r.deleteTask(ctx, cont, t); err != nil {
 				return false, err
 			}
 		}
 	}
+	r.trace("task looked up")
 	if _, err := cont.SetLabels(ctx, map[string]string{labelExit: "", labelFinished: "", labelOOM: ""}); err != nil {
 		return false, wrapErr(err)
 	}
+	r.trace("labels cleared")
 	r.mu.Lock()
 	delete(r.oom, cid)
 	r.mu.Unlock()
@@ -957,13 +968,22 @@ func (r *Runtime) startContainer(ctx context.Context, pod, name string) (running
 			return false, fmt.Errorf("create task %s: %w", cid, wrapErr(err))
 		}
 	}
+	r.trace("task created")
+	// Under a start burst its limit is lifted before it may run.
 	r.liftForBurst(pod, name)
+	if parked {
+		if err := r.cgroups.SetFrozen(r.cfg.Namespace, cid, false); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return false, fmt.Errorf("thaw %s: %w", cid, err)
+		}
+	}
+	r.trace("limit lifted, thawed")
 	// What the task writes from now on is timed by the next mark (logtime.go).
 	r.logMarks.mark(r.logPath(pod, name), r.now())
 	if err := task.Start(ctx); err != nil {
 		task.Delete(ctx, client.WithProcessKill)
 		return false, fmt.Errorf("start task %s: %w", cid, wrapErr(err))
 	}
+	r.trace("task started")
 	return false, nil
 }
 

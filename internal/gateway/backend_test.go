@@ -220,3 +220,25 @@ func (b *procBackend) running(podID string) bool {
 	defer b.mu.Unlock()
 	return b.procs[podID] != nil
 }
+
+// TestReadyPollDelay: readiness is polled often at first and a twentieth of
+// the time waited later, so a wake is late by at most 5 % past the app's
+// listen (or 1 ms), and a slow start costs at most 50 connects a second.
+func TestReadyPollDelay(t *testing.T) {
+	for waited, want := range map[time.Duration]time.Duration{
+		0: time.Millisecond, 10 * time.Millisecond: time.Millisecond, 100 * time.Millisecond: 5 * time.Millisecond,
+		time.Second: 20 * time.Millisecond, time.Minute: 20 * time.Millisecond,
+	} {
+		if got := readyPollDelay(waited); got != want {
+			t.Errorf("after %v: %v, want %v", waited, got, want)
+		}
+	}
+	polls, at := 0, time.Duration(0)
+	for at < 10*time.Second {
+		at += readyPollDelay(at)
+		polls++
+	}
+	if polls > 600 {
+		t.Errorf("%d polls in 10 s", polls)
+	}
+}

@@ -129,7 +129,7 @@ func TestWakeBreakdownReport(t *testing.T) {
 			resp.Body.Close()
 			marks["answered"] = time.Since(t0)
 			// The gateway dials after the provider's Status returns, then
-			// after 1, 2, 4 … ms (capped): when would it have connected?
+			// again and again (readyPollDelay): when would it have connected?
 			marks["gateway connects (replayed)"] = marks["provider's Status"] + replayPolling(marks["listening"]-marks["provider's Status"])
 			if i < 0 {
 				continue // warm-up
@@ -189,26 +189,19 @@ func TestWakeBreakdownReport(t *testing.T) {
 
 // breakdownNotes explains the breakdown (docs/runtime.md § Idle has the
 // design).
-const breakdownNotes = `"task started" is the shim's start of the parked task: under runc, ` + "`runc start`" + ` opening the exec fifo of the waiting ` + "`runc init`" + `; under gVisor, the shim execs the runsc wrapper and ` + "`runsc start`" + `, which asks the sandbox booted at park time to start the app (the Sentry loads the program through the gofer and runs it under ptrace). "listening" is when the app's port first accepts; "gateway connects (replayed)" is when the gateway's readiness polling (a dial at once, then after 1, 2, 4 … ms) would have connected given that listen time. "Throttled" is the time the kernel held the pod back for its CPU limit during the wake (cpu.stat), mean per wake.
+const breakdownNotes = `"task started" is the shim's start of the parked task: under runc, ` + "`runc start`" + ` opening the exec fifo of the waiting ` + "`runc init`" + `; under gVisor, the shim execs the runsc wrapper and ` + "`runsc start`" + `, which asks the sandbox booted at park time to start the app (the Sentry loads the program through the gofer and runs it under ptrace). "listening" is when the app's port first accepts; "gateway connects (replayed)" is when the gateway's readiness polling (a dial at once, then after a twentieth of the time waited, 1–20 ms) would have connected given that listen time. "Throttled" is the time the kernel held the pod back for its CPU limit during the wake (cpu.stat), mean per wake.
 `
 
 // replayPolling is how long after its first dial the gateway's readiness
-// polling (internal/gateway waitReady) connects to an app that listens
-// after d.
+// polling (internal/gateway readyPollDelay: a twentieth of the time waited,
+// 1–20 ms) connects to an app that listens after d.
 func replayPolling(d time.Duration) time.Duration {
-	at, delay := time.Duration(0), time.Millisecond
+	at := time.Duration(0)
 	for at < d {
-		at += delay
-		if delay < gatewayPollCap {
-			delay *= 2
-		}
+		at += min(max(at/20, time.Millisecond), 20*time.Millisecond)
 	}
 	return at
 }
-
-// gatewayPollCap mirrors the gateway's readiness polling: the delay doubles
-// while below it.
-const gatewayPollCap = 20 * time.Millisecond
 
 // throttled is the time the pod's cgroups were held back by their CPU
 // limit so far (cpu.stat).

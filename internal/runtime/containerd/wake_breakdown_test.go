@@ -94,6 +94,9 @@ func TestWakeBreakdownReport(t *testing.T) {
 			if err := r.Idle(ctx, spec.ID, 5*time.Second); err != nil {
 				t.Fatal(err)
 			}
+			if !r.cgroups.HasProcesses(r.cfg.Namespace, containerID(spec.ID, "web")) {
+				t.Fatalf("wake %d: no task parked", i)
+			}
 			time.Sleep(300 * time.Millisecond) // the parked sandbox settles, as between real wakes
 			thr0 := throttled(r, spec.ID)
 			var t0 time.Time

@@ -142,22 +142,24 @@ func TestListening(t *testing.T) {
    0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0
    1: 0100007F:2382 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 1235 1 0000000000000000 20 4 30 10 -1
 `
-	if !Listening([]byte(table), map[uint16]bool{8080: true}) {
-		t.Fatal("8080 (1F90) listens")
-	}
-	if Listening([]byte(table), map[uint16]bool{9090: true}) {
-		t.Fatal("9090 (2382) is an established connection, not a listener")
-	}
-	if !Listening([]byte(table), nil) {
-		t.Fatal("any port: one listens")
+	want := map[uint16]bool{8080: true, 9090: true}
+	seen := map[uint16]bool{}
+	Listening([]byte(table), want, seen)
+	if !seen[8080] || seen[9090] || len(seen) != 1 {
+		t.Fatalf("seen %v; want 8080 (1F90) only: 9090 (2382) is an established connection", seen)
 	}
 	header := table[:strings.IndexByte(table, '\n')+1]
-	if Listening([]byte(header), nil) || Listening(nil, nil) {
-		t.Fatal("an empty table listens")
+	seen = map[uint16]bool{}
+	Listening([]byte(header), want, seen)
+	Listening(nil, want, seen)
+	Listening([]byte("garbage\n0: x 0A\n1: 0:ZZZZ 0:0 0A\n"), want, seen)
+	if len(seen) != 0 {
+		t.Fatalf("seen %v in tables without listeners", seen)
 	}
 	tcp6 := "  sl  local_address                         remote_address                        st\n" +
-		"   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 99 1\n"
-	if !Listening([]byte(tcp6), map[uint16]bool{8080: true}) {
-		t.Fatal("tcp6 8080 listens")
+		"   0: 00000000000000000000000000000000:2382 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 99 1\n"
+	Listening([]byte(tcp6), want, seen)
+	if !seen[9090] {
+		t.Fatal("tcp6 9090 listens")
 	}
 }

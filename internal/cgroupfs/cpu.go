@@ -87,11 +87,11 @@ func ParseCPUMax(b []byte) (quotaUS int64, periodUS uint64, err error) {
 	return quotaUS, periodUS, nil
 }
 
-// Listening reports whether a /proc/<pid>/net/tcp or tcp6 table holds a
-// socket listening on a port of ports, or on any port when ports is empty
-// ("  sl  local_address rem_address   st ...": local address as hex
-// "ADDR:PORT", state 0A for LISTEN).
-func Listening(table []byte, ports map[uint16]bool) bool {
+// Listening adds to seen the ports of want that a /proc/<pid>/net/tcp or
+// tcp6 table shows a socket listening on ("  sl  local_address
+// rem_address   st ...": the local address as hex "ADDR:PORT", state 0A
+// for LISTEN).
+func Listening(table []byte, want, seen map[uint16]bool) {
 	lines := strings.Split(string(table), "\n")
 	for _, line := range lines[min(1, len(lines)):] {
 		f := strings.Fields(line)
@@ -102,10 +102,8 @@ func Listening(table []byte, ports map[uint16]bool) bool {
 		if !ok {
 			continue
 		}
-		p, err := strconv.ParseUint(port, 16, 16)
-		if err == nil && (len(ports) == 0 || ports[uint16(p)]) {
-			return true
+		if p, err := strconv.ParseUint(port, 16, 16); err == nil && want[uint16(p)] {
+			seen[uint16(p)] = true
 		}
 	}
-	return false
 }

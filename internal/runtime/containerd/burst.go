@@ -16,7 +16,7 @@ import (
 // The start burst (docs/runtime.md § Idle, "Start burst"). When a pod
 // begins a new run — a wake from stopped, or its first start — the CPU
 // limits of its containers' cgroups (under gVisor, each sandbox's) are
-// lifted until the app listens on one of the pod's ports, plus burstTail
+// lifted until the pod listens on all its declared TCP ports, plus burstTail
 // for the first request, or at most Config.StartBurst, and then set back to
 // the spec's. A start under a small limit otherwise spends most of its time
 // throttled: a gVisor app starting in a parked sandbox at 100m waited about
@@ -101,8 +101,10 @@ func (r *Runtime) liftForBurst(pod, name string) {
 	}
 }
 
-// watchBurst ends st's burst, once its start returned, when the app
-// listens (and burstTail later) or at the bound, whichever comes first.
+// watchBurst ends st's burst, once its start returned, when the pod
+// listens on all its declared TCP ports (and burstTail later: each
+// container of a pod starts in parallel) or at the bound, whichever comes
+// first.
 func (r *Runtime) watchBurst(st *podState) {
 	r.mu.Lock()
 	b := r.bursts[st.Spec.ID]
@@ -122,7 +124,7 @@ func (r *Runtime) watchBurst(st *podState) {
 			}
 		}
 	}
-	l := &listenWatch{r: r, st: st, ports: ports}
+	l := &listenWatch{r: r, st: st, ports: ports, seen: map[uint16]bool{}}
 	r.burstWG.Add(1)
 	go func() {
 		defer r.burstWG.Done()
@@ -245,6 +247,7 @@ type listenWatch struct {
 	r     *Runtime
 	st    *podState
 	ports map[uint16]bool
+	seen  map[uint16]bool // ports seen listening (a process may close one)
 	pid   int
 	netns uint64
 }
@@ -265,11 +268,11 @@ func (l *listenWatch) listening() bool {
 	}
 	dir := filepath.Join("/proc", strconv.Itoa(l.pid), "net")
 	for _, f := range []string{"tcp", "tcp6"} {
-		if b, err := os.ReadFile(filepath.Join(dir, f)); err == nil && cgroupfs.Listening(b, l.ports) {
-			return true
+		if b, err := os.ReadFile(filepath.Join(dir, f)); err == nil {
+			cgroupfs.Listening(b, l.ports, l.seen)
 		}
 	}
-	return false
+	return len(l.seen) == len(l.ports)
 }
 
 func (l *listenWatch) findPID() int {

@@ -11,6 +11,7 @@ go test -count=1 -timeout 10m -run '^TestAttestBenchReport$' -v ./internal/attes
 go test -count=1 -timeout 10m -run '^TestMeasureBenchReport$' -v ./internal/measure  # measurements: SEV-SNP digest, CCEL replay, TDX direct boot
 go test -count=1 -timeout 10m -run '^TestP2PBenchReport$' -v ./internal/p2p  # p2p: request round trips on loopback
 (eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 30m -run '^TestRuntimeBenchReport$' -v ./internal/runtime/containerd)  # runtime: create/wake → first 200 (runc, gVisor), metering 200 idle pods (needs root + testenv-containerd.sh)
+(eval "$(bash scripts/testenv-containerd.sh start)" && go test -count=1 -timeout 20m -run '^TestWakeBreakdownReport$' -v ./internal/runtime/containerd)  # runtime: where a stopped wake's time goes (Start's stages, listen, answer; runc and gVisor, start burst on/off) (needs root + testenv-containerd.sh)
 go test -count=1 -timeout 20m -run '^TestBundleBenchReport$' -v ./internal/bundle  # bundles: encrypt+add 200 MiB vs plain add, 1 GiB peak memory
 go test -count=1 -timeout 10m -run '^TestContractGasBenchReport$' -v ./contracts  # contracts: gas of every Payment/Registry operation (Osaka and dev rules)
 (eval "$(bash scripts/testenv-kube.sh env)" && go test -count=1 -timeout 10m -run '^TestKubeBenchReport$' -v ./internal/runtime/kube)  # kubernetes: API-side latency of each backend operation (envtest)

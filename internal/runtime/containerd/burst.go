@@ -16,9 +16,12 @@ import (
 // The start burst (docs/runtime.md § Idle, "Start burst"). When a pod
 // begins a new run — a wake from stopped, or its first start — the CPU
 // limits of its containers' cgroups (under gVisor, each sandbox's) are
-// lifted until the pod listens on all its declared TCP ports, plus burstTail
-// for the first request, or at most Config.StartBurst, and then set back to
-// the spec's. A start under a small limit otherwise spends most of its time
+// lifted until the pod listens on all its declared TCP ports, or at most
+// Config.StartBurst, and then set back to the spec's. Not longer: the app
+// that listens has started, and what it does next (the woken request first)
+// is its ordinary work, under its limit. Writing a quota refills the
+// cgroup's runtime for the current period, so the first request does not
+// pay for the burst. A start under a small limit otherwise spends most of its time
 // throttled: a gVisor app starting in a parked sandbox at 100m waited about
 // a second per wake for its CFS periods (docs/benchmarks.md § Wake from
 // zero). The CPU the burst uses is the run's, billed as usage; what is
@@ -32,9 +35,6 @@ import (
 const (
 	// DefaultStartBurst bounds a start burst when Config.StartBurst is 0.
 	DefaultStartBurst = 1500 * time.Millisecond
-	// burstTail keeps the burst on after the app listens, for the request
-	// that woke it (the gateway connects as soon as the port accepts).
-	burstTail = 100 * time.Millisecond
 	// burstPoll is how often the pod's listening sockets are looked at.
 	burstPoll = 2 * time.Millisecond
 	// cfsPeriod is the CFS period of every container's limit (µs).
@@ -102,9 +102,8 @@ func (r *Runtime) liftForBurst(pod, name string) {
 }
 
 // watchBurst ends st's burst, once its start returned, when the pod
-// listens on all its declared TCP ports (and burstTail later: each
-// container of a pod starts in parallel) or at the bound, whichever comes
-// first.
+// listens on all its declared TCP ports (not the first: a pod's containers
+// start in parallel) or at the bound, whichever comes first.
 func (r *Runtime) watchBurst(st *podState) {
 	r.mu.Lock()
 	b := r.bursts[st.Spec.ID]
@@ -144,12 +143,6 @@ func (r *Runtime) watchBurst(st *podState) {
 				break wait
 			case <-tick.C:
 				if l.listening() {
-					tick.Stop()
-					select {
-					case <-b.end:
-					case <-timeout.C:
-					case <-time.After(burstTail):
-					}
 					break wait
 				}
 			}

@@ -38,17 +38,8 @@ const wallAhead = time.Minute
 
 // Now is the chain's time as the provider knows it.
 func (k *chainClock) Now() time.Time {
-	wall := k.wall()
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.readAt.IsZero() {
-		return wall
-	}
-	est := k.block.Add(k.mono().Sub(k.readAt))
-	if wall.Before(est) || wall.After(est.Add(wallAhead)) {
-		return k.block // the machine's clock is off the chain's
-	}
-	return wall
+	now, _ := k.times()
+	return now
 }
 
 // Latest is the later of Now and the estimate: what the cap guard compares
@@ -57,16 +48,26 @@ func (k *chainClock) Now() time.Time {
 // catches up as soon as they are claimed: a guard on Now would pause a pod
 // at its cap for that lag alone.
 func (k *chainClock) Latest() time.Time {
-	now := k.Now()
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.readAt.IsZero() {
-		return now
-	}
-	if est := k.block.Add(k.mono().Sub(k.readAt)); est.After(now) {
+	now, est := k.times()
+	if est.After(now) {
 		return est
 	}
 	return now
+}
+
+// times returns Now and the estimate (zero before the first read).
+func (k *chainClock) times() (now, est time.Time) {
+	wall := k.wall()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.readAt.IsZero() {
+		return wall, time.Time{}
+	}
+	est = k.block.Add(k.mono().Sub(k.readAt))
+	if wall.Before(est) || wall.After(est.Add(wallAhead)) {
+		return k.block, est // the machine's clock is off the chain's
+	}
+	return wall, est
 }
 
 // refresh reads the newest block's time. A block time behind the running

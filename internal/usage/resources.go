@@ -1,5 +1,7 @@
 package usage
 
+import "fmt"
+
 // Resources are what a pod or a container reserves: the one shape from the
 // manifest through the bundle, the quote and the deployment record to the
 // provider (runtime.Resources are the limits a runtime enforces instead:
@@ -24,3 +26,24 @@ func (r Resources) Max(o Resources) Resources {
 // WholeGPUs is the number of whole GPUs that milli thousandths of a GPU
 // take: devices are handed out whole, so a fraction takes one.
 func WholeGPUs(milli uint64) uint64 { return (milli + 999) / 1000 }
+
+// Sub returns r − o, floored at zero.
+func (r Resources) Sub(o Resources) Resources {
+	sub := func(a, b uint64) uint64 {
+		if b > a {
+			return 0
+		}
+		return a - b
+	}
+	return Resources{sub(r.CPUMilli, o.CPUMilli), sub(r.MemoryMiB, o.MemoryMiB), sub(r.StorageMiB, o.StorageMiB), sub(r.GPUMilli, o.GPUMilli)}
+}
+
+// Fits reports whether r fits into free.
+func (r Resources) Fits(free Resources) bool {
+	return r.CPUMilli <= free.CPUMilli && r.MemoryMiB <= free.MemoryMiB && r.StorageMiB <= free.StorageMiB && r.GPUMilli <= free.GPUMilli
+}
+
+// String formats r for messages.
+func (r Resources) String() string {
+	return fmt.Sprintf("cpu %dm, memory %d MiB, storage %d MiB, gpu %dm", r.CPUMilli, r.MemoryMiB, r.StorageMiB, r.GPUMilli)
+}

@@ -11,6 +11,15 @@ func TestResources(t *testing.T) {
 	if got := a.Max(b); got != (Resources{300, 64, 10, 600}) {
 		t.Errorf("Max = %+v", got)
 	}
+	if got := b.Sub(a); got != (Resources{200, 0, 0, 100}) {
+		t.Errorf("Sub = %+v", got)
+	}
+	if !b.Fits(Resources{300, 32, 0, 600}) || b.Fits(Resources{299, 32, 0, 600}) {
+		t.Error("Fits")
+	}
+	if s := a.String(); s != "cpu 100m, memory 64 MiB, storage 10 MiB, gpu 500m" {
+		t.Errorf("String = %q", s)
+	}
 	for milli, want := range map[uint64]uint64{0: 0, 1: 1, 999: 1, 1000: 1, 1001: 2, 2500: 3} {
 		if got := WholeGPUs(milli); got != want {
 			t.Errorf("WholeGPUs(%d) = %d, want %d", milli, got, want)

@@ -23,6 +23,14 @@ func (r Resources) Max(o Resources) Resources {
 	return Resources{max(r.CPUMilli, o.CPUMilli), max(r.MemoryMiB, o.MemoryMiB), max(r.StorageMiB, o.StorageMiB), max(r.GPUMilli, o.GPUMilli)}
 }
 
+// WholeGPUMilli is r with its GPU share rounded up to whole GPUs: what a
+// pod reserves, is quoted and is metered for, since devices are handed out
+// whole.
+func (r Resources) WholeGPUMilli() Resources {
+	r.GPUMilli = WholeGPUs(r.GPUMilli) * 1000
+	return r
+}
+
 // WholeGPUs is the number of whole GPUs that milli thousandths of a GPU
 // take: devices are handed out whole, so a fraction takes one.
 func WholeGPUs(milli uint64) uint64 { return (milli + 999) / 1000 }

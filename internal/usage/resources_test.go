@@ -17,6 +17,9 @@ func TestResources(t *testing.T) {
 	if !b.Fits(Resources{300, 32, 0, 600}) || b.Fits(Resources{299, 32, 0, 600}) {
 		t.Error("Fits")
 	}
+	if got := a.WholeGPUMilli(); got != (Resources{100, 64, 10, 1000}) {
+		t.Errorf("WholeGPUMilli = %+v", got)
+	}
 	if s := a.String(); s != "cpu 100m, memory 64 MiB, storage 10 MiB, gpu 500m" {
 		t.Errorf("String = %q", s)
 	}

@@ -28,7 +28,7 @@ func roundTrips(tb testing.TB) (names []string, calls map[string]func() error) {
 	return []string{"attest", "quote", "status (signed)"}, map[string]func() error{
 		"attest": func() error { _, err := e.client.Attest(ctx, srv, nonce); return err },
 		"quote": func() error {
-			_, err := e.client.Quote(ctx, srv, QuoteRequest{Resources: Resources{CPUMillis: 500, MemoryMiB: 512}})
+			_, err := e.client.Quote(ctx, srv, QuoteRequest{Resources: Resources{CPUMilli: 500, MemoryMiB: 512}})
 			return err
 		},
 		"status (signed)": func() error { _, err := e.client.Status(ctx, srv, e.publisher, pod); return err },

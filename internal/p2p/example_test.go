@@ -60,7 +60,7 @@ func ExampleClient() {
 	}
 	_ = ev // verify with internal/attest before trusting the provider
 
-	q, err := c.Quote(ctx, provider, p2p.QuoteRequest{Resources: p2p.Resources{CPUMillis: 500, MemoryMiB: 512}})
+	q, err := c.Quote(ctx, provider, p2p.QuoteRequest{Resources: p2p.Resources{CPUMilli: 500, MemoryMiB: 512}})
 	if err != nil {
 		panic(err)
 	}

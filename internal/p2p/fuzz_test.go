@@ -276,7 +276,7 @@ func FuzzManageHandler(f *testing.F) {
 // FuzzClientResponses feeds provider responses to the client's decoding.
 func FuzzClientResponses(f *testing.F) {
 	prov := newTestProvider()
-	q, _ := prov.Quote(context.Background(), QuoteRequest{Resources: Resources{CPUMillis: 1}})
+	q, _ := prov.Quote(context.Background(), QuoteRequest{Resources: Resources{CPUMilli: 1}})
 	qp, _ := quoteToPB(q)
 	b, _ := proto.Marshal(qp)
 	f.Add(b)

@@ -85,7 +85,7 @@ func newTestProvider() *testProvider {
 		enclave:   common.HexToAddress("0x00000000000000000000000000000000000000ee"),
 		encKey:    make([]byte, 32),
 		domain:    Domain{ChainID: 1337, PaymentContract: common.HexToAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3")},
-		capacity:  Resources{CPUMillis: 4000, MemoryMiB: 8192, StorageMiB: 100000},
+		capacity:  Resources{CPUMilli: 4000, MemoryMiB: 8192, StorageMiB: 100000},
 		minRunway: time.Hour,
 		channels:  make(map[[32]byte]testChannel),
 		pods:      make(map[[32]byte]*PodStatus),
@@ -138,7 +138,7 @@ func (p *testProvider) Attest(_ context.Context, nonce []byte) (*Evidence, error
 func (p *testProvider) Quote(_ context.Context, req QuoteRequest) (*Quote, error) {
 	r := req.Resources
 	q := &Quote{
-		Fits:            r.CPUMillis <= p.capacity.CPUMillis && r.MemoryMiB <= p.capacity.MemoryMiB && r.StorageMiB <= p.capacity.StorageMiB && r.GPUMilli <= p.capacity.GPUMilli,
+		Fits:            r.CPUMilli <= p.capacity.CPUMilli && r.MemoryMiB <= p.capacity.MemoryMiB && r.StorageMiB <= p.capacity.StorageMiB && r.GPUMilli <= p.capacity.GPUMilli,
 		Available:       p.capacity,
 		MinRunway:       p.minRunway,
 		EnclaveSigner:   p.enclave,
@@ -154,7 +154,7 @@ func (p *testProvider) Quote(_ context.Context, req QuoteRequest) (*Quote, error
 		return q, nil
 	}
 	per := new(big.Int)
-	for i, v := range []uint64{r.CPUMillis, r.MemoryMiB, r.StorageMiB, r.GPUMilli} {
+	for i, v := range []uint64{r.CPUMilli, r.MemoryMiB, r.StorageMiB, r.GPUMilli} {
 		per.Add(per, new(big.Int).Mul(new(big.Int).SetUint64(v), p.prices[i]))
 	}
 	q.Tables = []PriceQuote{{

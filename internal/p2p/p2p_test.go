@@ -96,7 +96,7 @@ func TestAttestAndQuote(t *testing.T) {
 		t.Fatalf("short nonce: %v", err)
 	}
 
-	q, err := e.client.Quote(ctx, e.srvHost.ID(), QuoteRequest{Resources: Resources{CPUMillis: 500, MemoryMiB: 256, StorageMiB: 1024}})
+	q, err := e.client.Quote(ctx, e.srvHost.ID(), QuoteRequest{Resources: Resources{CPUMilli: 500, MemoryMiB: 256, StorageMiB: 1024}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestAttestAndQuote(t *testing.T) {
 	if d := cmp.Diff(want, q, cmp.Comparer(func(a, b *big.Int) bool { return a.Cmp(b) == 0 })); d != "" {
 		t.Fatalf("quote (-want +got):\n%s", d)
 	}
-	q, err = e.client.Quote(ctx, e.srvHost.ID(), QuoteRequest{Resources: Resources{CPUMillis: 1 << 40}, Token: common.HexToAddress("0xc1")})
+	q, err = e.client.Quote(ctx, e.srvHost.ID(), QuoteRequest{Resources: Resources{CPUMilli: 1 << 40}, Token: common.HexToAddress("0xc1")})
 	if err != nil {
 		t.Fatal(err)
 	}

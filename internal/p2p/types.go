@@ -26,12 +26,7 @@ type Evidence struct {
 }
 
 // Resources are the resource totals of a manifest.
-type Resources struct {
-	CPUMillis  uint64
-	MemoryMiB  uint64
-	StorageMiB uint64
-	GPUMilli   uint64
-}
+type Resources = usage.Resources
 
 // QuoteRequest asks for prices and capacity.
 type QuoteRequest struct {
@@ -261,11 +256,11 @@ func checkText(s string, max int, what string) error {
 }
 
 func resourcesToPB(r Resources) *p2ppb.Resources {
-	return &p2ppb.Resources{CpuMillis: r.CPUMillis, MemoryMib: r.MemoryMiB, StorageMib: r.StorageMiB, GpuMilli: r.GPUMilli}
+	return &p2ppb.Resources{CpuMillis: r.CPUMilli, MemoryMib: r.MemoryMiB, StorageMib: r.StorageMiB, GpuMilli: r.GPUMilli}
 }
 
 func resourcesFromPB(r *p2ppb.Resources) Resources {
-	return Resources{CPUMillis: r.GetCpuMillis(), MemoryMiB: r.GetMemoryMib(), StorageMiB: r.GetStorageMib(), GPUMilli: r.GetGpuMilli()}
+	return Resources{CPUMilli: r.GetCpuMillis(), MemoryMiB: r.GetMemoryMib(), StorageMiB: r.GetStorageMib(), GPUMilli: r.GetGpuMilli()}
 }
 
 func quoteToPB(q *Quote) (*p2ppb.QuoteResponse, error) {

@@ -328,33 +328,7 @@ func usedRate(prices [usage.Len]*big.Int, prev, cur usage.Vector, dt time.Durati
 
 // Reservation is what a pod reserves: the rates at which its reserved
 // counters advance while it runs.
-type Reservation struct {
-	CPUMilli   uint64 `json:"cpuMilli"`
-	MemoryMiB  uint64 `json:"memoryMiB"`
-	StorageMiB uint64 `json:"storageMiB"`
-	GPUMilli   uint64 `json:"gpuMilli"`
-}
-
-// Fits reports whether r fits into free.
-func (r Reservation) Fits(free Reservation) bool {
-	return r.CPUMilli <= free.CPUMilli && r.MemoryMiB <= free.MemoryMiB && r.StorageMiB <= free.StorageMiB && r.GPUMilli <= free.GPUMilli
-}
-
-// Add returns r + o.
-func (r Reservation) Add(o Reservation) Reservation {
-	return Reservation{r.CPUMilli + o.CPUMilli, r.MemoryMiB + o.MemoryMiB, r.StorageMiB + o.StorageMiB, r.GPUMilli + o.GPUMilli}
-}
-
-// Sub returns r − o, floored at zero.
-func (r Reservation) Sub(o Reservation) Reservation {
-	sub := func(a, b uint64) uint64 {
-		if b > a {
-			return 0
-		}
-		return a - b
-	}
-	return Reservation{sub(r.CPUMilli, o.CPUMilli), sub(r.MemoryMiB, o.MemoryMiB), sub(r.StorageMiB, o.StorageMiB), sub(r.GPUMilli, o.GPUMilli)}
-}
+type Reservation = usage.Resources
 
 // runway is how long balance lasts at rate per second; a zero rate lasts
 // forever (the maximum duration).

@@ -634,11 +634,8 @@ func (p *Provider) Restart(ctx context.Context, ref p2p.PodRef, container string
 // are handed out whole, so a fraction of one is reserved, quoted and metered
 // as a whole GPU.
 func headerReservation(h *bundle.Header) Reservation {
-	r := h.Core.Resources
-	return Reservation{CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, StorageMiB: r.StorageMiB, GPUMilli: wholeGPUs(r.GPUMilli)}
+	return h.Core.Resources.Reserved().WholeGPUMilli()
 }
-
-func wholeGPUs(milli uint64) uint64 { return (milli + 999) / 1000 * 1000 }
 
 func (p *Provider) unfunded(pd *pod) bool {
 	p.mu.Lock()

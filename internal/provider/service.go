@@ -41,14 +41,13 @@ func (p *Provider) Quote(ctx context.Context, req p2p.QuoteRequest) (*p2p.Quote,
 	if err := p.waitRestored(ctx); err != nil {
 		return nil, err
 	}
-	res := Reservation{CPUMilli: req.Resources.CPUMillis, MemoryMiB: req.Resources.MemoryMiB,
-		StorageMiB: req.Resources.StorageMiB, GPUMilli: wholeGPUs(req.Resources.GPUMilli)}
+	res := req.Resources.WholeGPUMilli()
 	p.mu.Lock()
 	free := p.cfg.Capacity.Sub(p.used)
 	p.mu.Unlock()
 	q := &p2p.Quote{
 		Fits:            res.Fits(free),
-		Available:       p2p.Resources{CPUMillis: free.CPUMilli, MemoryMiB: free.MemoryMiB, StorageMiB: free.StorageMiB, GPUMilli: free.GPUMilli},
+		Available:       free,
 		MinRunway:       p.cfg.MinRunway,
 		EnclaveSigner:   p.core.Signer,
 		PaymentContract: p.domain.Contract,
@@ -335,11 +334,6 @@ func secondsDuration(s uint64) time.Duration {
 		return time.Duration(1<<63 - 1)
 	}
 	return time.Duration(s) * time.Second
-}
-
-// String formats a reservation for messages.
-func (r Reservation) String() string {
-	return fmt.Sprintf("cpu %dm, memory %d MiB, storage %d MiB, gpu %dm", r.CPUMilli, r.MemoryMiB, r.StorageMiB, r.GPUMilli)
 }
 
 // splitStamp takes the time off a line the runtime stamped (Timestamps):

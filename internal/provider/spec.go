@@ -80,5 +80,5 @@ func exposed(m *manifest.Pod) exposure {
 
 // reservation is what a manifest reserves per running replica.
 func reservation(t manifest.Totals) Reservation {
-	return Reservation{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, StorageMiB: t.StorageMiB, GPUMilli: t.GPUMilli}
+	return t.Reserved()
 }

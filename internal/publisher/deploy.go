@@ -505,7 +505,7 @@ func (p *Publisher) quoteStep(ctx context.Context, rec *Record, s *session, pod 
 	var q *p2p.Quote
 	if err := p.step(rec.ID, "quote", "asking for a quote", func() (err error) {
 		q, err = s.client.Quote(ctx, s.peer, p2p.QuoteRequest{
-			Resources: p2p.Resources{CPUMillis: totals.CPUMilli, MemoryMiB: totals.MemoryMiB, StorageMiB: totals.StorageMiB, GPUMilli: totals.GPUMilli},
+			Resources: totals.Reserved(),
 			Token:     rec.Token,
 		})
 		return err

@@ -105,7 +105,7 @@ func TestWakeBenchReport(t *testing.T) {
 }
 
 // wakeNotes explains the figures (docs/runtime.md § Idle has the design).
-const wakeNotes = `Where a wake's time goes (stop): the provider creates the container's task again (containerd starts a shim, ` + "`runc create`" + ` or, under gVisor, ` + "`runsc create`" + ` boots the sandbox), starts it, and the gateway polls the pod's port until the app listens; the app's own start then runs under the pod's CPU limit (100m: 10 ms of CPU per 100 ms period, so a start that needs more waits for the next period). A frozen pod skips all of it: the wake is a write to its cgroup's freezer, and the request is forwarded at once.
+const wakeNotes = `Where a wake's time goes (stop): the provider starts the container's task parked at idle time (containerd's shim and ` + "`runc create`" + ` or, under gVisor, ` + "`runsc create`" + ` booting the sandbox, were done then), and the gateway polls the pod's port until the app listens. While the run starts its CPU limit is lifted (the start burst, docs/runtime.md § Idle): before it, a gVisor start at 100m (10 ms of CPU per 100 ms period) waited about a second per wake in throttled periods (p50 547 ms, p99 1759 ms, 1043 ms throttled on 2026-12-03 17:09 UTC). What is left of a gVisor wake is the runsc start itself and the app's start under ptrace: § Wake from zero: where a stopped wake's time goes. A frozen pod skips all of it: the wake is a write to its cgroup's freezer, and the request is forwarded at once.
 `
 
 // measureWakes deploys the manifest at path, then times n wakes (after a

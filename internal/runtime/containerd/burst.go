@@ -16,12 +16,9 @@ import (
 // The start burst (docs/runtime.md § Idle, "Start burst"). When a pod
 // begins a new run — a wake from stopped, or its first start — the CPU
 // limits of its containers' cgroups (under gVisor, each sandbox's) are
-// lifted until the pod listens on all its declared TCP ports, or at most
-// Config.StartBurst, and then set back to the spec's. Not longer: the app
-// that listens has started, and what it does next (the woken request first)
-// is its ordinary work, under its limit. Writing a quota refills the
-// cgroup's runtime for the current period, so the first request does not
-// pay for the burst. A start under a small limit otherwise spends most of its time
+// lifted until the pod listens on all its declared TCP ports and a short
+// tail for the request that woke it (burstTail), or at most
+// Config.StartBurst, and then set back to the spec's. A start under a small limit otherwise spends most of its time
 // throttled: a gVisor app starting in a parked sandbox at 100m waited about
 // a second per wake for its CFS periods (docs/benchmarks.md § Wake from
 // zero). The CPU the burst uses is the run's, billed as usage; what is
@@ -35,6 +32,15 @@ import (
 const (
 	// DefaultStartBurst bounds a start burst when Config.StartBurst is 0.
 	DefaultStartBurst = 1500 * time.Millisecond
+	// burstTail and burstTailCPU bound the burst after the pod listens,
+	// for the request that woke it: 100 ms, or 60 ms of CPU used by the
+	// pod since, whichever comes first. Under gVisor the work right after
+	// the listen is still heavy: held to 100m from the listen on, a wake
+	// waited about half a second of throttled periods. The CPU bound keeps
+	// a CPU-bound app near its limit from its first answer on (2 spinning
+	// threads: 30 ms).
+	burstTail    = 100 * time.Millisecond
+	burstTailCPU = 60 * time.Millisecond
 	// burstPoll is how often the pod's listening sockets are looked at.
 	burstPoll = 2 * time.Millisecond
 	// cfsPeriod is the CFS period of every container's limit (µs).
@@ -134,6 +140,8 @@ func (r *Runtime) watchBurst(st *podState) {
 		if len(ports) == 0 {
 			tick.Stop() // nothing to wait for but the bound
 		}
+		var listened time.Time // then the tail
+		var cpu0 uint64
 	wait:
 		for {
 			select {
@@ -142,7 +150,12 @@ func (r *Runtime) watchBurst(st *podState) {
 			case <-timeout.C:
 				break wait
 			case <-tick.C:
-				if l.listening() {
+				switch {
+				case listened.IsZero():
+					if l.listening() {
+						listened, cpu0 = time.Now(), l.cpu()
+					}
+				case time.Since(listened) >= burstTail || l.cpu()-cpu0 >= uint64(burstTailCPU):
 					break wait
 				}
 			}
@@ -266,6 +279,18 @@ func (l *listenWatch) listening() bool {
 		}
 	}
 	return len(l.seen) == len(l.ports)
+}
+
+// cpu is the CPU time the pod's containers used so far, in ns.
+func (l *listenWatch) cpu() uint64 {
+	f := cgroupfs.OneShot()
+	var n uint64
+	for _, c := range l.st.Spec.AllContainers() {
+		if cg, ok := l.r.cgroups.Read(f, l.r.cfg.Namespace, containerID(l.st.Spec.ID, c.Name)); ok {
+			n += cg.CPUNanos
+		}
+	}
+	return n
 }
 
 func (l *listenWatch) findPID() int {

@@ -122,8 +122,25 @@ func (p *Provider) checkEnded(ctx context.Context, pd *pod, st runtime.PodStatus
 	p.mu.Lock()
 	judge := pd.ended == "" && !pd.unfunded && !pd.capped && (pd.state == p2p.PodRunning || pd.state == p2p.PodScaledToZero)
 	p.mu.Unlock()
-	if !judge || (st.State != runtime.PodStopped && st.Reason != runtime.ReasonStorageLimit) {
+	if !judge {
 		return false
+	}
+	if st.Reason == "" && (st.State == runtime.PodStopped || st.State == runtime.PodCreated) && !pd.scale.toZero {
+		// The runtime records why it stopped a pod itself (the storage
+		// limit) just after the stop, and a pod it is stopping may read
+		// as created meanwhile: a pod found so is left one look, then
+		// judged on the second look at the same state.
+		k := fmt.Sprintf("%s %d", st.State, lastExit(st).UnixNano())
+		p.mu.Lock()
+		first := pd.exitSeen != k
+		pd.exitSeen = k
+		p.mu.Unlock()
+		if first {
+			return true
+		}
+	}
+	if st.State != runtime.PodStopped && st.Reason != runtime.ReasonStorageLimit {
+		return false // created: the machine restarted, say; started
 	}
 	if pd.scale.toZero && st.Reason != runtime.ReasonStorageLimit {
 		// A pod that may scale to zero is started by its next request
@@ -138,22 +155,6 @@ func (p *Provider) checkEnded(ctx context.Context, pd *pod, st runtime.PodStatus
 	why, ev := endedWhy(spec, st)
 	if why == "" {
 		return false
-	}
-	if st.Reason == "" {
-		// The runtime records why it stopped a pod itself (the storage
-		// limit) just after the stop: an exit is judged on the next look,
-		// when that reason would show. Meanwhile the pod is left stopped.
-		k := lastExit(st)
-		if k.IsZero() {
-			k = time.Unix(0, 1) // unknown: still a first look
-		}
-		p.mu.Lock()
-		first := !pd.exitSeen.Equal(k)
-		pd.exitSeen = k
-		p.mu.Unlock()
-		if first {
-			return true
-		}
 	}
 	p.markEnded(ctx, pd, why, ev)
 	return true

@@ -205,9 +205,9 @@ type pod struct {
 	// ended says why the pod ended by itself ("" while it did not): it
 	// stays stopped until its publisher restarts or updates it (ended.go).
 	ended string
-	// exitSeen is when the pod's containers last exited, as first seen by
-	// checkEnded (which judges an end on its second look).
-	exitSeen time.Time
+	// exitSeen is the stopped state (and when its containers last exited)
+	// checkEnded first saw: it judges on its second look at the same.
+	exitSeen string
 	// capped marks a pod paused because it used more than its channel's
 	// maxPerSecond pays for; it starts again once the cap has paid (cap.go).
 	capped bool

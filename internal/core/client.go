@@ -105,7 +105,7 @@ func (c *Client) call(ctx context.Context, req *corepb.Request) (*corepb.Respons
 		if cc == nil {
 			var err error
 			if cc, err = c.dial(ctx); err != nil {
-				return nil, fmt.Errorf("signing core: %w: %v", ErrUnavailable, err)
+				return nil, fmt.Errorf("signing core: %w: %w", ErrUnavailable, err)
 			}
 			reused = false
 		}
@@ -124,7 +124,7 @@ func (c *Client) call(ctx context.Context, req *corepb.Request) (*corepb.Respons
 			if reused && attempt == 0 && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
 				continue
 			}
-			return nil, fmt.Errorf("signing core: %w: %v", ErrUnavailable, err)
+			return nil, fmt.Errorf("signing core: %w: %w", ErrUnavailable, err)
 		}
 		c.put(cc)
 		if resp.Error != nil {

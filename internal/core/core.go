@@ -373,7 +373,7 @@ func (c *Core) Evidence(ctx context.Context, nonce []byte) ([]byte, error) {
 	c.mu.Unlock()
 	ev, err := c.enc.Evidence(ctx, nonce, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return ev.Marshal()
 }
@@ -451,7 +451,7 @@ func (c *Core) OpenChannel(id [32]byte, publisher common.Address, base payment.B
 func (c *Core) Unwrap(id [32]byte, header []byte) ([]byte, error) {
 	h, err := bundle.ReadHeader(bytes.NewReader(header))
 	if err != nil {
-		return nil, fmt.Errorf("%w: bundle header: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: bundle header: %w", ErrInvalid, err)
 	}
 	if h.Size() != int64(len(header)) {
 		return nil, fmt.Errorf("%w: %d bytes after the bundle header", ErrInvalid, int64(len(header))-h.Size())
@@ -471,7 +471,7 @@ func (c *Core) Unwrap(id [32]byte, header []byte) ([]byte, error) {
 	}
 	dk, err := h.UnwrapKey(c.enc.X25519())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	r := h.Core.Resources
 	res := reservation{CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, StorageMiB: r.StorageMiB, GPUMilli: r.GPUMilli, ScaleMax: max(h.Core.Scale.Max, 1)}

@@ -315,7 +315,7 @@ func parseHello(h *corepb.HelloRequest) (Hello, error) {
 	}
 	pid, err := peer.Decode(h.GetPeerId())
 	if err != nil {
-		return Hello{}, fmt.Errorf("%w: peer ID: %v", ErrInvalid, err)
+		return Hello{}, fmt.Errorf("%w: peer ID: %w", ErrInvalid, err)
 	}
 	return Hello{Domain: payment.Domain{ChainID: newChainID(h.GetChainId()), Contract: pay}, Peer: pid, Extra: h.GetExtra()}, nil
 }

@@ -142,7 +142,7 @@ func (c *Core) load() (*state, error) {
 		return nil, fmt.Errorf("state file %s: %w (remove it to start over from the chain's baselines, losing usage not yet claimed)", c.path, ErrStateTampered)
 	}
 	if err := json.Unmarshal(plain, st); err != nil {
-		return nil, fmt.Errorf("state file %s: %v: %w", c.path, err, ErrStateTampered)
+		return nil, fmt.Errorf("state file %s: %w: %w", c.path, err, ErrStateTampered)
 	}
 	if st.Channels == nil {
 		st.Channels = map[string]*chanState{}

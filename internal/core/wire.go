@@ -67,6 +67,7 @@ type RemoteError struct {
 	Message string
 }
 
+// Error returns the core's message, prefixed so logs say where it came from.
 func (e *RemoteError) Error() string { return "signing core: " + e.Message }
 
 // Is matches the sentinel error of the code.

@@ -233,7 +233,7 @@ func (p *pod) wake(t *transition, route Route) {
 	cancel()
 	took := time.Since(start)
 	if err != nil {
-		err = fmt.Errorf("pod %s: %w: %v", p.id, ErrStartFailed, err)
+		err = fmt.Errorf("pod %s: %w: %w", p.id, ErrStartFailed, err)
 		g.log.Warn("wake failed", "pod", p.id, "took", took, "err", err)
 		// Answer the held requests now; clean up in the stopping state so
 		// a new request waits for the cleanup and then wakes afresh.
@@ -320,7 +320,7 @@ func waitReady(ctx context.Context, host string, r Route) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("not ready at %s: %w (last: %v)", addr, ctx.Err(), err)
+			return fmt.Errorf("not ready at %s: %w (last: %w)", addr, ctx.Err(), err)
 		case <-time.After(readyPollDelay(time.Since(start))):
 		}
 	}

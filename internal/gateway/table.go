@@ -213,7 +213,7 @@ func (g *Gateway) openTCP(p *pod, ports []TCPPort) (map[int]net.Listener, error)
 				delete(g.tcp, ln.Addr().(*net.TCPAddr).Port)
 				ln.Close()
 			}
-			return nil, fmt.Errorf("tcp port %d: %w: %v", tp.Listen, ErrConflict, err)
+			return nil, fmt.Errorf("tcp port %d: %w: %w", tp.Listen, ErrConflict, err)
 		}
 		opened[tp.Port] = ln
 		g.tcp[ln.Addr().(*net.TCPAddr).Port] = p

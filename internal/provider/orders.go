@@ -86,7 +86,7 @@ func coversUse(terms payment.Terms, hdr *bundle.Header) error {
 func (p *Provider) bindingCheck(channel [32]byte, publisher common.Address) func(*bundle.Header) error {
 	return func(h *bundle.Header) error {
 		if err := h.CheckBinding(p.domain.ChainID.Uint64(), p.domain.Contract, channel, publisher); err != nil {
-			return fmt.Errorf("%w: %v", p2p.ErrBundleBinding, err)
+			return fmt.Errorf("%w: %w", p2p.ErrBundleBinding, err)
 		}
 		return nil
 	}
@@ -206,7 +206,7 @@ func (p *Provider) fetch(ctx context.Context, c cid.Cid, check func(*bundle.Head
 	rc, _, err := p.cfg.Bundles.Get(ctx, c, ipfs.GetOptions{MaxSize: p.cfg.MaxBundleSize})
 	if err != nil {
 		if errors.Is(err, ipfs.ErrTooLarge) {
-			return "", nil, fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err)
+			return "", nil, fmt.Errorf("bundle %s: %w: %w", c, p2p.ErrInvalid, err)
 		}
 		if context.Cause(ctx) == stalled {
 			err = stalled
@@ -230,9 +230,9 @@ func (p *Provider) fetch(ctx context.Context, c cid.Cid, check func(*bundle.Head
 	case src.err != nil:
 		return fail(unavailable("fetch bundle "+c.String(), src.err))
 	case errors.Is(err, bundle.ErrUnbound):
-		return fail(fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrBundleBinding, err))
+		return fail(fmt.Errorf("bundle %s: %w: %w", c, p2p.ErrBundleBinding, err))
 	case err != nil:
-		return fail(fmt.Errorf("bundle %s: %w: %v", c, p2p.ErrInvalid, err))
+		return fail(fmt.Errorf("bundle %s: %w: %w", c, p2p.ErrInvalid, err))
 	}
 	if err := check(hdr); err != nil {
 		return fail(fmt.Errorf("bundle %s: %w", c, err))
@@ -325,12 +325,12 @@ func (p *Provider) deploy(ctx context.Context, pd *pod, path string, update bool
 		return fmt.Errorf("open bundle %s: %w: %w", pd.bundleCID, p2p.ErrUnavailable, err)
 	}
 	if err != nil {
-		return fmt.Errorf("open bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
+		return fmt.Errorf("open bundle %s: %w: %w", pd.bundleCID, p2p.ErrInvalid, err)
 	}
 	fault.Crash(step + "/decrypted")
 	spec, err := podSpec(pd.channel, pd.id, pd.bundleCID, contents)
 	if err != nil {
-		return fmt.Errorf("bundle %s: %w: %v", pd.bundleCID, p2p.ErrInvalid, err)
+		return fmt.Errorf("bundle %s: %w: %w", pd.bundleCID, p2p.ErrInvalid, err)
 	}
 	// Custom hostnames are the channel's until it is settled: claim the new
 	// ones (keeping the old during an update) before anything changes.
@@ -700,22 +700,22 @@ func (p *Provider) release(res Reservation) {
 
 // unavailable wraps a failure of a dependency that may pass (chain, IPFS).
 func unavailable(what string, err error) error {
-	return fmt.Errorf("%s: %w: %v", what, p2p.ErrUnavailable, err)
+	return fmt.Errorf("%s: %w: %w", what, p2p.ErrUnavailable, err)
 }
 
 // runtimeErr maps runtime errors onto protocol codes.
 func runtimeErr(what string, err error) error {
 	switch {
 	case errors.Is(err, runtime.ErrInvalid):
-		return fmt.Errorf("%s: %w: %v", what, p2p.ErrInvalid, err)
+		return fmt.Errorf("%s: %w: %w", what, p2p.ErrInvalid, err)
 	case errors.Is(err, runtime.ErrNotFound):
-		return fmt.Errorf("%s: %w: %v", what, p2p.ErrNotFound, err)
+		return fmt.Errorf("%s: %w: %w", what, p2p.ErrNotFound, err)
 	case errors.Is(err, runtime.ErrUnavailable):
-		return fmt.Errorf("%s: %w: %v", what, p2p.ErrUnavailable, err)
+		return fmt.Errorf("%s: %w: %w", what, p2p.ErrUnavailable, err)
 	case errors.Is(err, runtime.ErrExists):
-		return fmt.Errorf("%s: %w: %v", what, p2p.ErrConflict, err)
+		return fmt.Errorf("%s: %w: %w", what, p2p.ErrConflict, err)
 	case errors.Is(err, runtime.ErrFailedPrecondition):
-		return fmt.Errorf("%s: %w: %v", what, p2p.ErrConflict, err)
+		return fmt.Errorf("%s: %w: %w", what, p2p.ErrConflict, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

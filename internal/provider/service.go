@@ -26,7 +26,7 @@ var _ p2p.Service = (*Provider)(nil)
 func (p *Provider) Attest(ctx context.Context, nonce []byte) (*p2p.Evidence, error) {
 	ev, err := p.cfg.Core.Evidence(ctx, nonce)
 	if err != nil {
-		return nil, fmt.Errorf("produce evidence: %w: %v", p2p.ErrUnavailable, err)
+		return nil, fmt.Errorf("produce evidence: %w: %w", p2p.ErrUnavailable, err)
 	}
 	data, err := ev.Marshal()
 	if err != nil {

@@ -67,7 +67,9 @@ func cfsQuota(c runtime.Container) int64 { return int64(c.Resources.CPUMillis * 
 // containers' limits are lifted as their tasks are started
 // (liftForBurst). It reports whether a burst began.
 func (r *Runtime) beginBurst(st *podState) bool {
-	if r.cfg.StartBurst < 0 {
+	// A pod that declares no TCP port has no listen to end a burst at, and
+	// no request waits on its start: it starts under its limit.
+	if r.cfg.StartBurst < 0 || len(tcpPorts(st)) == 0 {
 		return false
 	}
 	b := &burst{limited: map[string]int64{}, end: make(chan struct{})}
@@ -121,14 +123,7 @@ func (r *Runtime) watchBurst(st *podState) {
 	if bound == 0 {
 		bound = DefaultStartBurst
 	}
-	ports := map[uint16]bool{}
-	for _, c := range st.Spec.AllContainers() {
-		for _, p := range c.Ports {
-			if p.Protocol == "" || p.Protocol == "tcp" {
-				ports[p.ContainerPort] = true
-			}
-		}
-	}
+	ports := tcpPorts(st)
 	l := &listenWatch{r: r, st: st, ports: ports, seen: map[uint16]bool{}}
 	r.burstWG.Add(1)
 	go func() {
@@ -137,9 +132,6 @@ func (r *Runtime) watchBurst(st *podState) {
 		defer timeout.Stop()
 		tick := time.NewTicker(burstPoll)
 		defer tick.Stop()
-		if len(ports) == 0 {
-			tick.Stop() // nothing to wait for but the bound
-		}
 		var listened time.Time // then the tail
 		var cpu0 uint64
 	wait:
@@ -174,6 +166,19 @@ func (r *Runtime) watchBurst(st *podState) {
 			r.restoreLimits(cur)
 		}
 	}()
+}
+
+// tcpPorts are the TCP ports st's containers declare.
+func tcpPorts(st *podState) map[uint16]bool {
+	ports := map[uint16]bool{}
+	for _, c := range st.Spec.AllContainers() {
+		for _, p := range c.Ports {
+			if p.Protocol == "" || p.Protocol == "tcp" {
+				ports[p.ContainerPort] = true
+			}
+		}
+	}
+	return ports
 }
 
 // endBurst ends st's burst now, if one is open or recorded: the caller

@@ -209,6 +209,10 @@ func TestStartBurstBookkeeping(t *testing.T) {
 		{Name: "web", Resources: runtime.Resources{CPUMillis: 250}},
 		{Name: "free"}, // no limit: nothing to lift
 	}}}
+	if r.beginBurst(st) {
+		t.Fatal("a burst for a pod that declares no port (nothing to end it at)")
+	}
+	st.Spec.Containers[0].Ports = []runtime.Port{{ContainerPort: 8080}}
 	if !r.beginBurst(st) {
 		t.Fatal("no burst for a pod with a CPU limit")
 	}

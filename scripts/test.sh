@@ -39,9 +39,5 @@ cmp /tmp/tpod-image.sums /tmp/tpod-image-again.sums || { echo "test: two image b
 echo "test: two image builds are byte-identical"
 export TPOD_IMAGE_DIR=$PWD/bin/image
 
-# The soak's 3-minute version (internal/faults TestSoak; about 5 min with
-# its warm-up and drains): `make soak DURATION=30m` is the long one.
-export TPOD_SOAK=${TPOD_SOAK:-3m}
-
 go vet ./...
 go test -timeout 45m -count=1 ./...

@@ -264,7 +264,7 @@ func TestPaymentLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 || res[0].Skipped != "InvalidSignature" || res[1].Paid.Int64() != 100 {
+	if len(res) != 2 || res[0].Skipped != chain.SkipInvalidSignature || res[1].Paid.Int64() != 100 {
 		t.Fatalf("claimMany: %+v", res)
 	}
 	// Provider takes its earnings and releases the channel.

@@ -293,8 +293,8 @@ const MaxClaimsPerTx = (MaxTxGas - claimGasBase) / claimGasPerReceipt
 // ClaimResult is the outcome of one claim of a batch.
 type ClaimResult struct {
 	ChannelID [32]byte
-	Paid      *big.Int // nil when skipped
-	Skipped   string   // the error name claim() would have raised
+	Paid      *big.Int   // nil when skipped
+	Skipped   SkipReason // why the contract skipped it; NotSkipped when paid
 	TxHash    common.Hash
 }
 
@@ -346,7 +346,7 @@ func (p *Payment) claimResults(ctx context.Context, txs []*types.Transaction) ([
 			if ev, err := p.b.UnpackClaimedEvent(l); err == nil {
 				res = append(res, ClaimResult{ChannelID: ev.ChannelId, Paid: ev.Paid, TxHash: tx.Hash()})
 			} else if ev, err := p.b.UnpackClaimSkippedEvent(l); err == nil {
-				res = append(res, ClaimResult{ChannelID: ev.ChannelId, Skipped: p.errorName(ev.Reason), TxHash: tx.Hash()})
+				res = append(res, ClaimResult{ChannelID: ev.ChannelId, Skipped: p.skipReason(ev.Reason), TxHash: tx.Hash()})
 			}
 		}
 	}

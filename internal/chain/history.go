@@ -31,7 +31,7 @@ type ClaimPoint struct {
 	UsageKnown bool
 	Block      uint64
 	Tx         common.Hash
-	Skipped    string // ClaimSkipped's reason; the other fields are zero then
+	Skipped    SkipReason // ClaimSkipped's reason; the other fields are zero then
 }
 
 // ClaimHistory returns the accepted receipts (and skipped claims) of the
@@ -90,9 +90,9 @@ func (p *Payment) ClaimHistory(ctx context.Context, ids [][32]byte, from, to uin
 			}
 			pt.Seq, pt.Time, pt.Usage, pt.UsageKnown = e.Seq, e.Time, e.Usage, true
 		case ev["ClaimSkipped"].ID:
-			pt.Skipped = "unknown reason"
+			pt.Skipped = SkipUnknown
 			if e, err := p.b.UnpackClaimSkippedEvent(l); err == nil {
-				pt.Skipped = p.errorName(e.Reason)
+				pt.Skipped = p.skipReason(e.Reason)
 			}
 		}
 		out = append(out, pt)

@@ -63,12 +63,12 @@ func TestClaimHistoryAndFees(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []chain.ClaimPoint
-	skipped := ""
+	skipped := chain.NotSkipped
 	for _, p := range pts {
 		if p.Channel != id {
 			t.Fatalf("a point of another channel: %+v", p)
 		}
-		if p.Skipped != "" {
+		if p.Skipped != chain.NotSkipped {
 			skipped = p.Skipped
 			continue
 		}
@@ -76,7 +76,7 @@ func TestClaimHistoryAndFees(t *testing.T) {
 			got = append(got, p)
 		}
 	}
-	if skipped != "InvalidSignature" {
+	if skipped != chain.SkipInvalidSignature {
 		t.Fatalf("skipped claim %q, points %+v", skipped, pts)
 	}
 	if len(got) != 2 || got[0].Seq != 1 || got[0].Usage != (usage.Vector{100}) || got[0].Paid.Int64() != 100 ||

@@ -60,3 +60,17 @@ func FuzzDecodeRevert(f *testing.F) {
 		_ = re.Error()
 	})
 }
+
+// Every reason claimMany skips a claim for names a Payment error, so a
+// renamed error in the contract fails here rather than reading as unknown.
+func TestSkipReasonNames(t *testing.T) {
+	a := contracts.NewPayment().GetABI()
+	for r := chain.SkipUnknownChannel; r < chain.SkipUnknown; r++ {
+		if _, ok := a.Errors[r.String()]; !ok {
+			t.Errorf("skip reason %d is %q, not a Payment error", r, r)
+		}
+	}
+	if chain.NotSkipped.String() != "" || chain.SkipReason(200).String() != "unknown reason" {
+		t.Errorf("NotSkipped %q, out of range %q", chain.NotSkipped, chain.SkipReason(200))
+	}
+}

@@ -716,7 +716,7 @@ transaction and reports, by error name, each receipt it skipped.`,
 				Results []chainClaimResult `json:"results"`
 			}{Tx: rcpt.TxHash.Hex(), Block: rcpt.BlockNumber.Uint64(), GasUsed: rcpt.GasUsed}
 			for _, r := range res {
-				cr := chainClaimResult{Channel: hexutil.Encode(r.ChannelID[:]), Skipped: r.Skipped}
+				cr := chainClaimResult{Channel: hexutil.Encode(r.ChannelID[:]), Skipped: r.Skipped.String()}
 				if r.Paid != nil {
 					cr.Paid = r.Paid.String()
 				}

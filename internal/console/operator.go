@@ -119,7 +119,7 @@ func (s *Server) operator(r *http.Request) (any, error) {
 			Channels: e.Channels, Time: []uint64{}, Earned: []float64{}}
 		total := new(big.Int)
 		for _, pt := range pts {
-			if pt.Skipped != "" || pt.Paid.Sign() == 0 || tokenOf[pt.Channel] != e.Token {
+			if pt.Skipped != chain.NotSkipped || pt.Paid.Sign() == 0 || tokenOf[pt.Channel] != e.Token {
 				continue
 			}
 			total.Add(total, pt.Paid)
@@ -138,7 +138,7 @@ func (s *Server) operator(r *http.Request) (any, error) {
 			byTx[pt.Tx] = c
 			order = append(order, pt.Tx)
 		}
-		if pt.Skipped != "" {
+		if pt.Skipped != chain.NotSkipped {
 			c.Skipped++
 		} else {
 			c.Receipts++

@@ -68,10 +68,10 @@ type billItem struct {
 // billResult is what became of a billItem.
 type billResult struct {
 	Channel [32]byte
-	Receipt *store.Receipt // nil when there was nothing new to bill
-	Paid    *big.Int       // nil unless the claim was accepted
-	Skipped string         // the contract's error name when the claim was skipped
-	Err     error          // signing or storing failed
+	Receipt *store.Receipt   // nil when there was nothing new to bill
+	Paid    *big.Int         // nil unless the claim was accepted
+	Skipped chain.SkipReason // why the contract skipped the claim, if it did
+	Err     error            // signing or storing failed
 }
 
 func newBiller(st *store.Store, signer receiptSigner, domain payment.Domain, pay *chain.Payment, wallet *chain.Wallet, now func() time.Time, log *slog.Logger) *biller {
@@ -269,7 +269,7 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 		res := &results[i]
 		if o.Paid == nil {
 			res.Skipped = o.Skipped
-			if o.Skipped == "StateMismatch" {
+			if o.Skipped == chain.SkipStateMismatch {
 				// Someone else moved the baseline (a claim by another
 				// submitter, a pricing change): read it again.
 				b.forget(o.ChannelID)

@@ -47,9 +47,9 @@ func (p *Provider) billAll(ctx context.Context) {
 		case r.Err != nil:
 			p.metrics.claimFailures.Inc()
 			p.log.Warn("billing", "channel", fmt.Sprintf("%x", r.Channel[:8]), "err", r.Err)
-		case r.Skipped != "":
+		case r.Skipped != chain.NotSkipped:
 			p.metrics.claimFailures.Inc()
-			p.log.Warn("claim skipped by the contract", "channel", fmt.Sprintf("%x", r.Channel[:8]), "reason", r.Skipped)
+			p.log.Warn("claim skipped by the contract", "channel", fmt.Sprintf("%x", r.Channel[:8]), "reason", r.Skipped.String())
 		case r.Paid != nil:
 			p.metrics.claims.Inc()
 			p.addEarnings(r.Channel, r.Paid)

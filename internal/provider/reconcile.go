@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/p2p"
 	"github.com/trustedpods/tpod/internal/runtime"
 )
@@ -149,11 +150,11 @@ func (p *Provider) billOrphans(ctx context.Context) {
 		switch {
 		case res.Paid != nil:
 			p.log.Info("claimed the final receipt of a deleted pod", "channel", fmt.Sprintf("%x", res.Channel[:8]), "paid", res.Paid)
-		case res.Skipped == "ChannelAlreadyClosed" || res.Skipped == "UnknownChannel":
-			settled = "abandoned: " + res.Skipped
+		case res.Skipped == chain.SkipChannelAlreadyClosed || res.Skipped == chain.SkipUnknownChannel:
+			settled = "abandoned: " + res.Skipped.String()
 		case res.Err != nil:
 			settled = "abandoned: " + res.Err.Error()
-		case res.Receipt == nil && res.Skipped == "":
+		case res.Receipt == nil && res.Skipped == chain.NotSkipped:
 			settled = "superseded" // the chain's baseline already covers it
 		}
 		if settled != "" {

@@ -41,7 +41,7 @@ func (p *Publisher) Spending(ctx context.Context, id string) ([]SpendPoint, erro
 	total := new(big.Int)
 	out := []SpendPoint{}
 	for _, pt := range pts {
-		if pt.Skipped != "" || !pt.UsageKnown {
+		if pt.Skipped != chain.NotSkipped || !pt.UsageKnown {
 			continue
 		}
 		total.Add(total, pt.Paid)

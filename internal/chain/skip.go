@@ -1,0 +1,54 @@
+package chain
+
+// SkipReason is why claimMany skipped a claim: the custom error claim()
+// would have reverted with, which the ClaimSkipped event names by selector.
+// Its values follow the contract's internal codes (Payment.sol, _claimError).
+type SkipReason uint8
+
+// The reasons claimMany skips a claim for; NotSkipped is a claim it settled.
+const (
+	NotSkipped SkipReason = iota
+	SkipUnknownChannel
+	SkipChannelAlreadyClosed
+	SkipStateMismatch
+	SkipSeqNotIncreasing
+	SkipTimeNotIncreasing
+	SkipReceiptFromFuture
+	SkipUsageDecreased
+	SkipInvalidSignature
+	// SkipUnknown is a selector the Payment ABI does not name, or an event
+	// that could not be decoded.
+	SkipUnknown
+)
+
+var skipNames = [...]string{
+	NotSkipped:               "",
+	SkipUnknownChannel:       "UnknownChannel",
+	SkipChannelAlreadyClosed: "ChannelAlreadyClosed",
+	SkipStateMismatch:        "StateMismatch",
+	SkipSeqNotIncreasing:     "SeqNotIncreasing",
+	SkipTimeNotIncreasing:    "TimeNotIncreasing",
+	SkipReceiptFromFuture:    "ReceiptFromFuture",
+	SkipUsageDecreased:       "UsageDecreased",
+	SkipInvalidSignature:     "InvalidSignature",
+	SkipUnknown:              "unknown reason",
+}
+
+// String returns the contract's error name ("" for NotSkipped).
+func (r SkipReason) String() string {
+	if int(r) < len(skipNames) {
+		return skipNames[r]
+	}
+	return "unknown reason"
+}
+
+// skipReason decodes a ClaimSkipped event's selector.
+func (p *Payment) skipReason(sel [4]byte) SkipReason {
+	name := p.errorName(sel)
+	for r, n := range skipNames {
+		if n == name && SkipReason(r) != NotSkipped && SkipReason(r) != SkipUnknown {
+			return SkipReason(r)
+		}
+	}
+	return SkipUnknown
+}

@@ -129,19 +129,13 @@ func (p *Payment) CollectEarnings(ctx context.Context, w *Wallet, earnings []Ear
 	return out, nil
 }
 
-// SignedReceipt is a receipt with its enclave signature.
-type SignedReceipt struct {
-	Receipt   payment.Receipt
-	Signature []byte
-}
-
 // ClaimReceipts claims signed receipts: one with claim, several with
 // claimMany (split per MaxClaimsPerTx). Each receipt's claim is built on
 // the channel's state after the previous receipt of the same channel in the
 // batch when the contract will accept that one, so consecutive receipts of
 // a channel settle in one batch; a receipt the contract refuses is skipped
 // and named in its result.
-func (p *Payment) ClaimReceipts(ctx context.Context, w *Wallet, rs []SignedReceipt) ([]ClaimResult, *types.Receipt, error) {
+func (p *Payment) ClaimReceipts(ctx context.Context, w *Wallet, rs []payment.SignedReceipt) ([]ClaimResult, *types.Receipt, error) {
 	if len(rs) == 1 {
 		paid, rcpt, err := p.ClaimReceipt(ctx, w, rs[0].Receipt, rs[0].Signature)
 		if err != nil {

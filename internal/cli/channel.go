@@ -20,6 +20,7 @@ import (
 	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/hex32"
+	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/publisher"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -666,7 +667,7 @@ transaction and reports, by error name, each receipt it skipped.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var rs []chain.SignedReceipt
+			var rs []payment.SignedReceipt
 			var files []*receiptFile
 			for _, a := range args {
 				rf, r, err := readReceiptFile(a)
@@ -674,7 +675,7 @@ transaction and reports, by error name, each receipt it skipped.`,
 					return err
 				}
 				files = append(files, rf)
-				rs = append(rs, chain.SignedReceipt{Receipt: r, Signature: rf.Signature})
+				rs = append(rs, payment.SignedReceipt{Receipt: r, Signature: rf.Signature})
 			}
 			c, p, w, err := channelSetup(cmd, &f, true)
 			if err != nil {

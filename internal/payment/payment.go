@@ -53,6 +53,13 @@ type Receipt struct {
 	Usage     usage.Vector
 }
 
+// SignedReceipt is a receipt with the enclave's 65-byte (r, s, v) signature
+// over its EIP-712 digest: what a claim carries and the provider stores.
+type SignedReceipt struct {
+	Receipt
+	Signature []byte
+}
+
 // Baseline is a channel's last accepted receipt, the point the next claim is
 // priced from.
 type Baseline struct {

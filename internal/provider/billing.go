@@ -152,7 +152,7 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, it billItem
 	// Beyond the chain's baseline, the store's last receipt and the core's.
 	prev := it.Signed
 	if err == nil && last.Seq > prev.Seq {
-		prev = payment.Baseline{Seq: last.Seq, Time: last.Time, Usage: last.Usage}
+		prev = last.Baseline()
 	}
 	r := payment.Receipt{ChannelID: id, Seq: max(bk.base.Seq, prev.Seq) + 1, Time: uint64(b.now().Unix()), Usage: v}
 	r.Time = max(r.Time, bk.base.Time+1, prev.Time+1)
@@ -173,7 +173,12 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, it billItem
 			return &last, nil
 		}
 	}
-	return &store.Receipt{ChannelID: id, Seq: r.Seq, Time: r.Time, Usage: r.Usage}, nil
+	return newStoreReceipt(r), nil
+}
+
+// newStoreReceipt is r as the store keeps it, still to be signed.
+func newStoreReceipt(r payment.Receipt) *store.Receipt {
+	return &store.Receipt{SignedReceipt: payment.SignedReceipt{Receipt: r}}
 }
 
 // signStore has the signing core sign the receipts and records each signed
@@ -181,7 +186,7 @@ func (b *biller) receipt(ctx context.Context, id [32]byte, bk *book, it billItem
 func (b *biller) signStore(ctx context.Context, recs []*store.Receipt) (errs []error, err error) {
 	rs := make([]payment.Receipt, len(recs))
 	for i, r := range recs {
-		rs[i] = payment.Receipt{ChannelID: r.ChannelID, Seq: r.Seq, Time: r.Time, Usage: r.Usage}
+		rs[i] = r.Receipt
 	}
 	sigs, errs, err := b.signer.SignReceipts(ctx, rs)
 	if err != nil {
@@ -250,8 +255,7 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 		if rec == nil || res.Err != nil {
 			continue
 		}
-		r := payment.Receipt{ChannelID: rec.ChannelID, Seq: rec.Seq, Time: rec.Time, Usage: rec.Usage}
-		claims = append(claims, payment.NewClaim(books[i].terms, books[i].base, r, rec.Signature))
+		claims = append(claims, payment.NewClaim(books[i].terms, books[i].base, rec.Receipt, rec.Signature))
 		index[rec.ChannelID] = i
 	}
 	if len(claims) == 0 {
@@ -283,7 +287,7 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 		}
 		b.mu.Lock()
 		if bk := b.books[o.ChannelID]; bk != nil {
-			bk.base = payment.Baseline{Seq: rec.Seq, Time: rec.Time, Usage: rec.Usage}
+			bk.base = rec.Baseline()
 		}
 		b.mu.Unlock()
 	}

@@ -533,8 +533,8 @@ func TestProviderClaimsOrphanReceipts(t *testing.T) {
 	v, signed := us[0].Usage, us[0].LastSigned
 	// A receipt must be later than the channel's start (the dev chain's clock
 	// runs ahead of the wall clock when blocks come faster than one a second).
-	r := &store.Receipt{ChannelID: pod.ChannelID, Seq: max(st.Last.Seq, signed.Seq) + 1,
-		Time: max(uint64(time.Now().Unix()), st.Last.Time+1, signed.Time+1), Usage: v}
+	r := newStoreReceipt(payment.Receipt{ChannelID: pod.ChannelID, Seq: max(st.Last.Seq, signed.Seq) + 1,
+		Time: max(uint64(time.Now().Unix()), st.Last.Time+1, signed.Time+1), Usage: v})
 	if errs, err := w.prov.bill.signStore(ctx, []*store.Receipt{r}); err != nil || errs[0] != nil {
 		t.Fatal(err, errs)
 	}

@@ -129,9 +129,9 @@ func (p *Provider) applyPricing(ctx context.Context, pd *pod, terms payment.Term
 	if last.Seq != bk.base.Seq || last.ClaimTx == "" {
 		return fmt.Errorf("receipt %d is not claimed yet (baseline %d); retrying next cycle", last.Seq, bk.base.Seq)
 	}
-	oldR := payment.Receipt{ChannelID: pd.channel, Seq: last.Seq, Time: last.Time, Usage: last.Usage}
+	oldR := last.Receipt
 	newR := payment.Receipt{ChannelID: pd.channel, Seq: last.Seq + 1, Time: last.Time + 1, Usage: last.Usage}
-	signed := &store.Receipt{ChannelID: newR.ChannelID, Seq: newR.Seq, Time: newR.Time, Usage: newR.Usage}
+	signed := newStoreReceipt(newR)
 	errs, err := p.bill.signStore(ctx, []*store.Receipt{signed})
 	if err == nil {
 		err = errs[0]

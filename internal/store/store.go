@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/internal/hex32"
+	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -278,14 +279,11 @@ func (s *Store) DeletePod(ctx context.Context, id [32]byte) error {
 	return tx.Commit()
 }
 
-// Receipt is a usage receipt the enclave signed for a channel.
+// Receipt is a usage receipt the enclave signed for a channel, with what
+// became of its claim.
 type Receipt struct {
-	ChannelID [32]byte
-	Seq       uint64
-	Time      uint64
-	Usage     usage.Vector
-	Signature []byte
-	ClaimTx   string // hash of the transaction that claimed it, "" if unclaimed
+	payment.SignedReceipt
+	ClaimTx string // hash of the transaction that claimed it, "" if unclaimed
 }
 
 // AddReceipt records a signed receipt. Its sequence number and time must be

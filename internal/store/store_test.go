@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -87,17 +88,20 @@ func TestReceipts(t *testing.T) {
 	if _, err := s.LastReceipt(ctx, ch); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("LastReceipt on empty channel: %v", err)
 	}
-	r1 := Receipt{ChannelID: ch, Seq: 1, Time: 100, Usage: usage.Vector{1, 1}, Signature: []byte{1}}
-	r2 := Receipt{ChannelID: ch, Seq: 2, Time: 101, Usage: usage.Vector{2, 1}, Signature: []byte{2}}
+	rec := func(id [32]byte, seq, at uint64, u usage.Vector, sig []byte) Receipt {
+		return Receipt{SignedReceipt: payment.SignedReceipt{Receipt: payment.Receipt{ChannelID: id, Seq: seq, Time: at, Usage: u}, Signature: sig}}
+	}
+	r1 := rec(ch, 1, 100, usage.Vector{1, 1}, []byte{1})
+	r2 := rec(ch, 2, 101, usage.Vector{2, 1}, []byte{2})
 	for _, r := range []Receipt{r1, r2} {
 		if err := s.AddReceipt(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
 	bad := []Receipt{
-		{ChannelID: ch, Seq: 2, Time: 102, Usage: usage.Vector{3, 1}}, // same seq
-		{ChannelID: ch, Seq: 3, Time: 101, Usage: usage.Vector{3, 1}}, // same time
-		{ChannelID: ch, Seq: 3, Time: 102, Usage: usage.Vector{1, 1}}, // counter decreases
+		rec(ch, 2, 102, usage.Vector{3, 1}, nil), // same seq
+		rec(ch, 3, 101, usage.Vector{3, 1}, nil), // same time
+		rec(ch, 3, 102, usage.Vector{1, 1}, nil), // counter decreases
 	}
 	for i, r := range bad {
 		if err := s.AddReceipt(ctx, r); !errors.Is(err, ErrConflict) {
@@ -105,7 +109,7 @@ func TestReceipts(t *testing.T) {
 		}
 	}
 	// Another channel has its own sequence.
-	if err := s.AddReceipt(ctx, Receipt{ChannelID: [32]byte{6}, Seq: 1, Time: 1, Signature: []byte{9}}); err != nil {
+	if err := s.AddReceipt(ctx, rec([32]byte{6}, 1, 1, usage.Vector{}, []byte{9})); err != nil {
 		t.Fatal(err)
 	}
 	last, err := s.LastReceipt(ctx, ch)

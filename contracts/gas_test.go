@@ -11,6 +11,7 @@ import (
 
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/benchdoc"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -59,7 +60,7 @@ func measureGas(t testing.TB, r rules) []gasRow {
 	// contract's token balance is already non-zero, as in steady use.
 	e.openChannel(pub, prov, tk, terms, 3600, ether(1))
 	podID := randomPodID()
-	add("createChannel", e.mustSend(pub, e.payment, paymentABI.PackCreateChannel(prov.addr, podID, tk.addr, terms.Binding(), 3600, ether(1))).GasUsed)
+	add("createChannel", e.mustSend(pub, e.payment, paymentABI.PackCreateChannel(prov.addr, podID, tk.addr, chain.TermsBinding(terms), 3600, ether(1))).GasUsed)
 	ch := &channelState{id: payment.ChannelID(pub.addr, prov.addr, podID), publisher: pub, provider: prov, terms: terms, tok: tk}
 	ch.last = payment.InitialBaseline(e.channelStart(ch.id))
 	add("deposit", e.mustSend(pub, e.payment, paymentABI.PackDeposit(ch.id, ether(1))).GasUsed)
@@ -71,14 +72,14 @@ func measureGas(t testing.TB, r rules) []gasRow {
 		pod := randomPodID()
 		if i == 0 {
 			ga := e.mustSend(a, tk.c, tk.abi.PackApprove(e.domain.Contract, ether(1))).GasUsed
-			gc := e.mustSend(a, e.payment, paymentABI.PackCreateChannel(prov.addr, pod, tk.addr, terms.Binding(), 3600, ether(1))).GasUsed
+			gc := e.mustSend(a, e.payment, paymentABI.PackCreateChannel(prov.addr, pod, tk.addr, chain.TermsBinding(terms), 3600, ether(1))).GasUsed
 			add("approve + createChannel (2 transactions)", ga+gc)
 			continue
 		}
 		deadline := e.now() + 600
 		v, r, s := e.permit(tk, a, a, ether(1), deadline)
 		add("createChannelWithPermit (1 transaction)", e.mustSend(a, e.payment, paymentABI.PackCreateChannelWithPermit(
-			prov.addr, pod, tk.addr, terms.Binding(), 3600, ether(1), new(big.Int).SetUint64(deadline), v, r, s)).GasUsed)
+			prov.addr, pod, tk.addr, chain.TermsBinding(terms), 3600, ether(1), new(big.Int).SetUint64(deadline), v, r, s)).GasUsed)
 	}
 
 	claim := func(ch *channelState) uint64 {
@@ -108,7 +109,7 @@ func measureGas(t testing.TB, r rules) []gasRow {
 		var batch []contracts.PaymentClaim
 		for _, c := range chans {
 			r := c.next(e.now(), next)
-			batch = append(batch, payment.NewClaim(c.terms, c.last, r, e.sign(enc, r)))
+			batch = append(batch, claimOf(c.terms, c.last, r, e.sign(enc, r)))
 		}
 		rc := e.mustSend(prov, e.payment, paymentABI.PackClaimMany(batch))
 		for _, l := range rc.Logs {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/contracts/testtokens"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -342,7 +343,7 @@ func prices(p ...int64) [usage.Len]*big.Int {
 func (e *env) openChannel(pub, prov account, tk token, terms payment.Terms, dispute uint64, amount *big.Int) *channelState {
 	e.t.Helper()
 	podID := randomPodID()
-	r := e.mustSend(pub, e.payment, paymentABI.PackCreateChannel(prov.addr, podID, tk.addr, terms.Binding(), dispute, amount))
+	r := e.mustSend(pub, e.payment, paymentABI.PackCreateChannel(prov.addr, podID, tk.addr, chain.TermsBinding(terms), dispute, amount))
 	id := payment.ChannelID(pub.addr, prov.addr, podID)
 	var start uint64
 	for _, l := range r.Logs {
@@ -382,5 +383,10 @@ func (e *env) sign(s payment.Signer, r payment.Receipt) []byte {
 }
 
 func (e *env) claimData(ch *channelState, r payment.Receipt, sig []byte) []byte {
-	return paymentABI.PackClaim(payment.NewClaim(ch.terms, ch.last, r, sig))
+	return paymentABI.PackClaim(claimOf(ch.terms, ch.last, r, sig))
+}
+
+// claimOf is the claim of receipt r signed with sig, as calldata carries it.
+func claimOf(t payment.Terms, last payment.Baseline, r payment.Receipt, sig []byte) contracts.PaymentClaim {
+	return chain.NewClaim(t, last, r, sig).Binding()
 }

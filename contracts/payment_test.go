@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -29,7 +30,7 @@ func TestReceiptDigestMatchesContract(t *testing.T) {
 		{ChannelID: randomPodID(), Seq: 1, Time: 1_700_000_000, Usage: usage.Vector{1, 2, 3, 4, 5, 6, 7}},
 		{ChannelID: randomPodID(), Seq: ^uint64(0), Time: ^uint64(0), Usage: usage.Vector{^uint64(0), 0, ^uint64(0), 0, 1, 0, 1 << 40}},
 	} {
-		got, err := bind.Call(e.payment, nil, paymentABI.PackReceiptDigest(r.Binding()), paymentABI.UnpackReceiptDigest)
+		got, err := bind.Call(e.payment, nil, paymentABI.PackReceiptDigest(chain.ReceiptBinding(r)), paymentABI.UnpackReceiptDigest)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +48,7 @@ func TestReceiptDigestMatchesContract(t *testing.T) {
 		{payment.Terms{EnclaveSigner: common.MaxAddress, MaxPerSecond: max128, Prices: [usage.Len]*big.Int{max128, max128, max128, max128, max128, max128, max128}},
 			payment.Baseline{Seq: ^uint64(0), Time: ^uint64(0), Usage: usage.Vector{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}}},
 	} {
-		got, err := bind.Call(e.payment, nil, paymentABI.PackHashState(tb.terms.Binding(), tb.last.Binding()), paymentABI.UnpackHashState)
+		got, err := bind.Call(e.payment, nil, paymentABI.PackHashState(chain.TermsBinding(tb.terms), chain.BaselineBinding(tb.last)), paymentABI.UnpackHashState)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func TestReceiptDigestMatchesContract(t *testing.T) {
 		}
 	}
 	terms := payment.Terms{Prices: prices(1, 0, 3, 0, 5, 0, 1<<62)}
-	ph, err := bind.Call(e.payment, nil, paymentABI.PackPricesHash(terms.Binding().Prices), paymentABI.UnpackPricesHash)
+	ph, err := bind.Call(e.payment, nil, paymentABI.PackPricesHash(chain.TermsBinding(terms).Prices), paymentABI.UnpackPricesHash)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestCreateChannelRejects(t *testing.T) {
 	f := newFixture(t)
 	terms := f.defaultTerms(f.enc)
 	create := func(prov, tok common.Address, tm payment.Terms, amount *big.Int, pod [32]byte) []byte {
-		return paymentABI.PackCreateChannel(prov, pod, tok, tm.Binding(), 60, amount)
+		return paymentABI.PackCreateChannel(prov, pod, tok, chain.TermsBinding(tm), 60, amount)
 	}
 	pod := randomPodID()
 	noSigner := terms
@@ -264,7 +265,7 @@ func TestCreateChannelRejects(t *testing.T) {
 	f.expectRevert("ZeroAddress", f.pub, f.payment, create(f.prov.addr, f.tk.addr, noSigner, ether(1), pod))
 	f.expectRevert("ZeroAmount", f.pub, f.payment, create(f.prov.addr, f.tk.addr, terms, big.NewInt(0), pod))
 	f.expectRevert("InvalidTerms", f.pub, f.payment, create(f.prov.addr, f.tk.addr, noCap, ether(1), pod))
-	f.expectRevert("InvalidTerms", f.pub, f.payment, paymentABI.PackCreateChannel(f.prov.addr, pod, f.tk.addr, terms.Binding(), 366*86400+1, ether(1)))
+	f.expectRevert("InvalidTerms", f.pub, f.payment, paymentABI.PackCreateChannel(f.prov.addr, pod, f.tk.addr, chain.TermsBinding(terms), 366*86400+1, ether(1)))
 	f.expectRevert("NotAContract", f.pub, f.payment, create(f.prov.addr, f.other.addr, terms, ether(1), pod))
 	// Without an allowance the token refuses.
 	f.expectRevert("ERC20InsufficientAllowance", f.other, f.payment, create(f.prov.addr, f.tk.addr, terms, ether(1), pod))
@@ -363,12 +364,12 @@ func TestClaimManySkipsInvalid(t *testing.T) {
 	rb := b.next(f.now(), usage.Vector{1, 2, 3, 4, 5, 6, 7})
 	rc := c.next(f.now(), usage.Vector{1, 2, 3, 4, 5, 6, 7})
 	batch := []contracts.PaymentClaim{
-		payment.NewClaim(a.terms, a.last, ra, f.sign(f.enc, ra)),
-		payment.NewClaim(b.terms, b.last, rb, f.sign(forger, rb)),         // forged
-		payment.NewClaim(c.terms, c.last, rc, f.sign(f.enc, rc)),          // valid
-		payment.NewClaim(a.terms, a.last, ra, f.sign(f.enc, ra)),          // replay of the first, stale baseline
-		payment.NewClaim(a.terms, ra.Baseline(), ra2, f.sign(f.enc, ra2)), // consecutive receipt of a, time not increasing
-		payment.NewClaim(a.terms, ra.Baseline(), ra, f.sign(f.enc, ra)),   // replay with the right baseline
+		claimOf(a.terms, a.last, ra, f.sign(f.enc, ra)),
+		claimOf(b.terms, b.last, rb, f.sign(forger, rb)),         // forged
+		claimOf(c.terms, c.last, rc, f.sign(f.enc, rc)),          // valid
+		claimOf(a.terms, a.last, ra, f.sign(f.enc, ra)),          // replay of the first, stale baseline
+		claimOf(a.terms, ra.Baseline(), ra2, f.sign(f.enc, ra2)), // consecutive receipt of a, time not increasing
+		claimOf(a.terms, ra.Baseline(), ra, f.sign(f.enc, ra)),   // replay with the right baseline
 	}
 	before := f.channel(b.id)
 	rcpt := f.mustSend(f.other, f.payment, paymentABI.PackClaimMany(batch))
@@ -412,7 +413,7 @@ func TestWrongPartyAndUnknownChannel(t *testing.T) {
 	unknown := randomPodID()
 	p := prices(1, 1, 1, 1, 1, 1, 1)
 	ph := payment.PricesHash(p)
-	bp := ch.terms.Binding().Prices
+	bp := chain.TermsBinding(ch.terms).Prices
 	bp = [7]*big.Int(p)
 	publisherOnly := map[string]func([32]byte) []byte{
 		"deposit":          func(id [32]byte) []byte { return paymentABI.PackDeposit(id, big.NewInt(1)) },
@@ -427,8 +428,8 @@ func TestWrongPartyAndUnknownChannel(t *testing.T) {
 		"withdrawEarnings": func(id [32]byte) []byte { return paymentABI.PackWithdrawEarnings([][32]byte{id}) },
 		"applyPricing": func(id [32]byte) []byte {
 			r := payment.Receipt{ChannelID: id}
-			cl := payment.NewClaim(ch.terms, ch.last, r, nil)
-			return paymentABI.PackApplyPricing(cl, r.Binding(), nil, bp)
+			cl := claimOf(ch.terms, ch.last, r, nil)
+			return paymentABI.PackApplyPricing(cl, chain.ReceiptBinding(r), nil, bp)
 		},
 	}
 	bal := f.balanceOf(f.tk, f.domain.Contract)
@@ -503,7 +504,7 @@ func TestProviderRelease(t *testing.T) {
 	f.expectRevert("ChannelAlreadyClosed", f.prov, f.payment, f.claimData(ch, r, f.sign(f.enc, r)))
 	f.expectRevert("ChannelAlreadyClosed", f.pub, f.payment, paymentABI.PackWithdrawUnlocked(ch.id))
 	f.expectRevert("ChannelAlreadyClosed", f.prov, f.payment, paymentABI.PackProviderRelease(ch.id))
-	f.expectRevert("ChannelAlreadyClosed", f.prov, f.payment, paymentABI.PackProposePricing(ch.id, ch.terms.Binding().Prices))
+	f.expectRevert("ChannelAlreadyClosed", f.prov, f.payment, paymentABI.PackProposePricing(ch.id, chain.TermsBinding(ch.terms).Prices))
 	// Earnings stay withdrawable.
 	f.mustSend(f.prov, f.payment, paymentABI.PackWithdrawEarnings([][32]byte{ch.id}))
 	if got := f.balanceOf(f.tk, f.prov.addr); got.Cmp(c.Earned) != 0 {
@@ -516,7 +517,7 @@ func TestPricingChange(t *testing.T) {
 	ch := f.open(ether(1))
 	newP := prices(10, 20, 30, 40, 50, 60, 70)
 	h := payment.PricesHash(newP)
-	nb := payment.Terms{Prices: newP}.Binding().Prices
+	nb := chain.TermsBinding(payment.Terms{Prices: newP}).Prices
 
 	f.expectRevert("NoPendingPricing", f.pub, f.payment, paymentABI.PackAcceptPricing(ch.id, h))
 	rc := f.mustSend(f.prov, f.payment, paymentABI.PackProposePricing(ch.id, nb))
@@ -531,7 +532,7 @@ func TestPricingChange(t *testing.T) {
 	firstNew := payment.Receipt{ChannelID: ch.id, Seq: lastOld.Seq + 1, Time: f.now(), Usage: lastOld.Usage}
 	firstNew.Usage[0] += 5
 	apply := func(lo, fn payment.Receipt, loSig, fnSig []byte, p [7]*big.Int) []byte {
-		return paymentABI.PackApplyPricing(payment.NewClaim(ch.terms, ch.last, lo, loSig), fn.Binding(), fnSig, p)
+		return paymentABI.PackApplyPricing(claimOf(ch.terms, ch.last, lo, loSig), chain.ReceiptBinding(fn), fnSig, p)
 	}
 	good := apply(lastOld, firstNew, f.sign(f.enc, lastOld), f.sign(f.enc, firstNew), nb)
 	f.expectRevert("PricingNotAccepted", f.prov, f.payment, good)
@@ -539,7 +540,7 @@ func TestPricingChange(t *testing.T) {
 
 	forger, _ := payment.GenerateDevSigner()
 	f.expectRevert("NotProvider", f.pub, f.payment, good)
-	f.expectRevert("PricingMismatch", f.prov, f.payment, apply(lastOld, firstNew, f.sign(f.enc, lastOld), f.sign(f.enc, firstNew), ch.terms.Binding().Prices))
+	f.expectRevert("PricingMismatch", f.prov, f.payment, apply(lastOld, firstNew, f.sign(f.enc, lastOld), f.sign(f.enc, firstNew), chain.TermsBinding(ch.terms).Prices))
 	f.expectRevert("InvalidSignature", f.prov, f.payment, apply(lastOld, firstNew, f.sign(f.enc, lastOld), f.sign(forger, firstNew), nb))
 	f.expectRevert("InvalidSignature", f.prov, f.payment, apply(lastOld, firstNew, f.sign(forger, lastOld), f.sign(f.enc, firstNew), nb))
 	back := firstNew
@@ -577,16 +578,16 @@ func TestPricingChange(t *testing.T) {
 
 	// Second change, with the current baseline as lastOld (nothing to settle).
 	p3 := prices(2, 2, 2, 2, 2, 2, 2)
-	f.mustSend(f.prov, f.payment, paymentABI.PackProposePricing(ch.id, payment.Terms{Prices: p3}.Binding().Prices))
+	f.mustSend(f.prov, f.payment, paymentABI.PackProposePricing(ch.id, chain.TermsBinding(payment.Terms{Prices: p3}).Prices))
 	f.mustSend(f.pub, f.payment, paymentABI.PackAcceptPricing(ch.id, payment.PricesHash(p3)))
 	cur := payment.Receipt{ChannelID: ch.id, Seq: ch.last.Seq, Time: ch.last.Time, Usage: ch.last.Usage}
 	f.advance(time.Second)
 	fn := ch.next(f.now(), usage.Vector{3, 0, 0, 0, 0, 0, 0})
 	wrongCur := cur
 	wrongCur.Usage[0]++
-	f.expectRevert("ReceiptMismatch", f.prov, f.payment, paymentABI.PackApplyPricing(payment.NewClaim(ch.terms, ch.last, wrongCur, nil), fn.Binding(), f.sign(f.enc, fn), payment.Terms{Prices: p3}.Binding().Prices))
+	f.expectRevert("ReceiptMismatch", f.prov, f.payment, paymentABI.PackApplyPricing(claimOf(ch.terms, ch.last, wrongCur, nil), chain.ReceiptBinding(fn), f.sign(f.enc, fn), chain.TermsBinding(payment.Terms{Prices: p3}).Prices))
 	before = f.channel(ch.id)
-	f.mustSend(f.prov, f.payment, paymentABI.PackApplyPricing(payment.NewClaim(ch.terms, ch.last, cur, nil), fn.Binding(), f.sign(f.enc, fn), payment.Terms{Prices: p3}.Binding().Prices))
+	f.mustSend(f.prov, f.payment, paymentABI.PackApplyPricing(claimOf(ch.terms, ch.last, cur, nil), chain.ReceiptBinding(fn), f.sign(f.enc, fn), chain.TermsBinding(payment.Terms{Prices: p3}).Prices))
 	after = f.channel(ch.id)
 	ch.terms.Prices = p3
 	ch.last = fn.Baseline()
@@ -606,7 +607,7 @@ func TestBalanceOverflow(t *testing.T) {
 	before := f.channel(ch.id)
 	f.expectRevert("BalanceOverflow", f.pub, f.payment, paymentABI.PackDeposit(ch.id, ether(2)))
 	f.unchanged(ch, before, bal)
-	f.expectRevert("BalanceOverflow", f.pub, f.payment, paymentABI.PackCreateChannel(f.prov.addr, randomPodID(), f.tk.addr, f.defaultTerms(f.enc).Binding(), 60, new(big.Int).Add(max96, big.NewInt(1))))
+	f.expectRevert("BalanceOverflow", f.pub, f.payment, paymentABI.PackCreateChannel(f.prov.addr, randomPodID(), f.tk.addr, chain.TermsBinding(f.defaultTerms(f.enc)), 60, new(big.Int).Add(max96, big.NewInt(1))))
 	f.mustSend(f.pub, f.payment, paymentABI.PackDeposit(ch.id, ether(1)))
 	if c := f.channel(ch.id); c.Balance.Cmp(max96) != 0 {
 		t.Fatalf("balance %v, want 2^96-1", c.Balance)
@@ -620,13 +621,13 @@ func TestApplyPricingFirstNewRejects(t *testing.T) {
 	f := newFixture(t)
 	ch := f.open(ether(1))
 	newP := prices(3, 3, 3, 3, 3, 3, 3)
-	nb := payment.Terms{Prices: newP}.Binding().Prices
+	nb := chain.TermsBinding(payment.Terms{Prices: newP}).Prices
 	f.mustSend(f.prov, f.payment, paymentABI.PackProposePricing(ch.id, nb))
 	f.mustSend(f.pub, f.payment, paymentABI.PackAcceptPricing(ch.id, payment.PricesHash(newP)))
 	f.advance(10 * time.Second)
 	cur := payment.Receipt{ChannelID: ch.id, Seq: ch.last.Seq, Time: ch.last.Time, Usage: ch.last.Usage}
 	apply := func(lo payment.Receipt, last payment.Baseline, fn payment.Receipt) []byte {
-		return paymentABI.PackApplyPricing(payment.NewClaim(ch.terms, last, lo, nil), fn.Binding(), f.sign(f.enc, fn), nb)
+		return paymentABI.PackApplyPricing(claimOf(ch.terms, last, lo, nil), chain.ReceiptBinding(fn), f.sign(f.enc, fn), nb)
 	}
 	fn := ch.next(f.now(), usage.Vector{1})
 	sameTime := fn
@@ -655,7 +656,7 @@ func TestClaimUnusedBits(t *testing.T) {
 	ch := f.open(ether(1))
 	f.advance(10 * time.Second)
 	r := ch.next(f.now(), usage.Vector{1, 2, 3, 4, 5, 6, 7})
-	dirty := payment.NewClaim(ch.terms, ch.last, r, f.sign(f.enc, r))
+	dirty := claimOf(ch.terms, ch.last, r, f.sign(f.enc, r))
 	dirty.Receipt.SeqTime = new(big.Int).Or(dirty.Receipt.SeqTime, new(big.Int).Lsh(big.NewInt(0xdead), 200))
 	dirty.Receipt.Usage[1] = new(big.Int).Or(dirty.Receipt.Usage[1], big.NewInt(0xbeef))
 	f.mustSend(f.other, f.payment, paymentABI.PackClaim(dirty))
@@ -665,7 +666,7 @@ func TestClaimUnusedBits(t *testing.T) {
 	}
 	f.advance(10 * time.Second)
 	r2 := ch.next(f.now(), usage.Vector{1})
-	junkLast := payment.NewClaim(ch.terms, ch.last, r2, f.sign(f.enc, r2))
+	junkLast := claimOf(ch.terms, ch.last, r2, f.sign(f.enc, r2))
 	junkLast.Last.Usage[1] = new(big.Int).Or(junkLast.Last.Usage[1], big.NewInt(1))
 	f.expectRevert("StateMismatch", f.other, f.payment, paymentABI.PackClaim(junkLast))
 	f.mustClaim(ch, r2)

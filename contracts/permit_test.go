@@ -35,7 +35,7 @@ func (e *env) permit(tk token, owner, signer account, value *big.Int, deadline u
 
 func (f *fixture) createWithPermit(from account, tk token, amount *big.Int, deadline uint64, v uint8, r, s [32]byte) ([32]byte, []byte) {
 	pod := randomPodID()
-	return pod, paymentABI.PackCreateChannelWithPermit(f.prov.addr, pod, tk.addr, f.defaultTerms(f.enc).Binding(), 3600, amount, new(big.Int).SetUint64(deadline), v, r, s)
+	return pod, paymentABI.PackCreateChannelWithPermit(f.prov.addr, pod, tk.addr, chain.TermsBinding(f.defaultTerms(f.enc)), 3600, amount, new(big.Int).SetUint64(deadline), v, r, s)
 }
 
 // One transaction approves (by permit) and opens the channel; the permit

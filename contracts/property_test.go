@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -307,7 +308,7 @@ func (m *propModel) randomClaim(c *mChannel, valid bool) claimCase {
 		want = "ChannelAlreadyClosed"
 	}
 	sig := m.e.sign(signer, r)
-	return claimCase{c: c, cl: payment.NewClaim(terms, last, r, sig), err: want, r: r, last: last}
+	return claimCase{c: c, cl: claimOf(terms, last, r, sig), err: want, r: r, last: last}
 }
 
 func (m *propModel) step() string {
@@ -516,11 +517,11 @@ func (m *propModel) step() string {
 		return "advance"
 	default: // pricing change: propose, accept, apply
 		if c.status != statusOpen {
-			m.do(prov, paymentABI.PackProposePricing(c.id, payment.Terms{}.Binding().Prices), m.closedErr(c))
+			m.do(prov, paymentABI.PackProposePricing(c.id, chain.TermsBinding(payment.Terms{}).Prices), m.closedErr(c))
 			return "pricing"
 		}
 		np := m.randPrices(c.tok)
-		nb := payment.Terms{Prices: np}.Binding().Prices
+		nb := chain.TermsBinding(payment.Terms{Prices: np}).Prices
 		m.do(prov, paymentABI.PackProposePricing(c.id, nb), "")
 		h := payment.PricesHash(np)
 		if m.rng.IntN(4) == 0 {
@@ -534,8 +535,8 @@ func (m *propModel) step() string {
 		firstNew.Seq++
 		firstNew.Time = lastOld.Time + 1
 		firstNew.Usage[0] += 10
-		cl := payment.NewClaim(c.terms, c.last, lastOld, m.e.sign(c.enclave, lastOld))
-		m.do(prov, paymentABI.PackApplyPricing(cl, firstNew.Binding(), m.e.sign(c.enclave, firstNew), nb), "")
+		cl := claimOf(c.terms, c.last, lastOld, m.e.sign(c.enclave, lastOld))
+		m.do(prov, paymentABI.PackApplyPricing(cl, chain.ReceiptBinding(firstNew), m.e.sign(c.enclave, firstNew), nb), "")
 		m.settle(c, lastOld)
 		c.terms.Prices = np
 		c.last = firstNew.Baseline()

@@ -170,7 +170,7 @@ func openChannel(t *testing.T, d *devnet.Devnet, c *chain.Client, enclave common
 	for i := range terms.Prices {
 		terms.Prices[i] = big.NewInt(int64(i + 1))
 	}
-	id, _, err := pay.CreateChannel(ctx, pub, prov.Address(), pod, tok.Address(), terms.Binding(), dispute, big.NewInt(amount))
+	id, _, err := pay.CreateChannel(ctx, pub, prov.Address(), pod, tok.Address(), terms, dispute, big.NewInt(amount))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestPaymentLifecycle(t *testing.T) {
 	}
 	// The contract agrees with the local digest.
 	r1, sig1 := sign(1, usage.Vector{100})
-	digest, err := pay.ReceiptDigest(ctx, r1.Binding())
+	digest, err := pay.ReceiptDigest(ctx, r1)
 	if err != nil || digest != dom.ReceiptDigest(r1) {
 		t.Fatalf("digest %x, %v", digest, err)
 	}
@@ -260,7 +260,7 @@ func TestPaymentLifecycle(t *testing.T) {
 	}
 	good := st.Claim(r3, sig3)
 	bad := st.Claim(r3, forged)
-	res, _, err := pay.ClaimMany(ctx, prov, []contracts.PaymentClaim{bad, good})
+	res, _, err := pay.ClaimMany(ctx, prov, []chain.Claim{bad, good})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestPricingChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := payment.PricesHash(newPrices)
-	if _, err := pay.ApplyPricing(ctx, prov, st.Claim(receipt(1, usage.Vector{10})), payment.Receipt{}.Binding(), nil, newPrices); !chain.IsRevert(err, "PricingNotAccepted") {
+	if _, err := pay.ApplyPricing(ctx, prov, st.Claim(receipt(1, usage.Vector{10})), payment.SignedReceipt{}, newPrices); !chain.IsRevert(err, "PricingNotAccepted") {
 		t.Fatalf("apply before accept: %v", err)
 	}
 	if _, err := pay.AcceptPricing(ctx, pub, id, h); err != nil {
@@ -395,7 +395,7 @@ func TestPricingChange(t *testing.T) {
 	}
 	lastOld, sigOld := receipt(1, usage.Vector{10})
 	firstNew, sigNew := receipt(2, usage.Vector{20})
-	if _, err := pay.ApplyPricing(ctx, prov, st.Claim(lastOld, sigOld), firstNew.Binding(), sigNew, newPrices); err != nil {
+	if _, err := pay.ApplyPricing(ctx, prov, st.Claim(lastOld, sigOld), payment.SignedReceipt{Receipt: firstNew, Signature: sigNew}, newPrices); err != nil {
 		t.Fatal(err)
 	}
 	// State follows the pricing change: new prices, firstNew as baseline.
@@ -473,7 +473,7 @@ func TestClaimManySplits(t *testing.T) {
 		t.Fatal(err)
 	}
 	dom := payment.Domain{ChainID: c.ChainID(), Contract: pay.Address()}
-	var claims []contracts.PaymentClaim
+	var claims []chain.Claim
 	for _, id := range ids {
 		st, err := pay.State(ctx, id)
 		if err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/payment"
 )
 
@@ -145,7 +144,7 @@ func (p *Payment) ClaimReceipts(ctx context.Context, w *Wallet, rs []payment.Sig
 	}
 	dom := payment.Domain{ChainID: p.c.ChainID(), Contract: p.addr}
 	states := map[[32]byte]*ChannelState{}
-	var claims []contracts.PaymentClaim
+	var claims []Claim
 	for _, sr := range rs {
 		r := sr.Receipt
 		st, ok := states[r.ChannelID]

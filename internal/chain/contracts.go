@@ -193,8 +193,8 @@ func StatusName(s uint8) string {
 
 // CreateChannel opens and funds a channel from w (the publisher). The token
 // allowance must already cover amount (see Token.Approve).
-func (p *Payment) CreateChannel(ctx context.Context, w *Wallet, provider common.Address, podID [32]byte, token common.Address, terms contracts.PaymentTerms, disputePeriod uint64, amount *big.Int) ([32]byte, *types.Receipt, error) {
-	data, err := p.b.TryPackCreateChannel(provider, podID, token, terms, disputePeriod, amount)
+func (p *Payment) CreateChannel(ctx context.Context, w *Wallet, provider common.Address, podID [32]byte, token common.Address, terms payment.Terms, disputePeriod uint64, amount *big.Int) ([32]byte, *types.Receipt, error) {
+	data, err := p.b.TryPackCreateChannel(provider, podID, token, TermsBinding(terms), disputePeriod, amount)
 	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
 	return payment.ChannelID(w.Address(), provider, podID), rcpt, err
 }
@@ -241,15 +241,17 @@ func (p *Payment) AcceptPricing(ctx context.Context, w *Wallet, id [32]byte, pri
 	return p.c.transact(ctx, w, p.addr, data, err)
 }
 
-// ApplyPricing switches accepted prices in (provider).
-func (p *Payment) ApplyPricing(ctx context.Context, w *Wallet, lastOld contracts.PaymentClaim, firstNew contracts.PaymentReceipt, sigNew []byte, newPrices [7]*big.Int) (*types.Receipt, error) {
-	data, err := p.b.TryPackApplyPricing(lastOld, firstNew, sigNew, newPrices)
+// ApplyPricing switches accepted prices in (provider): lastOld is the claim
+// of the last receipt under the old prices, firstNew the first receipt under
+// the new ones.
+func (p *Payment) ApplyPricing(ctx context.Context, w *Wallet, lastOld Claim, firstNew payment.SignedReceipt, newPrices [7]*big.Int) (*types.Receipt, error) {
+	data, err := p.b.TryPackApplyPricing(lastOld.Binding(), ReceiptBinding(firstNew.Receipt), firstNew.Signature, newPrices)
 	return p.c.transact(ctx, w, p.addr, data, err)
 }
 
 // Claim settles one claim and returns what was paid.
-func (p *Payment) Claim(ctx context.Context, w *Wallet, cl contracts.PaymentClaim) (*big.Int, *types.Receipt, error) {
-	data, err := p.b.TryPackClaim(cl)
+func (p *Payment) Claim(ctx context.Context, w *Wallet, cl Claim) (*big.Int, *types.Receipt, error) {
+	data, err := p.b.TryPackClaim(cl.Binding())
 	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
 	if err != nil {
 		return nil, rcpt, err
@@ -304,12 +306,12 @@ type ClaimResult struct {
 // together, then awaited); the receipt returned is the last one's, and each
 // result names its transaction. On an error the results of the transactions
 // that were mined come back with it.
-func (p *Payment) ClaimMany(ctx context.Context, w *Wallet, cs []contracts.PaymentClaim) ([]ClaimResult, *types.Receipt, error) {
+func (p *Payment) ClaimMany(ctx context.Context, w *Wallet, cs []Claim) ([]ClaimResult, *types.Receipt, error) {
 	var txs []*types.Transaction
 	for len(cs) > 0 {
 		chunk := cs[:min(len(cs), p.claimsPerTx)]
 		cs = cs[len(chunk):]
-		data, err := p.b.TryPackClaimMany(chunk)
+		data, err := p.b.TryPackClaimMany(claimBindings(chunk))
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode transaction: %w", err)
 		}
@@ -376,8 +378,8 @@ func (p *Payment) Channel(ctx context.Context, id [32]byte) (contracts.PaymentCh
 }
 
 // ReceiptDigest asks the contract for the EIP-712 digest of a receipt.
-func (p *Payment) ReceiptDigest(ctx context.Context, r contracts.PaymentReceipt) ([32]byte, error) {
-	data, err := p.b.TryPackReceiptDigest(r)
+func (p *Payment) ReceiptDigest(ctx context.Context, r payment.Receipt) ([32]byte, error) {
+	data, err := p.b.TryPackReceiptDigest(ReceiptBinding(r))
 	return call(ctx, p.c, p.addr, data, err, p.b.UnpackReceiptDigest)
 }
 
@@ -395,8 +397,8 @@ type ChannelState struct {
 }
 
 // Claim assembles a claim of receipt r against this state.
-func (st *ChannelState) Claim(r payment.Receipt, sig []byte) contracts.PaymentClaim {
-	return payment.NewClaim(st.Terms, st.Last, r, sig)
+func (st *ChannelState) Claim(r payment.Receipt, sig []byte) Claim {
+	return NewClaim(st.Terms, st.Last, r, sig)
 }
 
 // ErrStateMismatch: the events do not add up to the channel's stored hash
@@ -455,7 +457,7 @@ func (p *Payment) state(ctx context.Context, id [32]byte) (*ChannelState, error)
 				return nil, fmt.Errorf("decode ChannelCreated: %w", err)
 			}
 			created = true
-			st.PodID, st.Terms, st.CreatedBlock = e.PodId, payment.TermsFromBinding(e.Terms), l.BlockNumber
+			st.PodID, st.Terms, st.CreatedBlock = e.PodId, termsFromBinding(e.Terms), l.BlockNumber
 			st.Last = payment.InitialBaseline(e.StartTime)
 		case ev["Claimed"].ID:
 			e, err := p.b.UnpackClaimedEvent(l)
@@ -526,7 +528,7 @@ func (p *Payment) claimedUsage(ctx context.Context, l *types.Log, id [32]byte, s
 		}
 	}
 	for _, c := range claims {
-		if r := payment.ClaimReceipt(c); r.ChannelID == id && r.Seq == seq {
+		if r := claimReceipt(c); r.ChannelID == id && r.Seq == seq {
 			return r.Usage, nil
 		}
 	}

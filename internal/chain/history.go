@@ -12,7 +12,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/trustedpods/tpod/contracts"
-	"github.com/trustedpods/tpod/internal/payment"
 )
 
 // ClaimPoint is one accepted receipt of a channel, as the chain has it: the
@@ -79,7 +78,7 @@ func (p *Payment) ClaimHistory(ctx context.Context, ids [][32]byte, from, to uin
 				calldata[l.TxHash] = claims
 			}
 			for _, c := range claims {
-				if r := payment.ClaimReceipt(c); r.ChannelID == pt.Channel && r.Seq == pt.Seq {
+				if r := claimReceipt(c); r.ChannelID == pt.Channel && r.Seq == pt.Seq {
 					pt.Usage, pt.UsageKnown = r.Usage, true
 				}
 			}

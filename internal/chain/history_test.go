@@ -8,7 +8,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -47,7 +46,7 @@ func TestClaimHistoryAndFees(t *testing.T) {
 		sig, _ := payment.SignReceipt(signer, dom, r)
 		return st, r, sig
 	}
-	claim := func(ch [32]byte, seq uint64, u usage.Vector, forge bool) contracts.PaymentClaim {
+	claim := func(ch [32]byte, seq uint64, u usage.Vector, forge bool) chain.Claim {
 		st, r, sig := signed(ch, seq, u, forge)
 		return st.Claim(r, sig)
 	}
@@ -55,7 +54,7 @@ func TestClaimHistoryAndFees(t *testing.T) {
 	if _, _, err := pay.ClaimReceipt(ctx, prov, r1, sig1); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := pay.ClaimMany(ctx, prov, []contracts.PaymentClaim{claim(id, 2, usage.Vector{300, 5}, true), claim(id, 2, usage.Vector{300, 5}, false), claim(other, 1, usage.Vector{7}, false)}); err != nil {
+	if _, _, err := pay.ClaimMany(ctx, prov, []chain.Claim{claim(id, 2, usage.Vector{300, 5}, true), claim(id, 2, usage.Vector{300, 5}, false), claim(other, 1, usage.Vector{7}, false)}); err != nil {
 		t.Fatal(err)
 	}
 	pts, err := pay.ClaimHistory(ctx, [][32]byte{id}, 0, 0)

@@ -11,7 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/payment"
 )
 
@@ -121,11 +120,11 @@ func (t *Token) SignPermit(ctx context.Context, w *Wallet, spender common.Addres
 // CreateChannelWithPermit opens and funds a channel from w with the
 // allowance granted by p (w's permit for Payment of exactly amount) in the
 // same transaction.
-func (p *Payment) CreateChannelWithPermit(ctx context.Context, w *Wallet, provider common.Address, podID [32]byte, token common.Address, terms contracts.PaymentTerms, disputePeriod uint64, amount *big.Int, pm *Permit) ([32]byte, *types.Receipt, error) {
+func (p *Payment) CreateChannelWithPermit(ctx context.Context, w *Wallet, provider common.Address, podID [32]byte, token common.Address, terms payment.Terms, disputePeriod uint64, amount *big.Int, pm *Permit) ([32]byte, *types.Receipt, error) {
 	if pm.Owner != w.Address() || pm.Spender != p.addr || pm.Value.Cmp(amount) != 0 {
 		return [32]byte{}, nil, fmt.Errorf("permit of %s for %s of %v does not fit a deposit of %v from %s to Payment", pm.Owner.Hex(), pm.Spender.Hex(), pm.Value, amount, w.Address().Hex())
 	}
-	data, err := p.b.TryPackCreateChannelWithPermit(provider, podID, token, terms, disputePeriod, amount, new(big.Int).SetUint64(pm.Deadline), pm.V, pm.R, pm.S)
+	data, err := p.b.TryPackCreateChannelWithPermit(provider, podID, token, TermsBinding(terms), disputePeriod, amount, new(big.Int).SetUint64(pm.Deadline), pm.V, pm.R, pm.S)
 	rcpt, err := p.c.transact(ctx, w, p.addr, data, err)
 	return payment.ChannelID(w.Address(), provider, podID), rcpt, err
 }

@@ -41,7 +41,7 @@ func TestCreateChannelWithPermit(t *testing.T) {
 	var pod [32]byte
 	rand.Read(pod[:])
 	before, _ := c.Backend().NonceAt(ctx, pub.Address(), nil)
-	id, rcpt, err := pay.CreateChannelWithPermit(ctx, pub, prov.Address(), pod, tok.Address(), terms.Binding(), 60, amount, pm)
+	id, rcpt, err := pay.CreateChannelWithPermit(ctx, pub, prov.Address(), pod, tok.Address(), terms, 60, amount, pm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,12 +60,12 @@ func TestCreateChannelWithPermit(t *testing.T) {
 
 	// A permit only fits the deposit it was signed for.
 	rand.Read(pod[:])
-	if _, _, err := pay.CreateChannelWithPermit(ctx, pub, prov.Address(), pod, tok.Address(), terms.Binding(), 60, big.NewInt(1), pm); err == nil {
+	if _, _, err := pay.CreateChannelWithPermit(ctx, pub, prov.Address(), pod, tok.Address(), terms, 60, big.NewInt(1), pm); err == nil {
 		t.Fatal("a permit for another amount was sent")
 	}
 	// Replayed: the token's nonce moved on, so the deposit has no allowance
 	// and the transaction fails at estimation, before anything is sent.
-	if _, _, err := pay.CreateChannelWithPermit(ctx, pub, prov.Address(), pod, tok.Address(), terms.Binding(), 60, amount, pm); !chain.IsRevert(err, "ERC20InsufficientAllowance") {
+	if _, _, err := pay.CreateChannelWithPermit(ctx, pub, prov.Address(), pod, tok.Address(), terms, 60, amount, pm); !chain.IsRevert(err, "ERC20InsufficientAllowance") {
 		t.Fatalf("replayed permit: %v", err)
 	}
 }

@@ -240,7 +240,7 @@ allowance is raised first when it is short.`,
 				return usagef("--amount: want a positive amount (%s), got %q", amount.Help, amountStr)
 			}
 			tok := chain.NewToken(c, tokAddr)
-			terms := contracts.PaymentTerms{EnclaveSigner: encl, MaxPerSecond: maxPS, Prices: prices}
+			terms := payment.Terms{EnclaveSigner: encl, MaxPerSecond: maxPS, Prices: prices}
 			id, rcpt, err := openChannel(ctx, cmd.ErrOrStderr(), g, p, tok, w, prov, pod, terms, uint64(dispute/time.Second), amt, !noApprove)
 			if err != nil {
 				return err
@@ -277,7 +277,7 @@ allowance is raised first when it is short.`,
 // createChannelWithPermit when the token takes an EIP-2612 permit (one
 // transaction), else approve, then createChannel. With raise false it never
 // raises the allowance (no permit either).
-func openChannel(ctx context.Context, log io.Writer, g *globals, p *chain.Payment, tok *chain.Token, w *chain.Wallet, prov common.Address, pod [32]byte, terms contracts.PaymentTerms, dispute uint64, amt *big.Int, raise bool) ([32]byte, *types.Receipt, error) {
+func openChannel(ctx context.Context, log io.Writer, g *globals, p *chain.Payment, tok *chain.Token, w *chain.Wallet, prov common.Address, pod [32]byte, terms payment.Terms, dispute uint64, amt *big.Int, raise bool) ([32]byte, *types.Receipt, error) {
 	create := func() ([32]byte, *types.Receipt, error) {
 		id, rcpt, err := p.CreateChannel(ctx, w, prov, pod, tok.Address(), terms, dispute, amt)
 		if err != nil {

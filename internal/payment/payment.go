@@ -14,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -171,14 +170,13 @@ func ChannelID(publisher, provider common.Address, podID [32]byte) [32]byte {
 // accepted receipt: the first 20 bytes of keccak256(abi.encode(PackedTerms,
 // PackedBaseline)), the two in the packed form a claim carries them in.
 func StateHash(t Terms, b Baseline) [20]byte {
-	pt, pb := t.Packed(), b.Packed()
 	buf := make([]byte, 0, 8*32)
-	buf = append(buf, common.LeftPadBytes(pt.EnclaveSigner[:], 32)...)
-	for _, w := range pt.Rates {
+	buf = append(buf, common.LeftPadBytes(t.EnclaveSigner[:], 32)...)
+	for _, w := range t.PackedRates() {
 		buf = append(buf, word(w)...)
 	}
-	buf = append(buf, word(pb.SeqTime)...)
-	for _, w := range pb.Usage {
+	buf = append(buf, word(PackSeqTime(b.Seq, b.Time))...)
+	for _, w := range PackUsage(b.Usage) {
 		buf = append(buf, word(w)...)
 	}
 	return [20]byte(crypto.Keccak256(buf)[:20])
@@ -286,85 +284,49 @@ func (s *DevSigner) SignDigest(digest [32]byte) ([]byte, error) {
 	return sig, nil
 }
 
-// Binding conversions.
-
-// Binding returns t as the contract binding's struct.
-func (t Terms) Binding() contracts.PaymentTerms {
-	var p [usage.Len]*big.Int
-	for i := range p {
-		p[i] = orZero(t.Prices[i])
-	}
-	return contracts.PaymentTerms{EnclaveSigner: t.EnclaveSigner, MaxPerSecond: orZero(t.MaxPerSecond), Prices: p}
-}
-
-// Binding returns b as the contract binding's struct.
-func (b Baseline) Binding() contracts.PaymentBaseline {
-	return contracts.PaymentBaseline{Seq: b.Seq, Time: b.Time, Usage: b.Usage}
-}
-
-// Binding returns r as the contract binding's struct.
-func (r Receipt) Binding() contracts.PaymentReceipt {
-	return contracts.PaymentReceipt{ChannelId: r.ChannelID, Seq: r.Seq, Time: r.Time, Usage: r.Usage}
-}
-
-// NewClaim assembles the argument of Payment.claim (and an element of
-// claimMany) from a 65-byte (r, s, v) signature, which it converts to the
-// contract's EIP-2098 compact form. A signature that is not 65 bytes with v
-// 27 or 28 becomes an all-zero one, which the contract refuses as
-// InvalidSignature.
-func NewClaim(t Terms, last Baseline, r Receipt, sig []byte) contracts.PaymentClaim {
-	c := contracts.PaymentClaim{Terms: t.Packed(), Last: last.Packed(), Receipt: r.Packed()}
-	c.SigR, c.SigVS, _ = CompactSignature(sig)
-	return c
-}
-
 // A claim carries terms, baseline and receipt packed (docs/contracts.md §
 // Claims in calldata): 128-bit prices two to a word, 64-bit counters four to
 // a word, seq and time in one word, the first value in the highest bits.
+// internal/chain puts these words into the contract binding's structs.
 
-// Packed returns t as a claim carries it: rates = [p0‖p1, p2‖p3, p4‖p5,
-// p6‖maxPerSecond], 128 bits each.
-func (t Terms) Packed() contracts.PaymentPackedTerms {
-	pt := contracts.PaymentPackedTerms{EnclaveSigner: t.EnclaveSigner}
+// PackedRates returns t's prices and maxPerSecond as a claim carries them:
+// [p0‖p1, p2‖p3, p4‖p5, p6‖maxPerSecond], 128 bits each.
+func (t Terms) PackedRates() [4]*big.Int {
+	var rates [4]*big.Int
 	v := [8]*big.Int{}
 	copy(v[:7], t.Prices[:])
 	v[7] = t.MaxPerSecond
-	for i := range pt.Rates {
-		pt.Rates[i] = new(big.Int).Lsh(orZero(v[2*i]), 128)
-		pt.Rates[i].Or(pt.Rates[i], orZero(v[2*i+1]))
+	for i := range rates {
+		rates[i] = new(big.Int).Lsh(orZero(v[2*i]), 128)
+		rates[i].Or(rates[i], orZero(v[2*i+1]))
 	}
-	return pt
+	return rates
 }
 
-// Packed returns b as a claim carries it: seqTime = seq << 64 | time, usage
-// four counters to a word.
-func (b Baseline) Packed() contracts.PaymentPackedBaseline {
-	return contracts.PaymentPackedBaseline{SeqTime: seqTime(b.Seq, b.Time), Usage: packUsage(b.Usage)}
+// UnpackSeqTime reads a word PackSeqTime made, as the contract reads it.
+func UnpackSeqTime(w *big.Int) (seq, time uint64) {
+	w = orZero(w)
+	return lane(w, 1), lane(w, 0)
 }
 
-// Packed returns r as a claim carries it.
-func (r Receipt) Packed() contracts.PaymentPackedReceipt {
-	return contracts.PaymentPackedReceipt{ChannelId: r.ChannelID, SeqTime: seqTime(r.Seq, r.Time), Usage: packUsage(r.Usage)}
-}
-
-// ClaimReceipt returns the receipt a claim carries, read as the contract
-// reads it (the bits the packing leaves unused are ignored).
-func ClaimReceipt(c contracts.PaymentClaim) Receipt {
-	r := Receipt{ChannelID: c.Receipt.ChannelId}
-	st := orZero(c.Receipt.SeqTime)
-	r.Seq, r.Time = lane(st, 1), lane(st, 0)
-	for i := range r.Usage {
-		r.Usage[i] = lane(orZero(c.Receipt.Usage[i/4]), uint(3-i%4))
+// UnpackUsage reads the words PackUsage made, as the contract reads them
+// (the unused lane is ignored).
+func UnpackUsage(w [2]*big.Int) usage.Vector {
+	var u usage.Vector
+	for i := range u {
+		u[i] = lane(orZero(w[i/4]), uint(3-i%4))
 	}
-	return r
+	return u
 }
 
-func seqTime(seq, time uint64) *big.Int {
+// PackSeqTime returns seq << 64 | time, the word a claim carries them in.
+func PackSeqTime(seq, time uint64) *big.Int {
 	x := new(big.Int).Lsh(new(big.Int).SetUint64(seq), 64)
 	return x.Or(x, new(big.Int).SetUint64(time))
 }
 
-func packUsage(u usage.Vector) [2]*big.Int {
+// PackUsage returns u four counters to a word, the first in the highest bits.
+func PackUsage(u usage.Vector) [2]*big.Int {
 	var w [2]*big.Int
 	for k := range w {
 		w[k] = new(big.Int)
@@ -395,13 +357,6 @@ func CompactSignature(sig []byte) (r, vs [32]byte, err error) {
 		vs[0] |= 0x80
 	}
 	return r, vs, nil
-}
-
-// TermsFromBinding converts the binding's struct (e.g. from a ChannelCreated event).
-func TermsFromBinding(b contracts.PaymentTerms) Terms {
-	t := Terms{EnclaveSigner: b.EnclaveSigner, MaxPerSecond: b.MaxPerSecond}
-	copy(t.Prices[:], b.Prices[:])
-	return t
 }
 
 func word(x *big.Int) []byte {

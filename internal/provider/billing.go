@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/store"
@@ -248,14 +247,14 @@ func (b *biller) bill(ctx context.Context, items []billItem) ([]billResult, erro
 			}
 		}
 	}
-	var claims []contracts.PaymentClaim
+	var claims []chain.Claim
 	index := map[[32]byte]int{}
 	for i, res := range results {
 		rec := res.Receipt
 		if rec == nil || res.Err != nil {
 			continue
 		}
-		claims = append(claims, payment.NewClaim(books[i].terms, books[i].base, rec.Receipt, rec.Signature))
+		claims = append(claims, chain.Claim{Terms: books[i].terms, Last: books[i].base, Receipt: rec.SignedReceipt})
 		index[rec.ChannelID] = i
 	}
 	if len(claims) == 0 {

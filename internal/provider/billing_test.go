@@ -66,7 +66,7 @@ func (f *chainFixture) openChannel(t *testing.T, prices [usage.Len]int64, maxPer
 	if _, err := f.token.Approve(ctx, f.publisher, f.pay.Address(), big.NewInt(amount)); err != nil {
 		t.Fatal(err)
 	}
-	id, _, err := f.pay.CreateChannel(ctx, f.publisher, f.provider.Address(), podID, f.token.Address(), terms.Binding(), 3600, big.NewInt(amount))
+	id, _, err := f.pay.CreateChannel(ctx, f.publisher, f.provider.Address(), podID, f.token.Address(), terms, 3600, big.NewInt(amount))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -289,7 +289,7 @@ func (w *world) openChannelFrom(t *testing.T, from *chain.Wallet, signer common.
 	if _, err := w.token.Approve(ctx, from, w.pay.Address(), big.NewInt(amount)); err != nil {
 		t.Fatal(err)
 	}
-	id, _, err := w.pay.CreateChannel(ctx, from, w.provider.Address(), podID, w.token.Address(), terms.Binding(), dispute, big.NewInt(amount))
+	id, _, err := w.pay.CreateChannel(ctx, from, w.provider.Address(), podID, w.token.Address(), terms, dispute, big.NewInt(amount))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/store"
 	"github.com/trustedpods/tpod/internal/usage"
@@ -129,7 +130,6 @@ func (p *Provider) applyPricing(ctx context.Context, pd *pod, terms payment.Term
 	if last.Seq != bk.base.Seq || last.ClaimTx == "" {
 		return fmt.Errorf("receipt %d is not claimed yet (baseline %d); retrying next cycle", last.Seq, bk.base.Seq)
 	}
-	oldR := last.Receipt
 	newR := payment.Receipt{ChannelID: pd.channel, Seq: last.Seq + 1, Time: last.Time + 1, Usage: last.Usage}
 	signed := newStoreReceipt(newR)
 	errs, err := p.bill.signStore(ctx, []*store.Receipt{signed})
@@ -139,8 +139,8 @@ func (p *Provider) applyPricing(ctx context.Context, pd *pod, terms payment.Term
 	if err != nil {
 		return err
 	}
-	newSig := signed.Signature
-	rcpt, err := p.cfg.Payment.ApplyPricing(ctx, p.cfg.Wallet, payment.NewClaim(terms, bk.base, oldR, last.Signature), newR.Binding(), newSig, prices)
+	lastOld := chain.Claim{Terms: terms, Last: bk.base, Receipt: last.SignedReceipt}
+	rcpt, err := p.cfg.Payment.ApplyPricing(ctx, p.cfg.Wallet, lastOld, signed.SignedReceipt, prices)
 	if err != nil {
 		return err
 	}

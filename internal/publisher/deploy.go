@@ -717,12 +717,12 @@ func (p *Publisher) openChannel(ctx context.Context, rec *Record, w *chain.Walle
 	}
 	return p.step(rec.ID, "channel", "creating the payment channel", func() error {
 		create := func() ([32]byte, *types.Receipt, error) {
-			return p.cfg.Payment.CreateChannel(ctx, w, rec.Provider.Address, rec.PodID, rec.Token, terms.Binding(), rec.DisputePeriod, funds)
+			return p.cfg.Payment.CreateChannel(ctx, w, rec.Provider.Address, rec.PodID, rec.Token, terms, rec.DisputePeriod, funds)
 		}
 		var id [32]byte
 		var r *types.Receipt
 		if permit != nil {
-			id, r, err = p.cfg.Payment.CreateChannelWithPermit(ctx, w, rec.Provider.Address, rec.PodID, rec.Token, terms.Binding(), rec.DisputePeriod, funds, permit)
+			id, r, err = p.cfg.Payment.CreateChannelWithPermit(ctx, w, rec.Provider.Address, rec.PodID, rec.Token, terms, rec.DisputePeriod, funds, permit)
 			if chain.PermitRefused(err) { // the token did not take it: approve instead
 				if err = approve(); err == nil {
 					id, r, err = create()

@@ -217,6 +217,18 @@ func (p *Payment) WithdrawUnlocked(ctx context.Context, w *Wallet, id [32]byte) 
 	return p.c.transact(ctx, w, p.addr, data, err)
 }
 
+// Withdrawn sums what the Withdrawn events of a mined transaction paid
+// back to the publisher.
+func (p *Payment) Withdrawn(r *types.Receipt) *big.Int {
+	paid := new(big.Int)
+	for _, l := range r.Logs {
+		if ev, err := p.b.UnpackWithdrawnEvent(l); err == nil && l.Address == p.addr {
+			paid.Add(paid, ev.Amount)
+		}
+	}
+	return paid
+}
+
 // Close unlocks the whole balance; WithdrawUnlocked then closes the channel.
 func (p *Payment) Close(ctx context.Context, w *Wallet, id [32]byte) (*types.Receipt, error) {
 	data, err := p.b.TryPackClose(id)
@@ -371,10 +383,27 @@ func (p *Payment) WithdrawEarnings(ctx context.Context, w *Wallet, ids [][32]byt
 	return total, rcpt, nil
 }
 
+// Channel is a channel's storage, as Payment.getChannel returns it.
+type Channel struct {
+	Publisher         common.Address
+	DisputePeriod     uint64
+	Status            uint8
+	PricingAccepted   bool
+	Provider          common.Address
+	UnlockAt          uint64
+	Token             common.Address
+	Balance           *big.Int
+	Earned            *big.Int
+	StateHash         [20]byte
+	UnlockAmount      *big.Int
+	PendingPricesHash [32]byte
+}
+
 // Channel reads a channel's storage.
-func (p *Payment) Channel(ctx context.Context, id [32]byte) (contracts.PaymentChannel, error) {
+func (p *Payment) Channel(ctx context.Context, id [32]byte) (Channel, error) {
 	data, err := p.b.TryPackGetChannel(id)
-	return call(ctx, p.c, p.addr, data, err, p.b.UnpackGetChannel)
+	ch, err := call(ctx, p.c, p.addr, data, err, p.b.UnpackGetChannel)
+	return Channel(ch), err
 }
 
 // ReceiptDigest asks the contract for the EIP-712 digest of a receipt.
@@ -387,7 +416,7 @@ func (p *Payment) ReceiptDigest(ctx context.Context, r payment.Receipt) ([32]byt
 // contract only keeps as a hash, rebuilt from its events.
 type ChannelState struct {
 	ID            [32]byte
-	Channel       contracts.PaymentChannel
+	Channel       Channel
 	PodID         [32]byte
 	Terms         payment.Terms
 	Last          payment.Baseline

@@ -16,7 +16,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/spf13/cobra"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/amount"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/hex32"
@@ -544,13 +543,7 @@ func newChannelWithdrawCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return r, "", err
 			}
-			paid := new(big.Int)
-			for _, l := range r.Logs {
-				if ev, err := contracts.NewPayment().UnpackWithdrawnEvent(l); err == nil {
-					paid.Add(paid, ev.Amount)
-				}
-			}
-			return r, "paid " + g.fmtAmount(paid) + " back to the publisher", nil
+			return r, "paid " + g.fmtAmount(p.Withdrawn(r)) + " back to the publisher", nil
 		})
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait until chain time passes the end of the dispute period")
 	return cmd

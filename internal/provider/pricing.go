@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/payment"
 	"github.com/trustedpods/tpod/internal/store"
@@ -49,7 +48,7 @@ func (p *Provider) repriceAll(ctx context.Context) {
 // reprice advances the pricing change of one pod, if it needs one. It
 // returns a warning for the pod's status and, once the notice ran out
 // without acceptance, why the pod must stop.
-func (p *Provider) reprice(ctx context.Context, pd *pod, ch contracts.PaymentChannel) (warning, stop string) {
+func (p *Provider) reprice(ctx context.Context, pd *pod, ch chain.Channel) (warning, stop string) {
 	table := p.table(pd.token)
 	if table == nil {
 		return "", ""

@@ -114,6 +114,7 @@ func TestVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	vm := &qemu{t: t, dir: work, img: imgDir, rpcPort: rpcPort, p2pPort: p2pPort, gwPort: gwPort}
+	t.Cleanup(vm.keepOnFailure)
 
 	// First boot: the provider registers.
 	boot1 := time.Now()
@@ -337,6 +338,10 @@ type qemu struct {
 	mu                sync.Mutex
 	console           *syncBuffer
 	exited            chan struct{}
+	// earlier holds the consoles of the boots before the current one;
+	// dumped says whether the current one was logged.
+	earlier []string
+	dumped  bool
 }
 
 func (q *qemu) start(ctx context.Context) {
@@ -364,7 +369,10 @@ func (q *qemu) start(ctx context.Context) {
 	args = append(args, disk("config.img", "tpod-config", true)...)
 	args = append(args, disk("seal.img", "tpod-seal-insecure", false)...)
 	q.cmd = exec.CommandContext(ctx, "qemu-system-x86_64", args...)
-	q.console = &syncBuffer{}
+	if q.console != nil {
+		q.earlier = append(q.earlier, q.console.String())
+	}
+	q.console, q.dumped = &syncBuffer{}, false
 	q.cmd.Stdout, q.cmd.Stderr = q.console, q.console
 	if err := q.cmd.Start(); err != nil {
 		q.t.Fatal(err)
@@ -408,7 +416,54 @@ func (q *qemu) line(re string) string {
 	return regexp.MustCompile(re).FindString(q.console.String())
 }
 
-func (q *qemu) dumpConsole() { q.t.Logf("console:\n%s", tail(q.console.String(), 60)) }
+// kernelTrouble matches the guest kernel's reports of a fault (oops, BUG,
+// panic) or of a warning that precedes one (stalls, lockups, allocation
+// failures).
+var kernelTrouble = regexp.MustCompile(`Kernel panic|BUG:|Oops|general protection fault|WARNING:|rcu: INFO|rcu_.*stall|soft lockup|hung_task|blocked for more than|page allocation failure|Out of memory|clocksource.*unstable|Call Trace`)
+
+// dumpConsole logs the guest kernel's trouble reports of this boot in full
+// (from the first, up to 200 lines), then the console's last 80 lines.
+func (q *qemu) dumpConsole() {
+	q.dumped = true
+	con := q.console.String()
+	if loc := kernelTrouble.FindStringIndex(con); loc != nil {
+		start := strings.LastIndex(con[:loc[0]], "\n") + 1
+		q.t.Logf("guest kernel trouble:\n%s", head(con[start:], 200))
+	}
+	q.t.Logf("console (last 80 lines):\n%s", tail(con, 80))
+}
+
+// keepOnFailure, a cleanup, writes every boot's whole console to
+// $TPOD_VM_KEEP (or a new directory under the system's temporary one) when
+// the test failed, so the guest's side of a failure is never lost.
+func (q *qemu) keepOnFailure() {
+	if !q.t.Failed() || q.console == nil {
+		return
+	}
+	if !q.dumped {
+		q.dumpConsole()
+	}
+	dir := os.Getenv("TPOD_VM_KEEP")
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "tpod-vm-console-"); err != nil {
+			q.t.Logf("keep the console: %v", err)
+			return
+		}
+	}
+	os.MkdirAll(dir, 0o755)
+	consoles := append(append([]string(nil), q.earlier...), q.console.String())
+	for i, con := range consoles {
+		name := filepath.Join(dir, fmt.Sprintf("failed-boot%d.log", i+1))
+		if err := os.WriteFile(name, []byte(con), 0o644); err != nil {
+			q.t.Logf("keep the console: %v", err)
+		}
+		if loc := kernelTrouble.FindStringIndex(con); loc != nil {
+			q.t.Logf("boot %d: the guest kernel reported trouble (%q); whole console in %s", i+1, con[loc[0]:loc[1]], name)
+		}
+	}
+	q.t.Logf("the consoles of the %d boot(s) are in %s", len(consoles), dir)
+}
 
 // keepConsole copies the console to $TPOD_VM_KEEP/<name> (for profiling).
 func (q *qemu) keepConsole(name string) {
@@ -468,7 +523,12 @@ func (q *qemu) get(ctx context.Context, host string) string {
 		} else {
 			last = err.Error()
 		}
-		time.Sleep(time.Second)
+		select {
+		case <-q.exited:
+			q.dumpConsole()
+			q.t.Fatalf("the VM stopped while waiting for a page from %s: %s", host, last)
+		case <-time.After(time.Second):
+		}
 	}
 	q.dumpConsole()
 	q.t.Fatalf("no page from %s through the VM's gateway: %s", host, last)
@@ -486,6 +546,14 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func head(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
 
 func tail(s string, n int) string {
 	lines := strings.Split(s, "\n")

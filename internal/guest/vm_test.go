@@ -357,7 +357,12 @@ func (q *qemu) start(ctx context.Context) {
 		}
 		return []string{"-drive", d, "-device", fmt.Sprintf("virtio-blk-pci,drive=%s,serial=%s", id, serial)}
 	}
-	args := []string{"-accel", "tcg", "-cpu", "max", "-m", "2048", "-smp", "2", "-nographic", "-no-reboot",
+	// One host thread runs both vCPUs (thread=single, not multi-threaded
+	// TCG): under MTTCG a vCPU can keep executing kernel code that the other
+	// vCPU has just live-patched (jump labels, text_poke_bp's int3), and on
+	// a loaded host the guest then dies of "Oops: int3 ... Fatal exception
+	// in interrupt" (docs/image.md §9).
+	args := []string{"-accel", "tcg,thread=single", "-cpu", "max", "-m", "2048", "-smp", "2", "-nographic", "-no-reboot",
 		"-kernel", filepath.Join(q.img, "vmlinuz"), "-initrd", filepath.Join(q.img, "initrd.img"), "-append", read("cmdline"),
 		"-monitor", "unix:" + mon + ",server,nowait", "-device", "virtio-rng-pci",
 		// The guest reaches only the host's chain RPC; the host reaches

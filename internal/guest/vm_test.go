@@ -293,7 +293,7 @@ spec:
 
 // bootTimeout bounds a boot. It is a liveness bound, not a figure: single-
 // threaded TCG on a 2-core host that the rest of the suite keeps busy took
-// 159 s to the first registration (87 s at load 7–9, 41 s idle).
+// 87–159 s to the first registration at load averages 7–17.
 const bootTimeout = 6 * time.Minute
 
 // integrityError is what the kernel logs when a sector fails its tag.

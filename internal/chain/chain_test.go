@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/devnet"
 	"github.com/trustedpods/tpod/internal/payment"
@@ -424,8 +424,8 @@ func TestRegistry(t *testing.T) {
 	for i := range prices {
 		prices[i] = big.NewInt(1)
 	}
-	pinfo := contracts.RegistryProviderInfo{PeerId: "12D3KooWtest", Addrs: []string{"/ip4/127.0.0.1/tcp/4001"}, TeeType: "simulated", Region: "local"}
-	pricing := []contracts.RegistryPricingTable{{Token: info.Contracts.Token, Prices: prices, MinDisputePeriod: 60}}
+	pinfo := chain.ProviderInfo{PeerId: "12D3KooWtest", Addrs: []string{"/ip4/127.0.0.1/tcp/4001"}, TeeType: "simulated", Region: "local"}
+	pricing := []chain.PricingTable{{Token: info.Contracts.Token, Prices: prices, MinDisputePeriod: 60}}
 	if _, err := reg.Register(ctx, prov, pinfo, pricing); err != nil {
 		t.Fatal(err)
 	}
@@ -433,8 +433,15 @@ func TestRegistry(t *testing.T) {
 		t.Fatalf("second register: %v", err)
 	}
 	pinfo.Region = "elsewhere"
+	pinfo.Capacity = chain.Capacity{CpuMillicores: 4000, MemoryMiB: 8192, StorageMiB: 1 << 20, GpuMilli: 1000}
+	pinfo.AttestationHash, pinfo.AttestationCid = [32]byte{1, 2, 3}, "bafyevidence"
 	if _, err := reg.Update(ctx, prov, pinfo, pricing); err != nil {
 		t.Fatal(err)
+	}
+	// The entry reads back as it was written, through chain's own types.
+	if e, err := reg.Provider(ctx, prov.Address()); err != nil || !reflect.DeepEqual(e.Info, pinfo) || len(e.Pricing) != 1 ||
+		e.Pricing[0].Token != pricing[0].Token || e.Pricing[0].MinDisputePeriod != 60 || e.Pricing[0].Prices[6].Cmp(prices[6]) != 0 {
+		t.Fatalf("provider entry %+v, %v; wrote %+v", e, err, pinfo)
 	}
 	all, err := reg.ListAll(ctx)
 	if err != nil || len(all) != 1 || all[0].Info.Region != "elsewhere" || all[0].Owner != prov.Address() {

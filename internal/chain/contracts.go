@@ -90,6 +90,25 @@ func DeployTestToken(ctx context.Context, c *Client, w *Wallet, name, symbol str
 	return deploy(ctx, c, w, "TestToken", contracts.TestTokenMetaData.Bin, args)
 }
 
+// CodeHash is keccak256 of the creation code of TestToken, Registry and
+// Payment as this binary deploys them, in hex: it identifies the contracts'
+// build.
+func CodeHash() string {
+	var code []byte
+	for _, bin := range []string{contracts.TestTokenMetaData.Bin, contracts.RegistryMetaData.Bin, contracts.PaymentMetaData.Bin} {
+		code = append(code, common.FromHex(bin)...)
+	}
+	return crypto.Keccak256Hash(code).Hex()
+}
+
+// MintData is the calldata of TestToken.mint(to, amount), for a genesis or
+// a batch that mints without a Token.
+func MintData(to common.Address, amount *big.Int) []byte {
+	return testTokenABI.PackMint(to, amount)
+}
+
+var testTokenABI = contracts.NewTestToken()
+
 func deploy(ctx context.Context, c *Client, w *Wallet, name, bin string, args []byte) (common.Address, *types.Receipt, error) {
 	code := append(common.FromHex(bin), args...)
 	addr, rcpt, err := c.Deploy(ctx, w, code)
@@ -585,14 +604,14 @@ func NewRegistry(c *Client, addr common.Address) *Registry {
 func (r *Registry) Address() common.Address { return r.addr }
 
 // Register registers w as a provider.
-func (r *Registry) Register(ctx context.Context, w *Wallet, info contracts.RegistryProviderInfo, pricing []contracts.RegistryPricingTable) (*types.Receipt, error) {
-	data, err := r.b.TryPackRegister(info, pricing)
+func (r *Registry) Register(ctx context.Context, w *Wallet, info ProviderInfo, pricing []PricingTable) (*types.Receipt, error) {
+	data, err := r.b.TryPackRegister(info.binding(), pricingBinding(pricing))
 	return r.c.transact(ctx, w, r.addr, data, err)
 }
 
 // Update replaces w's provider entry.
-func (r *Registry) Update(ctx context.Context, w *Wallet, info contracts.RegistryProviderInfo, pricing []contracts.RegistryPricingTable) (*types.Receipt, error) {
-	data, err := r.b.TryPackUpdate(info, pricing)
+func (r *Registry) Update(ctx context.Context, w *Wallet, info ProviderInfo, pricing []PricingTable) (*types.Receipt, error) {
+	data, err := r.b.TryPackUpdate(info.binding(), pricingBinding(pricing))
 	return r.c.transact(ctx, w, r.addr, data, err)
 }
 
@@ -602,9 +621,10 @@ func (r *Registry) Deactivate(ctx context.Context, w *Wallet) (*types.Receipt, e
 }
 
 // Provider reads one provider entry.
-func (r *Registry) Provider(ctx context.Context, addr common.Address) (contracts.RegistryProvider, error) {
+func (r *Registry) Provider(ctx context.Context, addr common.Address) (ProviderEntry, error) {
 	data, err := r.b.TryPackGetProvider(addr)
-	return call(ctx, r.c, r.addr, data, err, r.b.UnpackGetProvider)
+	p, err := call(ctx, r.c, r.addr, data, err, r.b.UnpackGetProvider)
+	return providerEntry(p), err
 }
 
 // IsActive reports whether addr is a registered, active provider.
@@ -623,15 +643,16 @@ func (r *Registry) Count(ctx context.Context) (uint64, error) {
 }
 
 // List reads one page of provider entries.
-func (r *Registry) List(ctx context.Context, offset, limit uint64) ([]contracts.RegistryProvider, error) {
+func (r *Registry) List(ctx context.Context, offset, limit uint64) ([]ProviderEntry, error) {
 	data, err := r.b.TryPackListProviders(new(big.Int).SetUint64(offset), new(big.Int).SetUint64(limit))
-	return call(ctx, r.c, r.addr, data, err, r.b.UnpackListProviders)
+	ps, err := call(ctx, r.c, r.addr, data, err, r.b.UnpackListProviders)
+	return providerEntries(ps), err
 }
 
 // ListAll pages through every provider entry.
-func (r *Registry) ListAll(ctx context.Context) ([]contracts.RegistryProvider, error) {
+func (r *Registry) ListAll(ctx context.Context) ([]ProviderEntry, error) {
 	const page = 50
-	var all []contracts.RegistryProvider
+	var all []ProviderEntry
 	for off := uint64(0); ; off += page {
 		ps, err := r.List(ctx, off, page)
 		if err != nil {

@@ -27,7 +27,6 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/attest"
 	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/core"
@@ -208,17 +207,17 @@ func newPubWorldPeriod(t testing.TB, period uint64) *pubWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oinfo := contracts.RegistryProviderInfo{PeerId: h.ID().String(), TeeType: "simulated", Region: "us-east",
-		Capacity: contracts.RegistryCapacity{CpuMillicores: 1000, MemoryMiB: 1024, StorageMiB: 1024}}
+	oinfo := chain.ProviderInfo{PeerId: h.ID().String(), TeeType: "simulated", Region: "us-east",
+		Capacity: chain.Capacity{CpuMillicores: 1000, MemoryMiB: 1024, StorageMiB: 1024}}
 	for _, a := range h.Addrs() {
 		oinfo.Addrs = append(oinfo.Addrs, a.String())
 	}
 	h.Close()
-	table := contracts.RegistryPricingTable{Token: info.Contracts.Token, MinDisputePeriod: 10}
+	table := chain.PricingTable{Token: info.Contracts.Token, MinDisputePeriod: 10}
 	for i := range table.Prices {
 		table.Prices[i] = big.NewInt(0)
 	}
-	if _, err := reg.Register(ctx, ow, oinfo, []contracts.RegistryPricingTable{table}); err != nil {
+	if _, err := reg.Register(ctx, ow, oinfo, []chain.PricingTable{table}); err != nil {
 		t.Fatal(err)
 	}
 	w.offline = ow.Address().Hex()

@@ -8,9 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
 )
 
@@ -65,13 +63,7 @@ type Contracts struct {
 
 // CodeHash is keccak256 of the creation code of TestToken, Registry and
 // Payment as this binary deploys them, in hex.
-func CodeHash() string {
-	var code []byte
-	for _, bin := range []string{contracts.TestTokenMetaData.Bin, contracts.RegistryMetaData.Bin, contracts.PaymentMetaData.Bin} {
-		code = append(code, common.FromHex(bin)...)
-	}
-	return crypto.Keccak256Hash(code).Hex()
-}
+func CodeHash() string { return chain.CodeHash() }
 
 // Token describes the test token.
 type Token struct {

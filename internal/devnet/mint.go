@@ -5,11 +5,10 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
 )
 
 // tokenMint returns a packer of TestToken.mint calls.
 func tokenMint() func(common.Address, *big.Int) []byte {
-	b := contracts.NewTestToken()
-	return func(to common.Address, amount *big.Int) []byte { return b.PackMint(to, amount) }
+	return chain.MintData
 }

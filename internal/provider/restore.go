@@ -17,7 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ipfs/go-cid"
 
-	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/core"
 	"github.com/trustedpods/tpod/internal/ipfs"
 	"github.com/trustedpods/tpod/internal/p2p"
@@ -275,19 +275,19 @@ func (p *Provider) redeploy(ctx context.Context, pd *pod, update bool) error {
 // attestation evidence stored on IPFS.
 func (p *Provider) register(ctx context.Context) error {
 	reg := p.cfg.Registry
-	info := contracts.RegistryProviderInfo{
+	info := chain.ProviderInfo{
 		PeerId:  p.cfg.Host.ID().String(),
 		TeeType: string(p.core.Kind),
 		Region:  p.cfg.Region,
-		Capacity: contracts.RegistryCapacity{CpuMillicores: p.cfg.Capacity.CPUMilli, MemoryMiB: p.cfg.Capacity.MemoryMiB,
+		Capacity: chain.Capacity{CpuMillicores: p.cfg.Capacity.CPUMilli, MemoryMiB: p.cfg.Capacity.MemoryMiB,
 			StorageMiB: p.cfg.Capacity.StorageMiB, GpuMilli: p.cfg.Capacity.GPUMilli},
 	}
 	for _, a := range p.cfg.Host.Addrs() {
 		info.Addrs = append(info.Addrs, a.String())
 	}
-	var tables []contracts.RegistryPricingTable
+	var tables []chain.PricingTable
 	for _, t := range p.cfg.Pricing {
-		rt := contracts.RegistryPricingTable{Token: t.Token, MinDisputePeriod: uint64(t.MinDisputePeriod / time.Second)}
+		rt := chain.PricingTable{Token: t.Token, MinDisputePeriod: uint64(t.MinDisputePeriod / time.Second)}
 		for i, pr := range t.Prices {
 			rt.Prices[i] = new(big.Int)
 			if pr != nil {
@@ -333,7 +333,7 @@ func (p *Provider) register(ctx context.Context) error {
 
 // sameListing reports whether the registry entry already says what the
 // provider would register, ignoring the evidence reference.
-func sameListing(cur contracts.RegistryProvider, info contracts.RegistryProviderInfo, tables []contracts.RegistryPricingTable) bool {
+func sameListing(cur chain.ProviderEntry, info chain.ProviderInfo, tables []chain.PricingTable) bool {
 	a, b := cur.Info, info
 	if a.PeerId != b.PeerId || a.TeeType != b.TeeType || a.Region != b.Region || a.Capacity != b.Capacity ||
 		a.HostInfoCid != b.HostInfoCid || !slices.Equal(a.Addrs, b.Addrs) || len(cur.Pricing) != len(tables) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/trustedpods/tpod/contracts"
+	"github.com/trustedpods/tpod/internal/chain"
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/usage"
 )
@@ -101,7 +101,7 @@ func (p *Publisher) Providers(ctx context.Context, f Filter, totals *manifest.To
 	return out, nil
 }
 
-func offersOf(rp contracts.RegistryProvider, f Filter, totals *manifest.Totals) []Offer {
+func offersOf(rp chain.ProviderEntry, f Filter, totals *manifest.Totals) []Offer {
 	if !rp.Active && !f.Inactive {
 		return nil
 	}

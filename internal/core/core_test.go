@@ -25,6 +25,7 @@ import (
 	"github.com/trustedpods/tpod/internal/manifest"
 	"github.com/trustedpods/tpod/internal/oci/ocitest"
 	"github.com/trustedpods/tpod/internal/payment"
+	"github.com/trustedpods/tpod/internal/runtime"
 	"github.com/trustedpods/tpod/internal/usage"
 )
 
@@ -482,6 +483,26 @@ func TestCoreFrozenAndParked(t *testing.T) {
 	f.freeze(id, "web", false)
 	step("thawed by a wake", usage.Vector{0, 0, 100, 0, 0, 0, 0})
 	step("running again", usage.Vector{500, 64, 100, 0, 0, 8, 0})
+
+	// Parked again, with a round between the task's create and its
+	// freeze (a gVisor sandbox boots for a while): under the runtime's
+	// parking marker that task is not a run, and stays unbilled once
+	// frozen; the wake clears the marker.
+	f.removeContainer(id, "web")
+	step("stopped again", usage.Vector{0, 0, 100, 0, 0, 0, 0})
+	marker := filepath.Join(f.dir, "pods", RuntimeID(id), runtime.ParkingMarker)
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.recreate(id, "web", 3e7, 503, 8<<20)
+	step("being parked, not frozen yet", usage.Vector{0, 0, 100, 0, 30, 0, 0})
+	f.freeze(id, "web", true)
+	step("parked after a round unfrozen", usage.Vector{0, 0, 100, 0, 0, 0, 0})
+	step("still parked", usage.Vector{0, 0, 100, 0, 0, 0, 0})
+	os.Remove(marker)
+	f.freeze(id, "web", false)
+	step("thawed by the next wake", usage.Vector{0, 0, 100, 0, 0, 0, 0})
+	step("running after it", usage.Vector{500, 64, 100, 0, 0, 8, 0})
 }
 
 // TestCoreFindsThePodsNetwork: of a pod's processes, one may sit in a

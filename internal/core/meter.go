@@ -11,6 +11,7 @@ import (
 
 	"github.com/trustedpods/tpod/internal/cgroupfs"
 	"github.com/trustedpods/tpod/internal/meter"
+	"github.com/trustedpods/tpod/internal/runtime"
 )
 
 // round is one metering round of every open channel from the kernel's own
@@ -36,6 +37,14 @@ import (
 //     and memory used advance while it is held. A container frozen before
 //     it ever ran is a task created ahead of a wake (a parked pod): not
 //     held.
+//     The runtime creates those tasks before it freezes them: while it
+//     parks a pod it keeps runtime.ParkingMarker in the pod's data
+//     directory, and a container the core has not seen run is then not a
+//     run, frozen or not (without the marker, a round between the create
+//     and the freeze counted the parked task as a run, and its memory as
+//     held for as long as it stayed parked). The marker is the untrusted
+//     daemon's word, but it can only lower the bill: the provider's loss,
+//     never the publisher's.
 //   - reserved storage advances by the interval while the pod's data
 //     directory exists.
 //
@@ -65,6 +74,7 @@ func (c *Core) round() {
 		var pids []int
 		var started time.Time // the earliest new run's start, if one began
 		seen := make(map[string]rawCounter, len(byPod[pod]))
+		parking := c.parking(pod)
 		for _, name := range byPod[pod] {
 			ct, ok := c.hier.Read(c.files, ns, name)
 			if !ok {
@@ -74,6 +84,9 @@ func (c *Core) round() {
 			cur := rawCounter{ID: ct.ID, Value: ct.CPUNanos, Ran: prev.ID == ct.ID && prev.Ran}
 			cpu += grow(prev, cur, ch.Adopt)
 			switch {
+			case parking && !cur.Ran:
+				// A task being created ahead of a wake, frozen or not yet:
+				// not a run (its CPU time counts, as the next run's).
 			case ct.Running && !ct.Frozen:
 				running, held, cur.Ran = true, true, true
 				ws += ct.WorkingSet
@@ -182,4 +195,15 @@ func grow(prev, cur rawCounter, adopt bool) uint64 {
 	default:
 		return cur.Value
 	}
+}
+
+// parking reports whether the runtime is creating or keeps a parked pod's
+// next tasks (runtime.ParkingMarker in its data directory).
+func (c *Core) parking(pod string) bool {
+	dir := c.cfg.Metering.PodsDir
+	if dir == "" {
+		return false
+	}
+	_, err := os.Lstat(filepath.Join(dir, pod, runtime.ParkingMarker))
+	return err == nil
 }

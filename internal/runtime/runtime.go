@@ -216,6 +216,13 @@ type Idler interface {
 	Idle(ctx context.Context, id string, grace time.Duration) error
 }
 
+// ParkingMarker is the file a backend that creates a stopped pod's next
+// tasks ahead of a wake keeps in the pod's data directory from before it
+// creates them until the wake starts them: the signing core does not take
+// tasks it sees meanwhile for a run (they are created before they are
+// frozen, and would otherwise be billed as held).
+const ParkingMarker = ".parking"
+
 // FeatureReporter is implemented by a backend to say which Features it
 // implements. A backend without it implements none of them, and must refuse
 // (ErrUnavailable) a spec that uses one rather than drop it silently.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/containerd/containerd/v2/client"
@@ -69,6 +71,13 @@ func (r *Runtime) park(ctx context.Context, st *podState) {
 				t.Delete(ctx, client.WithProcessKill)
 			}
 		}
+		r.clearParkingMarker(st)
+	}
+	// The signing core reads the marker: a task it sees before the freeze
+	// below is not a run.
+	if err := os.WriteFile(r.parkingMarker(st), nil, 0o600); err != nil {
+		r.log.Warn("park pod's next tasks", "pod", st.Spec.ID, "err", err)
+		return
 	}
 	for _, c := range st.Spec.AllContainers() {
 		cid := containerID(st.Spec.ID, c.Name)
@@ -126,7 +135,20 @@ func (r *Runtime) unpark(ctx context.Context, st *podState) error {
 		}
 	}
 	st.Parked = false
+	r.clearParkingMarker(st)
 	return r.save(st)
+}
+
+// parkingMarker is the path of the pod's runtime.ParkingMarker.
+func (r *Runtime) parkingMarker(st *podState) string {
+	return filepath.Join(r.podDir(st.Spec.ID), runtime.ParkingMarker)
+}
+
+// clearParkingMarker removes the pod's runtime.ParkingMarker, if any.
+func (r *Runtime) clearParkingMarker(st *podState) {
+	if err := os.Remove(r.parkingMarker(st)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		r.log.Warn("remove parking marker", "pod", st.Spec.ID, "err", err)
+	}
 }
 
 // podTasks returns the tasks of the pod's containers that exist.

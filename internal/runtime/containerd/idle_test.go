@@ -3,7 +3,9 @@ package containerd
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/netip"
 	"os"
@@ -213,6 +215,11 @@ func testIdleStop(t *testing.T, cfg Config) {
 	if !r.cgroups.HasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
 		t.Fatal("no task parked for the next start")
 	}
+	// The signing core reads the marker (its tasks are no run).
+	marker := filepath.Join(r.podDir(spec.ID), runtime.ParkingMarker)
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("parked pod without its parking marker: %v", err)
+	}
 	if u := usageOf(t, r, spec.ID); u.Running || u.Frozen || u.CPUNanos != 0 || u.MemoryWorkingSetBytes != 0 {
 		t.Fatalf("parked pod metered as %+v; want stopped", u)
 	}
@@ -237,6 +244,9 @@ func testIdleStop(t *testing.T, cfg Config) {
 	if u := usageOf(t, r, spec.ID); !u.Running || !u.Since.After(u0.Since) || u.CPUNanos == 0 {
 		t.Fatalf("woken pod metered as %+v; want a new run", u)
 	}
+	if _, err := os.Stat(marker); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("woken pod keeps its parking marker: %v", err)
+	}
 
 	// A parked pod stops without waiting for a grace period (nothing runs
 	// in its tasks to take a SIGTERM) and keeps its last run's exit.
@@ -252,6 +262,9 @@ func testIdleStop(t *testing.T, cfg Config) {
 	}
 	if r.cgroups.HasProcesses(cfg.Namespace, containerID(spec.ID, "web")) {
 		t.Fatal("stopped pod keeps its parked task")
+	}
+	if _, err := os.Stat(marker); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("stopped pod keeps its parking marker: %v", err)
 	}
 	if st, _ := r.Status(ctx, spec.ID); st.State != runtime.PodStopped || st.Containers[0].ExitCode != 0 {
 		t.Fatalf("stopped parked pod: %+v", st)

@@ -885,6 +885,9 @@ func (r *Runtime) start(ctx context.Context, st *podState) (err error) {
 	if err := r.ensureNetwork(ctx, st); err != nil {
 		return err
 	}
+	if st.Parked {
+		r.clearParkingMarker(st) // what runs from now on is a run
+	}
 	if st.Spec.Supervised() {
 		return r.startSupervised(ctx, st)
 	}

@@ -250,10 +250,12 @@ func (p *Publisher) tokenInfo(ctx context.Context, token common.Address) amount.
 }
 
 // patiently runs a chain read again while the chain does not answer, for
-// up to WaitTimeout, saying every few seconds what it waits for.
+// up to WaitTimeout, saying what it waits for at the first failure and
+// every few seconds after (a read that hangs until its own timeout may
+// use up WaitTimeout before a first "every few seconds" came).
 func (p *Publisher) patiently(ctx context.Context, id, what string, fn func() error) error {
 	start := time.Now()
-	last := start
+	var last time.Time
 	for {
 		err := fn()
 		if err == nil || !errors.Is(err, chain.ErrUnavailable) || ctx.Err() != nil {

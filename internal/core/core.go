@@ -553,7 +553,7 @@ func (c *Core) Sign(rs []payment.Receipt) (sigs [][]byte, errs []error, err erro
 		if _, seen := prev[key]; !seen {
 			prev[key] = ch.LastSigned
 		}
-		ch.LastSigned = payment.Baseline{Seq: r.Seq, Time: r.Time, Usage: r.Usage}
+		ch.LastSigned = r.Baseline()
 		ok++
 	}
 	if ok == 0 {

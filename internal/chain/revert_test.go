@@ -1,6 +1,8 @@
 package chain_test
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 
 	"github.com/trustedpods/tpod/contracts"
 	"github.com/trustedpods/tpod/internal/chain"
+	"github.com/trustedpods/tpod/internal/payment"
 )
 
 func decoder() *chain.ErrorDecoder {
@@ -72,5 +75,23 @@ func TestSkipReasonNames(t *testing.T) {
 	}
 	if chain.NotSkipped.String() != "" || chain.SkipReason(200).String() != "unknown reason" {
 		t.Errorf("NotSkipped %q, out of range %q", chain.NotSkipped, chain.SkipReason(200))
+	}
+	// Each reason is an error of its own, named as the contract names it.
+	if chain.NotSkipped.Err() != nil {
+		t.Errorf("NotSkipped.Err() = %v", chain.NotSkipped.Err())
+	}
+	seen := map[error]chain.SkipReason{}
+	for r := chain.SkipUnknownChannel; r <= chain.SkipUnknown; r++ {
+		err := r.Err()
+		if err == nil || (r != chain.SkipUnknown && !strings.HasPrefix(err.Error(), r.String()+":")) {
+			t.Errorf("%v.Err() = %v", r, err)
+		}
+		if o, dup := seen[err]; dup {
+			t.Errorf("%v and %v share the error %v", o, r, err)
+		}
+		seen[err] = r
+	}
+	if !errors.Is(fmt.Errorf("claim: %w", chain.SkipSeqNotIncreasing.Err()), payment.ErrSeqNotIncreasing) {
+		t.Error("SkipSeqNotIncreasing is not payment.ErrSeqNotIncreasing")
 	}
 }

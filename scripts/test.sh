@@ -40,4 +40,17 @@ echo "test: two image builds are byte-identical"
 export TPOD_IMAGE_DIR=$PWD/bin/image
 
 go vet ./...
-go test -timeout 45m -count=1 ./...
+# The whole output is kept; on a failure its test errors are printed again
+# at the end, without the services' logs the failing tests dumped, so that
+# the reason is in the last lines of a long CI log.
+log=$(mktemp /tmp/tpod-test-log.XXXXXX)
+cleanup+=("rm -f $log")
+status=0
+go test -timeout 45m -count=1 ./... 2>&1 | tee "$log" || status=$?
+if [[ $status -ne 0 ]]; then
+	echo
+	echo "=== test: failure summary (full output above)"
+	grep -E '^(--- FAIL|FAIL|panic:)|^ +--- FAIL|^ +[A-Za-z0-9_]+_test\.go:[0-9]+: |^ +FAIL: .*\.txtar:[0-9]+:' "$log" |
+		cut -c1-400 | tail -n 120 || true
+	exit "$status"
+fi

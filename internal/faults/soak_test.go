@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -24,24 +25,82 @@ func soakPod(sleepy bool, version int) string {
 	return strings.Replace(pod, "    ports:\n", fmt.Sprintf("    env:\n    - {name: VERSION, value: %q}\n    ports:\n", fmt.Sprint(version)), 1)
 }
 
-// soakFigures is what the provider's /metrics says of the daemon itself.
-type soakFigures struct{ rss, fds, goroutines float64 }
+// soakFigures is the daemon's own RSS and goroutines (from its /metrics)
+// and its open fds (from /proc/PID/fd, described for a diagnosis).
+type soakFigures struct {
+	rss, fds, goroutines float64
+	table                fdTable
+}
 
-func (p *providerProc) figures(t *testing.T) soakFigures {
-	t.Helper()
-	var f soakFigures
-	for name, v := range map[string]*float64{"process_resident_memory_bytes": &f.rss, "process_open_fds": &f.fds, "go_goroutines": &f.goroutines} {
+func (p *providerProc) figures() (soakFigures, error) {
+	// Our idle keep-alive connections (the load's, the last /metrics
+	// read's) are fds of the daemon too: close them first.
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	table, err := p.fds()
+	if err != nil {
+		return soakFigures{}, err
+	}
+	f := soakFigures{fds: float64(table.total()), table: table}
+	for name, v := range map[string]*float64{"process_resident_memory_bytes": &f.rss, "go_goroutines": &f.goroutines} {
 		x, err := p.metric(name)
 		if err != nil {
-			t.Fatal(err)
+			return soakFigures{}, err
 		}
 		*v = x
 	}
-	return f
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	return f, nil
 }
 
 func (f soakFigures) String() string {
-	return fmt.Sprintf("RSS %.1f MiB, %.0f fds, %.0f goroutines", f.rss/(1<<20), f.fds, f.goroutines)
+	return fmt.Sprintf("RSS %.1f MiB, %.0f fds (%s), %.0f goroutines", f.rss/(1<<20), f.fds, f.table.kinds(), f.goroutines)
+}
+
+// settle reads the daemon's figures every 2 s until they stop falling —
+// no new low of fds or goroutines for 10 s — and ok accepts them, or until
+// within has passed. Connections that outlive the load (an idle keep-alive
+// of the gateway's, a publisher's libp2p connection being closed, a
+// TIME_WAIT) close within that; a leak does not. It returns the lowest of
+// each figure over the last 10 s (the table of the lowest fds reading),
+// what the daemon holds at rest.
+func (p *providerProc) settle(t *testing.T, within time.Duration, ok func(soakFigures) bool) soakFigures {
+	t.Helper()
+	const every, quiet = 2 * time.Second, 10 * time.Second
+	var all []soakFigures
+	began := time.Now()
+	deadline := began.Add(within)
+	for {
+		f, err := p.figures()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, f)
+		k := int(quiet / every)
+		if len(all) > k {
+			before, last := all[:len(all)-k], all[len(all)-k:]
+			floor := lowest(last)
+			stopped := floor.fds >= lowest(before).fds && floor.goroutines >= lowest(before).goroutines
+			if stopped && (ok == nil || ok(floor)) || time.Now().After(deadline) {
+				t.Logf("settled in %v (stopped falling: %v): first read %s; fds gone since: %s",
+					time.Since(began).Round(time.Second), stopped, all[0], floor.table.grown(all[0].table))
+				return floor
+			}
+		}
+		time.Sleep(every)
+	}
+}
+
+// lowest is the least of each figure in fs.
+func lowest(fs []soakFigures) soakFigures {
+	m := fs[0]
+	for _, f := range fs[1:] {
+		m.rss = min(m.rss, f.rss)
+		m.goroutines = min(m.goroutines, f.goroutines)
+		if f.fds < m.fds {
+			m.fds, m.table = f.fds, f.table
+		}
+	}
+	return m
 }
 
 // soak is the state the publishers share.
@@ -53,9 +112,29 @@ type soak struct {
 	gone []*deployment
 	ops  map[string]int
 	fail map[string]int
-	// traffic
+	// traffic: answers other than 200 and errors, by what they say
 	ok, errs atomic.Int64
-	codes    sync.Map // status code → *atomic.Int64
+	other    map[string]int
+}
+
+// podName is a pod's name in a gateway answer, left out when answers are
+// counted by what they say.
+var podName = regexp.MustCompile(`pod \S+ `)
+
+// answer counts a non-200 answer or an error by its code and message.
+func (s *soak) answer(code int, body string, err error) {
+	what := fmt.Sprintf("%d %s", code, body)
+	if err != nil {
+		s.errs.Add(1)
+		what = "error " + err.Error()
+	}
+	what = podName.ReplaceAllString(strings.TrimSpace(what), "pod <id> ")
+	if len(what) > 160 {
+		what = what[:160]
+	}
+	s.mu.Lock()
+	s.other[what]++
+	s.mu.Unlock()
 }
 
 func (s *soak) count(m map[string]int, op string) {
@@ -196,15 +275,11 @@ func (s *soak) load(ctx context.Context, clients int) *sync.WaitGroup {
 					continue
 				}
 				sort.Strings(hosts)
-				code, _, err := s.n.get(hosts[rng.IntN(len(hosts))], 15*time.Second)
-				switch {
-				case err == nil && code == http.StatusOK:
+				code, body, err := s.n.get(hosts[rng.IntN(len(hosts))], 15*time.Second)
+				if err == nil && code == http.StatusOK {
 					s.ok.Add(1)
-				case err == nil:
-					v, _ := s.codes.LoadOrStore(code, new(atomic.Int64))
-					v.(*atomic.Int64).Add(1)
-				default:
-					s.errs.Add(1)
+				} else {
+					s.answer(code, body, err)
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
@@ -259,7 +334,7 @@ func TestSoak(t *testing.T) {
 		t.Fatalf("TPOD_SOAK: %v", err)
 	}
 	n := newNet(t, netConfig{name: "soak"})
-	s := &soak{n: n, live: map[string]*deployment{}, busy: map[string]bool{}, ops: map[string]int{}, fail: map[string]int{}}
+	s := &soak{n: n, live: map[string]*deployment{}, busy: map[string]bool{}, ops: map[string]int{}, fail: map[string]int{}, other: map[string]int{}}
 	var pubs []*publisher
 	for i := 0; i < 5; i++ {
 		pubs = append(pubs, n.newPublisher(t))
@@ -279,20 +354,37 @@ func TestSoak(t *testing.T) {
 	start := time.Now()
 	phase(dur/5, 1)
 	time.Sleep(5 * time.Second) // deleted pods' last rounds
-	warm := n.prov.figures(t)
-	t.Logf("after warm-up (%v), no pod: %s", time.Since(start).Round(time.Second), warm)
+	warm := n.prov.settle(t, time.Minute, nil)
+	t.Logf("after warm-up (%v), no pod, settled: %s", time.Since(start).Round(time.Second), warm)
 	phase(dur-dur/5, 100)
 	time.Sleep(5 * time.Second)
-	end := n.prov.figures(t)
-	t.Logf("at the end (%v), no pod: %s", time.Since(start).Round(time.Second), end)
-	var codes []string
-	s.codes.Range(func(k, v any) bool {
-		codes = append(codes, fmt.Sprintf("%v×%d", k, v.(*atomic.Int64).Load()))
+	// 10 %, and for the small counts a few more (an idle keep-alive
+	// connection is an fd and two goroutines).
+	bounds := []struct {
+		what string
+		of   func(soakFigures) float64
+		more float64
+	}{
+		{"RSS", func(f soakFigures) float64 { return f.rss }, 0},
+		{"open fds", func(f soakFigures) float64 { return f.fds }, 4},
+		{"goroutines", func(f soakFigures) float64 { return f.goroutines }, 8},
+	}
+	within := func(f soakFigures) bool {
+		for _, b := range bounds {
+			if b.of(f) > 1.1*b.of(warm)+b.more {
+				return false
+			}
+		}
 		return true
-	})
-	sort.Strings(codes)
-	t.Logf("operations %v, failed %v; pods %d; requests: %d ok, other answers %v, %d errors",
-		s.ops, s.fail, len(s.gone), s.ok.Load(), codes, s.errs.Load())
+	}
+	// Longer than the 90 s idle timeout of Go's HTTP transports.
+	end := n.prov.settle(t, 150*time.Second, within)
+	t.Logf("at the end (%v), no pod, settled: %s; fds more than at warm-up: %s", time.Since(start).Round(time.Second), end, warm.table.grown(end.table))
+	s.mu.Lock()
+	other := countList(s.other)
+	s.mu.Unlock()
+	t.Logf("operations %v, failed %v; pods %d; requests: %d ok, %d errors; other answers: %s",
+		s.ops, s.fail, len(s.gone), s.ok.Load(), s.errs.Load(), other)
 	for _, d := range s.gone {
 		d.MaxRun = d.EndedAt.Sub(d.Began) // charged no longer than it existed
 	}
@@ -301,14 +393,12 @@ func TestSoak(t *testing.T) {
 		u := n.checkPaid(t, d.Channel)
 		n.checkRanAtMost(t, d, u)
 	}
-	// 10 %, and for the small counts a few more (an idle keep-alive
-	// connection is an fd and two goroutines).
-	for _, g := range []struct {
-		what             string
-		warm, last, more float64
-	}{{"RSS", warm.rss, end.rss, 0}, {"open fds", warm.fds, end.fds, 4}, {"goroutines", warm.goroutines, end.goroutines, 8}} {
-		if g.last > 1.1*g.warm+g.more {
-			t.Errorf("the provider's %s grew from %.0f to %.0f after warm-up (more than 10 %%)", g.what, g.warm, g.last)
+	for _, b := range bounds {
+		if b.of(end) > 1.1*b.of(warm)+b.more {
+			t.Errorf("the provider's %s grew from %.0f to %.0f after warm-up (more than 10 %%)", b.what, b.of(warm), b.of(end))
 		}
+	}
+	if !within(end) {
+		t.Errorf("fds at warm-up: %s\nfds at the end: %s\ngrown: %s", warm.table.kinds(), end.table.kinds(), warm.table.grown(end.table))
 	}
 }

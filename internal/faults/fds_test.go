@@ -39,11 +39,22 @@ func (t fdTable) kinds() string {
 
 // grown lists the descriptions of which end has more than t, with both
 // counts.
-func (t fdTable) grown(end fdTable) string {
+func (t fdTable) grown(end fdTable) string { return t.diff(end, 1) }
+
+// shrunk lists the descriptions of which end has fewer than t.
+func (t fdTable) shrunk(end fdTable) string { return end.diff(t, -1) }
+
+// diff lists what other has more of than t: "what: t's → other's", or
+// with sign -1 "what: other's → t's".
+func (t fdTable) diff(other fdTable, sign int) string {
 	var out []string
-	for d, k := range end {
+	for d, k := range other {
 		if k > t[d] {
-			out = append(out, fmt.Sprintf("%s: %d → %d", d, t[d], k))
+			a, b := t[d], k
+			if sign < 0 {
+				a, b = b, a
+			}
+			out = append(out, fmt.Sprintf("%s: %d → %d", d, a, b))
 		}
 	}
 	sort.Strings(out)

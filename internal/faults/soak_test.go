@@ -81,8 +81,8 @@ func (p *providerProc) settle(t *testing.T, within time.Duration, ok func(soakFi
 			floor := lowest(last)
 			stopped := floor.fds >= lowest(before).fds && floor.goroutines >= lowest(before).goroutines
 			if stopped && (ok == nil || ok(floor)) || time.Now().After(deadline) {
-				t.Logf("settled in %v (stopped falling: %v): first read %s; fds gone since: %s",
-					time.Since(began).Round(time.Second), stopped, all[0], floor.table.grown(all[0].table))
+				t.Logf("settled in %v (stopped falling: %v): first read %s; fds closed since: %s",
+					time.Since(began).Round(time.Second), stopped, all[0], all[0].table.shrunk(floor.table))
 				return floor
 			}
 		}

@@ -39,6 +39,10 @@ cmp /tmp/tpod-image.sums /tmp/tpod-image-again.sums || { echo "test: two image b
 echo "test: two image builds are byte-identical"
 export TPOD_IMAGE_DIR=$PWD/bin/image
 
+# The soak's 3-minute version (internal/faults TestSoak; about 6 min with
+# its warm-up, drains and settling): `make soak DURATION=30m` is the long one.
+export TPOD_SOAK=${TPOD_SOAK:-3m}
+
 go vet ./...
 # The whole output is kept; on a failure its test errors are printed again
 # at the end, without the services' logs the failing tests dumped, so that

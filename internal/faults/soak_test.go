@@ -320,8 +320,9 @@ func (pb *publisher) newest(t *testing.T) *deployment {
 // delete, deposit and unlock at random against one provider, up to 50 pods
 // (a third of them scaled to zero after 5 s idle, woken by the load) under
 // gateway load. A fifth of the run warms up; then every pod is deleted and
-// the daemon's RSS, open fds and goroutines are read with no pod; the rest
-// of the run goes on the same way and ends the same way. At the end: for
+// the daemon's RSS, open fds and goroutines are read with no pod, once
+// settled; the rest of the run goes on the same way and ends the same way.
+// At the end: for
 // every channel paid == last receipt × prices to the unit, no pod was
 // charged for longer than it existed, nothing is left in the runtime or on
 // the host, and RSS, fds and goroutines grew less than 10 %.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // fdTable is what a process's open file descriptors are, read from
@@ -221,5 +222,60 @@ func readUnix(file string, socks map[string]string) {
 			d = "unix " + fs[7]
 		}
 		socks[fs[6]] = d
+	}
+}
+
+// TestFDTable checks the descriptions on this process: a listener, both
+// ends of a connection to it, and a pipe.
+func TestFDTable(t *testing.T) {
+	if ip, port := parseAddr("0100007F:1F90"); ip != "127.0.0.1" || port != 8080 {
+		t.Errorf("parseAddr(0100007F:1F90) = %s, %d", ip, port)
+	}
+	if ip, _ := parseAddr("0000000000000000FFFF00000100007F:0050"); ip != "127.0.0.1" {
+		t.Errorf("parseAddr(v4-mapped) = %s", ip)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	names := map[int]string{port: "gateway"}
+	before, err := readFDs(os.Getpid(), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	after, err := readFDs(os.Getpid(), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before["tcp listen 127.0.0.1:gateway"] != 1 {
+		t.Errorf("no listener in %v", before)
+	}
+	if d := after["pipe"] - before["pipe"]; d != 2 {
+		t.Errorf("pipes grew by %d, want 2", d)
+	}
+	want := "tcp in gateway ESTABLISHED: 0 → 1; tcp out gateway ESTABLISHED: 0 → 1"
+	if got := before.grown(after); !strings.Contains(got, want) {
+		t.Errorf("grown = %q, want it to hold %q", got, want)
+	}
+	if got := after.shrunk(before); !strings.Contains(got, "tcp in gateway ESTABLISHED: 1 → 0") {
+		t.Errorf("shrunk = %q", got)
 	}
 }

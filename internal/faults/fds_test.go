@@ -171,6 +171,16 @@ func readTCP(file string, names map[int]string, socks map[string]string) {
 // readINet calls fn with the inode and fields of each socket line of a
 // /proc/net/{tcp,udp}{,6} file.
 func readINet(file string, fn func(inode string, fields []string)) {
+	readLines(file, func(fs []string) {
+		if len(fs) > 9 {
+			fn(fs[9], fs)
+		}
+	})
+}
+
+// readLines calls fn with the fields of each line but the header of a
+// /proc/net table.
+func readLines(file string, fn func(fields []string)) {
 	f, err := os.Open(file)
 	if err != nil {
 		return
@@ -179,10 +189,7 @@ func readINet(file string, fn func(inode string, fields []string)) {
 	sc := bufio.NewScanner(f)
 	sc.Scan() // header
 	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		if len(fs) > 9 {
-			fn(fs[9], fs)
-		}
+		fn(strings.Fields(sc.Text()))
 	}
 }
 
@@ -205,24 +212,14 @@ func parseAddr(s string) (string, int) {
 // "unix (unnamed)" (a connected peer, such as our end of containerd's
 // socket).
 func readUnix(file string, socks map[string]string) {
-	f, err := os.Open(file)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Scan() // header
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		if len(fs) < 7 {
-			continue
+	readLines(file, func(fs []string) {
+		switch {
+		case len(fs) > 7:
+			socks[fs[6]] = "unix " + fs[7]
+		case len(fs) == 7:
+			socks[fs[6]] = "unix (unnamed)"
 		}
-		d := "unix (unnamed)"
-		if len(fs) > 7 {
-			d = "unix " + fs[7]
-		}
-		socks[fs[6]] = d
-	}
+	})
 }
 
 // TestFDTable checks the descriptions on this process: a listener, both
